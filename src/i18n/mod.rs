@@ -1,0 +1,307 @@
+//! Every string the user sees, per language: `uk.rs` (default) and `en.rs`. Plain Rust, checked by the compiler:
+//! a string missing from one language does not build.
+
+mod en;
+mod uk;
+
+use serde::{Deserialize, Serialize};
+
+use crate::domain::device::NameProblem;
+use crate::storage::StoreError;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum Lang {
+    #[default]
+    Uk,
+    En,
+}
+
+impl Lang {
+    pub const ALL: [Lang; 2] = [Lang::Uk, Lang::En];
+
+    /// BCP 47 code, for `<html lang>` and the saved preference.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Uk => "uk",
+            Lang::En => "en",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Lang> {
+        Lang::ALL.into_iter().find(|l| l.code() == code)
+    }
+
+    pub fn strings(self) -> &'static Strings {
+        match self {
+            Lang::Uk => &uk::STRINGS,
+            Lang::En => &en::STRINGS,
+        }
+    }
+}
+
+/// The forms of a counted noun. Ukrainian needs three (1 клієнт, 2 клієнти, 5 клієнтів); English uses `one` and
+/// `many`, with `few` equal to `many`.
+#[derive(Debug, Clone, Copy)]
+pub struct Plural {
+    pub one: &'static str,
+    pub few: &'static str,
+    pub many: &'static str,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PluralCategory {
+    One,
+    Few,
+    Many,
+}
+
+/// CLDR plural rules for whole numbers.
+pub fn plural_category(lang: Lang, n: u64) -> PluralCategory {
+    match lang {
+        Lang::Uk => {
+            let (d, h) = (n % 10, n % 100);
+            if d == 1 && h != 11 {
+                PluralCategory::One
+            } else if (2..=4).contains(&d) && !(12..=14).contains(&h) {
+                PluralCategory::Few
+            } else {
+                PluralCategory::Many
+            }
+        }
+        Lang::En => {
+            if n == 1 {
+                PluralCategory::One
+            } else {
+                PluralCategory::Many
+            }
+        }
+    }
+}
+
+/// "5 клієнтів", "1 client".
+pub fn count(lang: Lang, n: u64, forms: &Plural) -> String {
+    let word = match plural_category(lang, n) {
+        PluralCategory::One => forms.one,
+        PluralCategory::Few => forms.few,
+        PluralCategory::Many => forms.many,
+    };
+    format!("{n} {word}")
+}
+
+/// A byte count for people: "1,2 МБ" / "1.2 MB" (binary multiples, one decimal below 10).
+pub fn format_bytes(lang: Lang, bytes: u64) -> String {
+    let s = lang.strings();
+    let units = [s.unit_b, s.unit_kb, s.unit_mb, s.unit_gb, s.unit_tb];
+    let mut value = bytes as f64;
+    let mut unit = 0;
+    while value >= 1024.0 && unit < units.len() - 1 {
+        value /= 1024.0;
+        unit += 1;
+    }
+    let text = if unit == 0 || value >= 10.0 {
+        format!("{}", value.round() as u64)
+    } else {
+        let tenths = (value * 10.0).round() as u64;
+        if tenths % 10 == 0 {
+            format!("{}", tenths / 10)
+        } else {
+            format!("{}{}{}", tenths / 10, s.decimal_separator, tenths % 10)
+        }
+    };
+    format!("{text} {}", units[unit])
+}
+
+/// What to tell the user about a storage error.
+pub fn store_error(lang: Lang, e: &StoreError) -> String {
+    let s = lang.strings();
+    match e {
+        StoreError::Unavailable { .. } => s.err_unavailable.to_owned(),
+        StoreError::QuotaExceeded => s.err_quota.to_owned(),
+        StoreError::UpgradeBlocked => s.err_blocked.to_owned(),
+        StoreError::VersionTooNew => s.err_version_too_new.to_owned(),
+        StoreError::Decode { .. } => s.err_decode.to_owned(),
+        StoreError::AlreadyExists { .. } => s.err_exists.to_owned(),
+        StoreError::Other { detail } => (s.err_other)(detail),
+    }
+}
+
+pub fn name_problem(lang: Lang, p: NameProblem) -> String {
+    let s = lang.strings();
+    match p {
+        NameProblem::Empty => s.name_empty.to_owned(),
+        NameProblem::TooLong => (s.name_too_long)(crate::domain::device::MAX_NAME_CHARS),
+        NameProblem::ControlCharacters => s.name_control.to_owned(),
+    }
+}
+
+/// All user-facing text of one language.
+pub struct Strings {
+    pub lang_name: &'static str,
+    pub decimal_separator: &'static str,
+    pub unit_b: &'static str,
+    pub unit_kb: &'static str,
+    pub unit_mb: &'static str,
+    pub unit_gb: &'static str,
+    pub unit_tb: &'static str,
+
+    pub app_name: &'static str,
+    pub app_tagline: &'static str,
+    pub skip_to_content: &'static str,
+    pub loading: &'static str,
+
+    pub nav_label: &'static str,
+    pub nav_home: &'static str,
+    pub nav_clients: &'static str,
+    pub nav_intake: &'static str,
+    pub nav_export: &'static str,
+    pub nav_settings: &'static str,
+
+    pub status_label: &'static str,
+    pub status_online: &'static str,
+    pub status_offline: &'static str,
+    pub status_storage: fn(used: &str, free: &str) -> String,
+    pub status_storage_unknown: &'static str,
+    pub status_persist_on: &'static str,
+    pub status_persist_off: &'static str,
+    pub status_persist_unknown: &'static str,
+    pub status_version: fn(version: &str, build: &str) -> String,
+
+    pub update_available: &'static str,
+    pub update_reload: &'static str,
+    pub closed_for_upgrade: &'static str,
+    pub blocked_waiting: &'static str,
+    pub probe_failed_title: &'static str,
+    pub probe_failed_help: &'static str,
+    pub dismiss: &'static str,
+
+    pub err_unavailable: &'static str,
+    pub err_quota: &'static str,
+    pub err_blocked: &'static str,
+    pub err_version_too_new: &'static str,
+    pub err_decode: &'static str,
+    pub err_exists: &'static str,
+    pub err_other: fn(detail: &str) -> String,
+
+    pub home_title: &'static str,
+    pub home_intro: &'static str,
+    pub home_start_intake: &'static str,
+    pub home_on_device: &'static str,
+    pub home_clients: Plural,
+    pub home_appeals: Plural,
+    pub home_unnamed_device: &'static str,
+    pub home_open_settings: &'static str,
+    pub home_persist_off: &'static str,
+    pub home_offline_ready: &'static str,
+
+    pub coming_badge: &'static str,
+    pub clients_title: &'static str,
+    pub clients_coming: &'static str,
+    pub intake_title: &'static str,
+    pub intake_coming: &'static str,
+    pub export_title: &'static str,
+    pub export_coming: &'static str,
+    pub coming_meanwhile: &'static str,
+
+    pub settings_title: &'static str,
+    pub lang_legend: &'static str,
+    pub device_section: &'static str,
+    pub device_intro: &'static str,
+    pub device_label: &'static str,
+    pub device_label_hint: &'static str,
+    pub worker_label: &'static str,
+    pub worker_hint: &'static str,
+    pub device_id_label: &'static str,
+    pub save: &'static str,
+    pub saving: &'static str,
+    pub saved: &'static str,
+    pub fix_fields: &'static str,
+    pub name_empty: &'static str,
+    pub name_too_long: fn(max: usize) -> String,
+    pub name_control: &'static str,
+
+    pub storage_section: &'static str,
+    pub storage_used_of: fn(used: &str, quota: &str) -> String,
+    pub storage_meter_label: &'static str,
+    pub persist_on_explain: &'static str,
+    pub persist_off_explain: &'static str,
+    pub persist_ask: &'static str,
+    pub persist_refused: &'static str,
+    pub persist_unsupported: &'static str,
+
+    pub about_section: &'static str,
+    pub about_version: &'static str,
+    pub about_build: &'static str,
+    pub about_schema: &'static str,
+    pub about_offline: &'static str,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ukrainian_plurals() {
+        use PluralCategory::*;
+        let cases = [
+            (0, Many), (1, One), (2, Few), (4, Few), (5, Many), (11, Many), (12, Many), (14, Many), (21, One),
+            (22, Few), (25, Many), (101, One), (111, Many), (112, Many), (122, Few), (1004, Few),
+        ];
+        for (n, want) in cases {
+            assert_eq!(plural_category(Lang::Uk, n), want, "{n}");
+        }
+        let f = &Lang::Uk.strings().home_clients;
+        assert_eq!(count(Lang::Uk, 1, f), "1 клієнт");
+        assert_eq!(count(Lang::Uk, 3, f), "3 клієнти");
+        assert_eq!(count(Lang::Uk, 11, f), "11 клієнтів");
+    }
+
+    #[test]
+    fn english_plurals() {
+        let f = &Lang::En.strings().home_clients;
+        assert_eq!(count(Lang::En, 1, f), "1 client");
+        assert_eq!(count(Lang::En, 2, f), "2 clients");
+        assert_eq!(count(Lang::En, 0, f), "0 clients");
+    }
+
+    #[test]
+    fn bytes_for_people() {
+        assert_eq!(format_bytes(Lang::Uk, 0), "0 Б");
+        assert_eq!(format_bytes(Lang::Uk, 1023), "1023 Б");
+        assert_eq!(format_bytes(Lang::Uk, 1024), "1 КБ");
+        assert_eq!(format_bytes(Lang::Uk, 1280), "1,3 КБ");
+        assert_eq!(format_bytes(Lang::En, 1280), "1.3 KB");
+        assert_eq!(format_bytes(Lang::Uk, 15 * 1024 * 1024), "15 МБ");
+        assert_eq!(format_bytes(Lang::En, 10_737_418_240), "10 GB");
+    }
+
+    #[test]
+    fn language_codes_round_trip() {
+        for l in Lang::ALL {
+            assert_eq!(Lang::from_code(l.code()), Some(l));
+        }
+        assert_eq!(Lang::from_code("ru"), None);
+        assert_eq!(Lang::default(), Lang::Uk);
+    }
+
+    #[test]
+    fn every_store_error_has_a_message_in_each_language() {
+        let errors = [
+            StoreError::Unavailable { detail: "x".into() },
+            StoreError::QuotaExceeded,
+            StoreError::UpgradeBlocked,
+            StoreError::VersionTooNew,
+            StoreError::Decode { collection: crate::storage::Collection::Clients, id: "a".into(), detail: "d".into() },
+            StoreError::AlreadyExists { collection: crate::storage::Collection::Clients, id: "a".into() },
+            StoreError::Other { detail: "AbortError".into() },
+        ];
+        for lang in Lang::ALL {
+            let mut seen = std::collections::HashSet::new();
+            for e in &errors {
+                let m = store_error(lang, e);
+                assert!(m.len() > 20, "{lang:?} {e:?}: {m}");
+                assert!(seen.insert(m), "two errors share a message in {lang:?}");
+            }
+        }
+        assert!(store_error(Lang::Uk, &StoreError::QuotaExceeded).contains("місц"));
+    }
+}

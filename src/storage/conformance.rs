@@ -1,0 +1,178 @@
+//! The one behaviour suite every [`Store`] implementation must pass: the memory store runs it in host tests, the
+//! IndexedDB store in headless Chromium (tests/storage_wasm.rs).
+#![doc(hidden)]
+
+use std::future::Future;
+
+use serde::{Deserialize, Serialize};
+
+use super::{
+    codec, load, load_all, save, Collection, IndexName, Record, Store, StoreError, StoredRecord, WriteBatch,
+};
+
+/// A stored record for tests, with a JSON payload of `{"id": .., "text": ..}`.
+pub fn record(id: &str, client_id: Option<&str>, updated_at: &str) -> StoredRecord {
+    StoredRecord {
+        id: id.to_owned(),
+        rev: 1,
+        updated_at: updated_at.to_owned(),
+        client_id: client_id.map(str::to_owned),
+        codec: codec::CODEC_JSON_V1,
+        payload: serde_json::json!({ "id": id, "text": format!("запис {id}") }).to_string(),
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Sample {
+    pub id: String,
+    pub text: String,
+}
+
+impl Record for Sample {
+    const COLLECTION: Collection = Collection::Drafts;
+    fn id(&self) -> &str {
+        &self.id
+    }
+}
+
+fn ids(recs: &[StoredRecord]) -> Vec<&str> {
+    recs.iter().map(|r| r.id.as_str()).collect()
+}
+
+/// Runs every case, each on a fresh store from `make`.
+pub async fn run_all<S, F, Fut>(make: F)
+where
+    S: Store,
+    F: Fn() -> Fut,
+    Fut: Future<Output = S>,
+{
+    empty_store(&make().await).await;
+    put_get_and_order(&make().await).await;
+    put_replaces(&make().await).await;
+    insert_conflict_writes_nothing(&make().await).await;
+    delete(&make().await).await;
+    batch_across_collections(&make().await).await;
+    find_by_index(&make().await).await;
+    typed_save_and_load(&make().await).await;
+    text_survives(&make().await).await;
+    large_batch(&make().await).await;
+}
+
+pub async fn empty_store(s: &impl Store) {
+    for c in Collection::ALL {
+        assert_eq!(s.get(c, "nope").await.unwrap(), None, "{c:?}");
+        assert_eq!(s.all(c).await.unwrap(), vec![], "{c:?}");
+        assert_eq!(s.count(c).await.unwrap(), 0, "{c:?}");
+    }
+}
+
+pub async fn put_get_and_order(s: &impl Store) {
+    let batch = WriteBatch::new()
+        .put(Collection::Clients, record("b", None, "2026-01-02"))
+        .put(Collection::Clients, record("a", None, "2026-01-01"))
+        .put(Collection::Clients, record("c", None, "2026-01-03"));
+    s.write(batch).await.unwrap();
+    assert_eq!(s.get(Collection::Clients, "a").await.unwrap(), Some(record("a", None, "2026-01-01")));
+    assert_eq!(ids(&s.all(Collection::Clients).await.unwrap()), vec!["a", "b", "c"]);
+    assert_eq!(s.count(Collection::Clients).await.unwrap(), 3);
+    assert_eq!(s.count(Collection::Appeals).await.unwrap(), 0, "other collections untouched");
+}
+
+pub async fn put_replaces(s: &impl Store) {
+    s.write(WriteBatch::new().put(Collection::Settings, record("x", None, "t1"))).await.unwrap();
+    let mut newer = record("x", None, "t2");
+    newer.rev = 2;
+    s.write(WriteBatch::new().put(Collection::Settings, newer.clone())).await.unwrap();
+    assert_eq!(s.get(Collection::Settings, "x").await.unwrap(), Some(newer));
+    assert_eq!(s.count(Collection::Settings).await.unwrap(), 1);
+}
+
+pub async fn insert_conflict_writes_nothing(s: &impl Store) {
+    s.write(WriteBatch::new().insert(Collection::Clients, record("a", None, "t"))).await.unwrap();
+    let batch = WriteBatch::new()
+        .put(Collection::Appeals, record("p", Some("a"), "t"))
+        .insert(Collection::Clients, record("a", None, "t-other"));
+    let err = s.write(batch).await.unwrap_err();
+    assert_eq!(err, StoreError::AlreadyExists { collection: Collection::Clients, id: "a".into() });
+    assert_eq!(s.get(Collection::Appeals, "p").await.unwrap(), None, "the whole batch rolled back");
+    assert_eq!(s.get(Collection::Clients, "a").await.unwrap().unwrap().updated_at, "t");
+}
+
+pub async fn delete(s: &impl Store) {
+    s.write(WriteBatch::new().put(Collection::Audit, record("a", None, "t")).put(Collection::Audit, record("b", None, "t")))
+        .await
+        .unwrap();
+    s.write(WriteBatch::new().delete(Collection::Audit, "a").delete(Collection::Audit, "missing")).await.unwrap();
+    assert_eq!(ids(&s.all(Collection::Audit).await.unwrap()), vec!["b"]);
+}
+
+pub async fn batch_across_collections(s: &impl Store) {
+    let batch = WriteBatch::new()
+        .put(Collection::Clients, record("c1", None, "t"))
+        .put(Collection::Appeals, record("a1", Some("c1"), "t"))
+        .put(Collection::Assessments, record("s1", Some("c1"), "t"));
+    assert_eq!(batch.collections(), vec![Collection::Clients, Collection::Appeals, Collection::Assessments]);
+    s.write(batch).await.unwrap();
+    for c in [Collection::Clients, Collection::Appeals, Collection::Assessments] {
+        assert_eq!(s.count(c).await.unwrap(), 1, "{c:?}");
+    }
+}
+
+pub async fn find_by_index(s: &impl Store) {
+    let batch = WriteBatch::new()
+        .put(Collection::Appeals, record("a3", Some("c1"), "2026-03-01"))
+        .put(Collection::Appeals, record("a1", Some("c1"), "2026-01-01"))
+        .put(Collection::Appeals, record("a2", Some("c2"), "2026-02-01"))
+        .put(Collection::Appeals, record("a4", None, "2026-04-01"));
+    s.write(batch).await.unwrap();
+    let of_c1 = s.find(Collection::Appeals, IndexName::ByClient, "c1").await.unwrap();
+    assert_eq!(ids(&of_c1), vec!["a1", "a3"]);
+    assert_eq!(s.find(Collection::Appeals, IndexName::ByClient, "nobody").await.unwrap(), vec![]);
+    let by_date = s.find(Collection::Appeals, IndexName::ByUpdated, "2026-02-01").await.unwrap();
+    assert_eq!(ids(&by_date), vec!["a2"]);
+}
+
+pub async fn typed_save_and_load(s: &impl Store) {
+    let mut v = Sample { id: "d1".into(), text: "перша".into() };
+    assert_eq!(save(s, &v, "t1").await.unwrap(), 1);
+    v.text = "друга".into();
+    assert_eq!(save(s, &v, "t2").await.unwrap(), 2);
+    assert_eq!(load::<Sample>(s, "d1").await.unwrap(), Some(v.clone()));
+    assert_eq!(load::<Sample>(s, "none").await.unwrap(), None);
+    assert_eq!(s.get(Collection::Drafts, "d1").await.unwrap().unwrap().rev, 2);
+
+    let mut broken = record("d2", None, "t");
+    broken.payload = "not json".into();
+    s.write(WriteBatch::new().put(Collection::Drafts, broken)).await.unwrap();
+    assert!(matches!(load::<Sample>(s, "d2").await, Err(StoreError::Decode { .. })));
+    assert!(matches!(load_all::<Sample>(s).await, Err(StoreError::Decode { .. })));
+}
+
+pub async fn text_survives(s: &impl Store) {
+    let text = "Олександр Шевченкоʼ’' «лапки» \"quotes\" \\ \u{0} 🇺🇦 ґ Ї";
+    let v = Sample { id: "ід-1".into(), text: text.into() };
+    save(s, &v, "t").await.unwrap();
+    assert_eq!(load::<Sample>(s, "ід-1").await.unwrap().unwrap().text, text);
+}
+
+pub async fn large_batch(s: &impl Store) {
+    let mut batch = WriteBatch::new();
+    for i in 0..500 {
+        batch = batch.put(Collection::Clients, record(&format!("id-{i:04}"), None, "t"));
+    }
+    s.write(batch).await.unwrap();
+    assert_eq!(s.count(Collection::Clients).await.unwrap(), 500);
+    assert_eq!(s.all(Collection::Clients).await.unwrap()[499].id, "id-0499");
+}
+
+/// Drives a future that never waits (the memory store's) to completion on the host.
+pub fn block_on<F: Future>(fut: F) -> F::Output {
+    use std::task::{Context, Poll, Waker};
+    let mut fut = std::pin::pin!(fut);
+    let mut cx = Context::from_waker(Waker::noop());
+    loop {
+        if let Poll::Ready(v) = fut.as_mut().poll(&mut cx) {
+            return v;
+        }
+    }
+}

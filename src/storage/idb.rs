@@ -1,0 +1,243 @@
+//! The IndexedDB implementation of [`Store`]. The only module that touches IndexedDB.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use indexed_db_futures::database::Database;
+use indexed_db_futures::error::{DomException, Error as IdbError, OpenDbError};
+use indexed_db_futures::internals::SystemRepr;
+use indexed_db_futures::prelude::*;
+use indexed_db_futures::transaction::TransactionMode;
+use indexed_db_futures::{Build, KeyPath};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+use super::schema::{steps_between, StepOp, DB_NAME, SCHEMA_VERSION};
+use super::{Collection, IndexName, Store, StoreError, StoreResult, StoredRecord, WriteBatch, WriteOp};
+
+/// A connection to the app's database.
+#[derive(Clone, Debug)]
+pub struct IdbStore {
+    db: Database,
+}
+
+/// What the app is told while opening and afterwards.
+pub struct OpenHooks {
+    /// Another tab keeps an older connection open: the upgrade waits until it closes.
+    pub on_blocked: Box<dyn FnOnce()>,
+    /// A newer version wants to upgrade the database from another tab; this connection has been closed.
+    pub on_closed_for_upgrade: Box<dyn FnOnce()>,
+}
+
+impl OpenHooks {
+    pub fn none() -> Self {
+        Self { on_blocked: Box::new(|| {}), on_closed_for_upgrade: Box::new(|| {}) }
+    }
+}
+
+impl IdbStore {
+    /// Opens (creating or upgrading) the app's database at the current schema version.
+    pub async fn open_app(hooks: OpenHooks) -> StoreResult<Self> {
+        Self::open(DB_NAME, SCHEMA_VERSION, hooks).await
+    }
+
+    /// Opens `name` at `version`, running every upgrade step from the version found on the device.
+    pub async fn open(name: &str, version: u32, hooks: OpenHooks) -> StoreResult<Self> {
+        let OpenHooks { on_blocked, on_closed_for_upgrade } = hooks;
+        // The upgrade callback needs the version-change transaction to add indexes to existing stores; the crate
+        // hands us only the database, so keep the raw request at hand.
+        let raw_request: Rc<RefCell<Option<web_sys::IdbOpenDbRequest>>> = Rc::default();
+        let req_in_cb = raw_request.clone();
+        let request = Database::open(name)
+            .with_version(version)
+            .with_on_blocked(move |_| {
+                on_blocked();
+                Ok(())
+            })
+            .with_on_upgrade_needed(move |event, db| {
+                let old = event.old_version() as u32;
+                let new = event.new_version().map_or(version, |v| v as u32);
+                let tx = req_in_cb.borrow().as_ref().and_then(|r| r.transaction());
+                upgrade(&db, tx.as_ref(), old, new).map_err(IdbError::from)
+            })
+            .build()
+            .map_err(open_error)?;
+        *raw_request.borrow_mut() = Some(request.as_sys().clone());
+        let db = request.await.map_err(open_error)?;
+
+        // Let a newer version in another tab upgrade: close this connection and tell the app.
+        let sys = db.as_sys().clone();
+        let mut notify = Some(on_closed_for_upgrade);
+        let on_change = Closure::<dyn FnMut()>::new(move || {
+            sys.close();
+            if let Some(f) = notify.take() {
+                f();
+            }
+        });
+        db.as_sys().set_onversionchange(Some(on_change.as_ref().unchecked_ref()));
+        on_change.forget();
+        Ok(Self { db })
+    }
+
+    pub fn close(self) {
+        self.db.close();
+    }
+
+    /// The start-up probe: a test write, read back and removed, so the user learns at once if this device cannot
+    /// store data (instead of when they save a client).
+    pub async fn probe(&self) -> StoreResult<()> {
+        let rec = StoredRecord {
+            id: "__probe__".into(),
+            rev: 1,
+            updated_at: String::new(),
+            client_id: None,
+            codec: super::codec::CODEC_JSON_V1,
+            payload: "{}".into(),
+        };
+        self.write(WriteBatch::new().put(Collection::Settings, rec.clone())).await?;
+        let back = self.get(Collection::Settings, "__probe__").await?;
+        self.write(WriteBatch::new().delete(Collection::Settings, "__probe__")).await?;
+        if back.as_ref() == Some(&rec) {
+            Ok(())
+        } else {
+            Err(StoreError::Unavailable { detail: "probe record did not read back".into() })
+        }
+    }
+
+    fn read_tx(&self, c: Collection) -> StoreResult<indexed_db_futures::transaction::Transaction<'_>> {
+        self.db.transaction(c.name()).build().map_err(op_error)
+    }
+}
+
+fn upgrade(
+    db: &Database,
+    tx: Option<&web_sys::IdbTransaction>,
+    old: u32,
+    new: u32,
+) -> Result<(), JsValue> {
+    for op in steps_between(old, new) {
+        match op {
+            StepOp::CreateStore(c) => {
+                db.create_object_store(c.name()).with_key_path(KeyPath::One("id")).build().map_err(to_js)?;
+            }
+            StepOp::CreateIndex(c, index) => {
+                let tx = tx.ok_or_else(|| JsValue::from_str("no version-change transaction"))?;
+                let store = tx.object_store(c.name())?;
+                store.create_index_with_str(index.name(), index.key_path())?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn to_js(e: IdbError) -> JsValue {
+    match e {
+        IdbError::DomException(d) => d.into(),
+        other => JsValue::from_str(&other.to_string()),
+    }
+}
+
+fn dom_error(d: &DomException) -> StoreError {
+    let sys = d.as_sys();
+    StoreError::from_dom(&sys.name(), &sys.message())
+}
+
+fn op_error(e: IdbError) -> StoreError {
+    match e {
+        IdbError::DomException(d) => dom_error(&d),
+        other => StoreError::Other { detail: other.to_string() },
+    }
+}
+
+fn open_error(e: OpenDbError) -> StoreError {
+    match e {
+        OpenDbError::Base(IdbError::DomException(d)) => {
+            let err = dom_error(&d);
+            match err {
+                StoreError::Other { detail } => StoreError::Unavailable { detail },
+                known => known,
+            }
+        }
+        other => StoreError::Unavailable { detail: other.to_string() },
+    }
+}
+
+fn decode_js(c: Collection, value: JsValue) -> StoreResult<StoredRecord> {
+    serde_wasm_bindgen::from_value::<StoredRecord>(value.clone()).map_err(|e| {
+        let id = js_sys::Reflect::get(&value, &JsValue::from_str("id")).ok().and_then(|v| v.as_string());
+        StoreError::Decode { collection: c, id: id.unwrap_or_default(), detail: e.to_string() }
+    })
+}
+
+fn encode_js(rec: &StoredRecord) -> StoreResult<JsValue> {
+    // Plain objects (not Maps), so that IndexedDB key paths and indexes can read the fields.
+    let ser = serde_wasm_bindgen::Serializer::json_compatible();
+    serde::Serialize::serialize(rec, &ser).map_err(|e| StoreError::Other { detail: format!("encode: {e}") })
+}
+
+impl Store for IdbStore {
+    async fn get(&self, collection: Collection, id: &str) -> StoreResult<Option<StoredRecord>> {
+        let tx = self.read_tx(collection)?;
+        let store = tx.object_store(collection.name()).map_err(op_error)?;
+        let value: Option<JsValue> = store.get(id).await.map_err(op_error)?;
+        value.map(|v| decode_js(collection, v)).transpose()
+    }
+
+    async fn all(&self, collection: Collection) -> StoreResult<Vec<StoredRecord>> {
+        let tx = self.read_tx(collection)?;
+        let store = tx.object_store(collection.name()).map_err(op_error)?;
+        let values = store.get_all::<JsValue>().await.map_err(op_error)?;
+        values.map(|v| decode_js(collection, v.map_err(op_error)?)).collect()
+    }
+
+    async fn find(&self, collection: Collection, index: IndexName, key: &str) -> StoreResult<Vec<StoredRecord>> {
+        let tx = self.read_tx(collection)?;
+        let store = tx.object_store(collection.name()).map_err(op_error)?;
+        let idx = store.index(index.name()).map_err(op_error)?;
+        let values = idx.get_all::<JsValue>().with_query(key).await.map_err(op_error)?;
+        values.map(|v| decode_js(collection, v.map_err(op_error)?)).collect()
+    }
+
+    async fn count(&self, collection: Collection) -> StoreResult<u32> {
+        let tx = self.read_tx(collection)?;
+        let store = tx.object_store(collection.name()).map_err(op_error)?;
+        store.count().await.map_err(op_error)
+    }
+
+    async fn write(&self, batch: WriteBatch) -> StoreResult<()> {
+        let names: Vec<&'static str> = batch.collections().iter().map(|c| c.name()).collect();
+        if names.is_empty() {
+            return Ok(());
+        }
+        let tx = self
+            .db
+            .transaction(names.as_slice())
+            .with_mode(TransactionMode::Readwrite)
+            .build()
+            .map_err(op_error)?;
+        for op in batch.ops {
+            match op {
+                WriteOp::Put(c, rec) => {
+                    let store = tx.object_store(c.name()).map_err(op_error)?;
+                    store.put(encode_js(&rec)?).await.map_err(op_error)?;
+                }
+                WriteOp::Insert(c, rec) => {
+                    let store = tx.object_store(c.name()).map_err(op_error)?;
+                    match store.add(encode_js(&rec)?).await {
+                        Ok(()) => {}
+                        Err(IdbError::DomException(DomException::ConstraintError(_))) => {
+                            // Dropping `tx` without committing rolls back every earlier op of this batch.
+                            return Err(StoreError::AlreadyExists { collection: c, id: rec.id });
+                        }
+                        Err(e) => return Err(op_error(e)),
+                    }
+                }
+                WriteOp::Delete(c, id) => {
+                    let store = tx.object_store(c.name()).map_err(op_error)?;
+                    store.delete(id.as_str()).await.map_err(op_error)?;
+                }
+            }
+        }
+        tx.commit().await.map_err(op_error)
+    }
+}

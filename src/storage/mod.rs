@@ -1,0 +1,201 @@
+//! The storage seam. Callers see [`Store`], [`StoredRecord`] and [`StoreError`]; only `idb.rs` touches IndexedDB.
+//!
+//! Stored types are apart from domain types: a domain value becomes a [`StoredRecord`] only through [`codec`], the one
+//! conversion point (where payload encryption can be added later without touching callers).
+
+pub mod codec;
+pub mod conformance;
+pub mod memory;
+pub mod schema;
+
+#[cfg(target_arch = "wasm32")]
+pub mod idb;
+
+use serde::{Deserialize, Serialize};
+
+pub use codec::Record;
+pub use schema::{Collection, IndexName};
+
+/// One record as it is kept on the device. `payload` is the serialised domain value; the other fields are what the
+/// store needs to find, order and de-duplicate records without reading the payload.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredRecord {
+    /// Stable id, unique across devices (UUID v4 for records made here; fixed names for singletons like settings).
+    pub id: String,
+    /// Revision, starting at 1 and raised on every save.
+    pub rev: u64,
+    /// When this revision was written, RFC 3339 UTC.
+    pub updated_at: String,
+    /// Id of the client this record belongs to, when it belongs to one (indexed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+    /// Format of `payload`: lets a later version read, migrate or decrypt old payloads.
+    pub codec: u32,
+    /// The domain value, encoded by [`codec`].
+    pub payload: String,
+}
+
+/// One change inside a [`WriteBatch`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum WriteOp {
+    /// Create or replace.
+    Put(Collection, StoredRecord),
+    /// Create only: the batch fails with [`StoreError::AlreadyExists`] if the id is taken.
+    Insert(Collection, StoredRecord),
+    /// Remove (no error if absent).
+    Delete(Collection, String),
+}
+
+/// Changes written together in ONE transaction: all of them or none.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct WriteBatch {
+    pub ops: Vec<WriteOp>,
+}
+
+impl WriteBatch {
+    pub fn new() -> Self {
+        Self::default()
+    }
+    pub fn put(mut self, c: Collection, r: StoredRecord) -> Self {
+        self.ops.push(WriteOp::Put(c, r));
+        self
+    }
+    pub fn insert(mut self, c: Collection, r: StoredRecord) -> Self {
+        self.ops.push(WriteOp::Insert(c, r));
+        self
+    }
+    pub fn delete(mut self, c: Collection, id: impl Into<String>) -> Self {
+        self.ops.push(WriteOp::Delete(c, id.into()));
+        self
+    }
+    /// The collections this batch touches, each once, in a stable order.
+    pub fn collections(&self) -> Vec<Collection> {
+        let mut out: Vec<Collection> = self
+            .ops
+            .iter()
+            .map(|op| match op {
+                WriteOp::Put(c, _) | WriteOp::Insert(c, _) | WriteOp::Delete(c, _) => *c,
+            })
+            .collect();
+        out.sort();
+        out.dedup();
+        out
+    }
+}
+
+/// What can go wrong with storage, each shown to the user in their language (see `i18n::Strings::store_error`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StoreError {
+    /// The browser gives no usable IndexedDB (private mode, disabled storage, unsupported browser).
+    Unavailable { detail: String },
+    /// The device or the browser's quota for this app is full.
+    QuotaExceeded,
+    /// Another open tab of an older version keeps the database open, so it cannot be upgraded.
+    UpgradeBlocked,
+    /// The database on this device was made by a newer version of the app.
+    VersionTooNew,
+    /// A stored record could not be read back.
+    Decode { collection: Collection, id: String, detail: String },
+    /// An insert found a record with the same id.
+    AlreadyExists { collection: Collection, id: String },
+    /// Anything else the browser reported; `detail` is technical and holds no personal data.
+    Other { detail: String },
+}
+
+impl std::fmt::Display for StoreError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StoreError::Unavailable { detail } => write!(f, "storage unavailable: {detail}"),
+            StoreError::QuotaExceeded => write!(f, "storage quota exceeded"),
+            StoreError::UpgradeBlocked => write!(f, "database upgrade blocked by another tab"),
+            StoreError::VersionTooNew => write!(f, "database made by a newer app version"),
+            StoreError::Decode { collection, id, detail } => {
+                write!(f, "cannot decode {} record {id}: {detail}", collection.name())
+            }
+            StoreError::AlreadyExists { collection, id } => {
+                write!(f, "{} record {id} already exists", collection.name())
+            }
+            StoreError::Other { detail } => write!(f, "storage error: {detail}"),
+        }
+    }
+}
+
+impl std::error::Error for StoreError {}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// The storage interface. One IndexedDB implementation ([`idb::IdbStore`]) and one in memory
+/// ([`memory::MemoryStore`]); [`conformance`] holds the one test suite both must pass.
+///
+/// Futures are not `Send`: everything runs on the browser's single thread.
+#[allow(async_fn_in_trait)]
+pub trait Store {
+    /// One record by id.
+    async fn get(&self, collection: Collection, id: &str) -> StoreResult<Option<StoredRecord>>;
+    /// Every record of a collection, ordered by id.
+    async fn all(&self, collection: Collection) -> StoreResult<Vec<StoredRecord>>;
+    /// Records whose indexed field equals `key`, ordered by id.
+    async fn find(&self, collection: Collection, index: IndexName, key: &str) -> StoreResult<Vec<StoredRecord>>;
+    /// How many records a collection holds.
+    async fn count(&self, collection: Collection) -> StoreResult<u32>;
+    /// Apply every change of the batch in one transaction: all or nothing.
+    async fn write(&self, batch: WriteBatch) -> StoreResult<()>;
+}
+
+/// Typed helpers over any [`Store`], through the codec.
+pub async fn load<T: Record>(store: &impl Store, id: &str) -> StoreResult<Option<T>> {
+    match store.get(T::COLLECTION, id).await? {
+        Some(rec) => codec::decode::<T>(&rec).map(Some),
+        None => Ok(None),
+    }
+}
+
+/// Save a domain value, raising its revision. Returns the revision written.
+pub async fn save<T: Record>(store: &impl Store, value: &T, now: &str) -> StoreResult<u64> {
+    let prev = store.get(T::COLLECTION, value.id()).await?;
+    let rev = prev.map_or(1, |p| p.rev + 1);
+    let rec = codec::encode(value, rev, now)?;
+    store.write(WriteBatch::new().put(T::COLLECTION, rec)).await?;
+    Ok(rev)
+}
+
+/// Every value of a collection, decoded.
+pub async fn load_all<T: Record>(store: &impl Store) -> StoreResult<Vec<T>> {
+    store.all(T::COLLECTION).await?.iter().map(codec::decode::<T>).collect()
+}
+
+impl StoreError {
+    /// Maps a browser `DOMException` (by its standard name) to the error the user is shown.
+    pub fn from_dom(name: &str, message: &str) -> Self {
+        match name {
+            "QuotaExceededError" => StoreError::QuotaExceeded,
+            "VersionError" => StoreError::VersionTooNew,
+            "SecurityError" | "InvalidStateError" | "NotSupportedError" => {
+                StoreError::Unavailable { detail: format!("{name}: {message}") }
+            }
+            _ => StoreError::Other { detail: format!("{name}: {message}") },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dom_names_map_to_typed_errors() {
+        assert_eq!(StoreError::from_dom("QuotaExceededError", "full"), StoreError::QuotaExceeded);
+        assert_eq!(StoreError::from_dom("VersionError", "x"), StoreError::VersionTooNew);
+        assert!(matches!(StoreError::from_dom("SecurityError", "x"), StoreError::Unavailable { .. }));
+        assert!(matches!(StoreError::from_dom("AbortError", "x"), StoreError::Other { .. }));
+    }
+
+    #[test]
+    fn batch_lists_each_collection_once() {
+        let b = WriteBatch::new()
+            .delete(Collection::Audit, "a")
+            .delete(Collection::Clients, "b")
+            .delete(Collection::Audit, "c");
+        assert_eq!(b.collections(), vec![Collection::Clients, Collection::Audit]);
+    }
+}
