@@ -5,6 +5,7 @@
 
 pub mod domain;
 pub mod i18n;
+pub mod nav;
 pub mod storage;
 
 #[cfg(target_arch = "wasm32")]

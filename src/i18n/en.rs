@@ -36,7 +36,6 @@ pub static STRINGS: Strings = Strings {
     update_available: "A new version of the app is available.",
     update_reload: "Reload",
     closed_for_upgrade: "The app was updated in another tab. Reload this page to continue.",
-    blocked_waiting: "The database upgrade is waiting: the app is open in another tab. Close the other Pryiom tabs.",
     probe_failed_title: "This device cannot store data right now",
     probe_failed_help: "Do not enter client data until this is fixed. Check that the browser is not in private (incognito) mode and that the device has free space, then reload the page.",
     dismiss: "Close",

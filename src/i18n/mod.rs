@@ -169,7 +169,6 @@ pub struct Strings {
     pub update_available: &'static str,
     pub update_reload: &'static str,
     pub closed_for_upgrade: &'static str,
-    pub blocked_waiting: &'static str,
     pub probe_failed_title: &'static str,
     pub probe_failed_help: &'static str,
     pub dismiss: &'static str,

@@ -1,0 +1,344 @@
+//! The app shell: context, start-up (storage open + probe), layout, status area, navigation and banners.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::domain::device::{DeviceSettings, DEVICE_SETTINGS_ID};
+use crate::domain::ids::uuid_v4;
+use crate::i18n::{self, Lang, Strings};
+use crate::nav::Screen;
+use crate::storage::idb::{IdbStore, OpenHooks};
+use crate::storage::{self, StoreError};
+
+use super::app_store::AppStore;
+use super::platform::{self, Estimate};
+use super::screens::{coming::ComingSoon, home::HomeScreen, settings::SettingsScreen};
+use super::{icons, prefs, sw};
+
+/// Where the storage stands.
+#[derive(Debug, Clone, PartialEq)]
+pub enum StoreState {
+    Opening,
+    /// Waiting for another tab to close (the upgrade is blocked).
+    Blocked,
+    Ready,
+    Failed(StoreError),
+}
+
+/// Shared app state, passed by context. Every field is a handle: `Ctx` is `Copy`.
+#[derive(Clone, Copy)]
+pub struct Ctx {
+    pub lang: RwSignal<Lang>,
+    pub screen: RwSignal<Screen>,
+    pub store_state: RwSignal<StoreState>,
+    store: StoredValue<Option<AppStore>, LocalStorage>,
+    /// Raised after every write, so views that read the store load again.
+    pub data_version: RwSignal<u64>,
+    pub online: RwSignal<bool>,
+    pub estimate: RwSignal<Option<Estimate>>,
+    pub persisted: RwSignal<Option<bool>>,
+    pub update_ready: RwSignal<bool>,
+    pub closed_for_upgrade: RwSignal<bool>,
+    pub offline_ready: RwSignal<bool>,
+    pub build: StoredValue<String>,
+}
+
+impl Ctx {
+    /// The strings of the current language (reactive).
+    pub fn t(&self) -> &'static Strings {
+        self.lang.get().strings()
+    }
+
+    /// The store, once it is open and probed.
+    pub fn store(&self) -> Option<AppStore> {
+        self.store.with_value(Clone::clone)
+    }
+
+    /// Call after a write: views reload and the storage figures refresh.
+    pub fn data_changed(&self) {
+        self.data_version.update(|v| *v += 1);
+        refresh_estimate(*self);
+    }
+
+    pub fn go(&self, screen: Screen) {
+        self.screen.set(screen);
+    }
+}
+
+pub fn use_ctx() -> Ctx {
+    expect_context::<Ctx>()
+}
+
+fn refresh_estimate(ctx: Ctx) {
+    spawn_local(async move {
+        ctx.estimate.set(platform::estimate().await);
+    });
+}
+
+/// Opens IndexedDB, proves a write works, and makes sure this device has its settings record (and id).
+async fn open_storage(ctx: Ctx) {
+    let hooks = OpenHooks {
+        on_blocked: Box::new(move || ctx.store_state.set(StoreState::Blocked)),
+        on_closed_for_upgrade: Box::new(move || ctx.closed_for_upgrade.set(true)),
+    };
+    let result = async {
+        let store = IdbStore::open_app(hooks).await?;
+        store.probe().await?;
+        let store = AppStore::Idb(store);
+        ensure_device_settings(&store).await?;
+        Ok::<_, StoreError>(store)
+    }
+    .await;
+    match result {
+        Ok(store) => {
+            ctx.store.set_value(Some(store));
+            ctx.store_state.set(StoreState::Ready);
+            ctx.data_changed();
+        }
+        Err(e) => ctx.store_state.set(StoreState::Failed(e)),
+    }
+}
+
+async fn ensure_device_settings(store: &AppStore) -> Result<(), StoreError> {
+    if storage::load::<DeviceSettings>(store, DEVICE_SETTINGS_ID).await?.is_some() {
+        return Ok(());
+    }
+    let bytes = platform::random_16()
+        .ok_or_else(|| StoreError::Unavailable { detail: "no cryptographic random source".into() })?;
+    storage::save(store, &DeviceSettings::new(uuid_v4(bytes)), &platform::now_iso()).await.map(|_| ())
+}
+
+fn start_screen() -> Screen {
+    let hash = web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default();
+    Screen::from_hash(&hash).or_else(prefs::screen).unwrap_or(Screen::Home)
+}
+
+fn current_hash_screen() -> Option<Screen> {
+    let hash = web_sys::window().and_then(|w| w.location().hash().ok())?;
+    Screen::from_hash(&hash)
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    let ctx = Ctx {
+        lang: RwSignal::new(prefs::lang()),
+        screen: RwSignal::new(start_screen()),
+        store_state: RwSignal::new(StoreState::Opening),
+        store: StoredValue::new_local(None),
+        data_version: RwSignal::new(0),
+        online: RwSignal::new(platform::is_online()),
+        estimate: RwSignal::new(None),
+        persisted: RwSignal::new(None),
+        update_ready: RwSignal::new(false),
+        closed_for_upgrade: RwSignal::new(false),
+        offline_ready: RwSignal::new(false),
+        build: StoredValue::new(platform::build_id()),
+    };
+    provide_context(ctx);
+
+    sw::register(ctx.update_ready, ctx.offline_ready);
+    spawn_local(open_storage(ctx));
+    spawn_local(async move {
+        let mut granted = platform::persisted().await;
+        if granted == Some(false) {
+            granted = platform::request_persist().await.or(granted);
+        }
+        ctx.persisted.set(granted);
+    });
+
+    let online = window_event_listener(leptos::ev::online, move |_| {
+        ctx.online.set(true);
+        sw::check_for_update();
+    });
+    let offline = window_event_listener(leptos::ev::offline, move |_| ctx.online.set(false));
+    let hash = window_event_listener(leptos::ev::hashchange, move |_| {
+        if let Some(s) = current_hash_screen() {
+            ctx.screen.set(s);
+        }
+    });
+    on_cleanup(move || {
+        online.remove();
+        offline.remove();
+        hash.remove();
+    });
+
+    // Language: <html lang>, the title, and the saved preference.
+    Effect::new(move |_| {
+        let lang = ctx.lang.get();
+        let doc = document();
+        if let Some(html) = doc.document_element() {
+            let _ = html.set_attribute("lang", lang.code());
+        }
+        doc.set_title(&format!("{} — {}", lang.strings().app_name, lang.strings().app_tagline));
+        prefs::set_lang(lang);
+    });
+    // Screen: the hash, the saved last screen, and focus on the new heading for keyboard and screen-reader users.
+    Effect::new(move |prev: Option<Screen>| {
+        let screen = ctx.screen.get();
+        prefs::set_screen(screen);
+        if current_hash_screen() != Some(screen) {
+            if let Some(w) = web_sys::window() {
+                let _ = w.location().set_hash(&screen.href());
+            }
+        }
+        if prev.is_some() && prev != Some(screen) {
+            request_animation_frame(|| {
+                if let Some(h) = document().query_selector("main h1").ok().flatten() {
+                    if let Ok(h) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(h) {
+                        let _ = h.focus();
+                    }
+                }
+            });
+        }
+        screen
+    });
+
+    view! {
+        <a class="skip-link" href="#main">{move || ctx.t().skip_to_content}</a>
+        <div class="shell">
+            <header class="topbar">
+                <div class="brand">
+                    {icons::logo()}
+                    <div>
+                        <p class="brand-name">{move || ctx.t().app_name}</p>
+                        <p class="brand-tagline">{move || ctx.t().app_tagline}</p>
+                    </div>
+                </div>
+                <StatusArea/>
+            </header>
+            <NavBar/>
+            <main id="main" class="content" tabindex="-1">
+                <Banners/>
+                {move || match ctx.screen.get() {
+                    Screen::Home => view! { <HomeScreen/> }.into_any(),
+                    Screen::Clients => view! {
+                        <ComingSoon title=|s: &Strings| s.clients_title body=|s: &Strings| s.clients_coming/>
+                    }.into_any(),
+                    Screen::Intake => view! {
+                        <ComingSoon title=|s: &Strings| s.intake_title body=|s: &Strings| s.intake_coming/>
+                    }.into_any(),
+                    Screen::Export => view! {
+                        <ComingSoon title=|s: &Strings| s.export_title body=|s: &Strings| s.export_coming/>
+                    }.into_any(),
+                    Screen::Settings => view! { <SettingsScreen/> }.into_any(),
+                }}
+            </main>
+        </div>
+    }
+}
+
+#[component]
+fn NavBar() -> impl IntoView {
+    let ctx = use_ctx();
+    let item = move |screen: Screen, label: fn(&Strings) -> &'static str, icon: fn() -> AnyView| {
+        view! {
+            <li>
+                <a
+                    href=screen.href()
+                    class="nav-link"
+                    aria-current=move || (ctx.screen.get() == screen).then_some("page")
+                    on:click=move |ev| {
+                        ev.prevent_default();
+                        ctx.go(screen);
+                    }
+                >
+                    {icon()}
+                    <span>{move || label(ctx.t())}</span>
+                </a>
+            </li>
+        }
+    };
+    view! {
+        <nav class="nav" aria-label=move || ctx.t().nav_label>
+            <ul>
+                {item(Screen::Home, |s| s.nav_home, icons::home)}
+                {item(Screen::Clients, |s| s.nav_clients, icons::people)}
+                {item(Screen::Intake, |s| s.nav_intake, icons::new_intake)}
+                {item(Screen::Export, |s| s.nav_export, icons::export)}
+                {item(Screen::Settings, |s| s.nav_settings, icons::settings)}
+            </ul>
+        </nav>
+    }
+}
+
+/// Online/offline, storage used and free, persistent storage, version: always visible.
+#[component]
+fn StatusArea() -> impl IntoView {
+    let ctx = use_ctx();
+    let storage_text = move || {
+        let lang = ctx.lang.get();
+        match ctx.estimate.get() {
+            Some(e) => (lang.strings().status_storage)(
+                &i18n::format_bytes(lang, e.usage),
+                &i18n::format_bytes(lang, e.quota.saturating_sub(e.usage)),
+            ),
+            None => lang.strings().status_storage_unknown.to_owned(),
+        }
+    };
+    let persist_text = move || match ctx.persisted.get() {
+        Some(true) => ctx.t().status_persist_on,
+        Some(false) => ctx.t().status_persist_off,
+        None => ctx.t().status_persist_unknown,
+    };
+    let version_text =
+        move || (ctx.t().status_version)(env!("CARGO_PKG_VERSION"), &ctx.build.with_value(|b| short_build(b)));
+    view! {
+        <section class="status" aria-label=move || ctx.t().status_label>
+            <ul>
+                <li class="chip" class:chip-ok=move || ctx.online.get() class:chip-warn=move || !ctx.online.get()
+                    data-testid="status-network">
+                    <span class="dot" aria-hidden="true"></span>
+                    {move || if ctx.online.get() { ctx.t().status_online } else { ctx.t().status_offline }}
+                </li>
+                <li class="chip" data-testid="status-storage">{storage_text}</li>
+                <li class="chip" class:chip-warn=move || ctx.persisted.get() == Some(false) data-testid="status-persist">
+                    {persist_text}
+                </li>
+                <li class="chip chip-quiet" data-testid="status-version">{version_text}</li>
+            </ul>
+        </section>
+    }
+}
+
+pub fn short_build(build: &str) -> String {
+    build.chars().take(8).collect()
+}
+
+/// Messages that concern the whole app: storage failures, a waiting update, another tab.
+#[component]
+fn Banners() -> impl IntoView {
+    let ctx = use_ctx();
+    view! {
+        <Show when=move || ctx.update_ready.get()>
+            <div class="banner banner-info" role="status" data-testid="update-banner">
+                <p>{move || ctx.t().update_available}</p>
+                <button class="btn btn-primary" on:click=move |_| sw::apply_update()>
+                    {move || ctx.t().update_reload}
+                </button>
+            </div>
+        </Show>
+        <Show when=move || ctx.closed_for_upgrade.get()>
+            <div class="banner banner-warn" role="alert">
+                <p>{move || ctx.t().closed_for_upgrade}</p>
+                <button class="btn btn-primary" on:click=move |_| platform::reload()>
+                    {move || ctx.t().update_reload}
+                </button>
+            </div>
+        </Show>
+        {move || match ctx.store_state.get() {
+            StoreState::Blocked => Some(view! {
+                <div class="banner banner-warn" role="alert">
+                    <p>{i18n::store_error(ctx.lang.get(), &StoreError::UpgradeBlocked)}</p>
+                </div>
+            }.into_any()),
+            StoreState::Failed(e) => Some(view! {
+                <div class="banner banner-error" role="alert" data-testid="storage-failed">
+                    <p class="banner-title">{ctx.t().probe_failed_title}</p>
+                    <p>{i18n::store_error(ctx.lang.get(), &e)}</p>
+                    <p>{ctx.t().probe_failed_help}</p>
+                </div>
+            }.into_any()),
+            StoreState::Opening | StoreState::Ready => None,
+        }}
+    }
+}

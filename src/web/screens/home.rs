@@ -1,0 +1,92 @@
+//! Home: the next action, what is on the device, and what needs attention.
+
+use leptos::prelude::*;
+
+use crate::domain::device::{DeviceSettings, DEVICE_SETTINGS_ID};
+use crate::i18n;
+use crate::nav::Screen;
+use crate::storage::{self, Collection, Store, StoreError};
+use crate::web::app::{use_ctx, StoreState};
+use crate::web::icons;
+
+#[derive(Clone)]
+struct Overview {
+    clients: u32,
+    appeals: u32,
+    device_named: bool,
+}
+
+async fn overview(store: crate::web::AppStore) -> Result<Overview, StoreError> {
+    let clients = store.count(Collection::Clients).await?;
+    let appeals = store.count(Collection::Appeals).await?;
+    let device = storage::load::<DeviceSettings>(&store, DEVICE_SETTINGS_ID).await?;
+    Ok(Overview { clients, appeals, device_named: device.is_some_and(|d| d.is_named()) })
+}
+
+#[component]
+pub fn HomeScreen() -> impl IntoView {
+    let ctx = use_ctx();
+    let data = LocalResource::new(move || {
+        ctx.data_version.track();
+        let store = ctx.store();
+        async move {
+            match store {
+                Some(s) => Some(overview(s).await),
+                None => None,
+            }
+        }
+    });
+
+    let on_device = move || {
+        let lang = ctx.lang.get();
+        let s = lang.strings();
+        match data.get().flatten() {
+            None if ctx.store_state.get() == StoreState::Opening => Some(view! { <p>{s.loading}</p> }.into_any()),
+            None => None,
+            Some(Err(e)) => Some(view! { <p class="error" role="alert">{i18n::store_error(lang, &e)}</p> }.into_any()),
+            Some(Ok(o)) => Some(
+                view! {
+                    <p class="figures">
+                        <span data-testid="count-clients">{i18n::count(lang, o.clients.into(), &s.home_clients)}</span>
+                        " · "
+                        <span data-testid="count-appeals">{i18n::count(lang, o.appeals.into(), &s.home_appeals)}</span>
+                    </p>
+                    <Show when=move || !o.device_named>
+                        <div class="notice">
+                            <p>{move || ctx.t().home_unnamed_device}</p>
+                            <a class="btn btn-secondary" href=Screen::Settings.href()
+                                on:click=move |ev| { ev.prevent_default(); ctx.go(Screen::Settings); }>
+                                {move || ctx.t().home_open_settings}
+                            </a>
+                        </div>
+                    </Show>
+                }
+                .into_any(),
+            ),
+        }
+    };
+
+    view! {
+        <h1 tabindex="-1">{move || ctx.t().home_title}</h1>
+        <p class="lead">{move || ctx.t().home_intro}</p>
+        <a class="btn btn-primary btn-hero" href=Screen::Intake.href()
+            on:click=move |ev| { ev.prevent_default(); ctx.go(Screen::Intake); }>
+            {icons::new_intake()}
+            <span>{move || ctx.t().home_start_intake}</span>
+        </a>
+        <div class="cards">
+            <section class="card" aria-labelledby="on-device">
+                <h2 id="on-device">{move || ctx.t().home_on_device}</h2>
+                {on_device}
+            </section>
+            <section class="card card-quiet">
+                <Show when=move || ctx.offline_ready.get()>
+                    <p class="ok-line">{icons::check()}<span>{move || ctx.t().home_offline_ready}</span></p>
+                </Show>
+                <Show when=move || ctx.persisted.get() == Some(false)>
+                    <p class="warn-line">{icons::warning()}<span>{move || ctx.t().home_persist_off}</span></p>
+                </Show>
+            </section>
+        </div>
+    }
+}

@@ -1,0 +1,3 @@
+pub mod coming;
+pub mod home;
+pub mod settings;

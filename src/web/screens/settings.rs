@@ -1,0 +1,297 @@
+//! Settings: language, this device's name and worker, storage, and about.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::domain::device::{DeviceSettings, NameProblem, DEVICE_SETTINGS_ID};
+use crate::i18n::{self, Lang};
+use crate::storage::schema::SCHEMA_VERSION;
+use crate::storage::{self, StoreError};
+use crate::web::app::{short_build, use_ctx, Ctx};
+use crate::web::platform;
+
+#[component]
+pub fn SettingsScreen() -> impl IntoView {
+    let ctx = use_ctx();
+    view! {
+        <h1 tabindex="-1">{move || ctx.t().settings_title}</h1>
+        <LanguagePicker/>
+        <DeviceForm/>
+        <StorageSection/>
+        <AboutSection/>
+    }
+}
+
+#[component]
+fn LanguagePicker() -> impl IntoView {
+    let ctx = use_ctx();
+    view! {
+        <section class="card">
+            <fieldset class="choices">
+                <legend>{move || ctx.t().lang_legend}</legend>
+                {Lang::ALL
+                    .into_iter()
+                    .map(|lang| {
+                        view! {
+                            <label class="choice">
+                                <input
+                                    type="radio"
+                                    name="lang"
+                                    value=lang.code()
+                                    prop:checked=move || ctx.lang.get() == lang
+                                    on:change=move |_| ctx.lang.set(lang)
+                                />
+                                // Each language is named in itself, so a user can find theirs in any interface.
+                                <span lang=lang.code()>{lang.strings().lang_name}</span>
+                            </label>
+                        }
+                    })
+                    .collect_view()}
+            </fieldset>
+        </section>
+    }
+}
+
+/// Problems of the label and the worker field.
+type FieldProblems = (Option<NameProblem>, Option<NameProblem>);
+
+#[derive(Debug, Clone, PartialEq)]
+enum SaveState {
+    Idle,
+    Saving,
+    Saved,
+    Invalid,
+    Failed(StoreError),
+}
+
+#[component]
+fn DeviceForm() -> impl IntoView {
+    let ctx = use_ctx();
+    let label = RwSignal::new(String::new());
+    let worker = RwSignal::new(String::new());
+    let device_id = RwSignal::new(String::new());
+    let problems = RwSignal::new(FieldProblems::default());
+    let state = RwSignal::new(SaveState::Idle);
+    let load_error = RwSignal::new(None::<StoreError>);
+
+    // Fill the form once the store is ready; what the user already typed is never overwritten.
+    let loaded = StoredValue::new(false);
+    Effect::new(move |_| {
+        ctx.data_version.track();
+        if loaded.get_value() {
+            return;
+        }
+        let Some(store) = ctx.store() else { return };
+        loaded.set_value(true);
+        spawn_local(async move {
+            match storage::load::<DeviceSettings>(&store, DEVICE_SETTINGS_ID).await {
+                Ok(Some(d)) => {
+                    if label.get_untracked().is_empty() {
+                        label.set(d.label);
+                    }
+                    if worker.get_untracked().is_empty() {
+                        worker.set(d.worker);
+                    }
+                    device_id.set(d.device_id);
+                }
+                Ok(None) => {}
+                Err(e) => load_error.set(Some(e)),
+            }
+        });
+    });
+
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        save_device(ctx, label.get_untracked(), worker.get_untracked(), problems, state);
+    };
+
+    let label_problem = move || problems.get().0.map(|p| i18n::name_problem(ctx.lang.get(), p));
+    let worker_problem = move || problems.get().1.map(|p| i18n::name_problem(ctx.lang.get(), p));
+
+    view! {
+        <section class="card" aria-labelledby="device-h">
+            <h2 id="device-h">{move || ctx.t().device_section}</h2>
+            <p class="muted">{move || ctx.t().device_intro}</p>
+            <form on:submit=submit novalidate>
+                <TextField id="device-label" label=move || ctx.t().device_label hint=move || ctx.t().device_label_hint
+                    value=label problem=Signal::derive(label_problem) state=state/>
+                <TextField id="device-worker" label=move || ctx.t().worker_label hint=move || ctx.t().worker_hint
+                    value=worker problem=Signal::derive(worker_problem) state=state/>
+                <div class="form-actions">
+                    <button type="submit" class="btn btn-primary" disabled=move || state.get() == SaveState::Saving>
+                        {move || if state.get() == SaveState::Saving { ctx.t().saving } else { ctx.t().save }}
+                    </button>
+                    <p class="form-status" role="status" data-testid="device-save-status">
+                        {move || match state.get() {
+                            SaveState::Saved => ctx.t().saved.to_owned(),
+                            SaveState::Invalid => ctx.t().fix_fields.to_owned(),
+                            SaveState::Failed(e) => i18n::store_error(ctx.lang.get(), &e),
+                            SaveState::Idle | SaveState::Saving => String::new(),
+                        }}
+                    </p>
+                </div>
+            </form>
+            {move || load_error.get().map(|e| view! { <p class="error" role="alert">{i18n::store_error(ctx.lang.get(), &e)}</p> })}
+            <dl class="facts">
+                <dt>{move || ctx.t().device_id_label}</dt>
+                <dd class="mono" data-testid="device-id">{move || device_id.get()}</dd>
+            </dl>
+        </section>
+    }
+}
+
+fn save_device(
+    ctx: Ctx,
+    label: String,
+    worker: String,
+    problems: RwSignal<FieldProblems>,
+    state: RwSignal<SaveState>,
+) {
+    let Some(store) = ctx.store() else {
+        let e = match ctx.store_state.get_untracked() {
+            crate::web::app::StoreState::Failed(e) => e,
+            _ => StoreError::Unavailable { detail: "storage not open".into() },
+        };
+        state.set(SaveState::Failed(e));
+        return;
+    };
+    state.set(SaveState::Saving);
+    spawn_local(async move {
+        let result = async {
+            let current = storage::load::<DeviceSettings>(&store, DEVICE_SETTINGS_ID).await?;
+            let current = match current {
+                Some(c) => c,
+                None => {
+                    let bytes = platform::random_16()
+                        .ok_or_else(|| StoreError::Unavailable { detail: "no random source".into() })?;
+                    DeviceSettings::new(crate::domain::ids::uuid_v4(bytes))
+                }
+            };
+            match current.with_edits(&label, &worker) {
+                Ok(next) => {
+                    storage::save(&store, &next, &platform::now_iso()).await?;
+                    Ok(Ok(next))
+                }
+                Err(p) => Ok(Err(p)),
+            }
+        }
+        .await;
+        match result {
+            Ok(Ok(_saved)) => {
+                problems.set((None, None));
+                state.set(SaveState::Saved);
+                ctx.data_changed();
+            }
+            Ok(Err(p)) => {
+                problems.set(p);
+                state.set(SaveState::Invalid);
+            }
+            Err(e) => state.set(SaveState::Failed(e)),
+        }
+    });
+}
+
+/// A labelled text input with its hint and its problem, tied together for assistive technology.
+#[component]
+fn TextField(
+    id: &'static str,
+    label: impl Fn() -> &'static str + Send + Sync + 'static,
+    hint: impl Fn() -> &'static str + Send + Sync + 'static,
+    value: RwSignal<String>,
+    problem: Signal<Option<String>>,
+    state: RwSignal<SaveState>,
+) -> impl IntoView {
+    let hint_id = format!("{id}-hint");
+    let problem_id = format!("{id}-problem");
+    let described = format!("{hint_id} {problem_id}");
+    view! {
+        <div class="field" class:field-invalid=move || problem.get().is_some()>
+            <label for=id>{label}</label>
+            <p class="hint" id=hint_id>{hint}</p>
+            <input
+                id=id
+                type="text"
+                autocomplete="off"
+                maxlength="200"
+                aria-describedby=described
+                aria-invalid=move || problem.get().is_some().then_some("true")
+                prop:value=move || value.get()
+                on:input=move |ev| {
+                    value.set(event_target_value(&ev));
+                    if state.get_untracked() == SaveState::Saved {
+                        state.set(SaveState::Idle);
+                    }
+                }
+            />
+            <p class="problem" id=problem_id>{move || problem.get()}</p>
+        </div>
+    }
+}
+
+#[component]
+fn StorageSection() -> impl IntoView {
+    let ctx = use_ctx();
+    let asked = RwSignal::new(None::<Option<bool>>);
+    let ask = move |_| {
+        spawn_local(async move {
+            let answer = platform::request_persist().await;
+            if answer.is_some() {
+                ctx.persisted.set(answer);
+            }
+            asked.set(Some(answer));
+        });
+    };
+    let usage = move || {
+        let lang = ctx.lang.get();
+        ctx.estimate.get().map(|e| {
+            let text = (lang.strings().storage_used_of)(&i18n::format_bytes(lang, e.usage), &i18n::format_bytes(lang, e.quota));
+            view! {
+                <meter min="0" max=e.quota.max(1) as f64 value=e.usage as f64 aria-label=lang.strings().storage_meter_label></meter>
+                <p data-testid="storage-usage">{text}</p>
+            }
+        })
+    };
+    view! {
+        <section class="card" aria-labelledby="storage-h">
+            <h2 id="storage-h">{move || ctx.t().storage_section}</h2>
+            {usage}
+            <p data-testid="persist-explain">
+                {move || match ctx.persisted.get() {
+                    Some(true) => ctx.t().persist_on_explain,
+                    Some(false) => ctx.t().persist_off_explain,
+                    None => ctx.t().persist_unsupported,
+                }}
+            </p>
+            <Show when=move || ctx.persisted.get() == Some(false)>
+                <button type="button" class="btn btn-secondary" on:click=ask>{move || ctx.t().persist_ask}</button>
+            </Show>
+            <p role="status" class="form-status">
+                {move || match asked.get() {
+                    Some(Some(false)) => ctx.t().persist_refused,
+                    Some(None) => ctx.t().persist_unsupported,
+                    _ => "",
+                }}
+            </p>
+        </section>
+    }
+}
+
+#[component]
+fn AboutSection() -> impl IntoView {
+    let ctx = use_ctx();
+    view! {
+        <section class="card" aria-labelledby="about-h">
+            <h2 id="about-h">{move || ctx.t().about_section}</h2>
+            <dl class="facts">
+                <dt>{move || ctx.t().about_version}</dt>
+                <dd data-testid="about-version">{env!("CARGO_PKG_VERSION")}</dd>
+                <dt>{move || ctx.t().about_build}</dt>
+                <dd class="mono" data-testid="about-build">{move || ctx.build.with_value(|b| short_build(b))}</dd>
+                <dt>{move || ctx.t().about_schema}</dt>
+                <dd>{SCHEMA_VERSION}</dd>
+                <dt>{move || ctx.t().about_offline}</dt>
+                <dd>{move || if ctx.offline_ready.get() { "✓" } else { "—" }}</dd>
+            </dl>
+        </section>
+    }
+}
