@@ -152,7 +152,8 @@ pub fn App() -> impl IntoView {
     });
     let offline = window_event_listener(leptos::ev::offline, move |_| ctx.online.set(false));
     let hash = window_event_listener(leptos::ev::hashchange, move |_| {
-        if let Some(s) = current_hash_screen() {
+        // Our own hash writes come back as hashchange events: only a real change may re-render the screen.
+        if let Some(s) = current_hash_screen().filter(|s| *s != ctx.screen.get_untracked()) {
             ctx.screen.set(s);
         }
     });
@@ -193,6 +194,9 @@ pub fn App() -> impl IntoView {
         screen
     });
 
+    // A memo, so that setting the same screen again does not rebuild it (and lose what is typed there).
+    let screen = Memo::new(move |_| ctx.screen.get());
+
     view! {
         <a class="skip-link" href="#main">{move || ctx.t().skip_to_content}</a>
         <div class="shell">
@@ -209,7 +213,7 @@ pub fn App() -> impl IntoView {
             <NavBar/>
             <main id="main" class="content" tabindex="-1">
                 <Banners/>
-                {move || match ctx.screen.get() {
+                {move || match screen.get() {
                     Screen::Home => view! { <HomeScreen/> }.into_any(),
                     Screen::Clients => view! {
                         <ComingSoon title=|s: &Strings| s.clients_title body=|s: &Strings| s.clients_coming/>

@@ -16,11 +16,24 @@ use wasm_bindgen::prelude::*;
 /// Entry point, called by `boot.js` once the wasm module is loaded.
 #[wasm_bindgen(start)]
 pub fn start() {
+    std::panic::set_hook(Box::new(on_panic));
     let Some(root) = leptos::prelude::document().get_element_by_id("app") else {
         return;
     };
     root.set_inner_html("");
     if let Ok(root) = root.dyn_into::<web_sys::HtmlElement>() {
         leptos::mount::mount_to(root, App).forget();
+    }
+}
+
+/// A bug must not leave a silent, frozen screen: show the crash notice from index.html (both languages; what is
+/// saved is safe). The panic message is logged only in debug builds: it might quote data.
+fn on_panic(info: &std::panic::PanicHookInfo<'_>) {
+    #[cfg(debug_assertions)]
+    web_sys::console::error_1(&info.to_string().into());
+    #[cfg(not(debug_assertions))]
+    let _ = info;
+    if let Some(el) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("app-crashed")) {
+        let _ = el.remove_attribute("hidden");
     }
 }

@@ -83,19 +83,22 @@ fn DeviceForm() -> impl IntoView {
         }
         let Some(store) = ctx.store() else { return };
         loaded.set_value(true);
+        // The user may leave the screen before this finishes: `try_` writes are no-ops on a screen that is gone.
         spawn_local(async move {
             match storage::load::<DeviceSettings>(&store, DEVICE_SETTINGS_ID).await {
                 Ok(Some(d)) => {
-                    if label.get_untracked().is_empty() {
-                        label.set(d.label);
+                    if label.try_get_untracked().is_some_and(|l| l.is_empty()) {
+                        label.try_set(d.label);
                     }
-                    if worker.get_untracked().is_empty() {
-                        worker.set(d.worker);
+                    if worker.try_get_untracked().is_some_and(|w| w.is_empty()) {
+                        worker.try_set(d.worker);
                     }
-                    device_id.set(d.device_id);
+                    device_id.try_set(d.device_id);
                 }
                 Ok(None) => {}
-                Err(e) => load_error.set(Some(e)),
+                Err(e) => {
+                    load_error.try_set(Some(e));
+                }
             }
         });
     });
@@ -176,17 +179,20 @@ fn save_device(
             }
         }
         .await;
+        // The screen may be gone by now (the save itself is done): `try_` writes are no-ops then.
         match result {
             Ok(Ok(_saved)) => {
-                problems.set((None, None));
-                state.set(SaveState::Saved);
+                problems.try_set((None, None));
+                state.try_set(SaveState::Saved);
                 ctx.data_changed();
             }
             Ok(Err(p)) => {
-                problems.set(p);
-                state.set(SaveState::Invalid);
+                problems.try_set(p);
+                state.try_set(SaveState::Invalid);
             }
-            Err(e) => state.set(SaveState::Failed(e)),
+            Err(e) => {
+                state.try_set(SaveState::Failed(e));
+            }
         }
     });
 }
@@ -238,7 +244,7 @@ fn StorageSection() -> impl IntoView {
             if answer.is_some() {
                 ctx.persisted.set(answer);
             }
-            asked.set(Some(answer));
+            asked.try_set(Some(answer));
         });
     };
     let usage = move || {

@@ -1,0 +1,96 @@
+// Shared set-up for the end-to-end tests: a served copy of the release bundle and a headless Chromium.
+import { cp, mkdtemp, mkdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { execFileSync } from 'node:child_process';
+import { chromium } from 'playwright-core';
+import { startServer } from '../support/serve.mjs';
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export const ARTIFACTS = join(ROOT, 'target', 'e2e');
+export const TABLET_PORTRAIT = { width: 800, height: 1280 };
+export const TABLET_LANDSCAPE = { width: 1280, height: 800 };
+
+export async function launchBrowser() {
+  return chromium.launch({
+    executablePath: process.env.CHROME_PATH || '/usr/bin/chromium',
+    args: [
+      '--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking',
+      '--disable-component-update', '--no-first-run', '--disable-sync',
+    ],
+  });
+}
+
+/** Serves a private copy of dist/, so a test may change the build or stop the server. */
+export async function serveBuild() {
+  const dir = await mkdtemp(join(tmpdir(), 'pryiom-e2e-'));
+  await cp(join(ROOT, 'dist'), dir, { recursive: true });
+  let server = await startServer({ dir });
+  const port = server.port;
+  return {
+    dir,
+    get url() { return server.url; },
+    origin: `http://127.0.0.1:${port}`,
+    stop: () => server.close(),
+    restart: async () => { server = await startServer({ dir, port }); },
+    /** Changes the build (as a new release would) and returns its new build id. */
+    rebuild: async (change) => {
+      await change(dir);
+      return execFileSync(join(ROOT, 'pryiom'), ['stamp', dir], { encoding: 'utf8' }).trim();
+    },
+    cleanup: async () => { await server.close(); await rm(dir, { recursive: true, force: true }); },
+  };
+}
+
+/**
+ * A fresh browser profile on the app. Every request is recorded; any that leaves the app's origin is a failure
+ * (`app.foreign`), and so is any page error.
+ */
+export async function openApp(browser, served, { viewport = TABLET_LANDSCAPE, hash = '', options = {} } = {}) {
+  const context = await browser.newContext({ viewport, serviceWorkers: 'allow', ...options });
+  const foreign = [];
+  const errors = [];
+  context.on('request', (r) => {
+    const url = r.url();
+    if (!url.startsWith(served.origin + '/') && !url.startsWith('data:') && !url.startsWith('blob:')) foreign.push(url);
+  });
+  const page = await context.newPage();
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(served.url + hash);
+  return { context, page, foreign, errors, close: () => context.close() };
+}
+
+/** Waits until the app has opened its storage: the home screen shows the device's counts. */
+export async function waitForStorage(page) {
+  await page.getByTestId('count-clients').waitFor();
+}
+
+/** Waits until a service worker controls the page (the app is then available offline). */
+export async function waitForServiceWorker(page) {
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+    if (!navigator.serviceWorker.controller) {
+      await new Promise((r) => navigator.serviceWorker.addEventListener('controllerchange', r, { once: true }));
+    }
+  });
+}
+
+/** Reads one record straight from IndexedDB, bypassing the app. */
+export async function readIdb(page, store, id) {
+  return page.evaluate(([store, id]) => new Promise((ok, fail) => {
+    const open = indexedDB.open('pryiom');
+    open.onerror = () => fail(open.error);
+    open.onsuccess = () => {
+      const db = open.result;
+      const get = db.transaction(store).objectStore(store).get(id);
+      get.onsuccess = () => { db.close(); ok(get.result ?? null); };
+      get.onerror = () => { db.close(); fail(get.error); };
+    };
+  }), [store, id]);
+}
+
+export async function screenshot(page, name) {
+  await mkdir(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+}

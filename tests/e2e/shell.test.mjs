@@ -1,0 +1,147 @@
+// The app shell as a user meets it: language, navigation, status, accessibility, at both tablet sizes.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import {
+  TABLET_LANDSCAPE, TABLET_PORTRAIT, launchBrowser, openApp, screenshot, serveBuild, waitForStorage,
+} from './helpers.mjs';
+
+const require = createRequire(import.meta.url);
+const AXE = require.resolve('axe-core/axe.min.js');
+
+describe('app shell', () => {
+  let browser;
+  let served;
+  before(async () => {
+    browser = await launchBrowser();
+    served = await serveBuild();
+  });
+  after(async () => {
+    await browser?.close();
+    await served?.cleanup();
+  });
+
+  test('renders in Ukrainian by default, switches to English, and remembers the choice', async () => {
+    const app = await openApp(browser, served);
+    try {
+      const { page } = app;
+      await waitForStorage(page);
+      assert.equal(await page.getAttribute('html', 'lang'), 'uk');
+      const nav = page.getByRole('navigation', { name: 'Розділи' });
+      for (const name of ['Головна', 'Клієнти', 'Нове звернення', 'Експорт', 'Налаштування']) {
+        assert.equal(await nav.getByRole('link', { name, exact: true }).count(), 1, name);
+      }
+      assert.equal(await page.getByRole('heading', { level: 1 }).textContent(), 'Головна');
+      assert.match(await page.getByTestId('count-clients').textContent(), /^0 клієнтів$/);
+
+      await nav.getByRole('link', { name: 'Налаштування' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Налаштування' }).waitFor();
+      assert.equal(new URL(page.url()).hash, '#/settings');
+      await page.getByRole('radio', { name: 'English' }).check();
+      await page.getByRole('heading', { level: 1, name: 'Settings' }).waitFor();
+      assert.equal(await page.getAttribute('html', 'lang'), 'en');
+      assert.equal(await page.getByRole('navigation', { name: 'Sections' }).getByRole('link').count(), 5);
+
+      await page.reload();
+      await page.getByRole('heading', { level: 1, name: 'Settings' }).waitFor();
+      assert.ok(await page.getByRole('radio', { name: 'English' }).isChecked());
+      await page.getByRole('link', { name: 'Home', exact: true }).click();
+      await page.getByTestId('count-clients').filter({ hasText: '0 clients' }).waitFor();
+
+      assert.deepEqual(app.foreign, [], 'requests left the app origin');
+      assert.deepEqual(app.errors, []);
+    } finally {
+      await app.close();
+    }
+  });
+
+  test('every screen is reachable; unfinished screens say so plainly', async () => {
+    const app = await openApp(browser, served, { viewport: TABLET_PORTRAIT });
+    try {
+      const { page } = app;
+      await waitForStorage(page);
+      const nav = page.getByRole('navigation', { name: 'Розділи' });
+      for (const [link, heading] of [['Клієнти', 'Клієнти'], ['Нове звернення', 'Нове звернення'], ['Експорт', 'Експорт']]) {
+        await nav.getByRole('link', { name: link }).click();
+        await page.getByRole('heading', { level: 1, name: heading }).waitFor();
+        assert.equal(await nav.getByRole('link', { name: link }).getAttribute('aria-current'), 'page');
+        assert.ok(await page.getByText('Цей розділ ще не працює').isVisible(), `${heading} must say it is not ready`);
+      }
+      // The big button on Home leads to the intake screen too.
+      await nav.getByRole('link', { name: 'Головна' }).click();
+      await page.getByRole('link', { name: 'Почати нове звернення' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Нове звернення' }).waitFor();
+      // The last screen is remembered across a restart of the app.
+      await page.goto(app.page.url().split('#')[0]);
+      await page.getByRole('heading', { level: 1, name: 'Нове звернення' }).waitFor();
+      assert.deepEqual(app.foreign, []);
+      assert.deepEqual(app.errors, []);
+    } finally {
+      await app.close();
+    }
+  });
+
+  test('the status area shows network, storage, persistence and version', async () => {
+    const app = await openApp(browser, served);
+    try {
+      const { page, context } = app;
+      await waitForStorage(page);
+      const status = page.getByRole('region', { name: 'Стан пристрою' });
+      await status.getByText('Онлайн').waitFor();
+      await page.getByTestId('status-storage').filter({ hasText: /Зайнято .+, вільно .+/ }).waitFor();
+      assert.match(await page.getByTestId('status-persist').textContent(), /Дані (захищені від очищення|можуть бути очищені)/);
+      const build = await page.getAttribute('meta[name="pryiom-build"]', 'content');
+      assert.match(build, /^[0-9a-f]{16}$/);
+      assert.equal(await page.getByTestId('status-version').textContent(), `Версія 0.1.0 · збірка ${build.slice(0, 8)}`);
+      await context.setOffline(true);
+      await status.getByText('Офлайн').waitFor();
+      await context.setOffline(false);
+      await status.getByText('Онлайн').waitFor();
+    } finally {
+      await app.close();
+    }
+  });
+
+  for (const [label, viewport] of [['portrait', TABLET_PORTRAIT], ['landscape', TABLET_LANDSCAPE]]) {
+    test(`accessible and touch-friendly at ${viewport.width}×${viewport.height} (${label})`, async () => {
+      // bypassCSP only so the test can inject axe-core; the app itself runs under its policy in every other test.
+      const app = await openApp(browser, served, { viewport, options: { bypassCSP: true } });
+      try {
+        const { page } = app;
+        await waitForStorage(page);
+        for (const [slug, heading] of [['home', 'Головна'], ['clients', 'Клієнти'], ['intake', 'Нове звернення'],
+          ['export', 'Експорт'], ['settings', 'Налаштування']]) {
+          await page.goto(`${served.url}#/${slug}`);
+          await page.getByRole('heading', { level: 1, name: heading }).waitFor();
+          if (slug === 'settings') await page.getByTestId('device-id').filter({ hasText: /-/ }).waitFor();
+          await screenshot(page, `${slug}-${viewport.width}x${viewport.height}`);
+
+          await page.addScriptTag({ path: AXE });
+          const violations = await page.evaluate(async () => {
+            const r = await window.axe.run(document, { resultTypes: ['violations'] });
+            return r.violations.map((v) => `${v.impact} ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+          });
+          assert.deepEqual(violations, [], `axe on ${slug}`);
+
+          const small = await page.evaluate(() => {
+            const out = [];
+            for (const el of document.querySelectorAll('a, button, input:not([type=radio]), select, textarea, label.choice')) {
+              if (el.classList.contains('skip-link')) continue;
+              const r = el.getBoundingClientRect();
+              if (r.width === 0 && r.height === 0) continue;
+              if (r.width < 44 || r.height < 44) out.push(`${el.tagName} "${el.textContent.trim()}" ${r.width}×${r.height}`);
+            }
+            return out;
+          });
+          assert.deepEqual(small, [], `touch targets under 44 px on ${slug}`);
+
+          const overflow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
+          assert.equal(overflow, false, `horizontal scroll on ${slug}`);
+        }
+        assert.deepEqual(app.errors, []);
+      } finally {
+        await app.close();
+      }
+    });
+  }
+});
