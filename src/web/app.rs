@@ -103,9 +103,14 @@ async fn ensure_device_settings(store: &AppStore) -> Result<(), StoreError> {
     if storage::load::<DeviceSettings>(store, DEVICE_SETTINGS_ID).await?.is_some() {
         return Ok(());
     }
-    let bytes = platform::random_16()
-        .ok_or_else(|| StoreError::Unavailable { detail: "no cryptographic random source".into() })?;
-    storage::save(store, &DeviceSettings::new(uuid_v4(bytes)), &platform::now_iso()).await.map(|_| ())
+    storage::save(store, &DeviceSettings::new(new_id()?), &platform::now_iso()).await.map(|_| ())
+}
+
+/// A new record id (UUID v4 from the browser's cryptographic random source).
+pub fn new_id() -> Result<String, StoreError> {
+    platform::random_16()
+        .map(uuid_v4)
+        .ok_or_else(|| StoreError::Unavailable { detail: "no cryptographic random source".into() })
 }
 
 fn start_screen() -> Screen {

@@ -1,23 +1,14 @@
 // Data the user enters: saved in IndexedDB, surviving reloads; bad input refused with a message; storage failures
 // explained instead of failing later.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchBrowser, openApp, readIdb, serveBuild, waitForStorage } from './helpers.mjs';
+import { openApp, readIdb, sharedBrowserAndBuild, waitForStorage } from './helpers.mjs';
 
 describe('data on the device', () => {
-  let browser;
-  let served;
-  before(async () => {
-    browser = await launchBrowser();
-    served = await serveBuild();
-  });
-  after(async () => {
-    await browser?.close();
-    await served?.cleanup();
-  });
+  const env = sharedBrowserAndBuild();
 
   test('device settings are saved in IndexedDB and survive a reload', async () => {
-    const app = await openApp(browser, served, { hash: '#/settings' });
+    const app = await openApp(env.browser, env.served, { hash: '#/settings' });
     try {
       const { page } = app;
       const label = page.getByRole('textbox', { name: 'Назва пристрою' });
@@ -59,7 +50,7 @@ describe('data on the device', () => {
   });
 
   test('bad input gets a message next to the field and changes nothing', async () => {
-    const app = await openApp(browser, served, { hash: '#/settings' });
+    const app = await openApp(env.browser, env.served, { hash: '#/settings' });
     try {
       const { page } = app;
       await page.getByTestId('device-id').filter({ hasText: /-/ }).waitFor();
@@ -85,12 +76,12 @@ describe('data on the device', () => {
   });
 
   test('a browser without usable storage is told so at start, in plain words', async () => {
-    const context = await browser.newContext();
+    const context = await env.browser.newContext();
     try {
       // As in some private modes: no IndexedDB at all.
       await context.addInitScript(() => Object.defineProperty(window, 'indexedDB', { value: undefined }));
       const page = await context.newPage();
-      await page.goto(served.url);
+      await page.goto(env.served.url);
       const alert = page.getByRole('alert').filter({ hasText: 'Цей пристрій зараз не може зберігати дані' });
       await alert.waitFor();
       assert.match(await alert.textContent(), /Браузер не дає зберігати дані на цьому пристрої/);
@@ -101,7 +92,7 @@ describe('data on the device', () => {
   });
 
   test('a full device is reported as such and the saved value stays as it was', async () => {
-    const app = await openApp(browser, served, { hash: '#/settings' });
+    const app = await openApp(env.browser, env.served, { hash: '#/settings' });
     try {
       const { page, context } = app;
       await page.getByTestId('device-id').filter({ hasText: /-/ }).waitFor();

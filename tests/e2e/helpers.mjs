@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execFileSync } from 'node:child_process';
+import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
 import { startServer } from '../support/serve.mjs';
 
@@ -93,4 +94,18 @@ export async function readIdb(page, store, id) {
 export async function screenshot(page, name) {
   await mkdir(ARTIFACTS, { recursive: true });
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+}
+
+/** One browser and one served build for every test of the calling suite; both closed after it. */
+export function sharedBrowserAndBuild() {
+  const env = {};
+  before(async () => {
+    env.browser = await launchBrowser();
+    env.served = await serveBuild();
+  });
+  after(async () => {
+    await env.browser?.close();
+    await env.served?.cleanup();
+  });
+  return env;
 }

@@ -1,28 +1,19 @@
 // The app shell as a user meets it: language, navigation, status, accessibility, at both tablet sizes.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import {
-  TABLET_LANDSCAPE, TABLET_PORTRAIT, launchBrowser, openApp, screenshot, serveBuild, waitForStorage,
+  TABLET_LANDSCAPE, TABLET_PORTRAIT, openApp, screenshot, sharedBrowserAndBuild, waitForStorage,
 } from './helpers.mjs';
 
 const require = createRequire(import.meta.url);
 const AXE = require.resolve('axe-core/axe.min.js');
 
 describe('app shell', () => {
-  let browser;
-  let served;
-  before(async () => {
-    browser = await launchBrowser();
-    served = await serveBuild();
-  });
-  after(async () => {
-    await browser?.close();
-    await served?.cleanup();
-  });
+  const env = sharedBrowserAndBuild();
 
   test('renders in Ukrainian by default, switches to English, and remembers the choice', async () => {
-    const app = await openApp(browser, served);
+    const app = await openApp(env.browser, env.served);
     try {
       const { page } = app;
       await waitForStorage(page);
@@ -56,7 +47,7 @@ describe('app shell', () => {
   });
 
   test('every screen is reachable; unfinished screens say so plainly', async () => {
-    const app = await openApp(browser, served, { viewport: TABLET_PORTRAIT });
+    const app = await openApp(env.browser, env.served, { viewport: TABLET_PORTRAIT });
     try {
       const { page } = app;
       await waitForStorage(page);
@@ -82,7 +73,7 @@ describe('app shell', () => {
   });
 
   test('the status area shows network, storage, persistence and version', async () => {
-    const app = await openApp(browser, served);
+    const app = await openApp(env.browser, env.served);
     try {
       const { page, context } = app;
       await waitForStorage(page);
@@ -105,13 +96,13 @@ describe('app shell', () => {
   for (const [label, viewport] of [['portrait', TABLET_PORTRAIT], ['landscape', TABLET_LANDSCAPE]]) {
     test(`accessible and touch-friendly at ${viewport.width}×${viewport.height} (${label})`, async () => {
       // bypassCSP only so the test can inject axe-core; the app itself runs under its policy in every other test.
-      const app = await openApp(browser, served, { viewport, options: { bypassCSP: true } });
+      const app = await openApp(env.browser, env.served, { viewport, options: { bypassCSP: true } });
       try {
         const { page } = app;
         await waitForStorage(page);
         for (const [slug, heading] of [['home', 'Головна'], ['clients', 'Клієнти'], ['intake', 'Нове звернення'],
           ['export', 'Експорт'], ['settings', 'Налаштування']]) {
-          await page.goto(`${served.url}#/${slug}`);
+          await page.goto(`${env.served.url}#/${slug}`);
           await page.getByRole('heading', { level: 1, name: heading }).waitFor();
           if (slug === 'settings') await page.getByTestId('device-id').filter({ hasText: /-/ }).waitFor();
           await screenshot(page, `${slug}-${viewport.width}x${viewport.height}`);

@@ -7,7 +7,7 @@ use crate::domain::device::{DeviceSettings, NameProblem, DEVICE_SETTINGS_ID};
 use crate::i18n::{self, Lang};
 use crate::storage::schema::SCHEMA_VERSION;
 use crate::storage::{self, StoreError};
-use crate::web::app::{short_build, use_ctx, Ctx};
+use crate::web::app::{new_id, short_build, use_ctx, Ctx};
 use crate::web::platform;
 
 #[component]
@@ -164,11 +164,7 @@ fn save_device(
             let current = storage::load::<DeviceSettings>(&store, DEVICE_SETTINGS_ID).await?;
             let current = match current {
                 Some(c) => c,
-                None => {
-                    let bytes = platform::random_16()
-                        .ok_or_else(|| StoreError::Unavailable { detail: "no random source".into() })?;
-                    DeviceSettings::new(crate::domain::ids::uuid_v4(bytes))
-                }
+                None => DeviceSettings::new(new_id()?),
             };
             match current.with_edits(&label, &worker) {
                 Ok(next) => {
