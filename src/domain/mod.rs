@@ -1,4 +1,7 @@
 //! Domain types and rules: plain Rust, no web dependencies.
 
+pub mod date;
 pub mod device;
 pub mod ids;
+pub mod text;
+pub mod validate;

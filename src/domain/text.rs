@@ -1,0 +1,197 @@
+//! Search normalisation for Ukrainian names: letter case, apostrophe variants, and the official Latin
+//! transliteration (Cabinet of Ministers resolution No. 55 of 2010), so "Shevchenko" finds "Шевченко".
+
+/// Every apostrophe-like character people type inside Ukrainian words.
+const APOSTROPHES: [char; 6] = ['\'', '’', 'ʼ', '‘', '`', 'ʹ'];
+
+pub fn is_apostrophe(c: char) -> bool {
+    APOSTROPHES.contains(&c)
+}
+
+/// Lower case, apostrophes unified to ʼ (U+02BC, the Ukrainian standard), runs of spaces folded.
+pub fn normalise(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for word in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        for c in word.chars() {
+            if is_apostrophe(c) {
+                out.push('ʼ');
+            } else {
+                out.extend(c.to_lowercase());
+            }
+        }
+    }
+    out
+}
+
+/// The official transliteration of one lower-case word (no apostrophes in the output).
+fn translit_word(word: &str, out: &mut String) {
+    let chars: Vec<char> = word.chars().filter(|c| !is_apostrophe(*c) && *c != 'ʼ').collect();
+    for (i, &c) in chars.iter().enumerate() {
+        let first = i == 0;
+        let s: &str = match c {
+            'а' => "a",
+            'б' => "b",
+            'в' => "v",
+            // "зг" is written "zgh" so it is not read as "ж".
+            'г' if i > 0 && chars[i - 1] == 'з' => "gh",
+            'г' => "h",
+            'ґ' => "g",
+            'д' => "d",
+            'е' => "e",
+            'є' if first => "ye",
+            'є' => "ie",
+            'ж' => "zh",
+            'з' => "z",
+            'и' => "y",
+            'і' => "i",
+            'ї' if first => "yi",
+            'ї' => "i",
+            'й' if first => "y",
+            'й' => "i",
+            'к' => "k",
+            'л' => "l",
+            'м' => "m",
+            'н' => "n",
+            'о' => "o",
+            'п' => "p",
+            'р' => "r",
+            'с' => "s",
+            'т' => "t",
+            'у' => "u",
+            'ф' => "f",
+            'х' => "kh",
+            'ц' => "ts",
+            'ч' => "ch",
+            'ш' => "sh",
+            'щ' => "shch",
+            'ь' => "",
+            'ю' if first => "yu",
+            'ю' => "iu",
+            'я' if first => "ya",
+            'я' => "ia",
+            // Letters of names written in Russian spelling.
+            'ё' => "io",
+            'ы' => "y",
+            'э' => "e",
+            'ъ' => "",
+            other => {
+                out.push(other);
+                continue;
+            }
+        };
+        out.push_str(s);
+    }
+}
+
+/// Latin form for matching: normalised, then transliterated word by word. Latin input passes through, so a query
+/// typed in Latin and a name stored in Cyrillic meet in the same form.
+pub fn latin(s: &str) -> String {
+    let norm = normalise(s);
+    let mut out = String::with_capacity(norm.len() + 8);
+    for (i, word) in norm.split(' ').enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        translit_word(word, &mut out);
+    }
+    out
+}
+
+/// Words of a name for matching: Latin, split on spaces and hyphens ("Коваль-Шевченко" is two words).
+pub fn name_tokens(s: &str) -> Vec<String> {
+    latin(s).split([' ', '-']).filter(|t| !t.is_empty()).map(str::to_owned).collect()
+}
+
+/// Digits only ("+38 (067) 123-45-67" → "380671234567").
+pub fn digits(s: &str) -> String {
+    s.chars().filter(char::is_ascii_digit).collect()
+}
+
+/// Optimal-string-alignment edit distance (a swap of two neighbours counts as one edit), giving up above `max`.
+pub fn edit_distance(a: &str, b: &str, max: usize) -> Option<usize> {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    if a.len().abs_diff(b.len()) > max {
+        return None;
+    }
+    let w = b.len() + 1;
+    let mut prev2 = vec![0usize; w];
+    let mut prev: Vec<usize> = (0..w).collect();
+    let mut cur = vec![0usize; w];
+    for i in 1..=a.len() {
+        cur[0] = i;
+        let mut row_min = cur[0];
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut v = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(prev2[j - 2] + 1);
+            }
+            cur[j] = v;
+            row_min = row_min.min(v);
+        }
+        if row_min > max {
+            return None;
+        }
+        std::mem::swap(&mut prev2, &mut prev);
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    let d = prev[b.len()];
+    (d <= max).then_some(d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn official_transliteration() {
+        // Examples from the resolution's table.
+        let cases = [
+            ("Алушта", "alushta"), ("Згорани", "zghorany"), ("Розгон", "rozghon"), ("Єнакієве", "yenakiieve"),
+            ("Гаєвич", "haievych"), ("Короп'є", "koropie"), ("Їжакевич", "yizhakevych"), ("Кадиївка", "kadyivka"),
+            ("Йосипівка", "yosypivka"), ("Стрий", "stryi"), ("Олексій", "oleksii"), ("Юрій", "yurii"),
+            ("Корюківка", "koriukivka"), ("Яготин", "yahotyn"), ("Костянтин", "kostiantyn"), ("Знам'янка", "znamianka"),
+            ("Щербухи", "shcherbukhy"), ("Гоща", "hoshcha"), ("Харків", "kharkiv"), ("Жашків", "zhashkiv"),
+            ("Шевченко", "shevchenko"), ("Олександр", "oleksandr"), ("Ґалаґан", "galagan"), ("Львів", "lviv"),
+        ];
+        for (uk, want) in cases {
+            assert_eq!(latin(uk), want, "{uk}");
+        }
+    }
+
+    #[test]
+    fn apostrophes_and_case_do_not_matter() {
+        let forms = ["Мар'яна", "Мар’яна", "Марʼяна", "МАР`ЯНА", "мар‘яна"];
+        for f in forms {
+            assert_eq!(normalise(f), "марʼяна", "{f}");
+            assert_eq!(latin(f), "mariana", "{f}");
+        }
+        assert_eq!(normalise("  Іван   Петренко "), "іван петренко");
+    }
+
+    #[test]
+    fn latin_input_passes_through() {
+        assert_eq!(latin("Shevchenko Oleksandr"), "shevchenko oleksandr");
+        assert_eq!(name_tokens("Коваль-Шевченко  Олена"), vec!["koval", "shevchenko", "olena"]);
+    }
+
+    #[test]
+    fn edit_distances() {
+        assert_eq!(edit_distance("shevchenko", "shevchenko", 2), Some(0));
+        assert_eq!(edit_distance("shevchenko", "shevcenko", 2), Some(1));
+        assert_eq!(edit_distance("shevchenko", "shevhcenko", 2), Some(1), "a swap is one edit");
+        assert_eq!(edit_distance("oleksandr", "olexandr", 2), Some(2));
+        assert_eq!(edit_distance("petrenko", "ivanenko", 2), None);
+        assert_eq!(edit_distance("ab", "abcdef", 2), None);
+        assert_eq!(edit_distance("", "ab", 2), Some(2));
+    }
+
+    #[test]
+    fn digits_only() {
+        assert_eq!(digits("+38 (067) 123-45-67"), "380671234567");
+    }
+}
