@@ -5,3 +5,8 @@ pub mod device;
 pub mod ids;
 pub mod text;
 pub mod validate;
+pub mod client;
+pub mod search;
+pub mod appeal;
+pub mod referral;
+pub mod intake;

@@ -1,0 +1,322 @@
+//! An appeal (звернення): each visit or call, with the kind of aid decided (guide 3.2, 3.2.1, 3.3, annex 11).
+
+use serde::{Deserialize, Serialize};
+
+use super::date::{add_working_days, Date};
+use super::referral::Organisation;
+use crate::storage::{Collection, Record};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    Outreach,
+    Office,
+    Phone,
+    Email,
+    Kiosk,
+}
+
+impl Channel {
+    pub const ALL: [Channel; 5] = [Channel::Outreach, Channel::Office, Channel::Phone, Channel::Email, Channel::Kiosk];
+    pub fn code(self) -> &'static str {
+        match self {
+            Channel::Outreach => "outreach",
+            Channel::Office => "office",
+            Channel::Phone => "phone",
+            Channel::Email => "email",
+            Channel::Kiosk => "kiosk",
+        }
+    }
+    pub fn from_code(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.code() == s)
+    }
+}
+
+/// The kind of aid decided (Art. 7 БППД kinds, help to access БВПД, referral, or not a legal-aid question).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AidKind {
+    LegalInformation,
+    Consultation,
+    DraftingDocuments,
+    AccessToSecondary,
+    Referral,
+    NotLegalAid,
+}
+
+impl AidKind {
+    pub const ALL: [AidKind; 6] = [
+        AidKind::LegalInformation,
+        AidKind::Consultation,
+        AidKind::DraftingDocuments,
+        AidKind::AccessToSecondary,
+        AidKind::Referral,
+        AidKind::NotLegalAid,
+    ];
+    pub fn code(self) -> &'static str {
+        match self {
+            AidKind::LegalInformation => "legal_information",
+            AidKind::Consultation => "consultation",
+            AidKind::DraftingDocuments => "drafting_documents",
+            AidKind::AccessToSecondary => "access_to_secondary",
+            AidKind::Referral => "referral",
+            AidKind::NotLegalAid => "not_legal_aid",
+        }
+    }
+    pub fn from_code(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.code() == s)
+    }
+}
+
+/// Where the client was sent: a copy of the organisation as it was, so the slip stays true if the directory changes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Referral {
+    pub organisation: Organisation,
+    #[serde(default)]
+    pub note: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Appeal {
+    pub id: String,
+    pub client_id: String,
+    /// Local date and time, "2026-11-25T10:42".
+    pub received_at: String,
+    pub channel: Channel,
+    pub location: String,
+    pub area: String,
+    /// The client's account of the issue (personal).
+    pub account: String,
+    pub aid: AidKind,
+    pub outcome: String,
+    pub worker: String,
+    /// ISO date.
+    pub follow_up: Option<String>,
+    /// A written appeal has an answer deadline (Art. 11-1).
+    pub written: bool,
+    pub referral: Option<Referral>,
+}
+
+impl Record for Appeal {
+    const COLLECTION: Collection = Collection::Appeals;
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn client_id(&self) -> Option<&str> {
+        Some(&self.client_id)
+    }
+}
+
+/// Answer deadlines of a written БППД appeal: 3 working days, at most 10 (Art. 11-1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Deadlines {
+    pub answer_by: Date,
+    pub at_most: Date,
+}
+
+impl Appeal {
+    pub fn received_date(&self) -> Option<Date> {
+        Date::parse_iso(self.received_at.get(0..10)?)
+    }
+
+    pub fn deadlines(&self, holidays: &[Date]) -> Option<Deadlines> {
+        let d = self.received_date().filter(|_| self.written)?;
+        Some(Deadlines { answer_by: add_working_days(d, 3, holidays), at_most: add_working_days(d, 10, holidays) })
+    }
+
+    /// Keeps what statistics need (date, channel, place, area, kind of aid, worker) and erases what the client said.
+    pub fn scrubbed(&self) -> Appeal {
+        Appeal {
+            account: String::new(),
+            outcome: String::new(),
+            referral: self.referral.as_ref().map(|r| Referral { organisation: r.organisation.clone(), note: String::new() }),
+            ..self.clone()
+        }
+    }
+}
+
+/// The appeal as typed (drafts keep it exactly so).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AppealForm {
+    pub received_at: String,
+    pub channel: String,
+    pub location: String,
+    pub area: String,
+    pub account: String,
+    pub aid: String,
+    pub outcome: String,
+    pub follow_up: String,
+    pub written: bool,
+    pub organisation_id: String,
+    pub referral_note: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AppealField {
+    ReceivedAt,
+    Channel,
+    Area,
+    Account,
+    Aid,
+    FollowUp,
+    Organisation,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AppealProblem {
+    Required,
+    InvalidDate,
+    UnknownOrganisation,
+}
+
+impl AppealForm {
+    /// Checks the appeal; `organisations` is the directory, for a referral.
+    pub fn validate(
+        &self,
+        id: String,
+        client_id: String,
+        worker: String,
+        organisations: &[Organisation],
+    ) -> Result<Appeal, Vec<(AppealField, AppealProblem)>> {
+        let mut problems = Vec::new();
+        let received_ok = self.received_at.len() >= 16 && Date::parse_iso(&self.received_at[0..10]).is_some();
+        if !received_ok {
+            problems.push((AppealField::ReceivedAt, AppealProblem::Required));
+        }
+        let channel = Channel::from_code(&self.channel);
+        if channel.is_none() {
+            problems.push((AppealField::Channel, AppealProblem::Required));
+        }
+        if self.area.trim().is_empty() {
+            problems.push((AppealField::Area, AppealProblem::Required));
+        }
+        if self.account.trim().is_empty() {
+            problems.push((AppealField::Account, AppealProblem::Required));
+        }
+        let aid = AidKind::from_code(&self.aid);
+        if aid.is_none() {
+            problems.push((AppealField::Aid, AppealProblem::Required));
+        }
+        let follow_up = self.follow_up.trim();
+        let follow_up = if follow_up.is_empty() {
+            None
+        } else if let Some(d) = Date::parse_human(follow_up) {
+            Some(d.iso())
+        } else {
+            problems.push((AppealField::FollowUp, AppealProblem::InvalidDate));
+            None
+        };
+        let referral = if aid == Some(AidKind::Referral) {
+            match organisations.iter().find(|o| o.id == self.organisation_id) {
+                Some(o) => Some(Referral { organisation: o.clone(), note: self.referral_note.trim().to_owned() }),
+                None => {
+                    let p = if self.organisation_id.is_empty() {
+                        AppealProblem::Required
+                    } else {
+                        AppealProblem::UnknownOrganisation
+                    };
+                    problems.push((AppealField::Organisation, p));
+                    None
+                }
+            }
+        } else {
+            None
+        };
+        match (channel, aid) {
+            (Some(channel), Some(aid)) if problems.is_empty() => Ok(Appeal {
+                id,
+                client_id,
+                received_at: self.received_at[0..16].to_owned(),
+                channel,
+                location: self.location.trim().to_owned(),
+                area: self.area.trim().to_owned(),
+                account: self.account.trim().to_owned(),
+                aid,
+                outcome: self.outcome.trim().to_owned(),
+                worker,
+                follow_up,
+                written: self.written,
+                referral,
+            }),
+            _ => Err(problems),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn org() -> Organisation {
+        Organisation {
+            id: "o1".into(),
+            name: "Управління соціального захисту".into(),
+            address: "вул. Соборна, 1".into(),
+            phone: "+380441234567".into(),
+            hours: "пн–пт 9:00–18:00".into(),
+            contact: "Іваненко О. П.".into(),
+            topics: vec!["соціальний захист".into()],
+        }
+    }
+
+    fn form() -> AppealForm {
+        AppealForm {
+            received_at: "2026-11-25T10:42".into(),
+            channel: "outreach".into(),
+            location: "Бородянка, ЦНАП".into(),
+            area: "житлові питання".into(),
+            account: "Зруйноване житло, потрібна компенсація".into(),
+            aid: "consultation".into(),
+            written: true,
+            ..AppealForm::default()
+        }
+    }
+
+    #[test]
+    fn a_complete_appeal_has_deadlines_in_working_days() {
+        let a = form().validate("a1".into(), "c1".into(), "Олена".into(), &[]).unwrap();
+        let d = a.deadlines(&[]).unwrap();
+        assert_eq!(d.answer_by, Date::new(2026, 11, 30).unwrap());
+        assert_eq!(d.at_most, Date::new(2026, 12, 9).unwrap());
+        let oral = AppealForm { written: false, ..form() };
+        assert_eq!(oral.validate("a".into(), "c".into(), "w".into(), &[]).unwrap().deadlines(&[]), None);
+    }
+
+    #[test]
+    fn missing_fields_are_listed() {
+        let problems = AppealForm::default().validate("a".into(), "c".into(), "w".into(), &[]).unwrap_err();
+        let fields: Vec<AppealField> = problems.iter().map(|p| p.0).collect();
+        assert_eq!(
+            fields,
+            vec![AppealField::ReceivedAt, AppealField::Channel, AppealField::Area, AppealField::Account, AppealField::Aid]
+        );
+    }
+
+    #[test]
+    fn a_referral_copies_the_organisation() {
+        let f = AppealForm { aid: "referral".into(), ..form() };
+        let err = f.validate("a".into(), "c".into(), "w".into(), &[org()]).unwrap_err();
+        assert_eq!(err, vec![(AppealField::Organisation, AppealProblem::Required)]);
+        let f = AppealForm { organisation_id: "o1".into(), referral_note: " з довідкою ".into(), ..f };
+        let a = f.validate("a".into(), "c".into(), "w".into(), &[org()]).unwrap();
+        let r = a.referral.unwrap();
+        assert_eq!(r.organisation, org());
+        assert_eq!(r.note, "з довідкою");
+        let f = AppealForm { organisation_id: "gone".into(), ..f };
+        assert_eq!(
+            f.validate("a".into(), "c".into(), "w".into(), &[org()]).unwrap_err(),
+            vec![(AppealField::Organisation, AppealProblem::UnknownOrganisation)]
+        );
+    }
+
+    #[test]
+    fn scrubbing_keeps_statistics_only() {
+        let f = AppealForm { aid: "referral".into(), organisation_id: "o1".into(), referral_note: "Скажіть, що від Олени".into(), outcome: "Роз'яснено".into(), ..form() };
+        let a = f.validate("a".into(), "c".into(), "w".into(), &[org()]).unwrap();
+        let s = a.scrubbed();
+        assert_eq!((s.account.as_str(), s.outcome.as_str()), ("", ""));
+        assert_eq!(s.referral.as_ref().unwrap().note, "");
+        assert_eq!((s.area.as_str(), s.aid, s.channel, s.received_at.as_str()), (a.area.as_str(), a.aid, a.channel, a.received_at.as_str()));
+    }
+}

@@ -1,0 +1,391 @@
+//! The registration card (guide 3.1), the consent behind it (Law 2297-VI), and withdrawal of consent (5.3.14).
+
+use serde::{Deserialize, Serialize};
+
+use super::date::Date;
+use super::validate::{
+    check_birth_date, check_email, check_tax_number, normalise_phone, tax_number_birth_date, DateProblem, TaxProblem,
+};
+use crate::storage::{Collection, Record};
+
+/// The version of the consent text shown to the client; its wording is in the language files.
+pub const CONSENT_TEXT_VERSION: &str = "2026-11";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConsentForm {
+    Oral,
+    Written,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Consent {
+    /// Which text was read (`CONSENT_TEXT_VERSION`) and in which language ("uk", "en").
+    pub text_version: String,
+    pub text_lang: String,
+    pub form: ConsentForm,
+    pub given_at: String,
+    pub taken_by: String,
+    #[serde(default)]
+    pub withdrawn_at: Option<String>,
+    #[serde(default)]
+    pub withdrawn_by: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Sex {
+    Female,
+    Male,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Needs {
+    pub cannot_read_write: bool,
+    pub hearing: bool,
+    pub vision: bool,
+    pub mobility: bool,
+}
+
+/// Everything on the card that identifies the person. Withdrawing consent removes all of it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Personal {
+    pub surname: String,
+    pub given_name: String,
+    pub patronymic: String,
+    /// ISO date.
+    pub birth_date: String,
+    pub sex: Option<Sex>,
+    /// Normalised (+380…).
+    pub phones: Vec<String>,
+    pub email: String,
+    pub address: String,
+    pub registration_address: String,
+    pub no_fixed_address: bool,
+    pub document_kind: String,
+    pub document_series: String,
+    pub document_number: String,
+    pub no_documents: bool,
+    pub tax_number: String,
+    pub tax_refused: bool,
+    pub language: String,
+    pub needs: Needs,
+    /// The card of the legal representative (for children and incapacitated persons), if any.
+    pub representative_id: Option<String>,
+}
+
+impl Personal {
+    pub fn full_name(&self) -> String {
+        [self.surname.as_str(), self.given_name.as_str(), self.patronymic.as_str()]
+            .iter()
+            .filter(|s| !s.is_empty())
+            .copied()
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Client {
+    pub id: String,
+    pub created_at: String,
+    pub consent: Consent,
+    /// `None` once consent is withdrawn: the card then holds nothing personal.
+    pub personal: Option<Personal>,
+}
+
+impl Record for Client {
+    const COLLECTION: Collection = Collection::Clients;
+    fn id(&self) -> &str {
+        &self.id
+    }
+}
+
+/// The card as typed: every field a string, so that nothing typed is refused before it is saved as a draft.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct CardForm {
+    pub surname: String,
+    pub given_name: String,
+    pub patronymic: String,
+    pub birth_date: String,
+    pub sex: String,
+    pub phones: String,
+    pub email: String,
+    pub address: String,
+    pub registration_address: String,
+    pub no_fixed_address: bool,
+    pub document_kind: String,
+    pub document_series: String,
+    pub document_number: String,
+    pub no_documents: bool,
+    pub tax_number: String,
+    pub tax_refused: bool,
+    pub language: String,
+    pub needs: Needs,
+    pub representative_id: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CardField {
+    Surname,
+    GivenName,
+    BirthDate,
+    Phones,
+    Email,
+    Address,
+    Document,
+    TaxNumber,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CardProblem {
+    Required,
+    TooLong,
+    Date(DateProblem),
+    Phone,
+    Email,
+    Tax(TaxProblem),
+    /// Address, or "no fixed address".
+    AddressOrNone,
+    /// A document, or "no documents".
+    DocumentOrNone,
+    /// A tax number, or "refuses".
+    TaxOrRefusal,
+}
+
+/// Something worth a second look that does not stop the card (e.g. the РНОКПП encodes another birth date).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CardWarning {
+    TaxNumberBirthDateDiffers,
+}
+
+const MAX_TEXT: usize = 200;
+
+fn tidy(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+impl CardForm {
+    pub fn from_personal(p: &Personal) -> Self {
+        Self {
+            surname: p.surname.clone(),
+            given_name: p.given_name.clone(),
+            patronymic: p.patronymic.clone(),
+            birth_date: Date::parse_iso(&p.birth_date).map(Date::dotted).unwrap_or_default(),
+            sex: match p.sex {
+                Some(Sex::Female) => "female".into(),
+                Some(Sex::Male) => "male".into(),
+                None => String::new(),
+            },
+            phones: p.phones.join(", "),
+            email: p.email.clone(),
+            address: p.address.clone(),
+            registration_address: p.registration_address.clone(),
+            no_fixed_address: p.no_fixed_address,
+            document_kind: p.document_kind.clone(),
+            document_series: p.document_series.clone(),
+            document_number: p.document_number.clone(),
+            no_documents: p.no_documents,
+            tax_number: p.tax_number.clone(),
+            tax_refused: p.tax_refused,
+            language: p.language.clone(),
+            needs: p.needs.clone(),
+            representative_id: p.representative_id.clone().unwrap_or_default(),
+        }
+    }
+
+    /// Checks the card for finishing. Every problem is listed at once, tied to its field.
+    pub fn validate(&self, today: Date) -> Result<Personal, Vec<(CardField, CardProblem)>> {
+        let mut problems = Vec::new();
+        let mut required = |field: CardField, value: &str| {
+            let v = tidy(value);
+            if v.is_empty() {
+                problems.push((field, CardProblem::Required));
+            } else if v.chars().count() > MAX_TEXT {
+                problems.push((field, CardProblem::TooLong));
+            }
+            v
+        };
+        let surname = required(CardField::Surname, &self.surname);
+        let given_name = required(CardField::GivenName, &self.given_name);
+        let birth = match check_birth_date(&self.birth_date, today) {
+            Ok(d) => Some(d),
+            Err(p) => {
+                let p = if self.birth_date.trim().is_empty() { CardProblem::Required } else { CardProblem::Date(p) };
+                problems.push((CardField::BirthDate, p));
+                None
+            }
+        };
+        let mut phones = Vec::new();
+        for part in self.phones.split([',', ';']).map(str::trim).filter(|p| !p.is_empty()) {
+            match normalise_phone(part) {
+                Ok(p) if !phones.contains(&p) => phones.push(p),
+                Ok(_) => {}
+                Err(_) => {
+                    problems.push((CardField::Phones, CardProblem::Phone));
+                    break;
+                }
+            }
+        }
+        let email = self.email.trim().to_owned();
+        if !email.is_empty() && !check_email(&email) {
+            problems.push((CardField::Email, CardProblem::Email));
+        }
+        let address = tidy(&self.address);
+        if address.is_empty() && !self.no_fixed_address {
+            problems.push((CardField::Address, CardProblem::AddressOrNone));
+        }
+        let document_number = tidy(&self.document_number);
+        if document_number.is_empty() && !self.no_documents {
+            problems.push((CardField::Document, CardProblem::DocumentOrNone));
+        }
+        let tax = self.tax_number.trim();
+        let tax_number = if self.tax_refused && tax.is_empty() {
+            String::new()
+        } else if tax.is_empty() {
+            problems.push((CardField::TaxNumber, CardProblem::TaxOrRefusal));
+            String::new()
+        } else {
+            match check_tax_number(tax) {
+                Ok(t) => t,
+                Err(p) => {
+                    problems.push((CardField::TaxNumber, CardProblem::Tax(p)));
+                    String::new()
+                }
+            }
+        };
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        Ok(Personal {
+            surname,
+            given_name,
+            patronymic: tidy(&self.patronymic),
+            birth_date: birth.map(Date::iso).unwrap_or_default(),
+            sex: match self.sex.as_str() {
+                "female" => Some(Sex::Female),
+                "male" => Some(Sex::Male),
+                _ => None,
+            },
+            phones,
+            email,
+            address: if self.no_fixed_address { String::new() } else { address },
+            registration_address: tidy(&self.registration_address),
+            no_fixed_address: self.no_fixed_address,
+            document_kind: if self.no_documents { String::new() } else { tidy(&self.document_kind) },
+            document_series: if self.no_documents { String::new() } else { tidy(&self.document_series) },
+            document_number: if self.no_documents { String::new() } else { document_number },
+            no_documents: self.no_documents,
+            tax_refused: self.tax_refused && tax_number.is_empty(),
+            tax_number,
+            language: tidy(&self.language),
+            needs: self.needs.clone(),
+            representative_id: Some(self.representative_id.trim().to_owned()).filter(|s| !s.is_empty()),
+        })
+    }
+
+    pub fn warnings(&self) -> Vec<CardWarning> {
+        let mut out = Vec::new();
+        if let (Ok(tax), Some(birth)) = (check_tax_number(&self.tax_number), Date::parse_human(&self.birth_date)) {
+            if tax_number_birth_date(&tax) != Some(birth) {
+                out.push(CardWarning::TaxNumberBirthDateDiffers);
+            }
+        }
+        out
+    }
+
+    /// Whether anything has been typed at all.
+    pub fn is_blank(&self) -> bool {
+        *self == CardForm::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn today() -> Date {
+        Date::new(2026, 11, 25).unwrap()
+    }
+
+    pub fn sample_form() -> CardForm {
+        CardForm {
+            surname: " Шевченко ".into(),
+            given_name: "Олександр".into(),
+            patronymic: "Петрович".into(),
+            birth_date: "12.03.1987".into(),
+            phones: "067 123 45 67, +38 (050) 765-43-21".into(),
+            address: "с. Бородянка, вул. Центральна, 5".into(),
+            document_kind: "passport".into(),
+            document_number: "123456789".into(),
+            tax_number: "3184710691".into(),
+            ..CardForm::default()
+        }
+    }
+
+    #[test]
+    fn a_complete_card_is_tidied() {
+        let p = sample_form().validate(today()).unwrap();
+        assert_eq!(p.surname, "Шевченко");
+        assert_eq!(p.birth_date, "1987-03-12");
+        assert_eq!(p.phones, vec!["+380671234567", "+380507654321"]);
+        assert_eq!(p.full_name(), "Шевченко Олександр Петрович");
+        assert!(sample_form().warnings().is_empty());
+    }
+
+    #[test]
+    fn every_problem_is_listed_with_its_field() {
+        let f = CardForm { birth_date: "31.02.1990".into(), phones: "12".into(), email: "x@".into(), ..CardForm::default() };
+        let problems = f.validate(today()).unwrap_err();
+        let fields: Vec<CardField> = problems.iter().map(|p| p.0).collect();
+        assert_eq!(
+            fields,
+            vec![
+                CardField::Surname,
+                CardField::GivenName,
+                CardField::BirthDate,
+                CardField::Phones,
+                CardField::Email,
+                CardField::Address,
+                CardField::Document,
+                CardField::TaxNumber
+            ]
+        );
+        assert!(problems.contains(&(CardField::BirthDate, CardProblem::Date(DateProblem::Invalid))));
+        assert!(problems.contains(&(CardField::TaxNumber, CardProblem::TaxOrRefusal)));
+    }
+
+    #[test]
+    fn hard_cases_have_their_alternatives() {
+        // Homeless, without documents, refusing the tax number (guide 5.3.12, 5.3.13; religious grounds).
+        let f = CardForm {
+            surname: "Петренко".into(),
+            given_name: "Іван".into(),
+            birth_date: "1960-01-01".into(),
+            no_fixed_address: true,
+            no_documents: true,
+            tax_refused: true,
+            ..CardForm::default()
+        };
+        let p = f.validate(today()).unwrap();
+        assert!(p.no_fixed_address && p.no_documents && p.tax_refused);
+        assert_eq!(p.tax_number, "");
+    }
+
+    #[test]
+    fn a_wrong_check_digit_is_refused_and_a_mismatched_birth_date_warned() {
+        let f = CardForm { tax_number: "3184710692".into(), ..sample_form() };
+        assert!(f.validate(today()).unwrap_err().contains(&(CardField::TaxNumber, CardProblem::Tax(TaxProblem::CheckDigit))));
+        let f = CardForm { birth_date: "13.03.1987".into(), ..sample_form() };
+        assert_eq!(f.warnings(), vec![CardWarning::TaxNumberBirthDateDiffers]);
+    }
+
+    #[test]
+    fn form_round_trips_through_personal() {
+        let p = sample_form().validate(today()).unwrap();
+        assert_eq!(CardForm::from_personal(&p).validate(today()).unwrap(), p);
+        assert!(CardForm::default().is_blank());
+        assert!(!sample_form().is_blank());
+    }
+}

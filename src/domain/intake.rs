@@ -1,0 +1,227 @@
+//! The intake in progress (kept as a draft on every change, so nothing typed is lost), the editable list of
+//! question areas, and withdrawal of consent.
+
+use serde::{Deserialize, Serialize};
+
+use super::appeal::{Appeal, AppealForm};
+use super::client::{CardForm, Client};
+use crate::storage::{Collection, Record};
+
+/// The one intake in progress on this device.
+pub const INTAKE_DRAFT_ID: &str = "intake";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Step {
+    #[default]
+    Search,
+    Consent,
+    Card,
+    Appeal,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct IntakeDraft {
+    pub id: String,
+    pub step: Step,
+    pub query: String,
+    /// The card the appeal is for: an existing card found by search, or the new card once saved.
+    pub client_id: Option<String>,
+    /// "oral" or "written"; empty until chosen.
+    pub consent_form: String,
+    pub card: CardForm,
+    pub appeal: AppealForm,
+    pub updated_at: String,
+}
+
+impl Record for IntakeDraft {
+    const COLLECTION: Collection = Collection::Drafts;
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn client_id(&self) -> Option<&str> {
+        self.client_id.as_deref()
+    }
+}
+
+impl IntakeDraft {
+    pub fn new() -> Self {
+        Self { id: INTAKE_DRAFT_ID.into(), ..Self::default() }
+    }
+
+    /// Whether there is anything worth offering back.
+    pub fn has_content(&self) -> bool {
+        !self.query.trim().is_empty()
+            || self.client_id.is_some()
+            || !self.card.is_blank()
+            || self.appeal != AppealForm::default()
+    }
+}
+
+/// The editable list of question areas (no official classifier exists).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuestionAreas {
+    pub id: String,
+    pub areas: Vec<String>,
+}
+
+pub const QUESTION_AREAS_ID: &str = "question-areas";
+
+impl Record for QuestionAreas {
+    const COLLECTION: Collection = Collection::Reference;
+    fn id(&self) -> &str {
+        &self.id
+    }
+}
+
+impl Default for QuestionAreas {
+    fn default() -> Self {
+        let areas = [
+            "соціальне забезпечення",
+            "житлові питання",
+            "сімейні питання",
+            "спадщина",
+            "земельні питання",
+            "трудові питання",
+            "пенсії",
+            "документи, що посвідчують особу",
+            "компенсація за зруйноване майно",
+            "інше",
+        ];
+        Self { id: QUESTION_AREAS_ID.into(), areas: areas.iter().map(|s| (*s).to_owned()).collect() }
+    }
+}
+
+impl QuestionAreas {
+    /// One area a line; blank lines and repeats dropped.
+    pub fn from_lines(text: &str) -> Self {
+        let mut areas: Vec<String> = Vec::new();
+        for line in text.lines().map(|l| l.split_whitespace().collect::<Vec<_>>().join(" ")) {
+            if !line.is_empty() && !areas.contains(&line) {
+                areas.push(line);
+            }
+        }
+        Self { id: QUESTION_AREAS_ID.into(), areas }
+    }
+}
+
+/// What withdrawing consent writes: the card without personal data, appeals scrubbed, drafts to delete.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Erasure {
+    pub client: Client,
+    pub appeals: Vec<Appeal>,
+    pub drafts: Vec<String>,
+}
+
+/// What the worker is shown before confirming.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ErasurePreview {
+    pub has_card: bool,
+    pub appeals: usize,
+    pub drafts: usize,
+}
+
+pub fn erasure_preview(client: &Client, appeals: &[Appeal], drafts: usize) -> ErasurePreview {
+    ErasurePreview { has_card: client.personal.is_some(), appeals: appeals.len(), drafts }
+}
+
+pub fn withdraw_consent(client: &Client, appeals: &[Appeal], drafts: Vec<String>, now: &str, by: &str) -> Erasure {
+    let mut c = client.clone();
+    c.personal = None;
+    c.consent.withdrawn_at = Some(now.to_owned());
+    c.consent.withdrawn_by = Some(by.to_owned());
+    Erasure { client: c, appeals: appeals.iter().map(Appeal::scrubbed).collect(), drafts }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::appeal::{AidKind, Channel};
+    use crate::domain::client::{Consent, ConsentForm, Needs, Personal};
+
+    fn client() -> Client {
+        Client {
+            id: "c1".into(),
+            created_at: "2026-11-25T10:00:00Z".into(),
+            consent: Consent {
+                text_version: "2026-11".into(),
+                text_lang: "uk".into(),
+                form: ConsentForm::Oral,
+                given_at: "2026-11-25T10:00:00Z".into(),
+                taken_by: "Олена".into(),
+                withdrawn_at: None,
+                withdrawn_by: None,
+            },
+            personal: Some(Personal {
+                surname: "Шевченко".into(),
+                given_name: "Олександр".into(),
+                patronymic: String::new(),
+                birth_date: "1987-03-12".into(),
+                sex: None,
+                phones: vec!["+380671234567".into()],
+                email: String::new(),
+                address: "Бородянка".into(),
+                registration_address: String::new(),
+                no_fixed_address: false,
+                document_kind: String::new(),
+                document_series: String::new(),
+                document_number: "123".into(),
+                no_documents: false,
+                tax_number: String::new(),
+                tax_refused: true,
+                language: "uk".into(),
+                needs: Needs { hearing: true, ..Needs::default() },
+                representative_id: None,
+            }),
+        }
+    }
+
+    fn appeal() -> Appeal {
+        Appeal {
+            id: "a1".into(),
+            client_id: "c1".into(),
+            received_at: "2026-11-25T10:05".into(),
+            channel: Channel::Outreach,
+            location: "Бородянка".into(),
+            area: "житлові питання".into(),
+            account: "Шевченко розповів про будинок".into(),
+            aid: AidKind::Consultation,
+            outcome: "Роз'яснено".into(),
+            worker: "Олена".into(),
+            follow_up: None,
+            written: false,
+            referral: None,
+        }
+    }
+
+    #[test]
+    fn withdrawal_erases_personal_data_and_keeps_statistics() {
+        let e = withdraw_consent(&client(), &[appeal()], vec![INTAKE_DRAFT_ID.into()], "2026-12-01T09:00:00Z", "Ігор");
+        assert_eq!(e.client.personal, None);
+        assert_eq!(e.client.consent.withdrawn_at.as_deref(), Some("2026-12-01T09:00:00Z"));
+        assert_eq!(e.client.consent.withdrawn_by.as_deref(), Some("Ігор"));
+        let text = serde_json::to_string(&e.client).unwrap() + &serde_json::to_string(&e.appeals).unwrap();
+        for personal in ["Шевченко", "Олександр", "1987", "+380", "Бородянка вул", "Роз'яснено"] {
+            assert!(!text.contains(personal), "{personal} survived");
+        }
+        assert_eq!(e.appeals[0].area, "житлові питання");
+        assert_eq!(e.drafts, vec!["intake"]);
+        assert_eq!(erasure_preview(&client(), &[appeal()], 1), ErasurePreview { has_card: true, appeals: 1, drafts: 1 });
+    }
+
+    #[test]
+    fn areas_are_edited_one_a_line() {
+        let a = QuestionAreas::from_lines("пенсії\n\n  земельні   питання \nпенсії\n");
+        assert_eq!(a.areas, vec!["пенсії", "земельні питання"]);
+        assert!(QuestionAreas::default().areas.len() >= 7);
+    }
+
+    #[test]
+    fn an_empty_draft_is_not_offered() {
+        let mut d = IntakeDraft::new();
+        assert!(!d.has_content());
+        d.card.surname = "Ш".into();
+        assert!(d.has_content());
+    }
+}
