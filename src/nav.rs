@@ -1,5 +1,9 @@
-//! Screens and their place in the URL hash (`#/settings`). The hash names a screen only: never personal data.
+//! Where the user is: a screen, or one record's page. Lives in the URL hash (`#/client/<uuid>`); a hash names a
+//! screen or a random record id only, never personal data.
 
+use crate::domain::ids::is_uuid_v4;
+
+/// The sections of the navigation bar.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Screen {
     Home,
@@ -27,12 +31,49 @@ impl Screen {
     }
 
     pub fn href(self) -> String {
-        format!("#/{}", self.slug())
+        Route::Screen(self).href()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Route {
+    Screen(Screen),
+    /// One client's page.
+    Client(String),
+    /// The printable referral slip of one appeal.
+    Slip(String),
+    /// The partner organisations directory.
+    Directory,
+}
+
+impl Route {
+    pub fn href(&self) -> String {
+        match self {
+            Route::Screen(s) => format!("#/{}", s.slug()),
+            Route::Client(id) => format!("#/client/{id}"),
+            Route::Slip(id) => format!("#/slip/{id}"),
+            Route::Directory => "#/directory".into(),
+        }
     }
 
-    /// The screen a location hash names, if any.
-    pub fn from_hash(hash: &str) -> Option<Screen> {
-        Screen::from_slug(hash.trim_start_matches('#').trim_start_matches('/'))
+    /// The section of the navigation bar this route belongs to.
+    pub fn section(&self) -> Screen {
+        match self {
+            Route::Screen(s) => *s,
+            Route::Client(_) | Route::Slip(_) => Screen::Clients,
+            Route::Directory => Screen::Settings,
+        }
+    }
+
+    pub fn from_hash(hash: &str) -> Option<Route> {
+        let path = hash.trim_start_matches('#').trim_start_matches('/');
+        match path.split_once('/') {
+            Some(("client", id)) if is_uuid_v4(id) => Some(Route::Client(id.to_owned())),
+            Some(("slip", id)) if is_uuid_v4(id) => Some(Route::Slip(id.to_owned())),
+            Some(_) => None,
+            None if path == "directory" => Some(Route::Directory),
+            None => Screen::from_slug(path).map(Route::Screen),
+        }
     }
 }
 
@@ -41,12 +82,21 @@ mod tests {
     use super::*;
 
     #[test]
-    fn hashes_name_screens() {
-        for s in Screen::ALL {
-            assert_eq!(Screen::from_hash(&s.href()), Some(s));
+    fn hashes_name_routes() {
+        let id = "d5a529c9-d8a0-483c-8bd8-bdcd6376703b";
+        for r in [
+            Route::Screen(Screen::Home),
+            Route::Screen(Screen::Settings),
+            Route::Client(id.into()),
+            Route::Slip(id.into()),
+            Route::Directory,
+        ] {
+            assert_eq!(Route::from_hash(&r.href()), Some(r));
         }
-        assert_eq!(Screen::from_hash("#settings"), Some(Screen::Settings));
-        assert_eq!(Screen::from_hash(""), None);
-        assert_eq!(Screen::from_hash("#/nowhere"), None);
+        assert_eq!(Route::from_hash("#settings"), Some(Route::Screen(Screen::Settings)));
+        assert_eq!(Route::from_hash(""), None);
+        assert_eq!(Route::from_hash("#/nowhere"), None);
+        assert_eq!(Route::from_hash("#/client/Шевченко"), None, "only record ids, never names");
+        assert_eq!(Route::Client(id.into()).section(), Screen::Clients);
     }
 }

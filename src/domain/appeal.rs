@@ -95,6 +95,9 @@ pub struct Appeal {
     /// A written appeal has an answer deadline (Art. 11-1).
     pub written: bool,
     pub referral: Option<Referral>,
+    /// The export batch that carried this appeal, once exported.
+    #[serde(default)]
+    pub exported_in: Option<String>,
 }
 
 impl Record for Appeal {
@@ -238,6 +241,7 @@ impl AppealForm {
                 follow_up,
                 written: self.written,
                 referral,
+                exported_in: None,
             }),
             _ => Err(problems),
         }
@@ -318,5 +322,72 @@ mod tests {
         assert_eq!((s.account.as_str(), s.outcome.as_str()), ("", ""));
         assert_eq!(s.referral.as_ref().unwrap().note, "");
         assert_eq!((s.area.as_str(), s.aid, s.channel, s.received_at.as_str()), (a.area.as_str(), a.aid, a.channel, a.received_at.as_str()));
+    }
+}
+
+/// Filters of the appeals list.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AppealFilter {
+    pub from: Option<Date>,
+    pub to: Option<Date>,
+    /// Empty: any area.
+    pub area: String,
+    pub aid: Option<AidKind>,
+    pub exported: Option<bool>,
+}
+
+impl AppealFilter {
+    pub fn is_empty(&self) -> bool {
+        *self == AppealFilter::default()
+    }
+
+    pub fn matches(&self, a: &Appeal) -> bool {
+        let day = a.received_date();
+        self.from.is_none_or(|f| day.is_some_and(|d| d >= f))
+            && self.to.is_none_or(|t| day.is_some_and(|d| d <= t))
+            && (self.area.is_empty() || a.area == self.area)
+            && self.aid.is_none_or(|k| a.aid == k)
+            && self.exported.is_none_or(|e| a.exported_in.is_some() == e)
+    }
+}
+
+#[cfg(test)]
+mod filter_tests {
+    use super::*;
+
+    fn appeal(at: &str, area: &str, aid: AidKind, exported: bool) -> Appeal {
+        Appeal {
+            id: "a".into(),
+            client_id: "c".into(),
+            received_at: at.into(),
+            channel: Channel::Office,
+            location: String::new(),
+            area: area.into(),
+            account: "x".into(),
+            aid,
+            outcome: String::new(),
+            worker: String::new(),
+            follow_up: None,
+            written: false,
+            referral: None,
+            exported_in: exported.then(|| "b1".into()),
+        }
+    }
+
+    #[test]
+    fn filters_by_dates_area_kind_and_export() {
+        let a = appeal("2026-11-25T10:00", "пенсії", AidKind::Consultation, false);
+        let d = |s| Date::parse_iso(s);
+        assert!(AppealFilter::default().matches(&a));
+        assert!(AppealFilter { from: d("2026-11-25"), to: d("2026-11-25"), ..Default::default() }.matches(&a));
+        assert!(!AppealFilter { from: d("2026-11-26"), ..Default::default() }.matches(&a));
+        assert!(!AppealFilter { to: d("2026-11-24"), ..Default::default() }.matches(&a));
+        assert!(AppealFilter { area: "пенсії".into(), ..Default::default() }.matches(&a));
+        assert!(!AppealFilter { area: "спадщина".into(), ..Default::default() }.matches(&a));
+        assert!(!AppealFilter { aid: Some(AidKind::Referral), ..Default::default() }.matches(&a));
+        assert!(AppealFilter { exported: Some(false), ..Default::default() }.matches(&a));
+        assert!(!AppealFilter { exported: Some(true), ..Default::default() }.matches(&a));
+        assert!(AppealFilter { exported: Some(true), ..Default::default() }
+            .matches(&appeal("2026-11-25T10:00", "пенсії", AidKind::Consultation, true)));
     }
 }

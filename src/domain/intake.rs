@@ -192,6 +192,7 @@ mod tests {
             follow_up: None,
             written: false,
             referral: None,
+            exported_in: None,
         }
     }
 

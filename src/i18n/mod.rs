@@ -134,6 +134,89 @@ pub fn name_problem(lang: Lang, p: NameProblem) -> String {
     }
 }
 
+use crate::domain::appeal::{AidKind, AppealProblem, Channel};
+use crate::domain::client::{CardProblem, CardWarning};
+use crate::domain::referral::DirectoryProblem;
+use crate::domain::search::Likeness;
+use crate::domain::validate::{DateProblem, TaxProblem};
+
+pub fn channel(lang: Lang, c: Channel) -> &'static str {
+    let s = lang.strings();
+    match c {
+        Channel::Outreach => s.channel_outreach,
+        Channel::Office => s.channel_office,
+        Channel::Phone => s.channel_phone,
+        Channel::Email => s.channel_email,
+        Channel::Kiosk => s.channel_kiosk,
+    }
+}
+
+/// The name of a kind of aid, as a text function (for radio buttons that follow the language).
+pub fn aid_text(k: AidKind) -> fn(&Strings) -> &'static str {
+    match k {
+        AidKind::LegalInformation => |s| s.aid_legal_information,
+        AidKind::Consultation => |s| s.aid_consultation,
+        AidKind::DraftingDocuments => |s| s.aid_drafting,
+        AidKind::AccessToSecondary => |s| s.aid_access_secondary,
+        AidKind::Referral => |s| s.aid_referral,
+        AidKind::NotLegalAid => |s| s.aid_not_legal,
+    }
+}
+
+pub fn card_problem(lang: Lang, p: CardProblem) -> String {
+    let s = lang.strings();
+    match p {
+        CardProblem::Required => s.p_required,
+        CardProblem::TooLong => s.p_too_long,
+        CardProblem::Date(DateProblem::Invalid) => s.p_date_invalid,
+        CardProblem::Date(DateProblem::InFuture) => s.p_date_future,
+        CardProblem::Date(DateProblem::TooOld) => s.p_date_old,
+        CardProblem::Phone => s.p_phone,
+        CardProblem::Email => s.p_email,
+        CardProblem::Tax(TaxProblem::Length) => s.p_tax_length,
+        CardProblem::Tax(TaxProblem::CheckDigit) => s.p_tax_check,
+        CardProblem::AddressOrNone => s.p_address_or_none,
+        CardProblem::DocumentOrNone => s.p_document_or_none,
+        CardProblem::TaxOrRefusal => s.p_tax_or_refusal,
+    }
+    .to_owned()
+}
+
+pub fn card_warning(lang: Lang, w: CardWarning) -> &'static str {
+    match w {
+        CardWarning::TaxNumberBirthDateDiffers => lang.strings().w_tax_birth,
+    }
+}
+
+pub fn appeal_problem(lang: Lang, p: AppealProblem) -> String {
+    let s = lang.strings();
+    match p {
+        AppealProblem::Required => s.p_required,
+        AppealProblem::InvalidDate => s.p_date_invalid,
+        AppealProblem::UnknownOrganisation => s.p_unknown_org,
+    }
+    .to_owned()
+}
+
+pub fn likeness(lang: Lang, l: Likeness) -> &'static str {
+    let s = lang.strings();
+    match l {
+        Likeness::SameTaxNumber => s.like_tax,
+        Likeness::SameNameAndBirthDate => s.like_name_birth,
+        Likeness::SamePhoneAndSurname => s.like_phone,
+    }
+}
+
+pub fn directory_problem(lang: Lang, p: &DirectoryProblem) -> String {
+    let s = lang.strings();
+    match p {
+        DirectoryProblem::NotADirectory { line, column } => (s.dir_not_json)(*line, *column),
+        DirectoryProblem::WrongFormat => s.dir_wrong_format.to_owned(),
+        DirectoryProblem::NewerVersion(v) => (s.dir_newer)(*v),
+        DirectoryProblem::MissingField { index, field } => (s.dir_missing)(*index, field),
+    }
+}
+
 /// All user-facing text of one language.
 pub struct Strings {
     pub lang_name: &'static str,
@@ -232,6 +315,206 @@ pub struct Strings {
     pub about_build: &'static str,
     pub about_schema: &'static str,
     pub about_offline: &'static str,
+
+    pub choose: &'static str,
+    pub any: &'static str,
+    pub back: &'static str,
+    pub cancel: &'static str,
+    pub edit: &'static str,
+    pub remove: &'static str,
+    pub show_more: &'static str,
+    pub required_note: &'static str,
+
+    pub steps_label: &'static str,
+    pub step_search: &'static str,
+    pub step_consent: &'static str,
+    pub step_card: &'static str,
+    pub step_appeal: &'static str,
+    pub draft_found: &'static str,
+    pub draft_saved_at: fn(time: &str) -> String,
+    pub draft_continue: &'static str,
+    pub draft_discard: &'static str,
+    pub draft_saved: fn(time: &str) -> String,
+    pub draft_not_saved: &'static str,
+
+    pub search_title: &'static str,
+    pub search_label: &'static str,
+    pub search_hint: &'static str,
+    pub search_nothing: &'static str,
+    pub found_cards: Plural,
+    pub register_new: &'static str,
+    pub new_appeal_for: &'static str,
+    pub open_card: &'static str,
+
+    pub consent_title: &'static str,
+    pub consent_read_aloud: &'static str,
+    pub consent_text: &'static [&'static str],
+    pub consent_version: fn(version: &str) -> String,
+    pub consent_how: &'static str,
+    pub consent_oral: &'static str,
+    pub consent_written: &'static str,
+    pub consent_choose: &'static str,
+    pub consent_given: &'static str,
+
+    pub card_title: &'static str,
+    pub card_fix: &'static str,
+    pub save_card: &'static str,
+    pub group_person: &'static str,
+    pub group_contacts: &'static str,
+    pub group_address: &'static str,
+    pub group_document: &'static str,
+    pub group_needs: &'static str,
+    pub surname: &'static str,
+    pub given_name: &'static str,
+    pub patronymic: &'static str,
+    pub birth_date: &'static str,
+    pub birth_date_hint: &'static str,
+    pub sex: &'static str,
+    pub sex_unspecified: &'static str,
+    pub sex_female: &'static str,
+    pub sex_male: &'static str,
+    pub phones: &'static str,
+    pub phones_hint: &'static str,
+    pub email: &'static str,
+    pub address: &'static str,
+    pub no_fixed_address: &'static str,
+    pub registration_address: &'static str,
+    pub document_kind: &'static str,
+    pub document_kinds: &'static [(&'static str, &'static str)],
+    pub document_series: &'static str,
+    pub document_number: &'static str,
+    pub no_documents: &'static str,
+    pub tax_number: &'static str,
+    pub tax_number_hint: &'static str,
+    pub tax_refused: &'static str,
+    pub language: &'static str,
+    pub need_read_write: &'static str,
+    pub need_hearing: &'static str,
+    pub need_vision: &'static str,
+    pub need_mobility: &'static str,
+    pub representative: &'static str,
+    pub representative_hint: &'static str,
+    pub representative_search: &'static str,
+    pub representative_pick: &'static str,
+    pub representative_remove: &'static str,
+    pub similar_title: &'static str,
+    pub similar_none: &'static str,
+    pub duplicate_title: &'static str,
+    pub duplicate_explain: &'static str,
+    pub duplicate_save_anyway: &'static str,
+    pub like_tax: &'static str,
+    pub like_name_birth: &'static str,
+    pub like_phone: &'static str,
+    pub p_required: &'static str,
+    pub p_too_long: &'static str,
+    pub p_date_invalid: &'static str,
+    pub p_date_future: &'static str,
+    pub p_date_old: &'static str,
+    pub p_phone: &'static str,
+    pub p_email: &'static str,
+    pub p_tax_length: &'static str,
+    pub p_tax_check: &'static str,
+    pub p_address_or_none: &'static str,
+    pub p_document_or_none: &'static str,
+    pub p_tax_or_refusal: &'static str,
+    pub p_unknown_org: &'static str,
+    pub w_tax_birth: &'static str,
+
+    pub appeal_title: &'static str,
+    pub save_appeal: &'static str,
+    pub appeal_saved: &'static str,
+    pub received_at: &'static str,
+    pub channel: &'static str,
+    pub channel_outreach: &'static str,
+    pub channel_office: &'static str,
+    pub channel_phone: &'static str,
+    pub channel_email: &'static str,
+    pub channel_kiosk: &'static str,
+    pub location: &'static str,
+    pub location_hint: &'static str,
+    pub area: &'static str,
+    pub account: &'static str,
+    pub account_hint: &'static str,
+    pub aid_legend: &'static str,
+    pub aid_legal_information: &'static str,
+    pub aid_consultation: &'static str,
+    pub aid_drafting: &'static str,
+    pub aid_access_secondary: &'static str,
+    pub aid_referral: &'static str,
+    pub aid_not_legal: &'static str,
+    pub not_legal_aid_note: &'static str,
+    pub referral_title: &'static str,
+    pub referral_hint: &'static str,
+    pub organisation: &'static str,
+    pub referral_note: &'static str,
+    pub outcome: &'static str,
+    pub follow_up: &'static str,
+    pub written_appeal: &'static str,
+    pub deadline_text: fn(due: &str, max: &str) -> String,
+    pub answer_by: fn(due: &str) -> String,
+
+    pub client_not_found: &'static str,
+    pub withdrawn_card: &'static str,
+    pub new_appeal: &'static str,
+    pub history_title: &'static str,
+    pub history_none: &'static str,
+    pub referred_to: &'static str,
+    pub slip_open: &'static str,
+    pub consent_section: &'static str,
+    pub consent_given_label: &'static str,
+    pub consent_withdrawn_on: fn(date: &str) -> String,
+    pub withdraw: &'static str,
+    pub withdraw_title: &'static str,
+    pub withdraw_card: &'static str,
+    pub withdraw_appeals: Plural,
+    pub withdraw_drafts: Plural,
+    pub withdraw_keeps: &'static str,
+    pub withdraw_confirm: &'static str,
+
+    pub filters: &'static str,
+    pub date_from: &'static str,
+    pub date_to: &'static str,
+    pub export_state: &'static str,
+    pub exported: &'static str,
+    pub not_exported: &'static str,
+
+    pub slip_title: &'static str,
+    pub slip_not_found: &'static str,
+    pub slip_for: &'static str,
+    pub slip_go_to: &'static str,
+    pub slip_issued: &'static str,
+    pub slip_footer: &'static str,
+    pub print_a4: &'static str,
+    pub print_receipt: &'static str,
+
+    pub directory_title: &'static str,
+    pub directory_intro: &'static str,
+    pub directory_open: &'static str,
+    pub directory_empty: &'static str,
+    pub directory_export: &'static str,
+    pub directory_import: &'static str,
+    pub directory_imported: fn(added: usize, replaced: usize) -> String,
+    pub dir_not_json: fn(line: usize, column: usize) -> String,
+    pub dir_wrong_format: &'static str,
+    pub dir_newer: fn(version: u32) -> String,
+    pub dir_missing: fn(index: usize, field: &str) -> String,
+    pub org_add: &'static str,
+    pub org_form_title: &'static str,
+    pub org_name: &'static str,
+    pub org_address: &'static str,
+    pub org_phone: &'static str,
+    pub org_hours: &'static str,
+    pub org_hours_hint: &'static str,
+    pub org_contact: &'static str,
+    pub org_contact_hint: &'static str,
+    pub org_topics: &'static str,
+    pub org_topics_hint: &'static str,
+
+    pub work_section: &'static str,
+    pub areas_label: &'static str,
+    pub areas_hint: &'static str,
+    pub areas_empty: &'static str,
+    pub save_areas: &'static str,
 }
 
 #[cfg(test)]

@@ -152,9 +152,8 @@ pub async fn load<T: Record>(store: &impl Store, id: &str) -> StoreResult<Option
 
 /// Save a domain value, raising its revision. Returns the revision written.
 pub async fn save<T: Record>(store: &impl Store, value: &T, now: &str) -> StoreResult<u64> {
-    let prev = store.get(T::COLLECTION, value.id()).await?;
-    let rev = prev.map_or(1, |p| p.rev + 1);
-    let rec = codec::encode(value, rev, now)?;
+    let rec = next_revision(store, value, now).await?;
+    let rev = rec.rev;
     store.write(WriteBatch::new().put(T::COLLECTION, rec)).await?;
     Ok(rev)
 }
@@ -198,4 +197,10 @@ mod tests {
             .delete(Collection::Audit, "c");
         assert_eq!(b.collections(), vec![Collection::Clients, Collection::Audit]);
     }
+}
+
+/// Encodes `value` as the next revision of what is stored, for a [`WriteBatch`] of several records.
+pub async fn next_revision<T: Record>(store: &impl Store, value: &T, now: &str) -> StoreResult<StoredRecord> {
+    let prev = store.get(T::COLLECTION, value.id()).await?;
+    codec::encode(value, prev.map_or(1, |p| p.rev + 1), now)
 }

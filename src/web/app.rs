@@ -6,13 +6,17 @@ use leptos::task::spawn_local;
 use crate::domain::device::{DeviceSettings, DEVICE_SETTINGS_ID};
 use crate::domain::ids::uuid_v4;
 use crate::i18n::{self, Lang, Strings};
-use crate::nav::Screen;
+use crate::nav::{Route, Screen};
 use crate::storage::idb::{IdbStore, OpenHooks};
 use crate::storage::{self, StoreError};
 
 use super::app_store::AppStore;
 use super::platform::{self, Estimate};
-use super::screens::{coming::ComingSoon, home::HomeScreen, settings::SettingsScreen};
+use super::data::Data;
+use super::screens::{
+    client::ClientScreen, clients::ClientsScreen, coming::ComingSoon, directory::DirectoryScreen, home::HomeScreen,
+    intake::IntakeScreen, settings::SettingsScreen, slip::SlipScreen,
+};
 use super::{icons, prefs, sw};
 
 /// Where the storage stands.
@@ -29,7 +33,17 @@ pub enum StoreState {
 #[derive(Clone, Copy)]
 pub struct Ctx {
     pub lang: RwSignal<Lang>,
-    pub screen: RwSignal<Screen>,
+    pub route: RwSignal<Route>,
+    /// Clients, appeals, directory… in memory; read after `data_version` to stay current.
+    pub data: StoredValue<Data, LocalStorage>,
+    pub data_ready: RwSignal<bool>,
+    /// A client whose new appeal the intake screen should start with.
+    pub pending_intake: RwSignal<Option<String>>,
+    /// A one-time confirmation shown by the next screen ("appeal saved").
+    pub flash: RwSignal<Option<String>>,
+    /// From this device's settings: the worker and the device label, for records and slips.
+    pub worker: RwSignal<String>,
+    pub device_label: RwSignal<String>,
     pub store_state: RwSignal<StoreState>,
     store: StoredValue<Option<AppStore>, LocalStorage>,
     /// Raised after every write, so views that read the store load again.
@@ -61,7 +75,17 @@ impl Ctx {
     }
 
     pub fn go(&self, screen: Screen) {
-        self.screen.set(screen);
+        self.route.set(Route::Screen(screen));
+    }
+
+    pub fn open(&self, route: Route) {
+        self.route.set(route);
+    }
+
+    /// Changes the in-memory data after a committed write, and tells the screens.
+    pub fn update_data(&self, f: impl FnOnce(&mut Data)) {
+        self.data.update_value(f);
+        self.data_changed();
     }
 }
 
@@ -85,25 +109,37 @@ async fn open_storage(ctx: Ctx) {
         let store = IdbStore::open_app(hooks).await?;
         store.probe().await?;
         let store = AppStore::Idb(store);
-        ensure_device_settings(&store).await?;
-        Ok::<_, StoreError>(store)
+        let device = ensure_device_settings(&store).await?;
+        Ok::<_, StoreError>((store, device))
     }
     .await;
     match result {
-        Ok(store) => {
-            ctx.store.set_value(Some(store));
+        Ok((store, device)) => {
+            ctx.worker.set(device.worker);
+            ctx.device_label.set(device.label);
+            ctx.store.set_value(Some(store.clone()));
             ctx.store_state.set(StoreState::Ready);
             ctx.data_changed();
+            match Data::load(&store).await {
+                Ok(data) => {
+                    ctx.data.set_value(data);
+                    ctx.data_ready.set(true);
+                    ctx.data_changed();
+                }
+                Err(e) => ctx.store_state.set(StoreState::Failed(e)),
+            }
         }
         Err(e) => ctx.store_state.set(StoreState::Failed(e)),
     }
 }
 
-async fn ensure_device_settings(store: &AppStore) -> Result<(), StoreError> {
-    if storage::load::<DeviceSettings>(store, DEVICE_SETTINGS_ID).await?.is_some() {
-        return Ok(());
+async fn ensure_device_settings(store: &AppStore) -> Result<DeviceSettings, StoreError> {
+    if let Some(d) = storage::load::<DeviceSettings>(store, DEVICE_SETTINGS_ID).await? {
+        return Ok(d);
     }
-    storage::save(store, &DeviceSettings::new(new_id()?), &platform::now_iso()).await.map(|_| ())
+    let d = DeviceSettings::new(new_id()?);
+    storage::save(store, &d, &platform::now_iso()).await?;
+    Ok(d)
 }
 
 /// A new record id (UUID v4 from the browser's cryptographic random source).
@@ -113,21 +149,26 @@ pub fn new_id() -> Result<String, StoreError> {
         .ok_or_else(|| StoreError::Unavailable { detail: "no cryptographic random source".into() })
 }
 
-fn start_screen() -> Screen {
-    let hash = web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default();
-    Screen::from_hash(&hash).or_else(prefs::screen).unwrap_or(Screen::Home)
+fn start_route() -> Route {
+    current_hash_route().unwrap_or_else(|| Route::Screen(prefs::screen().unwrap_or(Screen::Home)))
 }
 
-fn current_hash_screen() -> Option<Screen> {
+fn current_hash_route() -> Option<Route> {
     let hash = web_sys::window().and_then(|w| w.location().hash().ok())?;
-    Screen::from_hash(&hash)
+    Route::from_hash(&hash)
 }
 
 #[component]
 pub fn App() -> impl IntoView {
     let ctx = Ctx {
         lang: RwSignal::new(prefs::lang()),
-        screen: RwSignal::new(start_screen()),
+        route: RwSignal::new(start_route()),
+        data: StoredValue::new_local(Data::default()),
+        data_ready: RwSignal::new(false),
+        pending_intake: RwSignal::new(None),
+        flash: RwSignal::new(None),
+        worker: RwSignal::new(String::new()),
+        device_label: RwSignal::new(String::new()),
         store_state: RwSignal::new(StoreState::Opening),
         store: StoredValue::new_local(None),
         data_version: RwSignal::new(0),
@@ -158,8 +199,8 @@ pub fn App() -> impl IntoView {
     let offline = window_event_listener(leptos::ev::offline, move |_| ctx.online.set(false));
     let hash = window_event_listener(leptos::ev::hashchange, move |_| {
         // Our own hash writes come back as hashchange events: only a real change may re-render the screen.
-        if let Some(s) = current_hash_screen().filter(|s| *s != ctx.screen.get_untracked()) {
-            ctx.screen.set(s);
+        if let Some(r) = current_hash_route().filter(|r| *r != ctx.route.get_untracked()) {
+            ctx.route.set(r);
         }
     });
     on_cleanup(move || {
@@ -178,29 +219,33 @@ pub fn App() -> impl IntoView {
         doc.set_title(&format!("{} — {}", lang.strings().app_name, lang.strings().app_tagline));
         prefs::set_lang(lang);
     });
-    // Screen: the hash, the saved last screen, and focus on the new heading for keyboard and screen-reader users.
-    Effect::new(move |prev: Option<Screen>| {
-        let screen = ctx.screen.get();
-        prefs::set_screen(screen);
-        if current_hash_screen() != Some(screen) {
+    // Route: the hash, the saved last section, and focus on the new heading for keyboard and screen-reader users.
+    Effect::new(move |prev: Option<Route>| {
+        let route = ctx.route.get();
+        // Only the section is remembered: a record id in localStorage would point at a person.
+        prefs::set_screen(route.section());
+        if current_hash_route().as_ref() != Some(&route) {
             if let Some(w) = web_sys::window() {
-                let _ = w.location().set_hash(&screen.href());
+                let _ = w.location().set_hash(&route.href());
             }
         }
-        if prev.is_some() && prev != Some(screen) {
+        if prev.is_some() && prev.as_ref() != Some(&route) {
             request_animation_frame(|| {
                 if let Some(h) = document().query_selector("main h1").ok().flatten() {
                     if let Ok(h) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(h) {
                         let _ = h.focus();
                     }
                 }
+                if let Some(w) = web_sys::window() {
+                    w.scroll_to_with_x_and_y(0.0, 0.0);
+                }
             });
         }
-        screen
+        route
     });
 
     // A memo, so that setting the same screen again does not rebuild it (and lose what is typed there).
-    let screen = Memo::new(move |_| ctx.screen.get());
+    let route = Memo::new(move |_| ctx.route.get());
 
     view! {
         <a class="skip-link" href="#main">{move || ctx.t().skip_to_content}</a>
@@ -218,18 +263,17 @@ pub fn App() -> impl IntoView {
             <NavBar/>
             <main id="main" class="content" tabindex="-1">
                 <Banners/>
-                {move || match screen.get() {
-                    Screen::Home => view! { <HomeScreen/> }.into_any(),
-                    Screen::Clients => view! {
-                        <ComingSoon title=|s: &Strings| s.clients_title body=|s: &Strings| s.clients_coming/>
-                    }.into_any(),
-                    Screen::Intake => view! {
-                        <ComingSoon title=|s: &Strings| s.intake_title body=|s: &Strings| s.intake_coming/>
-                    }.into_any(),
-                    Screen::Export => view! {
+                {move || match route.get() {
+                    Route::Screen(Screen::Home) => view! { <HomeScreen/> }.into_any(),
+                    Route::Screen(Screen::Clients) => view! { <ClientsScreen/> }.into_any(),
+                    Route::Screen(Screen::Intake) => view! { <IntakeScreen/> }.into_any(),
+                    Route::Screen(Screen::Export) => view! {
                         <ComingSoon title=|s: &Strings| s.export_title body=|s: &Strings| s.export_coming/>
                     }.into_any(),
-                    Screen::Settings => view! { <SettingsScreen/> }.into_any(),
+                    Route::Screen(Screen::Settings) => view! { <SettingsScreen/> }.into_any(),
+                    Route::Client(id) => view! { <ClientScreen id=id/> }.into_any(),
+                    Route::Slip(id) => view! { <SlipScreen id=id/> }.into_any(),
+                    Route::Directory => view! { <DirectoryScreen/> }.into_any(),
                 }}
             </main>
         </div>
@@ -245,7 +289,7 @@ fn NavBar() -> impl IntoView {
                 <a
                     href=screen.href()
                     class="nav-link"
-                    aria-current=move || (ctx.screen.get() == screen).then_some("page")
+                    aria-current=move || (ctx.route.with(|r| r.section()) == screen).then_some("page")
                     on:click=move |ev| {
                         ev.prevent_default();
                         ctx.go(screen);

@@ -2,6 +2,9 @@
 
 mod app;
 mod app_store;
+mod data;
+mod drafts;
+mod form;
 mod icons;
 mod platform;
 mod prefs;

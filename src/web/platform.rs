@@ -74,3 +74,60 @@ pub fn reload() {
         let _ = w.location().reload();
     }
 }
+
+/// Local date and time for a datetime-local input: "2026-11-25T10:42".
+pub fn now_local() -> String {
+    let d = Date::new_0();
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}",
+        d.get_full_year(),
+        d.get_month() + 1,
+        d.get_date(),
+        d.get_hours(),
+        d.get_minutes()
+    )
+}
+
+/// Today's local date.
+pub fn today() -> crate::domain::date::Date {
+    let d = Date::new_0();
+    crate::domain::date::Date::new(d.get_full_year() as i32, d.get_month() + 1, d.get_date())
+        .unwrap_or(crate::domain::date::Date { year: 2026, month: 1, day: 1 })
+}
+
+/// "10:42" of an RFC 3339 time, in local time.
+pub fn local_time_of(iso: &str) -> String {
+    let d = Date::new(&iso.into());
+    if d.get_time().is_nan() {
+        return String::new();
+    }
+    format!("{:02}:{:02}", d.get_hours(), d.get_minutes())
+}
+
+/// Offers `text` as a file download (a blob URL of this origin; nothing leaves the device).
+pub fn download(filename: &str, mime: &str, text: &str) -> bool {
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    let opts = web_sys::BlobPropertyBag::new();
+    opts.set_type(mime);
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts) else { return false };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else { return false };
+    let ok = (|| {
+        let doc = web_sys::window()?.document()?;
+        let a: web_sys::HtmlAnchorElement = doc.create_element("a").ok()?.dyn_into().ok()?;
+        a.set_href(&url);
+        a.set_download(filename);
+        doc.body()?.append_child(&a).ok()?;
+        a.click();
+        a.remove();
+        Some(())
+    })()
+    .is_some();
+    let _ = web_sys::Url::revoke_object_url(&url);
+    ok
+}
+
+pub fn print() {
+    if let Some(w) = web_sys::window() {
+        let _ = w.print();
+    }
+}

@@ -17,6 +17,7 @@ pub fn SettingsScreen() -> impl IntoView {
         <h1 tabindex="-1">{move || ctx.t().settings_title}</h1>
         <LanguagePicker/>
         <DeviceForm/>
+        <WorkSection/>
         <StorageSection/>
         <AboutSection/>
     }
@@ -177,7 +178,9 @@ fn save_device(
         .await;
         // The screen may be gone by now (the save itself is done): `try_` writes are no-ops then.
         match result {
-            Ok(Ok(_saved)) => {
+            Ok(Ok(saved)) => {
+                ctx.worker.set(saved.worker);
+                ctx.device_label.set(saved.label);
                 problems.try_set((None, None));
                 state.try_set(SaveState::Saved);
                 ctx.data_changed();
@@ -294,6 +297,66 @@ fn AboutSection() -> impl IntoView {
                 <dt>{move || ctx.t().about_offline}</dt>
                 <dd>{move || if ctx.offline_ready.get() { "✓" } else { "—" }}</dd>
             </dl>
+        </section>
+    }
+}
+
+/// The lists intake uses: question areas (editable) and the partner organisations directory.
+#[component]
+fn WorkSection() -> impl IntoView {
+    let ctx = use_ctx();
+    let text = RwSignal::new(String::new());
+    let filled = StoredValue::new(false);
+    Effect::new(move |_| {
+        ctx.data_version.track();
+        if ctx.data_ready.get() && !filled.get_value() {
+            filled.set_value(true);
+            text.set(ctx.data.with_value(|d| d.areas.areas.join("\n")));
+        }
+    });
+    let state = RwSignal::new(SaveState::Idle);
+    let save = move |_| {
+        let Some(store) = ctx.store() else { return };
+        let areas = crate::domain::intake::QuestionAreas::from_lines(&text.get_untracked());
+        if areas.areas.is_empty() {
+            state.set(SaveState::Invalid);
+            return;
+        }
+        state.set(SaveState::Saving);
+        spawn_local(async move {
+            match crate::web::data::save_areas(&store, &areas, &platform::now_iso()).await {
+                Ok(()) => {
+                    text.try_set(areas.areas.join("\n"));
+                    ctx.update_data(|d| d.areas = areas);
+                    state.try_set(SaveState::Saved);
+                }
+                Err(e) => {
+                    state.try_set(SaveState::Failed(e));
+                }
+            }
+        });
+    };
+    view! {
+        <section class="card" aria-labelledby="work-h">
+            <h2 id="work-h">{move || ctx.t().work_section}</h2>
+            <div class="field field-wide">
+                <label for="areas">{move || ctx.t().areas_label}</label>
+                <p class="hint" id="areas-hint">{move || ctx.t().areas_hint}</p>
+                <textarea id="areas" rows="8" aria-describedby="areas-hint" prop:value=move || text.get()
+                    on:input=move |ev| { text.set(event_target_value(&ev)); state.set(SaveState::Idle); }></textarea>
+            </div>
+            <div class="form-actions">
+                <button type="button" class="btn btn-primary" on:click=save>{move || ctx.t().save_areas}</button>
+                <p class="form-status" role="status">
+                    {move || match state.get() {
+                        SaveState::Saved => ctx.t().saved.to_owned(),
+                        SaveState::Invalid => ctx.t().areas_empty.to_owned(),
+                        SaveState::Failed(e) => i18n::store_error(ctx.lang.get(), &e),
+                        SaveState::Idle | SaveState::Saving => String::new(),
+                    }}
+                </p>
+            </div>
+            <a class="btn btn-secondary" href=crate::nav::Route::Directory.href()>{move || ctx.t().directory_open}</a>
         </section>
     }
 }

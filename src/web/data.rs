@@ -1,0 +1,150 @@
+//! What the screens read, kept in memory once loaded from the store (clients, appeals, search index, directory,
+//! question areas), and the writes that change it: each write goes to the store first, in one transaction, and
+//! only then to memory.
+
+use std::collections::HashMap;
+
+use crate::domain::appeal::Appeal;
+use crate::domain::client::Client;
+use crate::domain::intake::{withdraw_consent, Erasure, IntakeDraft, QuestionAreas, INTAKE_DRAFT_ID, QUESTION_AREAS_ID};
+use crate::domain::referral::{Directory, DirectoryRecord, DIRECTORY_ID};
+use crate::domain::search::SearchIndex;
+use crate::storage::{self, codec, Collection, IndexName, Record, Store, StoreResult, WriteBatch};
+
+use super::app_store::AppStore;
+
+#[derive(Default)]
+pub struct Data {
+    pub clients: HashMap<String, Client>,
+    /// Appeals of each client, newest first.
+    pub appeals: HashMap<String, Vec<Appeal>>,
+    pub index: SearchIndex,
+    pub directory: Directory,
+    pub areas: QuestionAreas,
+    /// Records that could not be read back (shown to the user; the rest loads).
+    pub unreadable: usize,
+}
+
+fn decode_all<T: Record>(recs: Vec<storage::StoredRecord>, unreadable: &mut usize) -> Vec<T> {
+    recs.iter()
+        .filter_map(|r| match codec::decode::<T>(r) {
+            Ok(v) => Some(v),
+            Err(_) => {
+                *unreadable += 1;
+                None
+            }
+        })
+        .collect()
+}
+
+impl Data {
+    pub async fn load(store: &AppStore) -> StoreResult<Data> {
+        let mut d = Data::default();
+        let mut unreadable = 0;
+        for c in decode_all::<Client>(store.all(Collection::Clients).await?, &mut unreadable) {
+            d.index.upsert(&c.id, c.personal.as_ref());
+            d.clients.insert(c.id.clone(), c);
+        }
+        for a in decode_all::<Appeal>(store.all(Collection::Appeals).await?, &mut unreadable) {
+            d.appeals.entry(a.client_id.clone()).or_default().push(a);
+        }
+        for list in d.appeals.values_mut() {
+            list.sort_by(|a, b| b.received_at.cmp(&a.received_at));
+        }
+        d.directory = match storage::load::<DirectoryRecord>(store, DIRECTORY_ID).await {
+            Ok(Some(r)) => r.directory,
+            Ok(None) => Directory::default(),
+            Err(_) => {
+                unreadable += 1;
+                Directory::default()
+            }
+        };
+        d.areas = match storage::load::<QuestionAreas>(store, QUESTION_AREAS_ID).await {
+            Ok(Some(a)) => a,
+            Ok(None) => QuestionAreas::default(),
+            Err(_) => {
+                unreadable += 1;
+                QuestionAreas::default()
+            }
+        };
+        d.unreadable = unreadable;
+        Ok(d)
+    }
+
+    pub fn appeals_of(&self, client_id: &str) -> &[Appeal] {
+        self.appeals.get(client_id).map_or(&[], Vec::as_slice)
+    }
+
+    pub fn appeal(&self, id: &str) -> Option<&Appeal> {
+        self.appeals.values().flatten().find(|a| a.id == id)
+    }
+
+    fn put_client(&mut self, c: Client) {
+        self.index.upsert(&c.id, c.personal.as_ref());
+        self.clients.insert(c.id.clone(), c);
+    }
+
+    fn put_appeal(&mut self, a: Appeal) {
+        let list = self.appeals.entry(a.client_id.clone()).or_default();
+        list.retain(|x| x.id != a.id);
+        list.push(a);
+        list.sort_by(|a, b| b.received_at.cmp(&a.received_at));
+    }
+}
+
+/// Saves a new card; the intake draft moves on with it in the same transaction.
+pub async fn create_client(store: &AppStore, client: &Client, draft: &IntakeDraft, now: &str) -> StoreResult<()> {
+    let batch = WriteBatch::new()
+        .insert(Collection::Clients, codec::encode(client, 1, now)?)
+        .put(Collection::Drafts, storage::next_revision(store, draft, now).await?);
+    store.write(batch).await
+}
+
+/// Saves an appeal and removes the intake draft, together.
+pub async fn save_appeal(store: &AppStore, appeal: &Appeal, now: &str) -> StoreResult<()> {
+    let batch = WriteBatch::new()
+        .put(Collection::Appeals, storage::next_revision(store, appeal, now).await?)
+        .delete(Collection::Drafts, INTAKE_DRAFT_ID);
+    store.write(batch).await
+}
+
+/// Withdrawal of consent: the card loses its personal data, appeals keep statistics only, the client's drafts go.
+/// All in one transaction. Returns what was written, for the memory copy.
+pub async fn withdraw(store: &AppStore, client: &Client, appeals: &[Appeal], now: &str, by: &str) -> StoreResult<Erasure> {
+    let drafts: Vec<String> =
+        store.find(Collection::Drafts, IndexName::ByClient, &client.id).await?.into_iter().map(|r| r.id).collect();
+    let erasure = withdraw_consent(client, appeals, drafts, now, by);
+    let mut batch = WriteBatch::new().put(Collection::Clients, storage::next_revision(store, &erasure.client, now).await?);
+    for a in &erasure.appeals {
+        batch = batch.put(Collection::Appeals, storage::next_revision(store, a, now).await?);
+    }
+    for d in &erasure.drafts {
+        batch = batch.delete(Collection::Drafts, d.clone());
+    }
+    store.write(batch).await?;
+    Ok(erasure)
+}
+
+pub fn remember_erasure(data: &mut Data, erasure: Erasure) {
+    data.put_client(erasure.client);
+    for a in erasure.appeals {
+        data.put_appeal(a);
+    }
+}
+
+pub fn remember_client(data: &mut Data, client: Client) {
+    data.put_client(client);
+}
+
+pub fn remember_appeal(data: &mut Data, appeal: Appeal) {
+    data.put_appeal(appeal);
+}
+
+pub async fn save_directory(store: &AppStore, directory: &Directory, now: &str) -> StoreResult<()> {
+    let rec = DirectoryRecord { id: DIRECTORY_ID.into(), directory: directory.clone() };
+    storage::save(store, &rec, now).await.map(|_| ())
+}
+
+pub async fn save_areas(store: &AppStore, areas: &QuestionAreas, now: &str) -> StoreResult<()> {
+    storage::save(store, areas, now).await.map(|_| ())
+}

@@ -1,0 +1,196 @@
+//! Form controls, labelled and tied to their hint and problem for assistive technology. Texts come as functions
+//! of the current language's strings, so every control follows a language switch.
+
+use leptos::prelude::*;
+
+use crate::i18n::Strings;
+use crate::web::app::use_ctx;
+
+pub type Text = fn(&Strings) -> &'static str;
+
+fn described_by(id: &str, has_hint: bool) -> String {
+    if has_hint {
+        format!("{id}-hint {id}-problem")
+    } else {
+        format!("{id}-problem")
+    }
+}
+
+#[component]
+pub fn TextInput(
+    id: &'static str,
+    label: Text,
+    #[prop(optional)] hint: Option<Text>,
+    #[prop(into)] value: Signal<String>,
+    #[prop(into)] on_input: Callback<String>,
+    #[prop(optional, into)] problem: Signal<Option<String>>,
+    #[prop(default = "text")] kind: &'static str,
+    #[prop(default = "off")] autocomplete: &'static str,
+    #[prop(default = "text")] inputmode: &'static str,
+    #[prop(optional)] required: bool,
+    #[prop(optional, into)] disabled: Signal<bool>,
+) -> impl IntoView {
+    let ctx = use_ctx();
+    view! {
+        <div class="field" class:field-invalid=move || problem.get().is_some()>
+            <label for=id>
+                {move || label(ctx.t())}
+                {required.then(|| view! { <span class="req" aria-hidden="true">" *"</span> })}
+            </label>
+            {hint.map(|h| view! { <p class="hint" id=format!("{id}-hint")>{move || h(ctx.t())}</p> })}
+            <input
+                id=id
+                type=kind
+                autocomplete=autocomplete
+                inputmode=inputmode
+                maxlength="400"
+                aria-required=required.then_some("true")
+                aria-describedby=described_by(id, hint.is_some())
+                aria-invalid=move || problem.get().is_some().then_some("true")
+                disabled=move || disabled.get()
+                prop:value=move || value.get()
+                on:input=move |ev| on_input.run(event_target_value(&ev))
+            />
+            <p class="problem" id=format!("{id}-problem")>{move || problem.get()}</p>
+        </div>
+    }
+}
+
+#[component]
+pub fn TextArea(
+    id: &'static str,
+    label: Text,
+    #[prop(optional)] hint: Option<Text>,
+    #[prop(into)] value: Signal<String>,
+    #[prop(into)] on_input: Callback<String>,
+    #[prop(optional, into)] problem: Signal<Option<String>>,
+    #[prop(optional)] required: bool,
+) -> impl IntoView {
+    let ctx = use_ctx();
+    view! {
+        <div class="field field-wide" class:field-invalid=move || problem.get().is_some()>
+            <label for=id>
+                {move || label(ctx.t())}
+                {required.then(|| view! { <span class="req" aria-hidden="true">" *"</span> })}
+            </label>
+            {hint.map(|h| view! { <p class="hint" id=format!("{id}-hint")>{move || h(ctx.t())}</p> })}
+            <textarea
+                id=id
+                rows="4"
+                maxlength="5000"
+                aria-required=required.then_some("true")
+                aria-describedby=described_by(id, hint.is_some())
+                aria-invalid=move || problem.get().is_some().then_some("true")
+                prop:value=move || value.get()
+                on:input=move |ev| on_input.run(event_target_value(&ev))
+            ></textarea>
+            <p class="problem" id=format!("{id}-problem")>{move || problem.get()}</p>
+        </div>
+    }
+}
+
+/// A drop-down list; `options` are (value, text) pairs, the first usually "choose…".
+#[component]
+pub fn Select(
+    id: &'static str,
+    label: Text,
+    #[prop(into)] options: Signal<Vec<(String, String)>>,
+    #[prop(into)] value: Signal<String>,
+    #[prop(into)] on_change: Callback<String>,
+    #[prop(optional, into)] problem: Signal<Option<String>>,
+    #[prop(optional)] required: bool,
+) -> impl IntoView {
+    let ctx = use_ctx();
+    view! {
+        <div class="field" class:field-invalid=move || problem.get().is_some()>
+            <label for=id>
+                {move || label(ctx.t())}
+                {required.then(|| view! { <span class="req" aria-hidden="true">" *"</span> })}
+            </label>
+            <select
+                id=id
+                aria-required=required.then_some("true")
+                aria-describedby=format!("{id}-problem")
+                aria-invalid=move || problem.get().is_some().then_some("true")
+                on:change=move |ev| on_change.run(event_target_value(&ev))
+            >
+                {move || {
+                    let current = value.get();
+                    options
+                        .get()
+                        .into_iter()
+                        .map(|(v, text)| {
+                            let selected = v == current;
+                            view! { <option value=v selected=selected>{text}</option> }
+                        })
+                        .collect_view()
+                }}
+            </select>
+            <p class="problem" id=format!("{id}-problem")>{move || problem.get()}</p>
+        </div>
+    }
+}
+
+#[component]
+pub fn CheckBox(
+    id: &'static str,
+    label: Text,
+    #[prop(into)] checked: Signal<bool>,
+    #[prop(into)] on_change: Callback<bool>,
+) -> impl IntoView {
+    let ctx = use_ctx();
+    view! {
+        <label class="check" for=id>
+            <input
+                id=id
+                type="checkbox"
+                prop:checked=move || checked.get()
+                on:change=move |ev| on_change.run(event_target_checked(&ev))
+            />
+            <span>{move || label(ctx.t())}</span>
+        </label>
+    }
+}
+
+/// A group of big radio buttons; `options` are (value, text function).
+#[component]
+pub fn RadioGroup(
+    name: &'static str,
+    legend: Text,
+    options: Vec<(&'static str, Text)>,
+    #[prop(into)] value: Signal<String>,
+    #[prop(into)] on_change: Callback<String>,
+    #[prop(optional, into)] problem: Signal<Option<String>>,
+    #[prop(optional)] required: bool,
+) -> impl IntoView {
+    let ctx = use_ctx();
+    let problem_id = format!("{name}-problem");
+    let described = problem_id.clone();
+    view! {
+        <fieldset class="choices choices-stack" class:field-invalid=move || problem.get().is_some()
+            aria-describedby=described>
+            <legend>
+                {move || legend(ctx.t())}
+                {required.then(|| view! { <span class="req" aria-hidden="true">" *"</span> })}
+            </legend>
+            {options
+                .into_iter()
+                .map(|(code, text)| {
+                    view! {
+                        <label class="choice">
+                            <input
+                                type="radio"
+                                name=name
+                                value=code
+                                prop:checked=move || value.get() == code
+                                on:change=move |_| on_change.run(code.to_owned())
+                            />
+                            <span>{move || text(ctx.t())}</span>
+                        </label>
+                    }
+                })
+                .collect_view()}
+            <p class="problem" id=problem_id>{move || problem.get()}</p>
+        </fieldset>
+    }
+}

@@ -1,0 +1,290 @@
+//! One client's page: the card, consent, the history of appeals, referral slips, and withdrawal of consent.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::domain::appeal::{AidKind, Appeal};
+use crate::domain::client::{Client, ConsentForm};
+use crate::domain::date::Date;
+use crate::domain::intake::erasure_preview;
+use crate::i18n;
+use crate::nav::{Route, Screen};
+use crate::storage::{Collection, IndexName, Store, StoreError};
+use crate::web::app::use_ctx;
+use crate::web::data;
+use crate::web::platform;
+
+use super::intake::worker_name;
+
+fn dotted(iso: &str) -> String {
+    Date::parse_iso(iso).map(Date::dotted).unwrap_or_else(|| iso.to_owned())
+}
+
+/// "25.11.2026 10:42" from "2026-11-25T10:42".
+pub fn when(received_at: &str) -> String {
+    let day = received_at.get(0..10).map(dotted).unwrap_or_default();
+    format!("{day} {}", received_at.get(11..16).unwrap_or(""))
+}
+
+/// Name, birth date and phone of a card, as search results and headers show it.
+#[component]
+pub fn ClientSummary(client: Client) -> impl IntoView {
+    let ctx = use_ctx();
+    match client.personal {
+        Some(p) => {
+            let details = [
+                (!p.birth_date.is_empty()).then(|| dotted(&p.birth_date)),
+                p.phones.first().cloned(),
+                (!p.tax_number.is_empty()).then(|| p.tax_number.clone()),
+            ]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" · ");
+            view! {
+                <div class="summary">
+                    <p class="summary-name">{p.full_name()}</p>
+                    <p class="muted">{details}</p>
+                </div>
+            }
+            .into_any()
+        }
+        None => view! { <p class="summary-name muted">{move || ctx.t().withdrawn_card}</p> }.into_any(),
+    }
+}
+
+#[component]
+pub fn ClientScreen(id: String) -> impl IntoView {
+    let ctx = use_ctx();
+    let cid = id.clone();
+    let client = Memo::new(move |_| {
+        ctx.data_version.track();
+        ctx.data.with_value(|d| d.clients.get(&cid).cloned())
+    });
+    let cid = id.clone();
+    let appeals = Memo::new(move |_| {
+        ctx.data_version.track();
+        ctx.data.with_value(|d| d.appeals_of(&cid).to_vec())
+    });
+    let flash = ctx.flash.get_untracked();
+    ctx.flash.set(None);
+    let cid = StoredValue::new(id.clone());
+    let new_appeal = move |_| {
+        ctx.pending_intake.set(Some(cid.get_value()));
+        ctx.go(Screen::Intake);
+    };
+
+    view! {
+        {flash.map(|f| view! { <p class="banner banner-ok" role="status">{f}</p> })}
+        {move || match client.get() {
+            None if !ctx.data_ready.get() => view! { <p>{ctx.t().loading}</p> }.into_any(),
+            None => view! {
+                <h1 tabindex="-1">{ctx.t().client_not_found}</h1>
+                <a class="btn btn-secondary" href=Screen::Clients.href()>{ctx.t().nav_clients}</a>
+            }.into_any(),
+            Some(c) => {
+                let title = c.personal.as_ref().map(|p| p.full_name()).unwrap_or_else(|| ctx.t().withdrawn_card.to_owned());
+                let withdrawn = c.personal.is_none();
+                view! {
+                    <h1 tabindex="-1">{title}</h1>
+                    <div class="form-actions">
+                        <Show when=move || !withdrawn>
+                            <button type="button" class="btn btn-primary" on:click=new_appeal>{move || ctx.t().new_appeal}</button>
+                        </Show>
+                    </div>
+                    <CardDetails client=c.clone()/>
+                    <section class="card" aria-labelledby="history-h">
+                        <h2 id="history-h">{move || ctx.t().history_title}</h2>
+                        {move || {
+                            let list = appeals.get();
+                            if list.is_empty() {
+                                view! { <p class="muted">{ctx.t().history_none}</p> }.into_any()
+                            } else {
+                                view! { <ol class="history">{list.into_iter().map(|a| view! { <AppealItem appeal=a/> }).collect_view()}</ol> }.into_any()
+                            }
+                        }}
+                    </section>
+                    <ConsentSection client=c appeals=appeals/>
+                }.into_any()
+            }
+        }}
+    }
+}
+
+#[component]
+fn CardDetails(client: Client) -> impl IntoView {
+    let ctx = use_ctx();
+    let Some(p) = client.personal else { return ().into_any() };
+    let s = move || ctx.t();
+    let representative = p.representative_id.clone().and_then(|rid| {
+        ctx.data.with_value(|d| d.clients.get(&rid).and_then(|c| c.personal.as_ref().map(|x| (rid.clone(), x.full_name()))))
+    });
+    let needs: Vec<&'static str> = [
+        (p.needs.cannot_read_write, s().need_read_write),
+        (p.needs.hearing, s().need_hearing),
+        (p.needs.vision, s().need_vision),
+        (p.needs.mobility, s().need_mobility),
+    ]
+    .into_iter()
+    .filter_map(|(on, text)| on.then_some(text))
+    .collect();
+    let document = if p.no_documents {
+        s().no_documents.to_owned()
+    } else {
+        let kind = s().document_kinds.iter().find(|(c, _)| *c == p.document_kind).map(|(_, t)| *t).unwrap_or("");
+        [kind, p.document_series.as_str(), p.document_number.as_str()].iter().filter(|x| !x.is_empty()).copied().collect::<Vec<_>>().join(" ")
+    };
+    let rows: Vec<(&'static str, String)> = vec![
+        (s().birth_date, dotted(&p.birth_date)),
+        (s().phones, p.phones.join(", ")),
+        (s().email, p.email.clone()),
+        (s().address, if p.no_fixed_address { s().no_fixed_address.to_owned() } else { p.address.clone() }),
+        (s().registration_address, p.registration_address.clone()),
+        (s().group_document, document),
+        (s().tax_number, if p.tax_refused { s().tax_refused.to_owned() } else { p.tax_number.clone() }),
+        (s().language, p.language.clone()),
+    ];
+    view! {
+        <section class="card" aria-labelledby="card-details-h">
+            <h2 id="card-details-h">{move || ctx.t().card_title}</h2>
+            {(!needs.is_empty()).then(|| view! {
+                <ul class="needs" aria-label=s().group_needs>{needs.into_iter().map(|n| view! { <li class="badge">{n}</li> }).collect_view()}</ul>
+            })}
+            <dl class="facts">
+                {rows.into_iter().filter(|(_, v)| !v.is_empty()).map(|(k, v)| view! { <dt>{k}</dt><dd>{v}</dd> }).collect_view()}
+                {representative.map(|(rid, name)| view! {
+                    <dt>{s().representative}</dt>
+                    <dd><a href=Route::Client(rid).href()>{name}</a></dd>
+                })}
+            </dl>
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+fn AppealItem(appeal: Appeal) -> impl IntoView {
+    let ctx = use_ctx();
+    let deadlines = appeal.deadlines(&[]);
+    let slip = appeal.referral.as_ref().map(|_| Route::Slip(appeal.id.clone()).href());
+    let a = appeal.clone();
+    view! {
+        <li class="history-item">
+            <p class="history-head">
+                <strong>{when(&a.received_at)}</strong>
+                " · " {move || i18n::channel(ctx.lang.get(), a.channel)}
+                " · " {a.area.clone()}
+            </p>
+            <p><span class="badge">{move || i18n::aid_text(appeal.aid)(ctx.t())}</span></p>
+            {(!appeal.account.is_empty()).then(|| view! { <p>{appeal.account.clone()}</p> })}
+            {(!appeal.outcome.is_empty()).then(|| view! { <p class="muted">{appeal.outcome.clone()}</p> })}
+            {appeal.referral.clone().map(|r| view! {
+                <p>{move || ctx.t().referred_to} " " <strong>{r.organisation.name.clone()}</strong></p>
+            })}
+            {deadlines.map(|d| view! {
+                <p class="deadline">{move || (ctx.t().deadline_text)(&d.answer_by.dotted(), &d.at_most.dotted())}</p>
+            })}
+            {appeal.follow_up.clone().map(|f| view! { <p>{move || ctx.t().follow_up} ": " {dotted(&f)}</p> })}
+            {slip.map(|href| view! { <a class="btn btn-secondary" href=href>{move || ctx.t().slip_open}</a> })}
+            {(appeal.aid == AidKind::NotLegalAid).then(|| view! { <p class="muted">{move || ctx.t().not_legal_aid_note}</p> })}
+        </li>
+    }
+}
+
+#[component]
+fn ConsentSection(client: Client, appeals: Memo<Vec<Appeal>>) -> impl IntoView {
+    let ctx = use_ctx();
+    let asking = RwSignal::new(false);
+    let drafts = RwSignal::new(0usize);
+    let error = RwSignal::new(None::<StoreError>);
+    let busy = RwSignal::new(false);
+    let consent = client.consent.clone();
+    let form = move || match consent.form {
+        ConsentForm::Oral => ctx.t().consent_oral,
+        ConsentForm::Written => ctx.t().consent_written,
+    };
+    let given = [
+        consent.given_at.get(0..10).map(dotted).unwrap_or_default(),
+        consent.taken_by.clone(),
+        format!("{} ({})", consent.text_version, consent.text_lang),
+    ]
+    .into_iter()
+    .filter(|s| !s.is_empty())
+    .collect::<Vec<_>>()
+    .join(" · ");
+    let withdrawn = consent.withdrawn_at.clone();
+    let c1 = client.clone();
+    let ask = move |_| {
+        let Some(store) = ctx.store() else { return };
+        let id = c1.id.clone();
+        spawn_local(async move {
+            match store.find(Collection::Drafts, IndexName::ByClient, &id).await {
+                Ok(d) => {
+                    drafts.try_set(d.len());
+                    asking.try_set(true);
+                }
+                Err(e) => {
+                    error.try_set(Some(e));
+                }
+            }
+        });
+    };
+    let c2 = client.clone();
+    let confirm = move |_| {
+        let Some(store) = ctx.store() else { return };
+        let client = c2.clone();
+        let list = appeals.get_untracked();
+        busy.set(true);
+        spawn_local(async move {
+            match data::withdraw(&store, &client, &list, &platform::now_iso(), &worker_name(ctx)).await {
+                Ok(erasure) => {
+                    ctx.update_data(|d| data::remember_erasure(d, erasure));
+                    asking.try_set(false);
+                }
+                Err(e) => {
+                    error.try_set(Some(e));
+                }
+            }
+            busy.try_set(false);
+        });
+    };
+    let c3 = client.clone();
+    let preview = Memo::new(move |_| erasure_preview(&c3, &appeals.get(), drafts.get()));
+    view! {
+        <section class="card" aria-labelledby="consent-h">
+            <h2 id="consent-h">{move || ctx.t().consent_section}</h2>
+            <dl class="facts">
+                <dt>{move || ctx.t().consent_how}</dt><dd>{form}</dd>
+                <dt>{move || ctx.t().consent_given_label}</dt><dd>{given}</dd>
+            </dl>
+            {match withdrawn {
+                Some(at) => view! {
+                    <p class="notice" data-testid="consent-withdrawn">{move || (ctx.t().consent_withdrawn_on)(&at.get(0..10).map(dotted).unwrap_or_default())}</p>
+                }.into_any(),
+                None => view! {
+                    <Show when=move || !asking.get()>
+                        <button type="button" class="btn btn-danger" on:click=ask.clone()>{move || ctx.t().withdraw}</button>
+                    </Show>
+                    <Show when=move || asking.get()>
+                        <div class="banner banner-error banner-block" role="alertdialog" aria-labelledby="withdraw-h" aria-describedby="withdraw-list">
+                            <p class="banner-title" id="withdraw-h">{move || ctx.t().withdraw_title}</p>
+                            <ul id="withdraw-list" data-testid="erasure-preview">
+                                <li>{move || ctx.t().withdraw_card}</li>
+                                <li>{move || i18n::count(ctx.lang.get(), preview.get().appeals as u64, &ctx.t().withdraw_appeals)}</li>
+                                <li>{move || i18n::count(ctx.lang.get(), preview.get().drafts as u64, &ctx.t().withdraw_drafts)}</li>
+                            </ul>
+                            <p>{move || ctx.t().withdraw_keeps}</p>
+                            <div class="form-actions">
+                                <button type="button" class="btn btn-secondary" on:click=move |_| asking.set(false)>{move || ctx.t().cancel}</button>
+                                <button type="button" class="btn btn-danger" disabled=move || busy.get() on:click=confirm.clone()>
+                                    {move || ctx.t().withdraw_confirm}
+                                </button>
+                            </div>
+                        </div>
+                    </Show>
+                }.into_any(),
+            }}
+            {move || error.get().map(|e| view! { <p class="error" role="alert">{i18n::store_error(ctx.lang.get(), &e)}</p> })}
+        </section>
+    }
+}

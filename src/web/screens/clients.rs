@@ -1,0 +1,177 @@
+//! Clients and appeals on this device: search, filters, and the lists.
+
+use leptos::prelude::*;
+
+use crate::domain::appeal::{AidKind, Appeal, AppealFilter};
+use crate::domain::client::Client;
+use crate::domain::date::Date;
+use crate::i18n;
+use crate::nav::Route;
+use crate::web::app::use_ctx;
+use crate::web::form::Select;
+
+use super::client::{when, ClientSummary};
+
+const PAGE: usize = 50;
+
+#[component]
+pub fn ClientsScreen() -> impl IntoView {
+    let ctx = use_ctx();
+    let query = RwSignal::new(String::new());
+    let from = RwSignal::new(String::new());
+    let to = RwSignal::new(String::new());
+    let area = RwSignal::new(String::new());
+    let aid = RwSignal::new(String::new());
+    let exported = RwSignal::new(String::new());
+    let shown = RwSignal::new(PAGE);
+
+    let filter = Memo::new(move |_| AppealFilter {
+        from: Date::parse_iso(&from.get()),
+        to: Date::parse_iso(&to.get()),
+        area: area.get(),
+        aid: AidKind::from_code(&aid.get()),
+        exported: match exported.get().as_str() {
+            "yes" => Some(true),
+            "no" => Some(false),
+            _ => None,
+        },
+    });
+
+    // Appeals that pass the filters, newest first; clients that match the search and have such an appeal (or any
+    // client, when no filter is set), most recent first.
+    let lists = Memo::new(move |_| {
+        ctx.data_version.track();
+        let f = filter.get();
+        let q = query.get();
+        ctx.data.with_value(|d| {
+            let found: Option<Vec<String>> =
+                (!q.trim().is_empty()).then(|| d.index.search(&q, 500).into_iter().map(|h| h.id).collect());
+            let mut clients: Vec<(String, String)> = Vec::new();
+            let mut appeals: Vec<Appeal> = Vec::new();
+            let ids: Vec<&String> = match &found {
+                Some(ids) => ids.iter().collect(),
+                None => d.clients.keys().collect(),
+            };
+            for id in ids {
+                let list = d.appeals_of(id);
+                let matching: Vec<&Appeal> = list.iter().filter(|a| f.matches(a)).collect();
+                if f.is_empty() || !matching.is_empty() {
+                    let last = list.first().map(|a| a.received_at.clone()).unwrap_or_default();
+                    clients.push((id.clone(), last));
+                }
+                appeals.extend(matching.into_iter().cloned());
+            }
+            if found.is_none() {
+                clients.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+            }
+            appeals.sort_by(|a, b| b.received_at.cmp(&a.received_at));
+            (clients.into_iter().map(|c| c.0).collect::<Vec<_>>(), appeals)
+        })
+    });
+
+    let area_options = Signal::derive(move || {
+        ctx.data_version.track();
+        let mut v = vec![(String::new(), ctx.t().any.to_owned())];
+        v.extend(ctx.data.with_value(|d| d.areas.areas.iter().map(|a| (a.clone(), a.clone())).collect::<Vec<_>>()));
+        v
+    });
+    let aid_options = Signal::derive(move || {
+        let lang = ctx.lang.get();
+        let mut v = vec![(String::new(), lang.strings().any.to_owned())];
+        v.extend(AidKind::ALL.iter().map(|k| (k.code().to_owned(), i18n::aid_text(*k)(lang.strings()).to_owned())));
+        v
+    });
+    let exported_options = Signal::derive(move || {
+        let s = ctx.t();
+        vec![(String::new(), s.any.to_owned()), ("no".into(), s.not_exported.to_owned()), ("yes".into(), s.exported.to_owned())]
+    });
+
+    view! {
+        <h1 tabindex="-1">{move || ctx.t().clients_title}</h1>
+        <section class="card" aria-labelledby="find-h">
+            <h2 id="find-h" class="visually-hidden">{move || ctx.t().search_title}</h2>
+            <div class="field field-wide">
+                <label for="clients-search">{move || ctx.t().search_label}</label>
+                <p class="hint" id="clients-search-hint">{move || ctx.t().search_hint}</p>
+                <input id="clients-search" type="search" autocomplete="off" aria-describedby="clients-search-hint"
+                    prop:value=move || query.get() on:input=move |ev| { query.set(event_target_value(&ev)); shown.set(PAGE); }/>
+            </div>
+            <fieldset class="filters">
+                <legend>{move || ctx.t().filters}</legend>
+                <div class="field">
+                    <label for="filter-from">{move || ctx.t().date_from}</label>
+                    <input id="filter-from" type="date" prop:value=move || from.get() on:input=move |ev| from.set(event_target_value(&ev))/>
+                </div>
+                <div class="field">
+                    <label for="filter-to">{move || ctx.t().date_to}</label>
+                    <input id="filter-to" type="date" prop:value=move || to.get() on:input=move |ev| to.set(event_target_value(&ev))/>
+                </div>
+                <Select id="filter-area" label=|s| s.area options=area_options value=area on_change=Callback::new(move |v| area.set(v))/>
+                <Select id="filter-aid" label=|s| s.aid_legend options=aid_options value=aid on_change=Callback::new(move |v| aid.set(v))/>
+                <Select id="filter-exported" label=|s| s.export_state options=exported_options value=exported
+                    on_change=Callback::new(move |v| exported.set(v))/>
+            </fieldset>
+        </section>
+        {move || (!ctx.data_ready.get()).then(|| view! { <p>{ctx.t().loading}</p> })}
+        <div class="cards">
+            <section class="card" aria-labelledby="list-clients-h">
+                <h2 id="list-clients-h">{move || i18n::count(ctx.lang.get(), lists.with(|l| l.0.len()) as u64, &ctx.t().home_clients)}</h2>
+                <ul class="results" data-testid="client-list">
+                    {move || {
+                        let ids: Vec<String> = lists.with(|l| l.0.iter().take(shown.get()).cloned().collect());
+                        ids.into_iter().map(|id| view! { <ClientRow id=id/> }).collect_view()
+                    }}
+                </ul>
+                <Show when=move || { lists.with(|l| l.0.len()) > shown.get() }>
+                    <button type="button" class="btn btn-secondary" on:click=move |_| shown.update(|n| *n += PAGE)>
+                        {move || ctx.t().show_more}
+                    </button>
+                </Show>
+            </section>
+            <section class="card" aria-labelledby="list-appeals-h">
+                <h2 id="list-appeals-h">{move || i18n::count(ctx.lang.get(), lists.with(|l| l.1.len()) as u64, &ctx.t().home_appeals)}</h2>
+                <ul class="results" data-testid="appeal-list">
+                    {move || {
+                        let list: Vec<Appeal> = lists.with(|l| l.1.iter().take(shown.get()).cloned().collect());
+                        list.into_iter().map(|a| view! { <AppealRow appeal=a/> }).collect_view()
+                    }}
+                </ul>
+            </section>
+        </div>
+    }
+}
+
+#[component]
+fn ClientRow(id: String) -> impl IntoView {
+    let ctx = use_ctx();
+    let client: Option<Client> = ctx.data.with_value(|d| d.clients.get(&id).cloned());
+    let count = ctx.data.with_value(|d| d.appeals_of(&id).len());
+    client.map(|c| {
+        view! {
+            <li class="result">
+                <a class="result-link" href=Route::Client(id.clone()).href()>
+                    <ClientSummary client=c/>
+                    <span class="muted">{move || i18n::count(ctx.lang.get(), count as u64, &ctx.t().home_appeals)}</span>
+                </a>
+            </li>
+        }
+    })
+}
+
+#[component]
+fn AppealRow(appeal: Appeal) -> impl IntoView {
+    let ctx = use_ctx();
+    let name = ctx.data.with_value(|d| {
+        d.clients.get(&appeal.client_id).and_then(|c| c.personal.as_ref().map(|p| p.full_name()))
+    });
+    let deadline = appeal.deadlines(&[]);
+    view! {
+        <li class="result">
+            <a class="result-link" href=Route::Client(appeal.client_id.clone()).href()>
+                <span><strong>{when(&appeal.received_at)}</strong> " · " {name.unwrap_or_else(|| ctx.t().withdrawn_card.to_owned())}</span>
+                <span class="muted">{appeal.area.clone()} " · " {move || i18n::aid_text(appeal.aid)(ctx.t())}</span>
+                {deadline.map(|d| view! { <span class="deadline">{move || (ctx.t().answer_by)(&d.answer_by.dotted())}</span> })}
+            </a>
+        </li>
+    }
+}
