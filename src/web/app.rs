@@ -68,6 +68,15 @@ impl Ctx {
         self.store.with_value(Clone::clone)
     }
 
+    /// The store, or the reason there is none (failed, or not open yet), to show the user.
+    pub fn store_or_err(&self) -> Result<AppStore, StoreError> {
+        self.store().ok_or_else(|| match self.store_state.get_untracked() {
+            StoreState::Failed(e) => e,
+            StoreState::Blocked => StoreError::UpgradeBlocked,
+            StoreState::Opening | StoreState::Ready => StoreError::Unavailable { detail: "storage is still opening".into() },
+        })
+    }
+
     /// Call after a write: views reload and the storage figures refresh.
     pub fn data_changed(&self) {
         self.data_version.update(|v| *v += 1);

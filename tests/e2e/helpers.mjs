@@ -109,3 +109,50 @@ export function sharedBrowserAndBuild() {
   });
   return env;
 }
+
+/** Reads every record of an object store straight from IndexedDB. */
+export async function readAllIdb(page, store) {
+  return page.evaluate((store) => new Promise((ok, fail) => {
+    const open = indexedDB.open('pryiom');
+    open.onerror = () => fail(open.error);
+    open.onsuccess = () => {
+      const db = open.result;
+      const all = db.transaction(store).objectStore(store).getAll();
+      all.onsuccess = () => { db.close(); ok(all.result); };
+      all.onerror = () => { db.close(); fail(all.error); };
+    };
+  }), store);
+}
+
+/**
+ * Registers a client through the intake screens as a worker would, and saves one appeal.
+ * Returns the client's id (from the URL of the client page the app opens).
+ */
+export async function registerClient(page, c, appeal = {}) {
+  await page.getByRole('link', { name: 'Нове звернення', exact: true }).first().click();
+  await page.getByRole('heading', { level: 1, name: 'Нове звернення' }).waitFor();
+  await page.getByLabel('Пошук клієнта').fill(`${c.surname} ${c.given}`);
+  await page.getByRole('button', { name: 'Зареєструвати нового клієнта' }).click();
+  await page.getByRole('radio', { name: 'Усно' }).check();
+  await page.getByRole('button', { name: 'Згоду отримано — далі' }).click();
+  await page.getByLabel('Прізвище').fill(c.surname);
+  await page.getByRole('textbox', { name: 'Ім’я', exact: true }).fill(c.given);
+  await page.getByLabel('Дата народження').fill(c.birth);
+  if (c.phone) await page.getByLabel('Телефони').fill(c.phone);
+  await page.getByLabel('Адреса проживання').fill(c.address ?? 'с. Бородянка, вул. Центральна, 5');
+  await page.getByRole('textbox', { name: 'Номер', exact: true }).fill(c.document ?? '123456789');
+  if (c.tax) await page.getByLabel('РНОКПП (ідентифікаційний номер)').fill(c.tax);
+  else await page.getByLabel('Відмовився від РНОКПП (релігійні переконання)').check();
+  await page.getByRole('button', { name: 'Зберегти картку' }).click();
+  if (c.expectDuplicate) return null;
+  await page.getByRole('heading', { name: 'Звернення', exact: true }).waitFor();
+  await page.getByLabel('Як звернувся').selectOption('outreach');
+  await page.getByLabel('Сфера питання').selectOption(appeal.area ?? 'житлові питання');
+  await page.getByLabel('Суть звернення').fill(appeal.account ?? 'Зруйновано будинок, потрібна компенсація');
+  await page.getByRole('radio', { name: appeal.aid ?? 'Консультація та роз’яснення' }).check();
+  if (appeal.organisation) await page.getByLabel('Організація').selectOption({ label: appeal.organisation });
+  if (appeal.written) await page.getByLabel('Письмове звернення (строк відповіді)').check();
+  await page.getByRole('button', { name: 'Зберегти звернення' }).click();
+  await page.getByRole('status').filter({ hasText: 'Звернення збережено на пристрої.' }).waitFor();
+  return new URL(page.url()).hash.replace('#/client/', '');
+}

@@ -215,7 +215,13 @@ fn ConsentSection(client: Client, appeals: Memo<Vec<Appeal>>) -> impl IntoView {
     let withdrawn = consent.withdrawn_at.clone();
     let c1 = client.clone();
     let ask = move |_| {
-        let Some(store) = ctx.store() else { return };
+        let store = match ctx.store_or_err() {
+            Ok(s) => s,
+            Err(e) => {
+                error.set(Some(e));
+                return;
+            }
+        };
         let id = c1.id.clone();
         spawn_local(async move {
             match store.find(Collection::Drafts, IndexName::ByClient, &id).await {
@@ -231,7 +237,13 @@ fn ConsentSection(client: Client, appeals: Memo<Vec<Appeal>>) -> impl IntoView {
     };
     let c2 = client.clone();
     let confirm = move |_| {
-        let Some(store) = ctx.store() else { return };
+        let store = match ctx.store_or_err() {
+            Ok(s) => s,
+            Err(e) => {
+                error.set(Some(e));
+                return;
+            }
+        };
         let client = c2.clone();
         let list = appeals.get_untracked();
         busy.set(true);

@@ -22,7 +22,13 @@ enum Note {
 
 /// Writes the directory, then the memory copy.
 fn store_directory(ctx: Ctx, next: Directory, note: RwSignal<Option<Note>>, ok: Note) {
-    let Some(store) = ctx.store() else { return };
+    let store = match ctx.store_or_err() {
+        Ok(s) => s,
+        Err(e) => {
+            note.set(Some(Note::Failed(e)));
+            return;
+        }
+    };
     spawn_local(async move {
         match data::save_directory(&store, &next, &platform::now_iso()).await {
             Ok(()) => {

@@ -375,7 +375,13 @@ fn CardStep(draft: RwSignal<IntakeDraft>) -> impl IntoView {
             duplicates.set(dups);
             return;
         }
-        let Some(store) = ctx.store() else { return };
+        let store = match ctx.store_or_err() {
+            Ok(s) => s,
+            Err(e) => {
+                save_error.set(Some(e));
+                return;
+            }
+        };
         let (id, consent) = match (new_id(), consent_now(ctx, draft)) {
             (Ok(id), Some(c)) => (id, c),
             (Err(e), _) => {
@@ -746,7 +752,13 @@ fn AppealStep(draft: RwSignal<IntakeDraft>) -> impl IntoView {
     });
 
     let save = move |_| {
-        let Some(store) = ctx.store() else { return };
+        let store = match ctx.store_or_err() {
+            Ok(s) => s,
+            Err(e) => {
+                save_error.set(Some(e));
+                return;
+            }
+        };
         let Some(client_id) = draft.with_untracked(|d| d.client_id.clone()) else { return };
         let id = match new_id() {
             Ok(id) => id,

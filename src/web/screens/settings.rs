@@ -151,13 +151,12 @@ fn save_device(
     problems: RwSignal<FieldProblems>,
     state: RwSignal<SaveState>,
 ) {
-    let Some(store) = ctx.store() else {
-        let e = match ctx.store_state.get_untracked() {
-            crate::web::app::StoreState::Failed(e) => e,
-            _ => StoreError::Unavailable { detail: "storage not open".into() },
-        };
-        state.set(SaveState::Failed(e));
-        return;
+    let store = match ctx.store_or_err() {
+        Ok(s) => s,
+        Err(e) => {
+            state.set(SaveState::Failed(e));
+            return;
+        }
     };
     state.set(SaveState::Saving);
     spawn_local(async move {
@@ -316,7 +315,13 @@ fn WorkSection() -> impl IntoView {
     });
     let state = RwSignal::new(SaveState::Idle);
     let save = move |_| {
-        let Some(store) = ctx.store() else { return };
+        let store = match ctx.store_or_err() {
+            Ok(s) => s,
+            Err(e) => {
+                state.set(SaveState::Failed(e));
+                return;
+            }
+        };
         let areas = crate::domain::intake::QuestionAreas::from_lines(&text.get_untracked());
         if areas.areas.is_empty() {
             state.set(SaveState::Invalid);

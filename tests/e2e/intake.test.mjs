@@ -1,0 +1,237 @@
+// The paralegal's daily work: search-first registration, appeals, referral slips, consent, and drafts that survive
+// a crash.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  TABLET_PORTRAIT, openApp, readAllIdb, readIdb, registerClient, screenshot, sharedBrowserAndBuild, waitForStorage,
+} from './helpers.mjs';
+
+const SHEVCHENKO = { surname: 'Шевченко', given: 'Олександр', birth: '12.03.1987', phone: '067 123 45 67', tax: '3184710691' };
+
+describe('intake', () => {
+  const env = sharedBrowserAndBuild();
+
+  test('register a client, then find the card by Latin spelling and with a typo', async () => {
+    const app = await openApp(env.browser, env.served);
+    try {
+      const { page } = app;
+      await waitForStorage(page);
+      const id = await registerClient(page, SHEVCHENKO, { written: true });
+      assert.match(id, /^[0-9a-f-]{36}$/);
+      await page.getByRole('heading', { level: 1, name: 'Шевченко Олександр' }).waitFor();
+      assert.match(await page.getByText(/Відповісти до/).textContent(), /3 робочі дні/);
+      await screenshot(page, 'client-1280x800');
+
+      const nav = page.getByRole('navigation', { name: 'Розділи' });
+      await nav.getByRole('link', { name: 'Клієнти' }).click();
+      const search = page.getByLabel('Пошук клієнта');
+      const list = page.getByTestId('client-list');
+      for (const q of ['Shevchenko', 'oleksandr shevchenko', 'Шевчекно', 'Shevcenko', '067 123', '12.03.1987', '31847']) {
+        await search.fill(q);
+        await list.getByText('Шевченко Олександр').waitFor({ timeout: 3000 }).catch(() => {});
+        assert.equal(await list.getByRole('link').count(), 1, `search "${q}"`);
+      }
+      await search.fill('Петренко');
+      await page.waitForFunction(() => document.querySelectorAll('[data-testid=client-list] a').length === 0);
+
+      await nav.getByRole('link', { name: 'Головна' }).click();
+      assert.equal(await page.getByTestId('count-clients').textContent(), '1 клієнт');
+      assert.equal(await page.getByTestId('count-appeals').textContent(), '1 звернення');
+      assert.deepEqual(app.foreign, []);
+      assert.deepEqual(app.errors, []);
+    } finally {
+      await app.close();
+    }
+  });
+
+  test('a near duplicate triggers the warning; the worker opens the existing card or confirms a new one', async () => {
+    const app = await openApp(env.browser, env.served, { viewport: TABLET_PORTRAIT });
+    try {
+      const { page } = app;
+      await waitForStorage(page);
+      await registerClient(page, { ...SHEVCHENKO, surname: 'Коваль', given: 'Марʼяна', tax: '', phone: '050 111 22 33', birth: '01.05.1990' });
+      // Same person, typed with a typo in the surname and another apostrophe.
+      await registerClient(page, { surname: 'Ковалб', given: "Мар'яна", birth: '01.05.1990', phone: '', tax: '', expectDuplicate: true });
+      const warning = page.getByTestId('duplicate-warning');
+      await warning.waitFor();
+      assert.match(await warning.textContent(), /Схоже, цей клієнт уже зареєстрований/);
+      assert.match(await warning.textContent(), /Схоже ім’я й та сама дата народження/);
+      assert.match(await warning.textContent(), /Коваль Марʼяна/);
+      await screenshot(page, 'duplicate-800x1280');
+      // The live panel showed the card while typing, too.
+      assert.match(await page.getByTestId('similar-cards').textContent(), /Коваль Марʼяна/);
+      await warning.getByRole('link', { name: /Відкрити картку/ }).click();
+      await page.getByRole('heading', { level: 1, name: 'Коваль Марʼяна' }).waitFor();
+      assert.equal((await readAllIdb(page, 'clients')).length, 1, 'no second card');
+
+      // A different person with the same name and birth date: the worker confirms, a second card is saved.
+      await registerClient(page, { surname: 'Коваль', given: 'Мар’яна', birth: '01.05.1990', tax: '', expectDuplicate: true });
+      // The intake resumes from its draft: the offer appears first.
+      const offer = page.getByRole('button', { name: 'Продовжити' });
+      if (await offer.count()) await offer.click();
+      await page.getByTestId('duplicate-warning').getByRole('button', { name: 'Це інша людина — зберегти нову картку' }).click();
+      await page.getByRole('heading', { name: 'Звернення', exact: true }).waitFor();
+      assert.equal((await readAllIdb(page, 'clients')).length, 2);
+      assert.deepEqual(app.errors, []);
+    } finally {
+      await app.close();
+    }
+  });
+
+  test('the page is killed mid-typing; reopening offers the draft with everything typed', async () => {
+    const app = await openApp(env.browser, env.served);
+    const { page, context } = app;
+    try {
+      await waitForStorage(page);
+      await page.getByRole('link', { name: 'Нове звернення', exact: true }).first().click();
+      await page.getByLabel('Пошук клієнта').fill('Петренко');
+      await page.getByRole('button', { name: 'Зареєструвати нового клієнта' }).click();
+      await page.getByRole('radio', { name: 'Письмово (підписано)' }).check();
+      await page.getByRole('button', { name: 'Згоду отримано — далі' }).click();
+      await page.getByRole('textbox', { name: 'Ім’я', exact: true }).fill('Іван');
+      await page.getByLabel('Дата народження').fill('01.01.19');
+      await page.getByLabel('Порушення слуху').check();
+      await page.getByLabel('Телефони').pressSequentially('063 55', { delay: 20 });
+      await page.getByTestId('draft-status').filter({ hasText: /Чернетку збережено о \d\d:\d\d/ }).waitFor();
+      await page.getByLabel('Телефони').pressSequentially('5 44 33', { delay: 20 });
+      await page.waitForTimeout(1000);
+      // No unload, no pagehide: the renderer process dies, as on a crash or a dead battery.
+      const crashed = page.waitForEvent('crash', { timeout: 10000 });
+      await page.goto('chrome://crash', { timeout: 5000 }).catch(() => {});
+      await crashed;
+    } finally {
+      await page.close().catch(() => {});
+    }
+    try {
+      const again = await context.newPage();
+      await again.goto(env.served.url + '#/intake');
+      await again.getByRole('heading', { name: 'Є незавершене звернення' }).waitFor();
+      assert.match(await again.getByRole('region', { name: 'Є незавершене звернення' }).textContent(), /Петренко Іван/);
+      await again.getByRole('button', { name: 'Продовжити' }).click();
+      assert.equal(await again.getByLabel('Прізвище').inputValue(), 'Петренко');
+      assert.equal(await again.getByRole('textbox', { name: 'Ім’я', exact: true }).inputValue(), 'Іван');
+      assert.equal(await again.getByLabel('Дата народження').inputValue(), '01.01.19');
+      assert.equal(await again.getByLabel('Телефони').inputValue(), '063 555 44 33');
+      assert.ok(await again.getByLabel('Порушення слуху').isChecked());
+      // Invalid data never blocked the draft; finishing the card shows what to correct.
+      await again.getByRole('button', { name: 'Зберегти картку' }).click();
+      await again.getByText('Такої дати немає. Напишіть як дд.мм.рррр.').waitFor();
+      assert.deepEqual(app.errors, []);
+    } finally {
+      await app.close();
+    }
+  });
+
+  test('refer a client to a partner organisation and print the slip', async () => {
+    const app = await openApp(env.browser, env.served);
+    try {
+      const { page } = app;
+      await waitForStorage(page);
+      await page.goto(env.served.url + '#/directory');
+      await page.getByText('Довідник порожній').waitFor();
+      await page.getByRole('button', { name: 'Додати організацію' }).click();
+      await page.getByLabel('Назва').fill('Управління соціального захисту населення');
+      await page.getByLabel('Адреса').fill('смт Бородянка, вул. Центральна, 315, каб. 12');
+      await page.getByLabel('Телефон').fill('(04577) 5-12-34');
+      await page.getByLabel('Графік роботи').fill('пн–чт 8:00–17:00, пт 8:00–16:00');
+      await page.getByLabel('Контактна особа').fill('Мельник Оксана Іванівна, начальниця відділу');
+      await page.getByLabel('Питання').fill('субсидії, соціальна допомога');
+      await page.getByRole('button', { name: 'Зберегти', exact: true }).click();
+      await page.getByRole('status').filter({ hasText: 'Збережено на пристрої.' }).waitFor();
+
+      await registerClient(page, { surname: 'Бондаренко', given: 'Ганна', birth: '20.10.1955', tax: '' }, {
+        aid: 'Перенаправлення до іншої організації', organisation: 'Управління соціального захисту населення — смт Бородянка, вул. Центральна, 315, каб. 12', area: 'соціальне забезпечення',
+      });
+      await page.getByRole('link', { name: 'Направлення для клієнта' }).click();
+      const slip = page.getByTestId('slip');
+      await slip.waitFor();
+      await page.emulateMedia({ media: 'print' });
+      const printed = await page.evaluate(() => document.body.innerText);
+      for (const text of ['Направлення', 'Для: Бондаренко Ганна', 'З вашим питанням зверніться до:', 'Управління соціального захисту населення',
+        'смт Бородянка, вул. Центральна, 315, каб. 12', '(04577) 5-12-34', 'пн–чт 8:00–17:00, пт 8:00–16:00',
+        'Мельник Оксана Іванівна, начальниця відділу']) {
+        assert.ok(printed.includes(text), `printed slip lacks "${text}"`);
+      }
+      for (const absent of ['Розділи', 'Друкувати (A4)', 'Онлайн']) {
+        assert.ok(!printed.includes(absent), `printed slip shows "${absent}"`);
+      }
+      const pdf = await page.pdf({ format: 'A4' });
+      assert.ok(pdf.length > 1000);
+      await page.emulateMedia({ media: 'screen' });
+      await screenshot(page, 'slip-1280x800');
+      assert.deepEqual(app.foreign, []);
+      assert.deepEqual(app.errors, []);
+    } finally {
+      await app.close();
+    }
+  });
+
+  test('withdrawing consent erases the personal data in IndexedDB itself and keeps statistics', async () => {
+    const app = await openApp(env.browser, env.served);
+    try {
+      const { page } = app;
+      await waitForStorage(page);
+      const person = { surname: 'Гнатюк', given: 'Ярина', birth: '06.02.1979', phone: '097 765 43 21', tax: '2889104560', document: 'АБ 987654' };
+      const id = await registerClient(page, person, { account: 'Гнатюк просить допомогти з розлученням', area: 'сімейні питання' });
+      await page.getByRole('button', { name: 'Відкликати згоду' }).click();
+      const preview = page.getByTestId('erasure-preview');
+      await preview.waitFor();
+      assert.match(await preview.textContent(), /усі персональні дані картки/);
+      assert.match(await preview.textContent(), /1 звернення — суть і результат/);
+      await page.getByRole('button', { name: 'Так, видалити персональні дані' }).click();
+      await page.getByTestId('consent-withdrawn').waitFor();
+
+      const clients = await readAllIdb(page, 'clients');
+      const appeals = await readAllIdb(page, 'appeals');
+      const drafts = await readAllIdb(page, 'drafts');
+      const mine = clients.find((c) => c.id === id);
+      const stored = JSON.stringify({ mine, appeals: appeals.filter((a) => a.client_id === id), drafts });
+      for (const value of ['Гнатюк', 'Ярина', '1979', '765', '2889104560', '987654', 'розлученням']) {
+        assert.ok(!stored.includes(value), `"${value}" is still stored`);
+      }
+      const payload = JSON.parse(mine.payload);
+      assert.equal(payload.personal, null);
+      assert.ok(payload.consent.withdrawn_at);
+      const appeal = JSON.parse(appeals.find((a) => a.client_id === id).payload);
+      assert.equal(appeal.area, 'сімейні питання');
+      assert.equal(appeal.account, '');
+      // Gone from search as well.
+      await page.getByRole('navigation', { name: 'Розділи' }).getByRole('link', { name: 'Клієнти' }).click();
+      await page.getByLabel('Пошук клієнта').fill('Гнатюк');
+      await page.waitForFunction(() => document.querySelectorAll('[data-testid=client-list] a').length === 0);
+      assert.deepEqual(app.errors, []);
+    } finally {
+      await app.close();
+    }
+  });
+
+  test('a directory file is imported; a broken one is refused and changes nothing', async () => {
+    const app = await openApp(env.browser, env.served);
+    try {
+      const { page } = app;
+      await waitForStorage(page);
+      await page.getByRole('navigation', { name: 'Розділи' }).getByRole('link', { name: 'Налаштування' }).click();
+      await page.getByRole('link', { name: 'Довідник організацій' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Партнерські організації' }).waitFor();
+      const file = page.locator('input[type=file]');
+      const good = {
+        format: 'pryiom-directory', version: 1,
+        organisations: [{ id: 'org-pfu', name: 'Пенсійний фонд, сервісний центр', address: 'м. Ірпінь, вул. Мечникова, 1',
+          phone: '0 800 503 753', hours: 'пн–пт 8:00–17:00', contact: '', topics: ['пенсії'] }],
+      };
+      await file.setInputFiles({ name: 'dir.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(good)) });
+      await page.getByTestId('directory-status').filter({ hasText: 'Імпортовано: нових 1, оновлено 0.' }).waitFor();
+      await page.getByText('Пенсійний фонд, сервісний центр').waitFor();
+      const before = await readIdb(page, 'reference', 'directory');
+      await file.setInputFiles({ name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from('{"format": "pryiom-directory", ') });
+      await page.getByTestId('directory-status').filter({ hasText: /Це не файл довідника \(помилка в рядку 1/ }).waitFor();
+      const broken = { ...good, organisations: [{ ...good.organisations[0], id: 'x', hours: '' }] };
+      await file.setInputFiles({ name: 'bad2.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(broken)) });
+      await page.getByTestId('directory-status').filter({ hasText: 'В організації №1 не заповнено поле «hours». Нічого не змінено.' }).waitFor();
+      assert.deepEqual(await readIdb(page, 'reference', 'directory'), before);
+      assert.deepEqual(app.errors, []);
+    } finally {
+      await app.close();
+    }
+  });
+});
