@@ -310,4 +310,6 @@ pub static STRINGS: Strings = Strings {
     areas_hint: "One area per line. The list appears in the appeal.",
     areas_empty: "The list cannot be empty.",
     save_areas: "Save areas",
+    unreadable_records: Plural { one: "record could not be read", few: "records could not be read", many: "records could not be read" },
+    unreadable_help: "The rest of the data is safe and works; tell your administrator.",
 };

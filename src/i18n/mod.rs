@@ -515,6 +515,8 @@ pub struct Strings {
     pub areas_hint: &'static str,
     pub areas_empty: &'static str,
     pub save_areas: &'static str,
+    pub unreadable_records: Plural,
+    pub unreadable_help: &'static str,
 }
 
 #[cfg(test)]

@@ -387,6 +387,15 @@ fn Banners() -> impl IntoView {
                 </button>
             </div>
         </Show>
+        {move || {
+            ctx.data_version.track();
+            let n = ctx.data.with_value(|d| d.unreadable);
+            (n > 0).then(|| view! {
+                <div class="banner banner-warn" role="alert" data-testid="unreadable">
+                    <p>{i18n::count(ctx.lang.get(), n as u64, &ctx.t().unreadable_records)} ". " {ctx.t().unreadable_help}</p>
+                </div>
+            })
+        }}
         {move || match ctx.store_state.get() {
             StoreState::Blocked => Some(view! {
                 <div class="banner banner-warn" role="alert">

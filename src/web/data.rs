@@ -25,27 +25,33 @@ pub struct Data {
     pub unreadable: usize,
 }
 
-fn decode_all<T: Record>(recs: Vec<storage::StoredRecord>, unreadable: &mut usize) -> Vec<T> {
-    recs.iter()
-        .filter_map(|r| match codec::decode::<T>(r) {
-            Ok(v) => Some(v),
-            Err(_) => {
-                *unreadable += 1;
-                None
-            }
-        })
-        .collect()
+/// Records decoded per slice of work; between slices the browser may handle input and paint, so a device with
+/// tens of thousands of records stays responsive while they load.
+const CHUNK: usize = 2000;
+
+async fn decode_all<T: Record>(recs: Vec<storage::StoredRecord>, unreadable: &mut usize) -> Vec<T> {
+    let mut out = Vec::with_capacity(recs.len());
+    for (i, r) in recs.into_iter().enumerate() {
+        if i > 0 && i % CHUNK == 0 {
+            super::platform::yield_now().await;
+        }
+        match codec::decode::<T>(&r) {
+            Ok(v) => out.push(v),
+            Err(_) => *unreadable += 1,
+        }
+    }
+    out
 }
 
 impl Data {
     pub async fn load(store: &AppStore) -> StoreResult<Data> {
         let mut d = Data::default();
         let mut unreadable = 0;
-        for c in decode_all::<Client>(store.all(Collection::Clients).await?, &mut unreadable) {
+        for c in decode_all::<Client>(store.all(Collection::Clients).await?, &mut unreadable).await {
             d.index.upsert(&c.id, c.personal.as_ref());
             d.clients.insert(c.id.clone(), c);
         }
-        for a in decode_all::<Appeal>(store.all(Collection::Appeals).await?, &mut unreadable) {
+        for a in decode_all::<Appeal>(store.all(Collection::Appeals).await?, &mut unreadable).await {
             d.appeals.entry(a.client_id.clone()).or_default().push(a);
         }
         for list in d.appeals.values_mut() {

@@ -40,3 +40,10 @@ fn on_panic(info: &std::panic::PanicHookInfo<'_>) {
         let _ = el.remove_attribute("hidden");
     }
 }
+
+/// Bytes of WebAssembly memory in use by the app (for the benchmark script; holds no data).
+#[wasm_bindgen]
+pub fn wasm_memory_bytes() -> f64 {
+    let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
+    memory.buffer().unchecked_into::<js_sys::ArrayBuffer>().byte_length() as f64
+}

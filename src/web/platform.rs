@@ -131,3 +131,13 @@ pub fn print() {
         let _ = w.print();
     }
 }
+
+/// Lets the browser handle input and paint before long work goes on.
+pub async fn yield_now() {
+    let promise = Promise::new(&mut |resolve, _| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0);
+        }
+    });
+    let _ = JsFuture::from(promise).await;
+}

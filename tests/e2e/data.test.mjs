@@ -123,4 +123,30 @@ describe('data on the device', () => {
       await app.close();
     }
   });
+
+  test('a record that cannot be read is reported; the rest of the data still works', async () => {
+    const app = await openApp(env.browser, env.served);
+    try {
+      const { page } = app;
+      await waitForStorage(page);
+      await page.evaluate(() => new Promise((ok, fail) => {
+        const open = indexedDB.open('pryiom');
+        open.onsuccess = () => {
+          const tx = open.result.transaction('clients', 'readwrite');
+          tx.objectStore('clients').put({ id: 'broken', rev: 1, updated_at: 't', codec: 1, payload: '{"id": 7' });
+          tx.oncomplete = () => { open.result.close(); ok(); };
+          tx.onerror = () => fail(tx.error);
+        };
+      }));
+      await page.reload();
+      const alert = page.getByTestId('unreadable');
+      await alert.waitFor();
+      assert.equal(await alert.textContent(), '1 запис не вдалося прочитати. Інші дані в безпеці й працюють; повідомте адміністратора.');
+      await page.getByRole('link', { name: 'Налаштування', exact: true }).click();
+      await page.getByTestId('device-id').filter({ hasText: /-/ }).waitFor();
+      assert.deepEqual(app.errors, []);
+    } finally {
+      await app.close();
+    }
+  });
 });

@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import {
-  TABLET_LANDSCAPE, TABLET_PORTRAIT, openApp, screenshot, sharedBrowserAndBuild, waitForStorage,
+  TABLET_LANDSCAPE, TABLET_PORTRAIT, openApp, registerClient, screenshot, sharedBrowserAndBuild, waitForStorage,
 } from './helpers.mjs';
 
 const require = createRequire(import.meta.url);
@@ -93,6 +93,27 @@ describe('app shell', () => {
     }
   });
 
+  /** axe-core violations on the current page, and interactive elements smaller than 44 × 44 px. */
+  async function audit(page) {
+    await page.addScriptTag({ path: AXE });
+    const violations = await page.evaluate(async () => {
+      const r = await window.axe.run(document, { resultTypes: ['violations'] });
+      return r.violations.map((v) => `${v.impact} ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+    });
+    const small = await page.evaluate(() => {
+      const out = [];
+      for (const el of document.querySelectorAll('a, button, input:not([type=radio]):not([type=checkbox]):not([type=file]), select, textarea, label.choice, label.check')) {
+        if (el.classList.contains('skip-link')) continue;
+        const r = el.getBoundingClientRect();
+        if (r.width === 0 && r.height === 0) continue;
+        if (r.width < 44 || r.height < 44) out.push(`${el.tagName} "${el.textContent.trim().slice(0, 40)}" ${r.width}×${r.height}`);
+      }
+      return out;
+    });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
+    return { violations, small, overflow };
+  }
+
   for (const [label, viewport] of [['portrait', TABLET_PORTRAIT], ['landscape', TABLET_LANDSCAPE]]) {
     test(`accessible and touch-friendly at ${viewport.width}×${viewport.height} (${label})`, async () => {
       // bypassCSP only so the test can inject axe-core; the app itself runs under its policy in every other test.
@@ -100,35 +121,35 @@ describe('app shell', () => {
       try {
         const { page } = app;
         await waitForStorage(page);
+        const size = `${viewport.width}x${viewport.height}`;
+        const check = async (name) => {
+          await screenshot(page, `${name}-${size}`);
+          const { violations, small, overflow } = await audit(page);
+          assert.deepEqual(violations, [], `axe on ${name}`);
+          assert.deepEqual(small, [], `touch targets under 44 px on ${name}`);
+          assert.equal(overflow, false, `horizontal scroll on ${name}`);
+        };
         for (const [slug, heading] of [['home', 'Головна'], ['clients', 'Клієнти'], ['intake', 'Нове звернення'],
-          ['export', 'Експорт'], ['settings', 'Налаштування']]) {
+          ['export', 'Експорт'], ['settings', 'Налаштування'], ['directory', 'Партнерські організації']]) {
           await page.goto(`${env.served.url}#/${slug}`);
           await page.getByRole('heading', { level: 1, name: heading }).waitFor();
           if (slug === 'settings') await page.getByTestId('device-id').filter({ hasText: /-/ }).waitFor();
-          await screenshot(page, `${slug}-${viewport.width}x${viewport.height}`);
-
-          await page.addScriptTag({ path: AXE });
-          const violations = await page.evaluate(async () => {
-            const r = await window.axe.run(document, { resultTypes: ['violations'] });
-            return r.violations.map((v) => `${v.impact} ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-          });
-          assert.deepEqual(violations, [], `axe on ${slug}`);
-
-          const small = await page.evaluate(() => {
-            const out = [];
-            for (const el of document.querySelectorAll('a, button, input:not([type=radio]), select, textarea, label.choice')) {
-              if (el.classList.contains('skip-link')) continue;
-              const r = el.getBoundingClientRect();
-              if (r.width === 0 && r.height === 0) continue;
-              if (r.width < 44 || r.height < 44) out.push(`${el.tagName} "${el.textContent.trim()}" ${r.width}×${r.height}`);
-            }
-            return out;
-          });
-          assert.deepEqual(small, [], `touch targets under 44 px on ${slug}`);
-
-          const overflow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
-          assert.equal(overflow, false, `horizontal scroll on ${slug}`);
+          await check(slug);
         }
+        // The intake's steps, with their validation messages showing, and the client's page.
+        await page.goto(`${env.served.url}#/intake`);
+        await page.getByLabel('Пошук клієнта').fill('Шевченко');
+        await page.getByRole('button', { name: 'Зареєструвати нового клієнта' }).click();
+        await check('intake-consent');
+        await page.getByRole('radio', { name: 'Усно' }).check();
+        await page.getByRole('button', { name: 'Згоду отримано — далі' }).click();
+        await page.getByRole('button', { name: 'Зберегти картку' }).click();
+        await page.getByText('Виправте позначені поля').first().waitFor();
+        await check('intake-card');
+        await page.getByRole('button', { name: 'Назад' }).click();
+        await page.getByRole('button', { name: 'Назад' }).click();
+        await registerClient(page, { surname: 'Шевченко', given: 'Олександр', birth: '12.03.1987', tax: '' }, { written: true });
+        await check('client');
         assert.deepEqual(app.errors, []);
       } finally {
         await app.close();

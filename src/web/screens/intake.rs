@@ -458,7 +458,6 @@ fn CardStep(draft: RwSignal<IntakeDraft>) -> impl IntoView {
             <h2 id="card-h">{move || ctx.t().card_title}</h2>
             <p class="muted">{move || ctx.t().required_note}</p>
             <div class="card-layout">
-                <div class="card-fields">
                     <fieldset class="group">
                         <legend>{move || ctx.t().group_person}</legend>
                         <TextInput id="surname" label=|s| s.surname value=surname on_input=set_surname required=true
@@ -471,6 +470,21 @@ fn CardStep(draft: RwSignal<IntakeDraft>) -> impl IntoView {
                             problem=card_problem_signal(problems, CardField::BirthDate)/>
                         <Select id="sex" label=|s| s.sex options=sex_options value=sex on_change=set_sex/>
                     </fieldset>
+                    <aside class="similar" aria-labelledby="similar-h" data-testid="similar-cards">
+                        <h3 id="similar-h">{move || ctx.t().similar_title}</h3>
+                        {move || {
+                            let ids = live.get();
+                            if ids.is_empty() {
+                                view! { <p class="muted">{ctx.t().similar_none}</p> }.into_any()
+                            } else {
+                                view! {
+                                    <ul class="results compact">
+                                        {ids.into_iter().map(|id| view! { <SearchHit id=id draft=draft/> }).collect_view()}
+                                    </ul>
+                                }.into_any()
+                            }
+                        }}
+                    </aside>
                     <fieldset class="group">
                         <legend>{move || ctx.t().group_contacts}</legend>
                         <TextInput id="phones" label=|s| s.phones hint=|s| s.phones_hint value=phones on_input=set_phones
@@ -512,22 +526,7 @@ fn CardStep(draft: RwSignal<IntakeDraft>) -> impl IntoView {
                         <CheckBox id="need-mobility" label=|s| s.need_mobility checked=n_move on_change=set_n_move/>
                     </fieldset>
                     <RepresentativePicker draft=draft/>
-                </div>
-                <aside class="similar" aria-labelledby="similar-h" data-testid="similar-cards">
-                    <h3 id="similar-h">{move || ctx.t().similar_title}</h3>
-                    {move || {
-                        let ids = live.get();
-                        if ids.is_empty() {
-                            view! { <p class="muted">{ctx.t().similar_none}</p> }.into_any()
-                        } else {
-                            view! {
-                                <ul class="results compact">
-                                    {ids.into_iter().map(|id| view! { <SearchHit id=id draft=draft/> }).collect_view()}
-                                </ul>
-                            }.into_any()
-                        }
-                    }}
-                </aside>
+
             </div>
             <Show when=move || !duplicates.get().is_empty()>
                 <div class="banner banner-warn banner-block" role="alert" data-testid="duplicate-warning">
