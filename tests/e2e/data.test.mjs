@@ -18,7 +18,7 @@ describe('data on the device', () => {
 
       await label.fill('  Планшет 2,   Ірпінське бюро ');
       await worker.fill('Мар’яна Коваль');
-      await page.getByRole('button', { name: 'Зберегти' }).click();
+      await page.getByRole('button', { name: 'Зберегти', exact: true }).click();
       await page.getByRole('status').filter({ hasText: 'Збережено на пристрої.' }).waitFor();
 
       await page.reload();
@@ -56,7 +56,7 @@ describe('data on the device', () => {
       await page.getByTestId('device-id').filter({ hasText: /-/ }).waitFor();
       const label = page.getByRole('textbox', { name: 'Назва пристрою' });
       await label.fill('Планшет 1');
-      await page.getByRole('button', { name: 'Зберегти' }).click();
+      await page.getByRole('button', { name: 'Зберегти', exact: true }).click();
       await page.getByRole('status').filter({ hasText: 'Виправте позначені поля — нічого не збережено.' }).waitFor();
       const worker = page.getByRole('textbox', { name: 'Працівник' });
       assert.equal(await worker.getAttribute('aria-invalid'), 'true');
@@ -98,7 +98,7 @@ describe('data on the device', () => {
       await page.getByTestId('device-id').filter({ hasText: /-/ }).waitFor();
       await page.getByRole('textbox', { name: 'Назва пристрою' }).fill('Перший');
       await page.getByRole('textbox', { name: 'Працівник' }).fill('Олена');
-      await page.getByRole('button', { name: 'Зберегти' }).click();
+      await page.getByRole('button', { name: 'Зберегти', exact: true }).click();
       await page.getByRole('status').filter({ hasText: 'Збережено на пристрої.' }).waitFor();
 
       // A full tablet: from now on IndexedDB refuses writes with the browser's QuotaExceededError. (Chromium's own
@@ -111,7 +111,7 @@ describe('data on the device', () => {
         window.__restorePut = () => { IDBObjectStore.prototype.put = put; };
       });
       await page.getByRole('textbox', { name: 'Назва пристрою' }).fill('Другий '.repeat(10).trim());
-      await page.getByRole('button', { name: 'Зберегти' }).click();
+      await page.getByRole('button', { name: 'Зберегти', exact: true }).click();
       await page.getByRole('status').filter({ hasText: 'На пристрої закінчилося місце для даних.' }).waitFor();
       await page.evaluate(() => window.__restorePut());
       const rec = await readIdb(page, 'settings', 'device');

@@ -35,7 +35,7 @@ describe('offline and updates', () => {
       await page.getByTestId('device-id').filter({ hasText: /-/ }).waitFor();
       await page.getByRole('textbox', { name: 'Назва пристрою' }).fill('Виїзний пункт, Бородянка');
       await page.getByRole('textbox', { name: 'Працівник' }).fill('Іван Петренко');
-      await page.getByRole('button', { name: 'Зберегти' }).click();
+      await page.getByRole('button', { name: 'Зберегти', exact: true }).click();
       await page.getByRole('status').filter({ hasText: 'Збережено на пристрої.' }).waitFor();
       await page.reload();
       await page.getByTestId('device-id').filter({ hasText: /-/ }).waitFor();
