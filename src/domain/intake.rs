@@ -30,6 +30,8 @@ pub struct IntakeDraft {
     pub client_id: Option<String>,
     /// "oral" or "written"; empty until chosen.
     pub consent_form: String,
+    /// Who took the consent (prefilled with this device's worker).
+    pub consent_by: String,
     pub card: CardForm,
     pub appeal: AppealForm,
     pub updated_at: String,

@@ -312,4 +312,6 @@ pub static STRINGS: Strings = Strings {
     save_areas: "Save areas",
     unreadable_records: Plural { one: "record could not be read", few: "records could not be read", many: "records could not be read" },
     unreadable_help: "The rest of the data is safe and works; tell your administrator.",
+    consent_by: "Consent taken by",
+    consent_by_hint: "The worker who read the text and took the consent",
 };

@@ -517,6 +517,8 @@ pub struct Strings {
     pub save_areas: &'static str,
     pub unreadable_records: Plural,
     pub unreadable_help: &'static str,
+    pub consent_by: &'static str,
+    pub consent_by_hint: &'static str,
 }
 
 #[cfg(test)]

@@ -312,4 +312,6 @@ pub static STRINGS: Strings = Strings {
     save_areas: "Зберегти сфери",
     unreadable_records: Plural { one: "запис не вдалося прочитати", few: "записи не вдалося прочитати", many: "записів не вдалося прочитати" },
     unreadable_help: "Інші дані в безпеці й працюють; повідомте адміністратора.",
+    consent_by: "Хто отримав згоду",
+    consent_by_hint: "Працівник, який зачитав текст і отримав згоду",
 };

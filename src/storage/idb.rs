@@ -162,17 +162,46 @@ fn open_error(e: OpenDbError) -> StoreError {
     }
 }
 
+fn field(obj: &JsValue, name: &str) -> JsValue {
+    js_sys::Reflect::get(obj, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// A stored JS object back to a [`StoredRecord`]; any field of the wrong type is a decode error.
 fn decode_js(c: Collection, value: JsValue) -> StoreResult<StoredRecord> {
-    serde_wasm_bindgen::from_value::<StoredRecord>(value.clone()).map_err(|e| {
-        let id = js_sys::Reflect::get(&value, &JsValue::from_str("id")).ok().and_then(|v| v.as_string());
-        StoreError::Decode { collection: c, id: id.unwrap_or_default(), detail: e.to_string() }
+    let id = field(&value, "id").as_string();
+    let fail = |what: &str| StoreError::Decode { collection: c, id: id.clone().unwrap_or_default(), detail: format!("field {what}") };
+    let number = |name: &str| field(&value, name).as_f64().filter(|n| n.fract() == 0.0 && *n >= 0.0).ok_or_else(|| fail(name));
+    let client_id = field(&value, "client_id");
+    Ok(StoredRecord {
+        id: id.clone().ok_or_else(|| fail("id"))?,
+        rev: number("rev")? as u64,
+        updated_at: field(&value, "updated_at").as_string().ok_or_else(|| fail("updated_at"))?,
+        client_id: if client_id.is_undefined() || client_id.is_null() {
+            None
+        } else {
+            Some(client_id.as_string().ok_or_else(|| fail("client_id"))?)
+        },
+        codec: number("codec")? as u32,
+        payload: field(&value, "payload").as_string().ok_or_else(|| fail("payload"))?,
     })
 }
 
+/// A plain JS object (not a Map), so that IndexedDB key paths and indexes can read the fields. A record without a
+/// client has no `client_id` property at all, so the `by_client` index skips it.
 fn encode_js(rec: &StoredRecord) -> StoreResult<JsValue> {
-    // Plain objects (not Maps), so that IndexedDB key paths and indexes can read the fields.
-    let ser = serde_wasm_bindgen::Serializer::json_compatible();
-    serde::Serialize::serialize(rec, &ser).map_err(|e| StoreError::Other { detail: format!("encode: {e}") })
+    let obj = js_sys::Object::new();
+    let set = |k: &str, v: JsValue| {
+        js_sys::Reflect::set(&obj, &JsValue::from_str(k), &v).map(|_| ()).map_err(|_| StoreError::Other { detail: "encode".into() })
+    };
+    set("id", JsValue::from_str(&rec.id))?;
+    set("rev", JsValue::from_f64(rec.rev as f64))?;
+    set("updated_at", JsValue::from_str(&rec.updated_at))?;
+    if let Some(c) = &rec.client_id {
+        set("client_id", JsValue::from_str(c))?;
+    }
+    set("codec", JsValue::from_f64(f64::from(rec.codec)))?;
+    set("payload", JsValue::from_str(&rec.payload))?;
+    Ok(obj.into())
 }
 
 impl Store for IdbStore {

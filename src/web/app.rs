@@ -1,6 +1,8 @@
 //! The app shell: context, start-up (storage open + probe), layout, status area, navigation and banners.
 
 use leptos::prelude::*;
+
+use super::form::tr;
 use leptos::task::spawn_local;
 
 use crate::domain::device::{DeviceSettings, DEVICE_SETTINGS_ID};
@@ -257,14 +259,14 @@ pub fn App() -> impl IntoView {
     let route = Memo::new(move |_| ctx.route.get());
 
     view! {
-        <a class="skip-link" href="#main">{move || ctx.t().skip_to_content}</a>
+        <a class="skip-link" href="#main">{tr(|s| s.skip_to_content)}</a>
         <div class="shell">
             <header class="topbar">
                 <div class="brand">
                     {icons::logo()}
                     <div>
-                        <p class="brand-name">{move || ctx.t().app_name}</p>
-                        <p class="brand-tagline">{move || ctx.t().app_tagline}</p>
+                        <p class="brand-name">{tr(|s| s.app_name)}</p>
+                        <p class="brand-tagline">{tr(|s| s.app_tagline)}</p>
                     </div>
                 </div>
                 <StatusArea/>
@@ -311,7 +313,7 @@ fn NavBar() -> impl IntoView {
         }
     };
     view! {
-        <nav class="nav" aria-label=move || ctx.t().nav_label>
+        <nav class="nav" aria-label=tr(|s| s.nav_label)>
             <ul>
                 {item(Screen::Home, |s| s.nav_home, icons::home)}
                 {item(Screen::Clients, |s| s.nav_clients, icons::people)}
@@ -345,7 +347,7 @@ fn StatusArea() -> impl IntoView {
     let version_text =
         move || (ctx.t().status_version)(env!("CARGO_PKG_VERSION"), &ctx.build.with_value(|b| short_build(b)));
     view! {
-        <section class="status" aria-label=move || ctx.t().status_label>
+        <section class="status" aria-label=tr(|s| s.status_label)>
             <ul>
                 <li class="chip" class:chip-ok=move || ctx.online.get() class:chip-warn=move || !ctx.online.get()
                     data-testid="status-network">
@@ -373,17 +375,17 @@ fn Banners() -> impl IntoView {
     view! {
         <Show when=move || ctx.update_ready.get()>
             <div class="banner banner-info" role="status" data-testid="update-banner">
-                <p>{move || ctx.t().update_available}</p>
+                <p>{tr(|s| s.update_available)}</p>
                 <button class="btn btn-primary" on:click=move |_| sw::apply_update()>
-                    {move || ctx.t().update_reload}
+                    {tr(|s| s.update_reload)}
                 </button>
             </div>
         </Show>
         <Show when=move || ctx.closed_for_upgrade.get()>
             <div class="banner banner-warn" role="alert">
-                <p>{move || ctx.t().closed_for_upgrade}</p>
+                <p>{tr(|s| s.closed_for_upgrade)}</p>
                 <button class="btn btn-primary" on:click=move |_| platform::reload()>
-                    {move || ctx.t().update_reload}
+                    {tr(|s| s.update_reload)}
                 </button>
             </div>
         </Show>

@@ -194,3 +194,10 @@ pub fn RadioGroup(
         </fieldset>
     }
 }
+
+/// A text of the current language, following language switches. Every call returns the same closure type, so the
+/// renderer is compiled once for all texts (a `move || ctx.t().x` per text costs code size for each).
+pub fn tr(text: Text) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+    let ctx = use_ctx();
+    move || text(ctx.t())
+}

@@ -134,6 +134,7 @@ export async function registerClient(page, c, appeal = {}) {
   await page.getByLabel('Пошук клієнта').fill(`${c.surname} ${c.given}`);
   await page.getByRole('button', { name: 'Зареєструвати нового клієнта' }).click();
   await page.getByRole('radio', { name: 'Усно' }).check();
+  await page.getByLabel('Хто отримав згоду').fill('Олена Коваль');
   await page.getByRole('button', { name: 'Згоду отримано — далі' }).click();
   await page.getByLabel('Прізвище').fill(c.surname);
   await page.getByRole('textbox', { name: 'Ім’я', exact: true }).fill(c.given);

@@ -18,6 +18,14 @@ describe('intake', () => {
       await waitForStorage(page);
       const id = await registerClient(page, SHEVCHENKO, { written: true });
       assert.match(id, /^[0-9a-f-]{36}$/);
+      // Consent is recorded with the card: which text, in which language, how, when and by whom.
+      const stored = JSON.parse((await readIdb(page, 'clients', id)).payload);
+      assert.equal(stored.consent.text_version, '2026-11');
+      assert.equal(stored.consent.text_lang, 'uk');
+      assert.equal(stored.consent.form, 'oral');
+      assert.equal(stored.consent.taken_by, 'Олена Коваль');
+      assert.match(stored.consent.given_at, /^\d{4}-\d\d-\d\dT/);
+      assert.equal(stored.personal.tax_number, '3184710691');
       await page.getByRole('heading', { level: 1, name: 'Шевченко Олександр' }).waitFor();
       assert.match(await page.getByText(/Відповісти до/).textContent(), /3 робочі дні/);
       await screenshot(page, 'client-1280x800');
@@ -87,6 +95,7 @@ describe('intake', () => {
       await page.getByLabel('Пошук клієнта').fill('Петренко');
       await page.getByRole('button', { name: 'Зареєструвати нового клієнта' }).click();
       await page.getByRole('radio', { name: 'Письмово (підписано)' }).check();
+      await page.getByLabel('Хто отримав згоду').fill('Олена Коваль');
       await page.getByRole('button', { name: 'Згоду отримано — далі' }).click();
       await page.getByRole('textbox', { name: 'Ім’я', exact: true }).fill('Іван');
       await page.getByLabel('Дата народження').fill('01.01.19');

@@ -148,6 +148,7 @@ describe('app shell', () => {
         await page.getByRole('button', { name: 'Зареєструвати нового клієнта' }).click();
         await check('intake-consent');
         await page.getByRole('radio', { name: 'Усно' }).check();
+        await page.getByLabel('Хто отримав згоду').fill('Олена Коваль');
         await page.getByRole('button', { name: 'Згоду отримано — далі' }).click();
         await page.getByRole('button', { name: 'Зберегти картку' }).click();
         await page.getByText('Виправте позначені поля').first().waitFor();

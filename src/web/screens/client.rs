@@ -1,6 +1,8 @@
 //! One client's page: the card, consent, the history of appeals, referral slips, and withdrawal of consent.
 
 use leptos::prelude::*;
+
+use crate::web::form::tr;
 use leptos::task::spawn_local;
 
 use crate::domain::appeal::{AidKind, Appeal};
@@ -29,7 +31,6 @@ pub fn when(received_at: &str) -> String {
 /// Name, birth date and phone of a card, as search results and headers show it.
 #[component]
 pub fn ClientSummary(client: Client) -> impl IntoView {
-    let ctx = use_ctx();
     match client.personal {
         Some(p) => {
             let details = [
@@ -49,7 +50,7 @@ pub fn ClientSummary(client: Client) -> impl IntoView {
             }
             .into_any()
         }
-        None => view! { <p class="summary-name muted">{move || ctx.t().withdrawn_card}</p> }.into_any(),
+        None => view! { <p class="summary-name muted">{tr(|s| s.withdrawn_card)}</p> }.into_any(),
     }
 }
 
@@ -89,12 +90,12 @@ pub fn ClientScreen(id: String) -> impl IntoView {
                     <h1 tabindex="-1">{title}</h1>
                     <div class="form-actions">
                         <Show when=move || !withdrawn>
-                            <button type="button" class="btn btn-primary" on:click=new_appeal>{move || ctx.t().new_appeal}</button>
+                            <button type="button" class="btn btn-primary" on:click=new_appeal>{tr(|s| s.new_appeal)}</button>
                         </Show>
                     </div>
                     <CardDetails client=c.clone()/>
                     <section class="card" aria-labelledby="history-h">
-                        <h2 id="history-h">{move || ctx.t().history_title}</h2>
+                        <h2 id="history-h">{tr(|s| s.history_title)}</h2>
                         {move || {
                             let list = appeals.get();
                             if list.is_empty() {
@@ -146,7 +147,7 @@ fn CardDetails(client: Client) -> impl IntoView {
     ];
     view! {
         <section class="card" aria-labelledby="card-details-h">
-            <h2 id="card-details-h">{move || ctx.t().card_title}</h2>
+            <h2 id="card-details-h">{tr(|s| s.card_title)}</h2>
             {(!needs.is_empty()).then(|| view! {
                 <ul class="needs" aria-label=s().group_needs>{needs.into_iter().map(|n| view! { <li class="badge">{n}</li> }).collect_view()}</ul>
             })}
@@ -179,14 +180,14 @@ fn AppealItem(appeal: Appeal) -> impl IntoView {
             {(!appeal.account.is_empty()).then(|| view! { <p>{appeal.account.clone()}</p> })}
             {(!appeal.outcome.is_empty()).then(|| view! { <p class="muted">{appeal.outcome.clone()}</p> })}
             {appeal.referral.clone().map(|r| view! {
-                <p>{move || ctx.t().referred_to} " " <strong>{r.organisation.name.clone()}</strong></p>
+                <p>{tr(|s| s.referred_to)} " " <strong>{r.organisation.name.clone()}</strong></p>
             })}
             {deadlines.map(|d| view! {
                 <p class="deadline">{move || (ctx.t().deadline_text)(&d.answer_by.dotted(), &d.at_most.dotted())}</p>
             })}
-            {appeal.follow_up.clone().map(|f| view! { <p>{move || ctx.t().follow_up} ": " {dotted(&f)}</p> })}
-            {slip.map(|href| view! { <a class="btn btn-secondary" href=href>{move || ctx.t().slip_open}</a> })}
-            {(appeal.aid == AidKind::NotLegalAid).then(|| view! { <p class="muted">{move || ctx.t().not_legal_aid_note}</p> })}
+            {appeal.follow_up.clone().map(|f| view! { <p>{tr(|s| s.follow_up)} ": " {dotted(&f)}</p> })}
+            {slip.map(|href| view! { <a class="btn btn-secondary" href=href>{tr(|s| s.slip_open)}</a> })}
+            {(appeal.aid == AidKind::NotLegalAid).then(|| view! { <p class="muted">{tr(|s| s.not_legal_aid_note)}</p> })}
         </li>
     }
 }
@@ -264,10 +265,10 @@ fn ConsentSection(client: Client, appeals: Memo<Vec<Appeal>>) -> impl IntoView {
     let preview = Memo::new(move |_| erasure_preview(&c3, &appeals.get(), drafts.get()));
     view! {
         <section class="card" aria-labelledby="consent-h">
-            <h2 id="consent-h">{move || ctx.t().consent_section}</h2>
+            <h2 id="consent-h">{tr(|s| s.consent_section)}</h2>
             <dl class="facts">
-                <dt>{move || ctx.t().consent_how}</dt><dd>{form}</dd>
-                <dt>{move || ctx.t().consent_given_label}</dt><dd>{given}</dd>
+                <dt>{tr(|s| s.consent_how)}</dt><dd>{form}</dd>
+                <dt>{tr(|s| s.consent_given_label)}</dt><dd>{given}</dd>
             </dl>
             {match withdrawn {
                 Some(at) => view! {
@@ -275,21 +276,21 @@ fn ConsentSection(client: Client, appeals: Memo<Vec<Appeal>>) -> impl IntoView {
                 }.into_any(),
                 None => view! {
                     <Show when=move || !asking.get()>
-                        <button type="button" class="btn btn-danger" on:click=ask.clone()>{move || ctx.t().withdraw}</button>
+                        <button type="button" class="btn btn-danger" on:click=ask.clone()>{tr(|s| s.withdraw)}</button>
                     </Show>
                     <Show when=move || asking.get()>
                         <div class="banner banner-error banner-block" role="alertdialog" aria-labelledby="withdraw-h" aria-describedby="withdraw-list">
-                            <p class="banner-title" id="withdraw-h">{move || ctx.t().withdraw_title}</p>
+                            <p class="banner-title" id="withdraw-h">{tr(|s| s.withdraw_title)}</p>
                             <ul id="withdraw-list" data-testid="erasure-preview">
-                                <li>{move || ctx.t().withdraw_card}</li>
+                                <li>{tr(|s| s.withdraw_card)}</li>
                                 <li>{move || i18n::count(ctx.lang.get(), preview.get().appeals as u64, &ctx.t().withdraw_appeals)}</li>
                                 <li>{move || i18n::count(ctx.lang.get(), preview.get().drafts as u64, &ctx.t().withdraw_drafts)}</li>
                             </ul>
-                            <p>{move || ctx.t().withdraw_keeps}</p>
+                            <p>{tr(|s| s.withdraw_keeps)}</p>
                             <div class="form-actions">
-                                <button type="button" class="btn btn-secondary" on:click=move |_| asking.set(false)>{move || ctx.t().cancel}</button>
+                                <button type="button" class="btn btn-secondary" on:click=move |_| asking.set(false)>{tr(|s| s.cancel)}</button>
                                 <button type="button" class="btn btn-danger" disabled=move || busy.get() on:click=confirm.clone()>
-                                    {move || ctx.t().withdraw_confirm}
+                                    {tr(|s| s.withdraw_confirm)}
                                 </button>
                             </div>
                         </div>

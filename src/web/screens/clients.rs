@@ -8,7 +8,7 @@ use crate::domain::date::Date;
 use crate::i18n;
 use crate::nav::Route;
 use crate::web::app::use_ctx;
-use crate::web::form::Select;
+use crate::web::form::{tr, Select};
 
 use super::client::{when, ClientSummary};
 
@@ -87,23 +87,23 @@ pub fn ClientsScreen() -> impl IntoView {
     });
 
     view! {
-        <h1 tabindex="-1">{move || ctx.t().clients_title}</h1>
+        <h1 tabindex="-1">{tr(|s| s.clients_title)}</h1>
         <section class="card" aria-labelledby="find-h">
-            <h2 id="find-h" class="visually-hidden">{move || ctx.t().search_title}</h2>
+            <h2 id="find-h" class="visually-hidden">{tr(|s| s.search_title)}</h2>
             <div class="field field-wide">
-                <label for="clients-search">{move || ctx.t().search_label}</label>
-                <p class="hint" id="clients-search-hint">{move || ctx.t().search_hint}</p>
+                <label for="clients-search">{tr(|s| s.search_label)}</label>
+                <p class="hint" id="clients-search-hint">{tr(|s| s.search_hint)}</p>
                 <input id="clients-search" type="search" autocomplete="off" aria-describedby="clients-search-hint"
                     prop:value=move || query.get() on:input=move |ev| { query.set(event_target_value(&ev)); shown.set(PAGE); }/>
             </div>
             <fieldset class="filters">
-                <legend>{move || ctx.t().filters}</legend>
+                <legend>{tr(|s| s.filters)}</legend>
                 <div class="field">
-                    <label for="filter-from">{move || ctx.t().date_from}</label>
+                    <label for="filter-from">{tr(|s| s.date_from)}</label>
                     <input id="filter-from" type="date" prop:value=move || from.get() on:input=move |ev| from.set(event_target_value(&ev))/>
                 </div>
                 <div class="field">
-                    <label for="filter-to">{move || ctx.t().date_to}</label>
+                    <label for="filter-to">{tr(|s| s.date_to)}</label>
                     <input id="filter-to" type="date" prop:value=move || to.get() on:input=move |ev| to.set(event_target_value(&ev))/>
                 </div>
                 <Select id="filter-area" label=|s| s.area options=area_options value=area on_change=Callback::new(move |v| area.set(v))/>
@@ -124,7 +124,7 @@ pub fn ClientsScreen() -> impl IntoView {
                 </ul>
                 <Show when=move || { lists.with(|l| l.0.len()) > shown.get() }>
                     <button type="button" class="btn btn-secondary" on:click=move |_| shown.update(|n| *n += PAGE)>
-                        {move || ctx.t().show_more}
+                        {tr(|s| s.show_more)}
                     </button>
                 </Show>
             </section>

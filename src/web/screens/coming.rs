@@ -2,6 +2,8 @@
 
 use leptos::prelude::*;
 
+use crate::web::form::tr;
+
 use crate::i18n::Strings;
 use crate::web::app::use_ctx;
 
@@ -11,9 +13,9 @@ pub fn ComingSoon(title: fn(&Strings) -> &'static str, body: fn(&Strings) -> &'s
     view! {
         <h1 tabindex="-1">{move || title(ctx.t())}</h1>
         <section class="card card-coming">
-            <p class="badge">{move || ctx.t().coming_badge}</p>
+            <p class="badge">{tr(|s| s.coming_badge)}</p>
             <p>{move || body(ctx.t())}</p>
-            <p class="muted">{move || ctx.t().coming_meanwhile}</p>
+            <p class="muted">{tr(|s| s.coming_meanwhile)}</p>
         </section>
     }
 }

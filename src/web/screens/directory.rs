@@ -9,7 +9,7 @@ use crate::i18n;
 use crate::storage::StoreError;
 use crate::web::app::{new_id, use_ctx, Ctx};
 use crate::web::data;
-use crate::web::form::TextInput;
+use crate::web::form::{tr, TextInput};
 use crate::web::platform;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -76,18 +76,18 @@ pub fn DirectoryScreen() -> impl IntoView {
     };
 
     view! {
-        <h1 tabindex="-1">{move || ctx.t().directory_title}</h1>
-        <p class="lead">{move || ctx.t().directory_intro}</p>
+        <h1 tabindex="-1">{tr(|s| s.directory_title)}</h1>
+        <p class="lead">{tr(|s| s.directory_intro)}</p>
         <div class="form-actions">
             <button type="button" class="btn btn-primary" on:click=move |_| {
                 if let Ok(id) = new_id() {
                     editing.set(Some(Organisation { id, name: String::new(), address: String::new(), phone: String::new(),
                         hours: String::new(), contact: String::new(), topics: vec![] }));
                 }
-            }>{move || ctx.t().org_add}</button>
-            <button type="button" class="btn btn-secondary" on:click=export>{move || ctx.t().directory_export}</button>
+            }>{tr(|s| s.org_add)}</button>
+            <button type="button" class="btn btn-secondary" on:click=export>{tr(|s| s.directory_export)}</button>
             <label class="btn btn-secondary file-button">
-                {move || ctx.t().directory_import}
+                {tr(|s| s.directory_import)}
                 <input type="file" accept=".json,application/json" class="visually-hidden" on:change=import/>
             </label>
         </div>
@@ -166,7 +166,7 @@ fn OrgForm(org: Organisation, editing: RwSignal<Option<Organisation>>, note: RwS
     };
     view! {
         <form class="card" aria-labelledby="org-form-h" novalidate on:submit=|ev| ev.prevent_default()>
-            <h2 id="org-form-h">{move || ctx.t().org_form_title}</h2>
+            <h2 id="org-form-h">{tr(|s| s.org_form_title)}</h2>
             <TextInput id="org-name" label=|s| s.org_name value=name on_input=set_name required=true problem=problem(OrgField::Name)/>
             <TextInput id="org-address" label=|s| s.org_address value=address on_input=set_address required=true problem=problem(OrgField::Address)/>
             <TextInput id="org-phone" label=|s| s.org_phone value=phone on_input=set_phone kind="tel" required=true problem=problem(OrgField::Phone)/>
@@ -174,8 +174,8 @@ fn OrgForm(org: Organisation, editing: RwSignal<Option<Organisation>>, note: RwS
             <TextInput id="org-contact" label=|s| s.org_contact hint=|s| s.org_contact_hint value=contact on_input=set_contact/>
             <TextInput id="org-topics" label=|s| s.org_topics hint=|s| s.org_topics_hint value=topics on_input=set_topics/>
             <div class="form-actions">
-                <button type="button" class="btn btn-secondary" on:click=move |_| editing.set(None)>{move || ctx.t().cancel}</button>
-                <button type="button" class="btn btn-primary" on:click=save>{move || ctx.t().save}</button>
+                <button type="button" class="btn btn-secondary" on:click=move |_| editing.set(None)>{tr(|s| s.cancel)}</button>
+                <button type="button" class="btn btn-primary" on:click=save>{tr(|s| s.save)}</button>
             </div>
         </form>
     }

@@ -2,6 +2,8 @@
 
 use leptos::prelude::*;
 
+use crate::web::form::tr;
+
 use crate::domain::device::{DeviceSettings, DEVICE_SETTINGS_ID};
 use crate::i18n;
 use crate::nav::Screen;
@@ -53,10 +55,10 @@ pub fn HomeScreen() -> impl IntoView {
                     </p>
                     <Show when=move || !o.device_named>
                         <div class="notice">
-                            <p>{move || ctx.t().home_unnamed_device}</p>
+                            <p>{tr(|s| s.home_unnamed_device)}</p>
                             <a class="btn btn-secondary" href=Screen::Settings.href()
                                 on:click=move |ev| { ev.prevent_default(); ctx.go(Screen::Settings); }>
-                                {move || ctx.t().home_open_settings}
+                                {tr(|s| s.home_open_settings)}
                             </a>
                         </div>
                     </Show>
@@ -67,24 +69,24 @@ pub fn HomeScreen() -> impl IntoView {
     };
 
     view! {
-        <h1 tabindex="-1">{move || ctx.t().home_title}</h1>
-        <p class="lead">{move || ctx.t().home_intro}</p>
+        <h1 tabindex="-1">{tr(|s| s.home_title)}</h1>
+        <p class="lead">{tr(|s| s.home_intro)}</p>
         <a class="btn btn-primary btn-hero" href=Screen::Intake.href()
             on:click=move |ev| { ev.prevent_default(); ctx.go(Screen::Intake); }>
             {icons::new_intake()}
-            <span>{move || ctx.t().home_start_intake}</span>
+            <span>{tr(|s| s.home_start_intake)}</span>
         </a>
         <div class="cards">
             <section class="card" aria-labelledby="on-device">
-                <h2 id="on-device">{move || ctx.t().home_on_device}</h2>
+                <h2 id="on-device">{tr(|s| s.home_on_device)}</h2>
                 {on_device}
             </section>
             <section class="card card-quiet">
                 <Show when=move || ctx.offline_ready.get()>
-                    <p class="ok-line">{icons::check()}<span>{move || ctx.t().home_offline_ready}</span></p>
+                    <p class="ok-line">{icons::check()}<span>{tr(|s| s.home_offline_ready)}</span></p>
                 </Show>
                 <Show when=move || ctx.persisted.get() == Some(false)>
-                    <p class="warn-line">{icons::warning()}<span>{move || ctx.t().home_persist_off}</span></p>
+                    <p class="warn-line">{icons::warning()}<span>{tr(|s| s.home_persist_off)}</span></p>
                 </Show>
             </section>
         </div>

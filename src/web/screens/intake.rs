@@ -15,7 +15,7 @@ use crate::storage::{self, Collection, Store, StoreError, WriteBatch};
 use crate::web::app::{new_id, use_ctx, Ctx};
 use crate::web::data;
 use crate::web::drafts::{autosave, Autosave};
-use crate::web::form::{CheckBox, RadioGroup, Select, Text, TextArea, TextInput};
+use crate::web::form::{CheckBox, RadioGroup, Select, Text, TextArea, TextInput, tr};
 use crate::web::platform;
 
 use super::client::ClientSummary;
@@ -41,8 +41,9 @@ fn flag(draft: RwSignal<IntakeDraft>, get: fn(&IntakeDraft) -> bool, set: fn(&mu
     (Signal::derive(move || draft.with(get)), Callback::new(move |v| draft.update(|d| set(d, v))))
 }
 
-fn fresh_draft() -> IntakeDraft {
+fn fresh_draft(ctx: Ctx) -> IntakeDraft {
     let mut d = IntakeDraft::new();
+    d.consent_by = ctx.worker.get_untracked();
     d.appeal.received_at = platform::now_local();
     d.card.language = "українська".into();
     d
@@ -72,7 +73,7 @@ pub fn IntakeScreen() -> impl IntoView {
                     phase.try_set(Phase::Offer(Box::new(saved)));
                 }
                 Ok(_) => {
-                    let mut d = fresh_draft();
+                    let mut d = fresh_draft(ctx);
                     if let Some(pending) = ctx.pending_intake.try_update(Option::take).flatten() {
                         d.client_id = Some(pending);
                         d.step = Step::Appeal;
@@ -89,7 +90,7 @@ pub fn IntakeScreen() -> impl IntoView {
     });
 
     view! {
-        <h1 tabindex="-1">{move || ctx.t().intake_title}</h1>
+        <h1 tabindex="-1">{tr(|s| s.intake_title)}</h1>
         {move || load_error.get().map(|e| view! { <p class="error" role="alert">{i18n::store_error(ctx.lang.get(), &e)}</p> })}
         {move || match phase.get() {
             Phase::Loading => view! { <p>{ctx.t().loading}</p> }.into_any(),
@@ -122,7 +123,7 @@ fn DraftOffer(saved: IntakeDraft, draft: RwSignal<IntakeDraft>, phase: RwSignal<
         spawn_local(async move {
             // Only a committed delete lets the form start empty; otherwise the draft stays offered.
             if store.write(WriteBatch::new().delete(Collection::Drafts, INTAKE_DRAFT_ID)).await.is_ok() {
-                let mut d = fresh_draft();
+                let mut d = fresh_draft(ctx);
                 if let Some(pending) = ctx.pending_intake.try_update(Option::take).flatten() {
                     d.client_id = Some(pending);
                     d.step = Step::Appeal;
@@ -135,12 +136,12 @@ fn DraftOffer(saved: IntakeDraft, draft: RwSignal<IntakeDraft>, phase: RwSignal<
     };
     view! {
         <section class="card card-attention" role="region" aria-labelledby="offer-h">
-            <h2 id="offer-h">{move || ctx.t().draft_found}</h2>
+            <h2 id="offer-h">{tr(|s| s.draft_found)}</h2>
             <p>{move || (ctx.t().draft_saved_at)(&when)}</p>
             {(!who.is_empty()).then(|| view! { <p class="figures">{who.clone()}</p> })}
             <div class="form-actions">
-                <button type="button" class="btn btn-primary" on:click=resume>{move || ctx.t().draft_continue}</button>
-                <button type="button" class="btn btn-secondary" on:click=discard>{move || ctx.t().draft_discard}</button>
+                <button type="button" class="btn btn-primary" on:click=resume>{tr(|s| s.draft_continue)}</button>
+                <button type="button" class="btn btn-secondary" on:click=discard>{tr(|s| s.draft_discard)}</button>
             </div>
         </section>
     }
@@ -157,7 +158,7 @@ fn IntakeSteps(draft: RwSignal<IntakeDraft>, saver: Autosave) -> impl IntoView {
         (Step::Appeal, |s| s.step_appeal),
     ];
     view! {
-        <ol class="steps" aria-label=move || ctx.t().steps_label>
+        <ol class="steps" aria-label=tr(|s| s.steps_label)>
             {steps
                 .into_iter()
                 .enumerate()
@@ -208,10 +209,10 @@ fn SearchStep(draft: RwSignal<IntakeDraft>) -> impl IntoView {
     };
     view! {
         <section class="card" aria-labelledby="search-h">
-            <h2 id="search-h">{move || ctx.t().search_title}</h2>
+            <h2 id="search-h">{tr(|s| s.search_title)}</h2>
             <div class="field field-wide">
-                <label for="client-search">{move || ctx.t().search_label}</label>
-                <p class="hint" id="client-search-hint">{move || ctx.t().search_hint}</p>
+                <label for="client-search">{tr(|s| s.search_label)}</label>
+                <p class="hint" id="client-search-hint">{tr(|s| s.search_hint)}</p>
                 <input id="client-search" type="search" autocomplete="off" aria-describedby="client-search-hint"
                     prop:value=move || query.get() on:input=move |ev| set_query.run(event_target_value(&ev))/>
             </div>
@@ -232,7 +233,7 @@ fn SearchStep(draft: RwSignal<IntakeDraft>) -> impl IntoView {
                     }
                 }}
             </div>
-            <button type="button" class="btn btn-primary" on:click=register>{move || ctx.t().register_new}</button>
+            <button type="button" class="btn btn-primary" on:click=register>{tr(|s| s.register_new)}</button>
         </section>
     }
 }
@@ -274,11 +275,11 @@ fn SearchHit(id: String, draft: RwSignal<IntakeDraft>) -> impl IntoView {
             <div class="result-actions">
                 <button type="button" class="btn btn-primary" on:click=pick
                     aria-label=move || format!("{}: {}", ctx.t().new_appeal_for, label)>
-                    {move || ctx.t().new_appeal_for}
+                    {tr(|s| s.new_appeal_for)}
                 </button>
                 <a class="btn btn-secondary" href=Route::Client(id.clone()).href()
                     aria-label=move || format!("{}: {}", ctx.t().open_card, name)>
-                    {move || ctx.t().open_card}
+                    {tr(|s| s.open_card)}
                 </a>
             </div>
         </li>
@@ -291,19 +292,22 @@ fn SearchHit(id: String, draft: RwSignal<IntakeDraft>) -> impl IntoView {
 fn ConsentStep(draft: RwSignal<IntakeDraft>) -> impl IntoView {
     let ctx = use_ctx();
     let (form, set_form) = lens(draft, |d| &d.consent_form, |d, v| d.consent_form = v);
+    let (by, set_by) = lens(draft, |d| &d.consent_by, |d, v| d.consent_by = v);
     let problem = RwSignal::new(None::<String>);
+    let by_problem = RwSignal::new(None::<String>);
     let next = move |_| {
-        if form.get_untracked().is_empty() {
-            problem.set(Some(ctx.t().consent_choose.to_owned()));
-        } else {
-            problem.set(None);
+        let form_ok = !form.get_untracked().is_empty();
+        let by_ok = !by.get_untracked().trim().is_empty();
+        problem.set((!form_ok).then(|| ctx.t().consent_choose.to_owned()));
+        by_problem.set((!by_ok).then(|| ctx.t().p_required.to_owned()));
+        if form_ok && by_ok {
             draft.update(|d| d.step = Step::Card);
         }
     };
     view! {
         <section class="card" aria-labelledby="consent-h">
-            <h2 id="consent-h">{move || ctx.t().consent_title}</h2>
-            <p>{move || ctx.t().consent_read_aloud}</p>
+            <h2 id="consent-h">{tr(|s| s.consent_title)}</h2>
+            <p>{tr(|s| s.consent_read_aloud)}</p>
             <blockquote class="consent-text" data-testid="consent-text">
                 {move || ctx.t().consent_text.iter().map(|p| view! { <p>{*p}</p> }).collect_view()}
             </blockquote>
@@ -311,11 +315,13 @@ fn ConsentStep(draft: RwSignal<IntakeDraft>) -> impl IntoView {
             <RadioGroup name="consent-form" legend=|s| s.consent_how
                 options=vec![("oral", |s: &Strings| s.consent_oral), ("written", |s: &Strings| s.consent_written)]
                 value=form on_change=set_form problem=problem required=true/>
+            <TextInput id="consent-by" label=|s| s.consent_by hint=|s| s.consent_by_hint value=by on_input=set_by
+                required=true problem=by_problem/>
             <div class="form-actions">
                 <button type="button" class="btn btn-secondary" on:click=move |_| draft.update(|d| d.step = Step::Search)>
-                    {move || ctx.t().back}
+                    {tr(|s| s.back)}
                 </button>
-                <button type="button" class="btn btn-primary" on:click=next>{move || ctx.t().consent_given}</button>
+                <button type="button" class="btn btn-primary" on:click=next>{tr(|s| s.consent_given)}</button>
             </div>
         </section>
     }
@@ -455,11 +461,11 @@ fn CardStep(draft: RwSignal<IntakeDraft>) -> impl IntoView {
 
     view! {
         <form class="card" aria-labelledby="card-h" novalidate on:submit=|ev| ev.prevent_default()>
-            <h2 id="card-h">{move || ctx.t().card_title}</h2>
-            <p class="muted">{move || ctx.t().required_note}</p>
+            <h2 id="card-h">{tr(|s| s.card_title)}</h2>
+            <p class="muted">{tr(|s| s.required_note)}</p>
             <div class="card-layout">
                     <fieldset class="group">
-                        <legend>{move || ctx.t().group_person}</legend>
+                        <legend>{tr(|s| s.group_person)}</legend>
                         <TextInput id="surname" label=|s| s.surname value=surname on_input=set_surname required=true
                             problem=card_problem_signal(problems, CardField::Surname)/>
                         <TextInput id="given-name" label=|s| s.given_name value=given on_input=set_given required=true
@@ -471,7 +477,7 @@ fn CardStep(draft: RwSignal<IntakeDraft>) -> impl IntoView {
                         <Select id="sex" label=|s| s.sex options=sex_options value=sex on_change=set_sex/>
                     </fieldset>
                     <aside class="similar" aria-labelledby="similar-h" data-testid="similar-cards">
-                        <h3 id="similar-h">{move || ctx.t().similar_title}</h3>
+                        <h3 id="similar-h">{tr(|s| s.similar_title)}</h3>
                         {move || {
                             let ids = live.get();
                             if ids.is_empty() {
@@ -486,14 +492,14 @@ fn CardStep(draft: RwSignal<IntakeDraft>) -> impl IntoView {
                         }}
                     </aside>
                     <fieldset class="group">
-                        <legend>{move || ctx.t().group_contacts}</legend>
+                        <legend>{tr(|s| s.group_contacts)}</legend>
                         <TextInput id="phones" label=|s| s.phones hint=|s| s.phones_hint value=phones on_input=set_phones
                             kind="tel" inputmode="tel" problem=card_problem_signal(problems, CardField::Phones)/>
                         <TextInput id="email" label=|s| s.email value=email on_input=set_email kind="email"
                             inputmode="email" problem=card_problem_signal(problems, CardField::Email)/>
                     </fieldset>
                     <fieldset class="group">
-                        <legend>{move || ctx.t().group_address}</legend>
+                        <legend>{tr(|s| s.group_address)}</legend>
                         <TextInput id="address" label=|s| s.address value=address on_input=set_address
                             disabled=no_address problem=card_problem_signal(problems, CardField::Address)/>
                         <CheckBox id="no-address" label=|s| s.no_fixed_address checked=no_address on_change=set_no_address/>
@@ -501,7 +507,7 @@ fn CardStep(draft: RwSignal<IntakeDraft>) -> impl IntoView {
                             on_input=set_reg_address/>
                     </fieldset>
                     <fieldset class="group">
-                        <legend>{move || ctx.t().group_document}</legend>
+                        <legend>{tr(|s| s.group_document)}</legend>
                         <Select id="document-kind" label=|s| s.document_kind options=doc_options value=doc_kind
                             on_change=set_doc_kind/>
                         <TextInput id="document-series" label=|s| s.document_series value=doc_series
@@ -518,7 +524,7 @@ fn CardStep(draft: RwSignal<IntakeDraft>) -> impl IntoView {
                         }).collect_view()}
                     </fieldset>
                     <fieldset class="group">
-                        <legend>{move || ctx.t().group_needs}</legend>
+                        <legend>{tr(|s| s.group_needs)}</legend>
                         <TextInput id="language" label=|s| s.language value=language on_input=set_language/>
                         <CheckBox id="need-read" label=|s| s.need_read_write checked=n_read on_change=set_n_read/>
                         <CheckBox id="need-hearing" label=|s| s.need_hearing checked=n_hear on_change=set_n_hear/>
@@ -530,8 +536,8 @@ fn CardStep(draft: RwSignal<IntakeDraft>) -> impl IntoView {
             </div>
             <Show when=move || !duplicates.get().is_empty()>
                 <div class="banner banner-warn banner-block" role="alert" data-testid="duplicate-warning">
-                    <p class="banner-title">{move || ctx.t().duplicate_title}</p>
-                    <p>{move || ctx.t().duplicate_explain}</p>
+                    <p class="banner-title">{tr(|s| s.duplicate_title)}</p>
+                    <p>{tr(|s| s.duplicate_explain)}</p>
                     <ul class="results compact">
                         {move || duplicates.get().into_iter().map(|(id, why)| view! {
                             <li>
@@ -544,19 +550,19 @@ fn CardStep(draft: RwSignal<IntakeDraft>) -> impl IntoView {
                         confirmed_new.set(true);
                         duplicates.set(vec![]);
                         save(ev);
-                    }>{move || ctx.t().duplicate_save_anyway}</button>
+                    }>{tr(|s| s.duplicate_save_anyway)}</button>
                 </div>
             </Show>
             {move || save_error.get().map(|e| view! { <p class="error" role="alert">{i18n::store_error(ctx.lang.get(), &e)}</p> })}
             <Show when=move || !problems.get().is_empty()>
-                <p class="error" role="alert">{move || ctx.t().card_fix}</p>
+                <p class="error" role="alert">{tr(|s| s.card_fix)}</p>
             </Show>
             <div class="form-actions">
                 <button type="button" class="btn btn-secondary" on:click=move |_| draft.update(|d| d.step = Step::Consent)>
-                    {move || ctx.t().back}
+                    {tr(|s| s.back)}
                 </button>
                 <button type="button" class="btn btn-primary" disabled=move || saving.get() on:click=save>
-                    {move || ctx.t().save_card}
+                    {tr(|s| s.save_card)}
                 </button>
             </div>
         </form>
@@ -595,7 +601,10 @@ fn consent_now(ctx: Ctx, draft: RwSignal<IntakeDraft>) -> Option<Consent> {
         text_lang: ctx.lang.get_untracked().code().into(),
         form,
         given_at: platform::now_iso(),
-        taken_by: worker_name(ctx),
+        taken_by: {
+            let by = draft.with_untracked(|d| d.consent_by.trim().to_owned());
+            if by.is_empty() { worker_name(ctx) } else { by }
+        },
         withdrawn_at: None,
         withdrawn_by: None,
     })
@@ -643,8 +652,8 @@ fn RepresentativePicker(draft: RwSignal<IntakeDraft>) -> impl IntoView {
     });
     view! {
         <fieldset class="group">
-            <legend>{move || ctx.t().representative}</legend>
-            <p class="hint">{move || ctx.t().representative_hint}</p>
+            <legend>{tr(|s| s.representative)}</legend>
+            <p class="hint">{tr(|s| s.representative_hint)}</p>
             {move || match chosen.get() {
                 Some(name) => view! {
                     <p class="figures">{name}</p>
@@ -784,7 +793,7 @@ fn AppealStep(draft: RwSignal<IntakeDraft>) -> impl IntoView {
                     ctx.update_data(|d| data::remember_appeal(d, appeal));
                     ctx.flash.set(Some(ctx.t().appeal_saved.to_owned()));
                     // The draft is gone from the store; a fresh one starts if the user comes back.
-                    draft.try_set(fresh_draft());
+                    draft.try_set(fresh_draft(ctx));
                     ctx.open(Route::Client(client_id));
                 }
                 Err(e) => {
@@ -803,9 +812,9 @@ fn AppealStep(draft: RwSignal<IntakeDraft>) -> impl IntoView {
 
     view! {
         <form class="card" aria-labelledby="appeal-h" novalidate on:submit=|ev| ev.prevent_default()>
-            <h2 id="appeal-h">{move || ctx.t().appeal_title}</h2>
+            <h2 id="appeal-h">{tr(|s| s.appeal_title)}</h2>
             {move || client.get().map(|c| view! { <ClientSummary client=c/> })}
-            <p class="muted">{move || ctx.t().required_note}</p>
+            <p class="muted">{tr(|s| s.required_note)}</p>
             <TextInput id="received-at" label=|s| s.received_at value=received on_input=set_received kind="datetime-local"
                 required=true problem=appeal_problem_signal(problems, AppealField::ReceivedAt)/>
             <Select id="channel" label=|s| s.channel options=channel_options value=channel on_change=set_channel required=true
@@ -819,11 +828,11 @@ fn AppealStep(draft: RwSignal<IntakeDraft>) -> impl IntoView {
                 problem=appeal_problem_signal(problems, AppealField::Aid)/>
             <Show when=move || aid.get() == AidKind::Referral.code()>
                 <fieldset class="group">
-                    <legend>{move || ctx.t().referral_title}</legend>
-                    <p class="hint">{move || ctx.t().referral_hint}</p>
+                    <legend>{tr(|s| s.referral_title)}</legend>
+                    <p class="hint">{tr(|s| s.referral_hint)}</p>
                     <Select id="organisation" label=|s| s.organisation options=org_options value=org on_change=set_org
                         required=true problem=appeal_problem_signal(problems, AppealField::Organisation)/>
-                    <a class="btn btn-secondary" href=Route::Directory.href()>{move || ctx.t().directory_open}</a>
+                    <a class="btn btn-secondary" href=Route::Directory.href()>{tr(|s| s.directory_open)}</a>
                     <TextInput id="referral-note" label=|s| s.referral_note value=note on_input=set_note/>
                 </fieldset>
             </Show>
@@ -836,12 +845,12 @@ fn AppealStep(draft: RwSignal<IntakeDraft>) -> impl IntoView {
             })}
             {move || save_error.get().map(|e| view! { <p class="error" role="alert">{i18n::store_error(ctx.lang.get(), &e)}</p> })}
             <Show when=move || !problems.get().is_empty()>
-                <p class="error" role="alert">{move || ctx.t().card_fix}</p>
+                <p class="error" role="alert">{tr(|s| s.card_fix)}</p>
             </Show>
             <div class="form-actions">
-                <button type="button" class="btn btn-secondary" on:click=back>{move || ctx.t().back}</button>
+                <button type="button" class="btn btn-secondary" on:click=back>{tr(|s| s.back)}</button>
                 <button type="button" class="btn btn-primary" disabled=move || saving.get() on:click=save>
-                    {move || ctx.t().save_appeal}
+                    {tr(|s| s.save_appeal)}
                 </button>
             </div>
         </form>

@@ -1,6 +1,8 @@
 //! Settings: language, this device's name and worker, storage, and about.
 
 use leptos::prelude::*;
+
+use crate::web::form::tr;
 use leptos::task::spawn_local;
 
 use crate::domain::device::{DeviceSettings, NameProblem, DEVICE_SETTINGS_ID};
@@ -12,9 +14,8 @@ use crate::web::platform;
 
 #[component]
 pub fn SettingsScreen() -> impl IntoView {
-    let ctx = use_ctx();
     view! {
-        <h1 tabindex="-1">{move || ctx.t().settings_title}</h1>
+        <h1 tabindex="-1">{tr(|s| s.settings_title)}</h1>
         <LanguagePicker/>
         <DeviceForm/>
         <WorkSection/>
@@ -29,7 +30,7 @@ fn LanguagePicker() -> impl IntoView {
     view! {
         <section class="card">
             <fieldset class="choices">
-                <legend>{move || ctx.t().lang_legend}</legend>
+                <legend>{tr(|s| s.lang_legend)}</legend>
                 {Lang::ALL
                     .into_iter()
                     .map(|lang| {
@@ -114,12 +115,12 @@ fn DeviceForm() -> impl IntoView {
 
     view! {
         <section class="card" aria-labelledby="device-h">
-            <h2 id="device-h">{move || ctx.t().device_section}</h2>
-            <p class="muted">{move || ctx.t().device_intro}</p>
+            <h2 id="device-h">{tr(|s| s.device_section)}</h2>
+            <p class="muted">{tr(|s| s.device_intro)}</p>
             <form on:submit=submit novalidate>
-                <TextField id="device-label" label=move || ctx.t().device_label hint=move || ctx.t().device_label_hint
+                <TextField id="device-label" label=tr(|s| s.device_label) hint=tr(|s| s.device_label_hint)
                     value=label problem=Signal::derive(label_problem) state=state/>
-                <TextField id="device-worker" label=move || ctx.t().worker_label hint=move || ctx.t().worker_hint
+                <TextField id="device-worker" label=tr(|s| s.worker_label) hint=tr(|s| s.worker_hint)
                     value=worker problem=Signal::derive(worker_problem) state=state/>
                 <div class="form-actions">
                     <button type="submit" class="btn btn-primary" disabled=move || state.get() == SaveState::Saving>
@@ -137,7 +138,7 @@ fn DeviceForm() -> impl IntoView {
             </form>
             {move || load_error.get().map(|e| view! { <p class="error" role="alert">{i18n::store_error(ctx.lang.get(), &e)}</p> })}
             <dl class="facts">
-                <dt>{move || ctx.t().device_id_label}</dt>
+                <dt>{tr(|s| s.device_id_label)}</dt>
                 <dd class="mono" data-testid="device-id">{move || device_id.get()}</dd>
             </dl>
         </section>
@@ -250,14 +251,14 @@ fn StorageSection() -> impl IntoView {
         ctx.estimate.get().map(|e| {
             let text = (lang.strings().storage_used_of)(&i18n::format_bytes(lang, e.usage), &i18n::format_bytes(lang, e.quota));
             view! {
-                <meter min="0" max=e.quota.max(1) as f64 value=e.usage as f64 aria-label=lang.strings().storage_meter_label></meter>
+                <meter min="0" max=e.quota.max(1).to_string() value=e.usage.to_string() aria-label=lang.strings().storage_meter_label></meter>
                 <p data-testid="storage-usage">{text}</p>
             }
         })
     };
     view! {
         <section class="card" aria-labelledby="storage-h">
-            <h2 id="storage-h">{move || ctx.t().storage_section}</h2>
+            <h2 id="storage-h">{tr(|s| s.storage_section)}</h2>
             {usage}
             <p data-testid="persist-explain">
                 {move || match ctx.persisted.get() {
@@ -267,7 +268,7 @@ fn StorageSection() -> impl IntoView {
                 }}
             </p>
             <Show when=move || ctx.persisted.get() == Some(false)>
-                <button type="button" class="btn btn-secondary" on:click=ask>{move || ctx.t().persist_ask}</button>
+                <button type="button" class="btn btn-secondary" on:click=ask>{tr(|s| s.persist_ask)}</button>
             </Show>
             <p role="status" class="form-status">
                 {move || match asked.get() {
@@ -285,15 +286,15 @@ fn AboutSection() -> impl IntoView {
     let ctx = use_ctx();
     view! {
         <section class="card" aria-labelledby="about-h">
-            <h2 id="about-h">{move || ctx.t().about_section}</h2>
+            <h2 id="about-h">{tr(|s| s.about_section)}</h2>
             <dl class="facts">
-                <dt>{move || ctx.t().about_version}</dt>
+                <dt>{tr(|s| s.about_version)}</dt>
                 <dd data-testid="about-version">{env!("CARGO_PKG_VERSION")}</dd>
-                <dt>{move || ctx.t().about_build}</dt>
+                <dt>{tr(|s| s.about_build)}</dt>
                 <dd class="mono" data-testid="about-build">{move || ctx.build.with_value(|b| short_build(b))}</dd>
-                <dt>{move || ctx.t().about_schema}</dt>
+                <dt>{tr(|s| s.about_schema)}</dt>
                 <dd>{SCHEMA_VERSION}</dd>
-                <dt>{move || ctx.t().about_offline}</dt>
+                <dt>{tr(|s| s.about_offline)}</dt>
                 <dd>{move || if ctx.offline_ready.get() { "✓" } else { "—" }}</dd>
             </dl>
         </section>
@@ -343,15 +344,15 @@ fn WorkSection() -> impl IntoView {
     };
     view! {
         <section class="card" aria-labelledby="work-h">
-            <h2 id="work-h">{move || ctx.t().work_section}</h2>
+            <h2 id="work-h">{tr(|s| s.work_section)}</h2>
             <div class="field field-wide">
-                <label for="areas">{move || ctx.t().areas_label}</label>
-                <p class="hint" id="areas-hint">{move || ctx.t().areas_hint}</p>
+                <label for="areas">{tr(|s| s.areas_label)}</label>
+                <p class="hint" id="areas-hint">{tr(|s| s.areas_hint)}</p>
                 <textarea id="areas" rows="8" aria-describedby="areas-hint" prop:value=move || text.get()
                     on:input=move |ev| { text.set(event_target_value(&ev)); state.set(SaveState::Idle); }></textarea>
             </div>
             <div class="form-actions">
-                <button type="button" class="btn btn-primary" on:click=save>{move || ctx.t().save_areas}</button>
+                <button type="button" class="btn btn-primary" on:click=save>{tr(|s| s.save_areas)}</button>
                 <p class="form-status" role="status">
                     {move || match state.get() {
                         SaveState::Saved => ctx.t().saved.to_owned(),
@@ -361,7 +362,7 @@ fn WorkSection() -> impl IntoView {
                     }}
                 </p>
             </div>
-            <a class="btn btn-secondary" href=crate::nav::Route::Directory.href()>{move || ctx.t().directory_open}</a>
+            <a class="btn btn-secondary" href=crate::nav::Route::Directory.href()>{tr(|s| s.directory_open)}</a>
         </section>
     }
 }
