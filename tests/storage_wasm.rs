@@ -118,10 +118,8 @@ async fn upgrade_blocked_by_another_tab_is_reported_then_completes() {
     {
         let (blocked, result, name) = (blocked.clone(), result.clone(), name.clone());
         wasm_bindgen_futures::spawn_local(async move {
-            let hooks = OpenHooks {
-                on_blocked: Box::new(move || blocked.set(true)),
-                on_closed_for_upgrade: Box::new(|| {}),
-            };
+            let hooks =
+                OpenHooks { on_blocked: Box::new(move || blocked.set(true)), on_closed_for_upgrade: Box::new(|| {}) };
             *result.borrow_mut() = Some(IdbStore::open(&name, 2, hooks).await);
         });
     }
@@ -183,7 +181,7 @@ async fn a_record_that_does_not_decode_is_a_typed_error() {
 
 #[wasm_bindgen_test]
 fn browser_quota_errors_map_to_quota_exceeded() {
-    let e = web_sys::DomException::new_with_message_and_name("The quota has been exceeded.", "QuotaExceededError")
-        .unwrap();
+    let e =
+        web_sys::DomException::new_with_message_and_name("The quota has been exceeded.", "QuotaExceededError").unwrap();
     assert_eq!(StoreError::from_dom(&e.name(), &e.message()), StoreError::QuotaExceeded);
 }

@@ -132,7 +132,10 @@ impl Appeal {
         Appeal {
             account: String::new(),
             outcome: String::new(),
-            referral: self.referral.as_ref().map(|r| Referral { organisation: r.organisation.clone(), note: String::new() }),
+            referral: self
+                .referral
+                .as_ref()
+                .map(|r| Referral { organisation: r.organisation.clone(), note: String::new() }),
             ..self.clone()
         }
     }
@@ -293,7 +296,13 @@ mod tests {
         let fields: Vec<AppealField> = problems.iter().map(|p| p.0).collect();
         assert_eq!(
             fields,
-            vec![AppealField::ReceivedAt, AppealField::Channel, AppealField::Area, AppealField::Account, AppealField::Aid]
+            vec![
+                AppealField::ReceivedAt,
+                AppealField::Channel,
+                AppealField::Area,
+                AppealField::Account,
+                AppealField::Aid
+            ]
         );
     }
 
@@ -316,12 +325,21 @@ mod tests {
 
     #[test]
     fn scrubbing_keeps_statistics_only() {
-        let f = AppealForm { aid: "referral".into(), organisation_id: "o1".into(), referral_note: "Скажіть, що від Олени".into(), outcome: "Роз'яснено".into(), ..form() };
+        let f = AppealForm {
+            aid: "referral".into(),
+            organisation_id: "o1".into(),
+            referral_note: "Скажіть, що від Олени".into(),
+            outcome: "Роз'яснено".into(),
+            ..form()
+        };
         let a = f.validate("a".into(), "c".into(), "w".into(), &[org()]).unwrap();
         let s = a.scrubbed();
         assert_eq!((s.account.as_str(), s.outcome.as_str()), ("", ""));
         assert_eq!(s.referral.as_ref().unwrap().note, "");
-        assert_eq!((s.area.as_str(), s.aid, s.channel, s.received_at.as_str()), (a.area.as_str(), a.aid, a.channel, a.received_at.as_str()));
+        assert_eq!(
+            (s.area.as_str(), s.aid, s.channel, s.received_at.as_str()),
+            (a.area.as_str(), a.aid, a.channel, a.received_at.as_str())
+        );
     }
 }
 
@@ -387,7 +405,11 @@ mod filter_tests {
         assert!(!AppealFilter { aid: Some(AidKind::Referral), ..Default::default() }.matches(&a));
         assert!(AppealFilter { exported: Some(false), ..Default::default() }.matches(&a));
         assert!(!AppealFilter { exported: Some(true), ..Default::default() }.matches(&a));
-        assert!(AppealFilter { exported: Some(true), ..Default::default() }
-            .matches(&appeal("2026-11-25T10:00", "пенсії", AidKind::Consultation, true)));
+        assert!(AppealFilter { exported: Some(true), ..Default::default() }.matches(&appeal(
+            "2026-11-25T10:00",
+            "пенсії",
+            AidKind::Consultation,
+            true
+        )));
     }
 }

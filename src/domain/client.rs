@@ -336,7 +336,12 @@ mod tests {
 
     #[test]
     fn every_problem_is_listed_with_its_field() {
-        let f = CardForm { birth_date: "31.02.1990".into(), phones: "12".into(), email: "x@".into(), ..CardForm::default() };
+        let f = CardForm {
+            birth_date: "31.02.1990".into(),
+            phones: "12".into(),
+            email: "x@".into(),
+            ..CardForm::default()
+        };
         let problems = f.validate(today()).unwrap_err();
         let fields: Vec<CardField> = problems.iter().map(|p| p.0).collect();
         assert_eq!(
@@ -376,7 +381,10 @@ mod tests {
     #[test]
     fn a_wrong_check_digit_is_refused_and_a_mismatched_birth_date_warned() {
         let f = CardForm { tax_number: "3184710692".into(), ..sample_form() };
-        assert!(f.validate(today()).unwrap_err().contains(&(CardField::TaxNumber, CardProblem::Tax(TaxProblem::CheckDigit))));
+        assert!(f
+            .validate(today())
+            .unwrap_err()
+            .contains(&(CardField::TaxNumber, CardProblem::Tax(TaxProblem::CheckDigit))));
         let f = CardForm { birth_date: "13.03.1987".into(), ..sample_form() };
         assert_eq!(f.warnings(), vec![CardWarning::TaxNumberBirthDateDiffers]);
     }

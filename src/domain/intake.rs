@@ -205,12 +205,16 @@ mod tests {
         assert_eq!(e.client.consent.withdrawn_at.as_deref(), Some("2026-12-01T09:00:00Z"));
         assert_eq!(e.client.consent.withdrawn_by.as_deref(), Some("Ігор"));
         let text = serde_json::to_string(&e.client).unwrap() + &serde_json::to_string(&e.appeals).unwrap();
-        for personal in ["Шевченко", "Олександр", "1987", "+380", "Бородянка вул", "Роз'яснено"] {
+        for personal in ["Шевченко", "Олександр", "1987", "+380", "Бородянка вул", "Роз'яснено"]
+        {
             assert!(!text.contains(personal), "{personal} survived");
         }
         assert_eq!(e.appeals[0].area, "житлові питання");
         assert_eq!(e.drafts, vec!["intake"]);
-        assert_eq!(erasure_preview(&client(), &[appeal()], 1), ErasurePreview { has_card: true, appeals: 1, drafts: 1 });
+        assert_eq!(
+            erasure_preview(&client(), &[appeal()], 1),
+            ErasurePreview { has_card: true, appeals: 1, drafts: 1 }
+        );
     }
 
     #[test]

@@ -54,11 +54,17 @@ impl Default for Directory {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DirectoryProblem {
     /// Not JSON, or not the shape of a directory file (with the parser's line and column).
-    NotADirectory { line: usize, column: usize },
+    NotADirectory {
+        line: usize,
+        column: usize,
+    },
     WrongFormat,
     NewerVersion(u32),
     /// Organisation number `index` (1-based) lacks a required field.
-    MissingField { index: usize, field: &'static str },
+    MissingField {
+        index: usize,
+        field: &'static str,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -196,13 +202,19 @@ mod tests {
         let mut bad = org("2", "X");
         bad.hours = " ".into();
         let d = Directory { organisations: vec![org("1", "ПФУ"), bad], ..Directory::default() };
-        assert_eq!(Directory::from_file(&d.to_file()), Err(DirectoryProblem::MissingField { index: 2, field: "hours" }));
+        assert_eq!(
+            Directory::from_file(&d.to_file()),
+            Err(DirectoryProblem::MissingField { index: 2, field: "hours" })
+        );
     }
 
     #[test]
     fn merging_adds_and_replaces_by_id() {
         let mut d = Directory { organisations: vec![org("1", "ПФУ"), org("2", "ЦНАП")], ..Directory::default() };
-        let other = Directory { organisations: vec![org("2", "ЦНАП міста"), org("3", "Служба у справах дітей")], ..Directory::default() };
+        let other = Directory {
+            organisations: vec![org("2", "ЦНАП міста"), org("3", "Служба у справах дітей")],
+            ..Directory::default()
+        };
         assert_eq!(d.merge(other), (1, 1));
         assert_eq!(d.organisations.len(), 3);
         assert_eq!(d.organisations[1].name, "ЦНАП міста");

@@ -529,8 +529,22 @@ mod tests {
     fn ukrainian_plurals() {
         use PluralCategory::*;
         let cases = [
-            (0, Many), (1, One), (2, Few), (4, Few), (5, Many), (11, Many), (12, Many), (14, Many), (21, One),
-            (22, Few), (25, Many), (101, One), (111, Many), (112, Many), (122, Few), (1004, Few),
+            (0, Many),
+            (1, One),
+            (2, Few),
+            (4, Few),
+            (5, Many),
+            (11, Many),
+            (12, Many),
+            (14, Many),
+            (21, One),
+            (22, Few),
+            (25, Many),
+            (101, One),
+            (111, Many),
+            (112, Many),
+            (122, Few),
+            (1004, Few),
         ];
         for (n, want) in cases {
             assert_eq!(plural_category(Lang::Uk, n), want, "{n}");

@@ -6,9 +6,7 @@ use std::future::Future;
 
 use serde::{Deserialize, Serialize};
 
-use super::{
-    codec, load, load_all, save, Collection, IndexName, Record, Store, StoreError, StoredRecord, WriteBatch,
-};
+use super::{codec, load, load_all, save, Collection, IndexName, Record, Store, StoreError, StoredRecord, WriteBatch};
 
 /// A stored record for tests, with a JSON payload of `{"id": .., "text": ..}`.
 pub fn record(id: &str, client_id: Option<&str>, updated_at: &str) -> StoredRecord {
@@ -99,9 +97,11 @@ pub async fn insert_conflict_writes_nothing(s: &impl Store) {
 }
 
 pub async fn delete(s: &impl Store) {
-    s.write(WriteBatch::new().put(Collection::Audit, record("a", None, "t")).put(Collection::Audit, record("b", None, "t")))
-        .await
-        .unwrap();
+    s.write(
+        WriteBatch::new().put(Collection::Audit, record("a", None, "t")).put(Collection::Audit, record("b", None, "t")),
+    )
+    .await
+    .unwrap();
     s.write(WriteBatch::new().delete(Collection::Audit, "a").delete(Collection::Audit, "missing")).await.unwrap();
     assert_eq!(ids(&s.all(Collection::Audit).await.unwrap()), vec!["b"]);
 }

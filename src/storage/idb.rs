@@ -109,12 +109,7 @@ impl IdbStore {
     }
 }
 
-fn upgrade(
-    db: &Database,
-    tx: Option<&web_sys::IdbTransaction>,
-    old: u32,
-    new: u32,
-) -> Result<(), JsValue> {
+fn upgrade(db: &Database, tx: Option<&web_sys::IdbTransaction>, old: u32, new: u32) -> Result<(), JsValue> {
     for op in steps_between(old, new) {
         match op {
             StepOp::CreateStore(c) => {
@@ -169,8 +164,13 @@ fn field(obj: &JsValue, name: &str) -> JsValue {
 /// A stored JS object back to a [`StoredRecord`]; any field of the wrong type is a decode error.
 fn decode_js(c: Collection, value: JsValue) -> StoreResult<StoredRecord> {
     let id = field(&value, "id").as_string();
-    let fail = |what: &str| StoreError::Decode { collection: c, id: id.clone().unwrap_or_default(), detail: format!("field {what}") };
-    let number = |name: &str| field(&value, name).as_f64().filter(|n| n.fract() == 0.0 && *n >= 0.0).ok_or_else(|| fail(name));
+    let fail = |what: &str| StoreError::Decode {
+        collection: c,
+        id: id.clone().unwrap_or_default(),
+        detail: format!("field {what}"),
+    };
+    let number =
+        |name: &str| field(&value, name).as_f64().filter(|n| n.fract() == 0.0 && *n >= 0.0).ok_or_else(|| fail(name));
     let client_id = field(&value, "client_id");
     Ok(StoredRecord {
         id: id.clone().ok_or_else(|| fail("id"))?,
@@ -191,7 +191,9 @@ fn decode_js(c: Collection, value: JsValue) -> StoreResult<StoredRecord> {
 fn encode_js(rec: &StoredRecord) -> StoreResult<JsValue> {
     let obj = js_sys::Object::new();
     let set = |k: &str, v: JsValue| {
-        js_sys::Reflect::set(&obj, &JsValue::from_str(k), &v).map(|_| ()).map_err(|_| StoreError::Other { detail: "encode".into() })
+        js_sys::Reflect::set(&obj, &JsValue::from_str(k), &v)
+            .map(|_| ())
+            .map_err(|_| StoreError::Other { detail: "encode".into() })
     };
     set("id", JsValue::from_str(&rec.id))?;
     set("rev", JsValue::from_f64(rec.rev as f64))?;
@@ -238,12 +240,8 @@ impl Store for IdbStore {
         if names.is_empty() {
             return Ok(());
         }
-        let tx = self
-            .db
-            .transaction(names.as_slice())
-            .with_mode(TransactionMode::Readwrite)
-            .build()
-            .map_err(op_error)?;
+        let tx =
+            self.db.transaction(names.as_slice()).with_mode(TransactionMode::Readwrite).build().map_err(op_error)?;
         for op in batch.ops {
             match op {
                 WriteOp::Put(c, rec) => {

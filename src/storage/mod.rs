@@ -158,6 +158,12 @@ pub async fn save<T: Record>(store: &impl Store, value: &T, now: &str) -> StoreR
     Ok(rev)
 }
 
+/// Encodes `value` as the next revision of what is stored, for a [`WriteBatch`] of several records.
+pub async fn next_revision<T: Record>(store: &impl Store, value: &T, now: &str) -> StoreResult<StoredRecord> {
+    let prev = store.get(T::COLLECTION, value.id()).await?;
+    codec::encode(value, prev.map_or(1, |p| p.rev + 1), now)
+}
+
 /// Every value of a collection, decoded.
 pub async fn load_all<T: Record>(store: &impl Store) -> StoreResult<Vec<T>> {
     store.all(T::COLLECTION).await?.iter().map(codec::decode::<T>).collect()
@@ -197,10 +203,4 @@ mod tests {
             .delete(Collection::Audit, "c");
         assert_eq!(b.collections(), vec![Collection::Clients, Collection::Audit]);
     }
-}
-
-/// Encodes `value` as the next revision of what is stored, for a [`WriteBatch`] of several records.
-pub async fn next_revision<T: Record>(store: &impl Store, value: &T, now: &str) -> StoreResult<StoredRecord> {
-    let prev = store.get(T::COLLECTION, value.id()).await?;
-    codec::encode(value, prev.map_or(1, |p| p.rev + 1), now)
 }

@@ -13,8 +13,8 @@ use crate::storage::idb::{IdbStore, OpenHooks};
 use crate::storage::{self, StoreError};
 
 use super::app_store::AppStore;
-use super::platform::{self, Estimate};
 use super::data::Data;
+use super::platform::{self, Estimate};
 use super::screens::{
     client::ClientScreen, clients::ClientsScreen, coming::ComingSoon, directory::DirectoryScreen, home::HomeScreen,
     intake::IntakeScreen, settings::SettingsScreen, slip::SlipScreen,
@@ -75,7 +75,9 @@ impl Ctx {
         self.store().ok_or_else(|| match self.store_state.get_untracked() {
             StoreState::Failed(e) => e,
             StoreState::Blocked => StoreError::UpgradeBlocked,
-            StoreState::Opening | StoreState::Ready => StoreError::Unavailable { detail: "storage is still opening".into() },
+            StoreState::Opening | StoreState::Ready => {
+                StoreError::Unavailable { detail: "storage is still opening".into() }
+            }
         })
     }
 

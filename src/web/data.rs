@@ -6,7 +6,9 @@ use std::collections::HashMap;
 
 use crate::domain::appeal::Appeal;
 use crate::domain::client::Client;
-use crate::domain::intake::{withdraw_consent, Erasure, IntakeDraft, QuestionAreas, INTAKE_DRAFT_ID, QUESTION_AREAS_ID};
+use crate::domain::intake::{
+    withdraw_consent, Erasure, IntakeDraft, QuestionAreas, INTAKE_DRAFT_ID, QUESTION_AREAS_ID,
+};
 use crate::domain::referral::{Directory, DirectoryRecord, DIRECTORY_ID};
 use crate::domain::search::SearchIndex;
 use crate::storage::{self, codec, Collection, IndexName, Record, Store, StoreResult, WriteBatch};
@@ -116,11 +118,18 @@ pub async fn save_appeal(store: &AppStore, appeal: &Appeal, now: &str) -> StoreR
 
 /// Withdrawal of consent: the card loses its personal data, appeals keep statistics only, the client's drafts go.
 /// All in one transaction. Returns what was written, for the memory copy.
-pub async fn withdraw(store: &AppStore, client: &Client, appeals: &[Appeal], now: &str, by: &str) -> StoreResult<Erasure> {
+pub async fn withdraw(
+    store: &AppStore,
+    client: &Client,
+    appeals: &[Appeal],
+    now: &str,
+    by: &str,
+) -> StoreResult<Erasure> {
     let drafts: Vec<String> =
         store.find(Collection::Drafts, IndexName::ByClient, &client.id).await?.into_iter().map(|r| r.id).collect();
     let erasure = withdraw_consent(client, appeals, drafts, now, by);
-    let mut batch = WriteBatch::new().put(Collection::Clients, storage::next_revision(store, &erasure.client, now).await?);
+    let mut batch =
+        WriteBatch::new().put(Collection::Clients, storage::next_revision(store, &erasure.client, now).await?);
     for a in &erasure.appeals {
         batch = batch.put(Collection::Appeals, storage::next_revision(store, a, now).await?);
     }

@@ -118,7 +118,8 @@ fn CardDetails(client: Client) -> impl IntoView {
     let Some(p) = client.personal else { return ().into_any() };
     let s = move || ctx.t();
     let representative = p.representative_id.clone().and_then(|rid| {
-        ctx.data.with_value(|d| d.clients.get(&rid).and_then(|c| c.personal.as_ref().map(|x| (rid.clone(), x.full_name()))))
+        ctx.data
+            .with_value(|d| d.clients.get(&rid).and_then(|c| c.personal.as_ref().map(|x| (rid.clone(), x.full_name()))))
     });
     let needs: Vec<&'static str> = [
         (p.needs.cannot_read_write, s().need_read_write),
@@ -133,7 +134,12 @@ fn CardDetails(client: Client) -> impl IntoView {
         s().no_documents.to_owned()
     } else {
         let kind = s().document_kinds.iter().find(|(c, _)| *c == p.document_kind).map(|(_, t)| *t).unwrap_or("");
-        [kind, p.document_series.as_str(), p.document_number.as_str()].iter().filter(|x| !x.is_empty()).copied().collect::<Vec<_>>().join(" ")
+        [kind, p.document_series.as_str(), p.document_number.as_str()]
+            .iter()
+            .filter(|x| !x.is_empty())
+            .copied()
+            .collect::<Vec<_>>()
+            .join(" ")
     };
     let rows: Vec<(&'static str, String)> = vec![
         (s().birth_date, dotted(&p.birth_date)),

@@ -83,7 +83,11 @@ pub fn ClientsScreen() -> impl IntoView {
     });
     let exported_options = Signal::derive(move || {
         let s = ctx.t();
-        vec![(String::new(), s.any.to_owned()), ("no".into(), s.not_exported.to_owned()), ("yes".into(), s.exported.to_owned())]
+        vec![
+            (String::new(), s.any.to_owned()),
+            ("no".into(), s.not_exported.to_owned()),
+            ("yes".into(), s.exported.to_owned()),
+        ]
     });
 
     view! {
@@ -161,9 +165,9 @@ fn ClientRow(id: String) -> impl IntoView {
 #[component]
 fn AppealRow(appeal: Appeal) -> impl IntoView {
     let ctx = use_ctx();
-    let name = ctx.data.with_value(|d| {
-        d.clients.get(&appeal.client_id).and_then(|c| c.personal.as_ref().map(|p| p.full_name()))
-    });
+    let name = ctx
+        .data
+        .with_value(|d| d.clients.get(&appeal.client_id).and_then(|c| c.personal.as_ref().map(|p| p.full_name())));
     let deadline = appeal.deadlines(&[]);
     view! {
         <li class="result">

@@ -61,7 +61,11 @@ pub fn DirectoryScreen() -> impl IntoView {
         let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
         input.set_value("");
         spawn_local(async move {
-            let text = wasm_bindgen_futures::JsFuture::from(file.text()).await.ok().and_then(|v| v.as_string()).unwrap_or_default();
+            let text = wasm_bindgen_futures::JsFuture::from(file.text())
+                .await
+                .ok()
+                .and_then(|v| v.as_string())
+                .unwrap_or_default();
             match Directory::from_file(&text) {
                 Ok(incoming) => {
                     let mut next = ctx.data.with_value(|d| d.directory.clone());
@@ -151,7 +155,10 @@ fn OrgForm(org: Organisation, editing: RwSignal<Option<Organisation>>, note: RwS
     let (phone, set_phone) = f(|o| o.phone.clone(), |o, v| o.phone = v);
     let (hours, set_hours) = f(|o| o.hours.clone(), |o, v| o.hours = v);
     let (contact, set_contact) = f(|o| o.contact.clone(), |o, v| o.contact = v);
-    let (topics, set_topics) = f(|o| o.topics.join(", "), |o, v| o.topics = v.split(',').map(|t| t.trim().to_owned()).filter(|t| !t.is_empty()).collect());
+    let (topics, set_topics) = f(
+        |o| o.topics.join(", "),
+        |o, v| o.topics = v.split(',').map(|t| t.trim().to_owned()).filter(|t| !t.is_empty()).collect(),
+    );
     let save = move |_| {
         let o = form.get_untracked();
         let m = o.missing();

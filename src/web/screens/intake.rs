@@ -9,13 +9,13 @@ use crate::domain::client::{CardField, CardForm, CardProblem, Client, Consent, C
 use crate::domain::date::Date;
 use crate::domain::intake::{IntakeDraft, Step, INTAKE_DRAFT_ID};
 use crate::domain::search::Likeness;
-use crate::i18n::{self, Strings};
+use crate::i18n::{self, Lang, Strings};
 use crate::nav::Route;
 use crate::storage::{self, Collection, Store, StoreError, WriteBatch};
 use crate::web::app::{new_id, use_ctx, Ctx};
 use crate::web::data;
 use crate::web::drafts::{autosave, Autosave};
-use crate::web::form::{CheckBox, RadioGroup, Select, Text, TextArea, TextInput, tr};
+use crate::web::form::{tr, CheckBox, RadioGroup, Select, Text, TextArea, TextInput};
 use crate::web::platform;
 
 use super::client::ClientSummary;
@@ -37,7 +37,11 @@ fn lens(
     (Signal::derive(move || draft.with(|d| get(d).clone())), Callback::new(move |v| draft.update(|d| set(d, v))))
 }
 
-fn flag(draft: RwSignal<IntakeDraft>, get: fn(&IntakeDraft) -> bool, set: fn(&mut IntakeDraft, bool)) -> (Signal<bool>, Callback<bool>) {
+fn flag(
+    draft: RwSignal<IntakeDraft>,
+    get: fn(&IntakeDraft) -> bool,
+    set: fn(&mut IntakeDraft, bool),
+) -> (Signal<bool>, Callback<bool>) {
     (Signal::derive(move || draft.with(get)), Callback::new(move |v| draft.update(|d| set(d, v))))
 }
 
@@ -101,15 +105,19 @@ pub fn IntakeScreen() -> impl IntoView {
 }
 
 #[component]
-fn DraftOffer(saved: IntakeDraft, draft: RwSignal<IntakeDraft>, phase: RwSignal<Phase>, editing: RwSignal<bool>) -> impl IntoView {
+fn DraftOffer(
+    saved: IntakeDraft,
+    draft: RwSignal<IntakeDraft>,
+    phase: RwSignal<Phase>,
+    editing: RwSignal<bool>,
+) -> impl IntoView {
     let ctx = use_ctx();
     let when = platform::local_time_of(&saved.updated_at);
     let who = {
         let typed = [saved.card.surname.trim(), saved.card.given_name.trim()].join(" ").trim().to_owned();
-        let existing = saved
-            .client_id
-            .as_ref()
-            .and_then(|id| ctx.data.with_value(|d| d.clients.get(id).and_then(|c| c.personal.as_ref().map(|p| p.full_name()))));
+        let existing = saved.client_id.as_ref().and_then(|id| {
+            ctx.data.with_value(|d| d.clients.get(id).and_then(|c| c.personal.as_ref().map(|p| p.full_name())))
+        });
         existing.unwrap_or(typed)
     };
     let keep = saved.clone();
@@ -327,12 +335,21 @@ fn ConsentStep(draft: RwSignal<IntakeDraft>) -> impl IntoView {
     }
 }
 
-fn card_problem_signal(problems: RwSignal<Vec<(CardField, CardProblem)>>, field: CardField) -> Signal<Option<String>> {
+/// The message for one field out of a list of (field, problem), in the current language.
+fn problem_of<F, P>(problems: RwSignal<Vec<(F, P)>>, field: F, text: fn(Lang, P) -> String) -> Signal<Option<String>>
+where
+    F: PartialEq + Copy + Send + Sync + 'static,
+    P: Copy + Send + Sync + 'static,
+{
     let ctx = use_ctx();
     Signal::derive(move || {
         let lang = ctx.lang.get();
-        problems.with(|ps| ps.iter().find(|(f, _)| *f == field).map(|(_, p)| i18n::card_problem(lang, *p)))
+        problems.with(|ps| ps.iter().find(|(f, _)| *f == field).map(|(_, p)| text(lang, *p)))
     })
+}
+
+fn card_problem_signal(problems: RwSignal<Vec<(CardField, CardProblem)>>, field: CardField) -> Signal<Option<String>> {
+    problem_of(problems, field, i18n::card_problem)
 }
 
 /// Step 3: the registration card, with likely existing cards shown as it is typed.
@@ -351,8 +368,11 @@ fn CardStep(draft: RwSignal<IntakeDraft>) -> impl IntoView {
         let card = draft.with(|d| d.card.clone());
         let query = format!("{} {}", card.surname, card.given_name);
         ctx.data.with_value(|d| {
-            let mut ids: Vec<String> =
-                if card.surname.trim().chars().count() >= 2 { d.index.search(&query, 5).into_iter().map(|h| h.id).collect() } else { vec![] };
+            let mut ids: Vec<String> = if card.surname.trim().chars().count() >= 2 {
+                d.index.search(&query, 5).into_iter().map(|h| h.id).collect()
+            } else {
+                vec![]
+            };
             if let Ok(p) = lenient_personal(&card) {
                 for (id, _) in d.index.likely_duplicates(&p, None) {
                     if !ids.contains(&id) {
@@ -420,10 +440,16 @@ fn CardStep(draft: RwSignal<IntakeDraft>) -> impl IntoView {
     };
 
     let c = |get: fn(&CardForm) -> &String, set: fn(&mut CardForm, String)| {
-        (Signal::derive(move || draft.with(|d| get(&d.card).clone())), Callback::new(move |v| draft.update(|d| set(&mut d.card, v))))
+        (
+            Signal::derive(move || draft.with(|d| get(&d.card).clone())),
+            Callback::new(move |v| draft.update(|d| set(&mut d.card, v))),
+        )
     };
     let b = |get: fn(&CardForm) -> bool, set: fn(&mut CardForm, bool)| {
-        (Signal::derive(move || draft.with(|d| get(&d.card))), Callback::new(move |v| draft.update(|d| set(&mut d.card, v))))
+        (
+            Signal::derive(move || draft.with(|d| get(&d.card))),
+            Callback::new(move |v| draft.update(|d| set(&mut d.card, v))),
+        )
     };
     let (surname, set_surname) = c(|f| &f.surname, |f, v| f.surname = v);
     let (given, set_given) = c(|f| &f.given_name, |f, v| f.given_name = v);
@@ -449,7 +475,11 @@ fn CardStep(draft: RwSignal<IntakeDraft>) -> impl IntoView {
 
     let sex_options = Signal::derive(move || {
         let s = ctx.t();
-        vec![("".into(), s.sex_unspecified.into()), ("female".into(), s.sex_female.into()), ("male".into(), s.sex_male.into())]
+        vec![
+            ("".into(), s.sex_unspecified.into()),
+            ("female".into(), s.sex_female.into()),
+            ("male".into(), s.sex_male.into()),
+        ]
     });
     let doc_options = Signal::derive(move || {
         let s = ctx.t();
@@ -574,12 +604,25 @@ fn lenient_personal(card: &CardForm) -> Result<crate::domain::client::Personal, 
     let filled = CardForm {
         surname: if card.surname.trim().is_empty() { return Err(()) } else { card.surname.clone() },
         given_name: if card.given_name.trim().is_empty() { "-".into() } else { card.given_name.clone() },
-        birth_date: if Date::parse_human(&card.birth_date).is_some() { card.birth_date.clone() } else { "01.01.1900".into() },
-        phones: card.phones.split(',').filter(|p| crate::domain::validate::normalise_phone(p).is_ok()).collect::<Vec<_>>().join(","),
+        birth_date: if Date::parse_human(&card.birth_date).is_some() {
+            card.birth_date.clone()
+        } else {
+            "01.01.1900".into()
+        },
+        phones: card
+            .phones
+            .split(',')
+            .filter(|p| crate::domain::validate::normalise_phone(p).is_ok())
+            .collect::<Vec<_>>()
+            .join(","),
         email: String::new(),
         no_fixed_address: true,
         no_documents: true,
-        tax_number: if crate::domain::validate::check_tax_number(&card.tax_number).is_ok() { card.tax_number.clone() } else { String::new() },
+        tax_number: if crate::domain::validate::check_tax_number(&card.tax_number).is_ok() {
+            card.tax_number.clone()
+        } else {
+            String::new()
+        },
         tax_refused: true,
         ..card.clone()
     };
@@ -603,7 +646,11 @@ fn consent_now(ctx: Ctx, draft: RwSignal<IntakeDraft>) -> Option<Consent> {
         given_at: platform::now_iso(),
         taken_by: {
             let by = draft.with_untracked(|d| d.consent_by.trim().to_owned());
-            if by.is_empty() { worker_name(ctx) } else { by }
+            if by.is_empty() {
+                worker_name(ctx)
+            } else {
+                by
+            }
         },
         withdrawn_at: None,
         withdrawn_by: None,
@@ -634,7 +681,9 @@ fn RepresentativePicker(draft: RwSignal<IntakeDraft>) -> impl IntoView {
         ctx.data_version.track();
         let id = draft.with(|d| d.card.representative_id.clone());
         (!id.is_empty())
-            .then(|| ctx.data.with_value(|d| d.clients.get(&id).and_then(|c| c.personal.as_ref().map(|p| p.full_name()))))
+            .then(|| {
+                ctx.data.with_value(|d| d.clients.get(&id).and_then(|c| c.personal.as_ref().map(|p| p.full_name())))
+            })
             .flatten()
     });
     let hits = Memo::new(move |_| {
@@ -646,7 +695,9 @@ fn RepresentativePicker(draft: RwSignal<IntakeDraft>) -> impl IntoView {
             d.index
                 .search(&q, 5)
                 .into_iter()
-                .filter_map(|h| d.clients.get(&h.id).and_then(|c| c.personal.as_ref().map(|p| (h.id.clone(), p.full_name()))))
+                .filter_map(|h| {
+                    d.clients.get(&h.id).and_then(|c| c.personal.as_ref().map(|p| (h.id.clone(), p.full_name())))
+                })
                 .collect::<Vec<_>>()
         })
     });
@@ -693,12 +744,11 @@ fn RepresentativePicker(draft: RwSignal<IntakeDraft>) -> impl IntoView {
     }
 }
 
-fn appeal_problem_signal(problems: RwSignal<Vec<(AppealField, AppealProblem)>>, field: AppealField) -> Signal<Option<String>> {
-    let ctx = use_ctx();
-    Signal::derive(move || {
-        let lang = ctx.lang.get();
-        problems.with(|ps| ps.iter().find(|(f, _)| *f == field).map(|(_, p)| i18n::appeal_problem(lang, *p)))
-    })
+fn appeal_problem_signal(
+    problems: RwSignal<Vec<(AppealField, AppealProblem)>>,
+    field: AppealField,
+) -> Signal<Option<String>> {
+    problem_of(problems, field, i18n::appeal_problem)
 }
 
 /// Step 4: the appeal, the kind of aid, and a referral if the question is for another organisation.
@@ -715,7 +765,10 @@ fn AppealStep(draft: RwSignal<IntakeDraft>) -> impl IntoView {
     });
 
     let a = |get: fn(&AppealForm) -> &String, set: fn(&mut AppealForm, String)| {
-        (Signal::derive(move || draft.with(|d| get(&d.appeal).clone())), Callback::new(move |v| draft.update(|d| set(&mut d.appeal, v))))
+        (
+            Signal::derive(move || draft.with(|d| get(&d.appeal).clone())),
+            Callback::new(move |v| draft.update(|d| set(&mut d.appeal, v))),
+        )
     };
     let (received, set_received) = a(|f| &f.received_at, |f, v| f.received_at = v);
     let (channel, set_channel) = a(|f| &f.channel, |f, v| f.channel = v);
@@ -745,7 +798,11 @@ fn AppealStep(draft: RwSignal<IntakeDraft>) -> impl IntoView {
         ctx.data_version.track();
         let mut v = vec![(String::new(), ctx.t().choose.to_owned())];
         v.extend(ctx.data.with_value(|d| {
-            d.directory.organisations.iter().map(|o| (o.id.clone(), format!("{} — {}", o.name, o.address))).collect::<Vec<_>>()
+            d.directory
+                .organisations
+                .iter()
+                .map(|o| (o.id.clone(), format!("{} — {}", o.name, o.address)))
+                .collect::<Vec<_>>()
         }));
         v
     });

@@ -145,13 +145,7 @@ fn DeviceForm() -> impl IntoView {
     }
 }
 
-fn save_device(
-    ctx: Ctx,
-    label: String,
-    worker: String,
-    problems: RwSignal<FieldProblems>,
-    state: RwSignal<SaveState>,
-) {
+fn save_device(ctx: Ctx, label: String, worker: String, problems: RwSignal<FieldProblems>, state: RwSignal<SaveState>) {
     let store = match ctx.store_or_err() {
         Ok(s) => s,
         Err(e) => {
