@@ -122,6 +122,8 @@ fn DraftOffer(
     };
     let keep = saved.clone();
     let resume = move |_| {
+        // The unfinished intake wins; a "new appeal" asked for meanwhile is dropped, not applied later by surprise.
+        ctx.pending_intake.set(None);
         draft.set(keep.clone());
         editing.set(true);
         phase.set(Phase::Editing);
@@ -834,7 +836,10 @@ fn AppealStep(draft: RwSignal<IntakeDraft>) -> impl IntoView {
         };
         let form = draft.with_untracked(|d| d.appeal.clone());
         let orgs = ctx.data.with_value(|d| d.directory.organisations.clone());
-        let appeal = match form.validate(id, client_id.clone(), worker_name(ctx), &orgs) {
+        // The worker at the table: who took the consent in this intake, else this device's worker.
+        let worker = draft.with_untracked(|d| d.consent_by.trim().to_owned());
+        let worker = if worker.is_empty() { worker_name(ctx) } else { worker };
+        let appeal = match form.validate(id, client_id.clone(), worker, &orgs) {
             Ok(a) => a,
             Err(ps) => {
                 problems.set(ps);

@@ -63,8 +63,13 @@ pub fn SlipScreen(id: String) -> impl IntoView {
                             {(!o.contact.is_empty()).then(|| view! { <dt>{ctx.t().org_contact}</dt><dd>{o.contact.clone()}</dd> })}
                         </dl>
                         {(!r.note.is_empty()).then(|| view! { <p>{r.note.clone()}</p> })}
-                        <p class="muted">{ctx.t().slip_issued} " " {when(&appeal.received_at)} " · " {appeal.worker.clone()}
-                            " · " {ctx.device_label.get()}</p>
+                        <p class="muted">
+                            {[format!("{} {}", ctx.t().slip_issued, when(&appeal.received_at)), appeal.worker.clone(), ctx.device_label.get()]
+                                .into_iter()
+                                .filter(|s| !s.trim().is_empty())
+                                .collect::<Vec<_>>()
+                                .join(" · ")}
+                        </p>
                         <p class="muted">{ctx.t().slip_footer}</p>
                     </article>
                 }.into_any()
