@@ -4,6 +4,7 @@ pub mod appeal;
 pub mod client;
 pub mod date;
 pub mod device;
+pub mod eligibility;
 pub mod ids;
 pub mod intake;
 pub mod referral;

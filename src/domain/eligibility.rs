@@ -1,0 +1,436 @@
+//! The БВПД eligibility rules (Art. 14 of Law 3460-VI) as dated, versioned data, and the checks an assessment makes
+//! with them: categories, supporting documents, the income test (money in kopecks, never floats), children, the cap
+//! of 6 grants a budget year. The rules file ships in `public/rules.json`; a centre may replace it with a newer one.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::date::Date;
+
+pub const RULES_FORMAT: &str = "pryiom-rules";
+/// At most this many БВПД grants a budget year for categories with a cap (Art. 14 part 4).
+pub const CAP: usize = 6;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Text {
+    pub uk: String,
+    pub en: String,
+}
+
+/// Kinds of БВПД a category gives: defence, representation, drafting procedural documents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Scope {
+    All,
+    RepresentationDocuments,
+    DefenceDocuments,
+    /// Foreigners lawfully present: the same rights as citizens, through another category.
+    SameAsCitizens,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Kinds {
+    pub defence: bool,
+    pub representation: bool,
+    pub documents: bool,
+}
+
+impl Scope {
+    pub fn kinds(self) -> Kinds {
+        match self {
+            Scope::All => Kinds { defence: true, representation: true, documents: true },
+            Scope::RepresentationDocuments => Kinds { defence: false, representation: true, documents: true },
+            Scope::DefenceDocuments => Kinds { defence: true, representation: false, documents: true },
+            Scope::SameAsCitizens => Kinds::default(),
+        }
+    }
+}
+
+impl Kinds {
+    fn union(self, o: Kinds) -> Kinds {
+        Kinds {
+            defence: self.defence || o.defence,
+            representation: self.representation || o.representation,
+            documents: self.documents || o.documents,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Need {
+    Required,
+    /// One document of the same `group` is enough.
+    Alternative,
+    Optional,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocumentRule {
+    pub id: String,
+    pub need: Need,
+    #[serde(default)]
+    pub group: String,
+    pub name: Text,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CategoryRule {
+    pub id: String,
+    pub scope: Scope,
+    pub cap: bool,
+    /// Walk-in intake can assign it (items 3–8 and 11 come on a notice from police, court or investigator).
+    pub walk_in: bool,
+    pub income_test: bool,
+    pub title: Text,
+    pub hint: Text,
+    pub documents: Vec<DocumentRule>,
+}
+
+/// Subsistence minimums in force from a date, whole hryvnias a month.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Minimum {
+    pub from: String,
+    pub general: u32,
+    pub under6: u32,
+    pub from6to18: u32,
+    pub able_bodied: u32,
+    pub lost_capacity: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rules {
+    pub format: String,
+    /// Raised with every published file; a file with a serial not above the one in use is refused.
+    pub serial: u32,
+    /// What every assessment records as the rules it used.
+    pub version: String,
+    pub minimums: Vec<Minimum>,
+    pub categories: Vec<CategoryRule>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RulesProblem {
+    NotRules {
+        line: usize,
+        column: usize,
+    },
+    WrongFormat,
+    NotNewer {
+        in_use: u32,
+        offered: u32,
+    },
+    NoCategories,
+    DuplicateCategory(String),
+    /// Minimum row `index` (1-based) has a bad date or a zero amount, or is out of date order.
+    BadMinimum(usize),
+}
+
+impl Rules {
+    /// Reads and checks a rules file.
+    pub fn parse(text: &str) -> Result<Rules, RulesProblem> {
+        let r: Rules = serde_json::from_str(text.trim_start_matches('\u{feff}'))
+            .map_err(|e| RulesProblem::NotRules { line: e.line(), column: e.column() })?;
+        if r.format != RULES_FORMAT {
+            return Err(RulesProblem::WrongFormat);
+        }
+        if r.categories.is_empty() {
+            return Err(RulesProblem::NoCategories);
+        }
+        let mut seen = std::collections::BTreeSet::new();
+        for c in &r.categories {
+            if !seen.insert(c.id.as_str()) {
+                return Err(RulesProblem::DuplicateCategory(c.id.clone()));
+            }
+        }
+        let mut prev: Option<Date> = None;
+        for (i, m) in r.minimums.iter().enumerate() {
+            let ok = Date::parse_iso(&m.from).filter(|d| prev.is_none_or(|p| *d > p));
+            let amounts = [m.general, m.under6, m.from6to18, m.able_bodied, m.lost_capacity];
+            if ok.is_none() || amounts.contains(&0) {
+                return Err(RulesProblem::BadMinimum(i + 1));
+            }
+            prev = ok;
+        }
+        if r.minimums.is_empty() {
+            return Err(RulesProblem::BadMinimum(1));
+        }
+        Ok(r)
+    }
+
+    /// A replacement offered by a centre: accepted only when valid and newer than the rules in use.
+    pub fn replacement(&self, text: &str) -> Result<Rules, RulesProblem> {
+        let r = Rules::parse(text)?;
+        if r.serial <= self.serial {
+            return Err(RulesProblem::NotNewer { in_use: self.serial, offered: r.serial });
+        }
+        Ok(r)
+    }
+
+    /// The minimums in force on `on` (the row with the latest start not after it).
+    pub fn minimum_on(&self, on: Date) -> Option<&Minimum> {
+        self.minimums.iter().rev().find(|m| Date::parse_iso(&m.from).is_some_and(|d| d <= on))
+    }
+
+    pub fn category(&self, id: &str) -> Option<&CategoryRule> {
+        self.categories.iter().find(|c| c.id == id)
+    }
+}
+
+/// The person's group for the income test.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Group {
+    AbleBodied,
+    /// Persons who lost working capacity, e.g. pensioners.
+    LostWorkingCapacity,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IncomeInput {
+    /// Monthly incomes in kopecks, usually the last 6 months.
+    pub months: Vec<i64>,
+    pub group: Group,
+    /// For a person with disabilities: the monthly pension or state assistance, in kopecks.
+    pub disability_pension: Option<i64>,
+}
+
+/// The figures an income test used, to show and to keep with the assessment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IncomeResult {
+    pub minimum_from: String,
+    /// The monthly minimum compared with (kopecks) and twice it.
+    pub minimum: i64,
+    pub threshold: i64,
+    /// Average monthly income, or the pension in the disability variant (kopecks, rounded down).
+    pub compared: i64,
+    /// "Does not exceed": compared ≤ threshold.
+    pub passes: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IncomeProblem {
+    NoMonths,
+    Negative,
+    NoMinimumOnDate,
+}
+
+pub fn income_test(rules: &Rules, on: Date, input: &IncomeInput) -> Result<IncomeResult, IncomeProblem> {
+    let row = rules.minimum_on(on).ok_or(IncomeProblem::NoMinimumOnDate)?;
+    if let Some(pension) = input.disability_pension {
+        if pension < 0 {
+            return Err(IncomeProblem::Negative);
+        }
+        let minimum = i64::from(row.able_bodied) * 100;
+        let threshold = 2 * minimum;
+        return Ok(IncomeResult {
+            minimum_from: row.from.clone(),
+            minimum,
+            threshold,
+            compared: pension,
+            passes: pension <= threshold,
+        });
+    }
+    if input.months.is_empty() {
+        return Err(IncomeProblem::NoMonths);
+    }
+    if input.months.iter().any(|m| *m < 0) {
+        return Err(IncomeProblem::Negative);
+    }
+    let minimum = i64::from(match input.group {
+        Group::AbleBodied => row.able_bodied,
+        Group::LostWorkingCapacity => row.lost_capacity,
+    }) * 100;
+    let threshold = 2 * minimum;
+    let n = input.months.len() as i64;
+    let sum: i64 = input.months.iter().sum();
+    // Compare sums, not a rounded average: exact to the kopeck.
+    Ok(IncomeResult {
+        minimum_from: row.from.clone(),
+        minimum,
+        threshold,
+        compared: sum / n,
+        passes: sum <= threshold * n,
+    })
+}
+
+/// What the worker saw of one supporting document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "status", content = "date")]
+pub enum DocStatus {
+    OriginalSeen,
+    CopyTaken,
+    Missing,
+    /// Will bring it by this date (ISO).
+    WillBring(String),
+}
+
+impl DocStatus {
+    fn present(&self) -> bool {
+        matches!(self, DocStatus::OriginalSeen | DocStatus::CopyTaken)
+    }
+}
+
+/// The documents still to bring for a category (required ones, and one of each alternative group).
+pub fn documents_to_bring<'a>(cat: &'a CategoryRule, statuses: &BTreeMap<String, DocStatus>) -> Vec<&'a DocumentRule> {
+    let present = |d: &DocumentRule| statuses.get(&d.id).is_some_and(DocStatus::present);
+    let mut out = Vec::new();
+    for d in &cat.documents {
+        match d.need {
+            Need::Required if !present(d) => out.push(d),
+            Need::Alternative => {
+                let group_done =
+                    cat.documents.iter().any(|x| x.need == Need::Alternative && x.group == d.group && present(x));
+                let first_of_group =
+                    cat.documents.iter().find(|x| x.need == Need::Alternative && x.group == d.group).map(|x| &x.id)
+                        == Some(&d.id);
+                if !group_done && first_of_group {
+                    out.push(d);
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// A child (under 18) may apply personally from 14; a younger child through a legal representative.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Child {
+    NotAChild,
+    ThroughRepresentative,
+    MayApplyPersonally,
+}
+
+pub fn child_status(birth: Date, on: Date) -> Child {
+    match birth.age_on(on) {
+        a if a >= 18 => Child::NotAChild,
+        a if a >= 14 => Child::MayApplyPersonally,
+        _ => Child::ThroughRepresentative,
+    }
+}
+
+/// Grants in the budget (calendar) year of `on`.
+pub fn grants_in_budget_year(grants: &[Date], on: Date) -> usize {
+    grants.iter().filter(|d| d.year == on.year).count()
+}
+
+/// Everything an assessment weighs.
+#[derive(Debug, Clone, Default)]
+pub struct AssessmentInput {
+    pub on: Option<Date>,
+    pub categories: Vec<String>,
+    /// Per category id: per document id, what was seen.
+    pub documents: BTreeMap<String, BTreeMap<String, DocStatus>>,
+    pub income: Option<IncomeInput>,
+    pub birth: Option<Date>,
+    /// Grants already made to this client in the budget year.
+    pub grants_this_year: usize,
+}
+
+/// Why a category does not apply.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NotApplying {
+    UnknownCategory(String),
+    IncomeTooHigh(String),
+    IncomeNotGiven(String),
+    NotAChild(String),
+    CapReached(String),
+    /// Part 2 (foreigners) gives rights only through another category.
+    NeedsAnotherCategory(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    Eligible {
+        categories: Vec<String>,
+        kinds: Kinds,
+    },
+    /// Eligible once these (category id, document id) are brought.
+    OnceDocumentsBrought {
+        categories: Vec<String>,
+        kinds: Kinds,
+        to_bring: Vec<(String, String)>,
+    },
+    NotEligible {
+        reasons: Vec<NotApplying>,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Assessment {
+    pub rules_version: String,
+    pub on: Date,
+    pub income: Option<IncomeResult>,
+    pub child: Option<Child>,
+    pub outcome: Outcome,
+}
+
+pub fn assess(rules: &Rules, input: &AssessmentInput) -> Assessment {
+    let on = input.on.unwrap_or(Date { year: 1970, month: 1, day: 1 });
+    let income = input.income.as_ref().and_then(|i| income_test(rules, on, i).ok());
+    let child = input.birth.map(|b| child_status(b, on));
+    let mut reasons = Vec::new();
+    let mut complete = Vec::new();
+    let mut pending = Vec::new();
+    let mut to_bring = Vec::new();
+    let has_base = input.categories.iter().any(|id| id != "p2");
+    for id in &input.categories {
+        let Some(cat) = rules.category(id) else {
+            reasons.push(NotApplying::UnknownCategory(id.clone()));
+            continue;
+        };
+        if cat.scope == Scope::SameAsCitizens {
+            if !has_base {
+                reasons.push(NotApplying::NeedsAnotherCategory(id.clone()));
+            }
+            continue;
+        }
+        if cat.income_test {
+            match &income {
+                None => {
+                    reasons.push(NotApplying::IncomeNotGiven(id.clone()));
+                    continue;
+                }
+                Some(r) if !r.passes => {
+                    reasons.push(NotApplying::IncomeTooHigh(id.clone()));
+                    continue;
+                }
+                Some(_) => {}
+            }
+        }
+        if id == "2" && child != Some(Child::MayApplyPersonally) && child != Some(Child::ThroughRepresentative) {
+            reasons.push(NotApplying::NotAChild(id.clone()));
+            continue;
+        }
+        if cat.cap && input.grants_this_year >= CAP {
+            reasons.push(NotApplying::CapReached(id.clone()));
+            continue;
+        }
+        let empty = BTreeMap::new();
+        let missing = documents_to_bring(cat, input.documents.get(id).unwrap_or(&empty));
+        if missing.is_empty() {
+            complete.push(cat);
+        } else {
+            to_bring.extend(missing.iter().map(|d| (id.clone(), d.id.clone())));
+            pending.push(cat);
+        }
+    }
+    let kinds_of = |cats: &[&CategoryRule]| cats.iter().fold(Kinds::default(), |k, c| k.union(c.scope.kinds()));
+    let outcome = if !complete.is_empty() {
+        Outcome::Eligible { categories: complete.iter().map(|c| c.id.clone()).collect(), kinds: kinds_of(&complete) }
+    } else if !pending.is_empty() {
+        Outcome::OnceDocumentsBrought {
+            categories: pending.iter().map(|c| c.id.clone()).collect(),
+            kinds: kinds_of(&pending),
+            to_bring,
+        }
+    } else {
+        Outcome::NotEligible { reasons }
+    };
+    Assessment { rules_version: rules.version.clone(), on, income, child, outcome }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,308 @@
+//! The eligibility table: every category, income boundaries to the kopeck, dates on both sides of a change of the
+//! subsistence minimum, the disability variant, pensioners, the cap, children, a foreigner, and rules files.
+
+use super::*;
+
+const RULES: &str = include_str!("../../../public/rules.json");
+
+fn rules() -> Rules {
+    Rules::parse(RULES).expect("the shipped rules file is valid")
+}
+
+fn d(s: &str) -> Date {
+    Date::parse_iso(s).unwrap()
+}
+
+const ALL: Kinds = Kinds { defence: true, representation: true, documents: true };
+const RD: Kinds = Kinds { defence: false, representation: true, documents: true };
+const DP: Kinds = Kinds { defence: true, representation: false, documents: true };
+
+/// The scope and cap of each item, written out from the domain brief (not from the rules file it checks).
+const EXPECTED: [(&str, Kinds, bool); 30] = [
+    ("1", ALL, true),
+    ("2", ALL, false),
+    ("3", DP, false),
+    ("4", DP, false),
+    ("5", DP, false),
+    ("6", DP, false),
+    ("7", DP, false),
+    ("8", DP, false),
+    ("9", ALL, false),
+    ("10", RD, false),
+    ("11", RD, false),
+    ("12", RD, false),
+    ("13", RD, false),
+    ("14", ALL, true),
+    ("15", RD, false),
+    ("16", RD, false),
+    ("17", ALL, true),
+    ("18", RD, false),
+    ("19", ALL, true),
+    ("20", RD, true),
+    ("21", RD, false),
+    ("22", RD, false),
+    ("23", RD, false),
+    ("24", RD, false),
+    ("25", RD, false),
+    ("26", ALL, true),
+    ("27", ALL, true),
+    ("28", ALL, true),
+    ("28-1", RD, true),
+    ("29", RD, true),
+];
+
+/// Every document a category asks for (one of each alternative group), as seen in the original.
+fn all_documents(cat: &CategoryRule) -> BTreeMap<String, DocStatus> {
+    cat.documents.iter().map(|x| (x.id.clone(), DocStatus::OriginalSeen)).collect()
+}
+
+fn input(on: &str, cats: &[&str]) -> AssessmentInput {
+    let r = rules();
+    AssessmentInput {
+        on: Some(d(on)),
+        categories: cats.iter().map(|c| (*c).to_owned()).collect(),
+        documents: cats.iter().filter_map(|c| r.category(c)).map(|c| (c.id.clone(), all_documents(c))).collect(),
+        ..AssessmentInput::default()
+    }
+}
+
+fn income(months: Vec<i64>, group: Group) -> Option<IncomeInput> {
+    Some(IncomeInput { months, group, disability_pension: None })
+}
+
+#[test]
+fn the_shipped_file_has_every_category_with_its_scope_and_cap() {
+    let r = rules();
+    for (id, kinds, cap) in EXPECTED {
+        let c = r.category(id).unwrap_or_else(|| panic!("item {id} missing"));
+        assert_eq!(c.scope.kinds(), kinds, "scope of item {id}");
+        assert_eq!(c.cap, cap, "cap of item {id}");
+        assert!(
+            !c.title.uk.is_empty() && !c.title.en.is_empty() && !c.hint.uk.is_empty() && !c.hint.en.is_empty(),
+            "{id}"
+        );
+    }
+    assert_eq!(r.category("p2").unwrap().scope, Scope::SameAsCitizens);
+    assert_eq!(r.category("p3").unwrap().scope.kinds(), ALL);
+    for id in ["3", "4", "5", "6", "7", "8", "11"] {
+        assert!(!r.category(id).unwrap().walk_in, "item {id} comes on a notice");
+    }
+    assert_eq!(r.categories.len(), 32);
+}
+
+/// Cases 1–30: each item alone, with its documents, for a client who qualifies otherwise.
+#[test]
+fn every_category_with_documents_is_eligible_for_its_kinds() {
+    let r = rules();
+    for (id, kinds, _) in EXPECTED {
+        let mut i = input("2026-03-01", &[id]);
+        if id == "1" {
+            i.income = income(vec![500_000; 6], Group::AbleBodied);
+        }
+        if id == "2" {
+            i.birth = Some(d("2015-06-01"));
+        }
+        let a = assess(&r, &i);
+        assert_eq!(a.outcome, Outcome::Eligible { categories: vec![id.to_owned()], kinds }, "item {id}");
+        assert_eq!(a.rules_version, r.version);
+    }
+}
+
+fn eligible(a: &Assessment) -> bool {
+    matches!(a.outcome, Outcome::Eligible { .. })
+}
+
+/// Cases: the income boundary exactly at 2× the minimum and one kopeck above, on both sides of 2026-01-01.
+#[test]
+fn income_boundary_to_the_kopeck() {
+    let r = rules();
+    // From 2026-01-01 the able-bodied minimum is 3 328 UAH: the limit is 6 656.00 UAH.
+    let cases: [(&str, Group, i64, bool); 8] = [
+        ("2026-01-01", Group::AbleBodied, 665_600, true),
+        ("2026-01-01", Group::AbleBodied, 665_601, false),
+        // On 2025-12-31 the 2024 minimum (3 028) is in force: limit 6 056.00.
+        ("2025-12-31", Group::AbleBodied, 605_600, true),
+        ("2025-12-31", Group::AbleBodied, 605_601, false),
+        // Pensioners: the minimum for persons who lost working capacity (2 595 → limit 5 190.00 in 2026).
+        ("2026-06-30", Group::LostWorkingCapacity, 519_000, true),
+        ("2026-06-30", Group::LostWorkingCapacity, 519_001, false),
+        // 2023-12-31 is under the 2022-12-01 row (lost capacity 2 093 → 4 186.00); 2024-01-01 under 2 361 → 4 722.00.
+        ("2023-12-31", Group::LostWorkingCapacity, 418_601, false),
+        ("2024-01-01", Group::LostWorkingCapacity, 418_601, true),
+    ];
+    for (on, group, monthly, want) in cases {
+        let mut i = input(on, &["1"]);
+        i.income = income(vec![monthly; 6], group);
+        let a = assess(&r, &i);
+        assert_eq!(eligible(&a), want, "{on} {group:?} {monthly}");
+        let inc = a.income.unwrap();
+        assert_eq!(inc.threshold, 2 * inc.minimum);
+        assert_eq!(inc.compared, monthly);
+    }
+}
+
+#[test]
+fn the_average_is_compared_exactly_not_rounded() {
+    let r = rules();
+    // Six months summing to exactly 6 × 6 656.00: passes; one kopeck more anywhere: fails.
+    let mut months = vec![600_000, 700_000, 665_600, 665_600, 665_600, 696_800];
+    assert_eq!(months.iter().sum::<i64>(), 6 * 665_600);
+    let mut i = input("2026-02-01", &["1"]);
+    i.income = income(months.clone(), Group::AbleBodied);
+    assert!(eligible(&assess(&r, &i)));
+    months[0] += 1;
+    i.income = income(months, Group::AbleBodied);
+    let a = assess(&r, &i);
+    assert!(!eligible(&a));
+    assert_eq!(a.outcome, Outcome::NotEligible { reasons: vec![NotApplying::IncomeTooHigh("1".into())] });
+    // The rounded-down average alone would have said "equal".
+    assert_eq!(a.income.unwrap().compared, 665_600);
+}
+
+#[test]
+fn disability_variant_compares_the_pension_with_twice_the_able_bodied_minimum() {
+    let r = rules();
+    for (pension, want) in [(665_600, true), (665_601, false), (300_000, true)] {
+        let mut i = input("2026-04-01", &["1"]);
+        // The variant ignores other income and the group.
+        i.income =
+            Some(IncomeInput { months: vec![], group: Group::LostWorkingCapacity, disability_pension: Some(pension) });
+        let a = assess(&r, &i);
+        assert_eq!(eligible(&a), want, "pension {pension}");
+        assert_eq!(a.income.unwrap().minimum, 332_800);
+    }
+}
+
+#[test]
+fn income_needs_figures() {
+    let r = rules();
+    let i = input("2026-04-01", &["1"]);
+    assert_eq!(assess(&r, &i).outcome, Outcome::NotEligible { reasons: vec![NotApplying::IncomeNotGiven("1".into())] });
+    let bad = IncomeInput { months: vec![100, -1], group: Group::AbleBodied, disability_pension: None };
+    assert_eq!(income_test(&r, d("2026-04-01"), &bad), Err(IncomeProblem::Negative));
+    let none = IncomeInput { months: vec![], group: Group::AbleBodied, disability_pension: None };
+    assert_eq!(income_test(&r, d("2026-04-01"), &none), Err(IncomeProblem::NoMonths));
+    assert_eq!(income_test(&r, d("2019-12-31"), &bad), Err(IncomeProblem::NoMinimumOnDate));
+}
+
+#[test]
+fn the_cap_stops_capped_categories_only() {
+    let r = rules();
+    let mut i = input("2026-09-01", &["14"]);
+    i.grants_this_year = 5;
+    assert!(eligible(&assess(&r, &i)));
+    i.grants_this_year = 6;
+    assert_eq!(assess(&r, &i).outcome, Outcome::NotEligible { reasons: vec![NotApplying::CapReached("14".into())] });
+    // An uncapped category still applies to the same person.
+    let mut i = input("2026-09-01", &["14", "22"]);
+    i.grants_this_year = 6;
+    assert_eq!(assess(&r, &i).outcome, Outcome::Eligible { categories: vec!["22".into()], kinds: RD });
+    let grants = [d("2025-12-30"), d("2026-01-02"), d("2026-05-05")];
+    assert_eq!(grants_in_budget_year(&grants, d("2026-09-01")), 2);
+}
+
+#[test]
+fn children_under_and_over_fourteen() {
+    let r = rules();
+    assert_eq!(child_status(d("2012-11-26"), d("2026-11-25")), Child::ThroughRepresentative);
+    assert_eq!(child_status(d("2012-11-25"), d("2026-11-25")), Child::MayApplyPersonally);
+    assert_eq!(child_status(d("2008-11-25"), d("2026-11-25")), Child::NotAChild);
+    let mut i = input("2026-11-25", &["2"]);
+    i.birth = Some(d("2012-11-26"));
+    let a = assess(&r, &i);
+    assert!(eligible(&a));
+    assert_eq!(a.child, Some(Child::ThroughRepresentative));
+    i.birth = Some(d("2008-11-25"));
+    assert_eq!(assess(&r, &i).outcome, Outcome::NotEligible { reasons: vec![NotApplying::NotAChild("2".into())] });
+}
+
+#[test]
+fn a_foreigner_lawfully_present_qualifies_through_another_category() {
+    let r = rules();
+    let mut i = input("2026-05-01", &["p2", "1"]);
+    i.income = income(vec![300_000; 6], Group::AbleBodied);
+    assert_eq!(assess(&r, &i).outcome, Outcome::Eligible { categories: vec!["1".into()], kinds: ALL });
+    let i = input("2026-05-01", &["p2"]);
+    assert_eq!(
+        assess(&r, &i).outcome,
+        Outcome::NotEligible { reasons: vec![NotApplying::NeedsAnotherCategory("p2".into())] }
+    );
+    assert!(eligible(&assess(&r, &input("2026-05-01", &["p3"]))));
+}
+
+#[test]
+fn missing_documents_make_it_eligible_once_brought() {
+    let r = rules();
+    let mut i = input("2026-05-01", &["14"]);
+    i.documents.insert("14".into(), BTreeMap::from([("idp".into(), DocStatus::WillBring("2026-05-10".into()))]));
+    assert_eq!(
+        assess(&r, &i).outcome,
+        Outcome::OnceDocumentsBrought {
+            categories: vec!["14".into()],
+            kinds: ALL,
+            to_bring: vec![("14".into(), "idp".into())]
+        }
+    );
+    // One of an alternative group is enough (item 22: police, court or social services).
+    let mut i = input("2026-05-01", &["22"]);
+    i.documents.insert("22".into(), BTreeMap::from([("court".into(), DocStatus::CopyTaken)]));
+    assert!(eligible(&assess(&r, &i)));
+    i.documents.insert("22".into(), BTreeMap::from([("court".into(), DocStatus::Missing)]));
+    assert_eq!(
+        assess(&r, &i).outcome,
+        Outcome::OnceDocumentsBrought {
+            categories: vec!["22".into()],
+            kinds: RD,
+            to_bring: vec![("22".into(), "police".into())]
+        }
+    );
+    // Item 13 asks for none; an optional document never blocks (item 1's disability papers).
+    assert!(documents_to_bring(r.category("13").unwrap(), &BTreeMap::new()).is_empty());
+    let one = r.category("1").unwrap();
+    let docs = BTreeMap::from([("id".into(), DocStatus::OriginalSeen), ("income".into(), DocStatus::CopyTaken)]);
+    assert!(documents_to_bring(one, &docs).is_empty());
+}
+
+#[test]
+fn an_unknown_category_is_reported() {
+    let r = rules();
+    let a = assess(&r, &input("2026-05-01", &["99"]));
+    assert_eq!(a.outcome, Outcome::NotEligible { reasons: vec![NotApplying::UnknownCategory("99".into())] });
+}
+
+#[test]
+fn minimums_in_force_by_date() {
+    let r = rules();
+    let cases = [
+        ("2020-01-01", 2102),
+        ("2020-06-30", 2102),
+        ("2020-07-01", 2197),
+        ("2022-12-01", 2684),
+        ("2023-12-31", 2684),
+        ("2024-01-01", 3028),
+        ("2025-12-31", 3028),
+        ("2026-01-01", 3328),
+        ("2030-01-01", 3328),
+    ];
+    for (on, able) in cases {
+        assert_eq!(r.minimum_on(d(on)).unwrap().able_bodied, able, "{on}");
+    }
+    assert!(r.minimum_on(d("2019-12-31")).is_none());
+}
+
+#[test]
+fn rules_files_are_checked_before_use() {
+    let r = rules();
+    assert!(matches!(Rules::parse("{\"format\": "), Err(RulesProblem::NotRules { line: 1, .. })));
+    assert_eq!(Rules::parse(&RULES.replace("pryiom-rules", "other")), Err(RulesProblem::WrongFormat));
+    // Older or the same: refused, the rules in use stay.
+    assert_eq!(r.replacement(RULES), Err(RulesProblem::NotNewer { in_use: 1, offered: 1 }));
+    let newer = RULES.replace("\"serial\": 1", "\"serial\": 2");
+    assert_eq!(r.replacement(&newer).unwrap().serial, 2);
+    let dup = RULES.replace("\"id\": \"29\"", "\"id\": \"28\"");
+    assert_eq!(Rules::parse(&dup), Err(RulesProblem::DuplicateCategory("28".into())));
+    let unsorted = RULES.replace("\"from\": \"2026-01-01\"", "\"from\": \"2021-01-01\"");
+    assert_eq!(Rules::parse(&unsorted), Err(RulesProblem::BadMinimum(9)));
+    let zero = RULES.replace("\"able_bodied\": 3328", "\"able_bodied\": 0");
+    assert_eq!(Rules::parse(&zero), Err(RulesProblem::BadMinimum(9)));
+}
