@@ -121,7 +121,6 @@ async fn open_storage(ctx: Ctx) {
     let result = async {
         let store = IdbStore::open_app(hooks).await?;
         store.probe().await?;
-        let store = AppStore::Idb(store);
         let device = ensure_device_settings(&store).await?;
         Ok::<_, StoreError>((store, device))
     }
