@@ -76,16 +76,7 @@ pub fn IntakeScreen() -> impl IntoView {
                 Ok(Some(saved)) if saved.has_content() => {
                     phase.try_set(Phase::Offer(Box::new(saved)));
                 }
-                Ok(_) => {
-                    let mut d = fresh_draft(ctx);
-                    if let Some(pending) = ctx.pending_intake.try_update(Option::take).flatten() {
-                        d.client_id = Some(pending);
-                        d.step = Step::Appeal;
-                    }
-                    draft.try_set(d);
-                    editing.try_set(true);
-                    phase.try_set(Phase::Editing);
-                }
+                Ok(_) => begin_fresh(ctx, draft, editing, phase),
                 Err(e) => {
                     load_error.try_set(Some(e));
                 }
@@ -104,6 +95,18 @@ pub fn IntakeScreen() -> impl IntoView {
     }
 }
 
+/// Starts an empty intake, or one for the client whose "new appeal" was asked for.
+fn begin_fresh(ctx: Ctx, draft: RwSignal<IntakeDraft>, editing: RwSignal<bool>, phase: RwSignal<Phase>) {
+    let mut d = fresh_draft(ctx);
+    if let Some(pending) = ctx.pending_intake.try_update(Option::take).flatten() {
+        d.client_id = Some(pending);
+        d.step = Step::Appeal;
+    }
+    draft.try_set(d);
+    editing.try_set(true);
+    phase.try_set(Phase::Editing);
+}
+
 #[component]
 fn DraftOffer(
     saved: IntakeDraft,
@@ -112,6 +115,7 @@ fn DraftOffer(
     editing: RwSignal<bool>,
 ) -> impl IntoView {
     let ctx = use_ctx();
+    let error = RwSignal::new(None::<StoreError>);
     let when = platform::local_time_of(&saved.updated_at);
     let who = {
         let typed = [saved.card.surname.trim(), saved.card.given_name.trim()].join(" ").trim().to_owned();
@@ -132,15 +136,11 @@ fn DraftOffer(
         let Some(store) = ctx.store() else { return };
         spawn_local(async move {
             // Only a committed delete lets the form start empty; otherwise the draft stays offered.
-            if store.write(WriteBatch::new().delete(Collection::Drafts, INTAKE_DRAFT_ID)).await.is_ok() {
-                let mut d = fresh_draft(ctx);
-                if let Some(pending) = ctx.pending_intake.try_update(Option::take).flatten() {
-                    d.client_id = Some(pending);
-                    d.step = Step::Appeal;
+            match store.write(WriteBatch::new().delete(Collection::Drafts, INTAKE_DRAFT_ID)).await {
+                Ok(()) => begin_fresh(ctx, draft, editing, phase),
+                Err(e) => {
+                    error.try_set(Some(e));
                 }
-                draft.try_set(d);
-                editing.try_set(true);
-                phase.try_set(Phase::Editing);
             }
         });
     };
@@ -153,6 +153,7 @@ fn DraftOffer(
                 <button type="button" class="btn btn-primary" on:click=resume>{tr(|s| s.draft_continue)}</button>
                 <button type="button" class="btn btn-secondary" on:click=discard>{tr(|s| s.draft_discard)}</button>
             </div>
+            {move || error.get().map(|e| view! { <p class="error" role="alert">{i18n::store_error(ctx.lang.get(), &e)}</p> })}
         </section>
     }
 }
