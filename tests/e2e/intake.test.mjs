@@ -243,4 +243,58 @@ describe('intake', () => {
       await app.close();
     }
   });
+
+  test('lists filter appeals by area, kind of aid and date; a child card links its representative', async () => {
+    const app = await openApp(env.browser, env.served);
+    try {
+      const { page } = app;
+      await waitForStorage(page);
+      const mother = await registerClient(page, { surname: 'Олійник', given: 'Тетяна', birth: '14.02.1985', tax: '' },
+        { area: 'сімейні питання', aid: 'Консультація та роз’яснення' });
+      // The child's card: the representative is found by search and linked.
+      await page.getByRole('link', { name: 'Нове звернення', exact: true }).first().click();
+      await page.getByLabel('Пошук клієнта').fill('Олійник Марко');
+      await page.getByRole('button', { name: 'Зареєструвати нового клієнта' }).click();
+      await page.getByRole('radio', { name: 'Усно' }).check();
+      await page.getByLabel('Хто отримав згоду').fill('Олена Коваль');
+      await page.getByRole('button', { name: 'Згоду отримано — далі' }).click();
+      await page.getByLabel('Дата народження').fill('03.09.2016');
+      await page.getByLabel('Адреса проживання').fill('м. Ірпінь');
+      await page.getByLabel('Документів немає').check();
+      await page.getByLabel('Відмовився від РНОКПП (релігійні переконання)').check();
+      await page.getByLabel('Знайти картку представника').fill('Олійник Тетяна');
+      await page.getByRole('button', { name: 'Обрати: Олійник Тетяна' }).click();
+      await page.getByRole('button', { name: 'Зберегти картку' }).click();
+      await page.getByLabel('Як звернувся').selectOption('office');
+      await page.getByLabel('Сфера питання').selectOption('спадщина');
+      await page.getByLabel('Суть звернення').fill('Спадщина після батька');
+      await page.getByRole('radio', { name: 'Допомога в доступі до БВПД' }).check();
+      await page.getByRole('button', { name: 'Зберегти звернення' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Олійник Марко' }).waitFor();
+      await page.getByRole('link', { name: 'Олійник Тетяна' }).click();
+      assert.equal(new URL(page.url()).hash, `#/client/${mother}`);
+
+      await page.getByRole('navigation', { name: 'Розділи' }).getByRole('link', { name: 'Клієнти' }).click();
+      const appeals = page.getByTestId('appeal-list');
+      await appeals.getByRole('link').nth(1).waitFor();
+      assert.equal(await appeals.getByRole('link').count(), 2);
+      await page.getByLabel('Сфера питання').selectOption('спадщина');
+      await page.waitForFunction(() => document.querySelectorAll('[data-testid=appeal-list] a').length === 1);
+      assert.match(await appeals.textContent(), /Олійник Марко/);
+      assert.equal(await page.getByTestId('client-list').getByRole('link').count(), 1);
+      await page.getByLabel('Сфера питання').selectOption('');
+      await page.getByLabel('Вид допомоги').selectOption('consultation');
+      await page.waitForFunction(() => document.querySelectorAll('[data-testid=appeal-list] a').length === 1);
+      assert.match(await appeals.textContent(), /Олійник Тетяна/);
+      await page.getByLabel('Вид допомоги').selectOption('');
+      await page.getByLabel('Від дати').fill('2099-01-01');
+      await page.waitForFunction(() => document.querySelectorAll('[data-testid=appeal-list] a').length === 0);
+      await page.getByLabel('Від дати').fill('');
+      await page.getByLabel('Експорт').selectOption('yes');
+      await page.waitForFunction(() => document.querySelectorAll('[data-testid=appeal-list] a').length === 0);
+      assert.deepEqual(app.errors, []);
+    } finally {
+      await app.close();
+    }
+  });
 });
