@@ -38,7 +38,6 @@ pub static STRINGS: Strings = Strings {
     closed_for_upgrade: "The app was updated in another tab. Reload this page to continue.",
     probe_failed_title: "This device cannot store data right now",
     probe_failed_help: "Do not enter client data until this is fixed. Check that the browser is not in private (incognito) mode and that the device has free space, then reload the page.",
-    dismiss: "Close",
 
     err_unavailable: "The browser does not allow storing data on this device (private mode may be on, or storage is blocked).",
     err_quota: "The device has run out of space for data. Free some space, or export and clear old records.",
@@ -61,9 +60,7 @@ pub static STRINGS: Strings = Strings {
 
     coming_badge: "Coming soon",
     clients_title: "Clients",
-    clients_coming: "Client search and list will be here: first a search for an existing registration card by surname, date of birth, phone or tax number, then the client's history of appeals.",
     intake_title: "New intake",
-    intake_coming: "The registration card, the appeal record, the kind of aid, targeted referral and consent to personal data processing will be here. Every field will be saved as a draft as you type.",
     export_title: "Export",
     export_coming: "Batches for the centre (a JSON file and a CSV table), batch history and restore from a file will be here.",
     coming_meanwhile: "This section does not work yet. Nothing is saved here for now.",

@@ -254,7 +254,6 @@ pub struct Strings {
     pub closed_for_upgrade: &'static str,
     pub probe_failed_title: &'static str,
     pub probe_failed_help: &'static str,
-    pub dismiss: &'static str,
 
     pub err_unavailable: &'static str,
     pub err_quota: &'static str,
@@ -277,9 +276,7 @@ pub struct Strings {
 
     pub coming_badge: &'static str,
     pub clients_title: &'static str,
-    pub clients_coming: &'static str,
     pub intake_title: &'static str,
-    pub intake_coming: &'static str,
     pub export_title: &'static str,
     pub export_coming: &'static str,
     pub coming_meanwhile: &'static str,
