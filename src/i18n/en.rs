@@ -311,4 +311,5 @@ pub static STRINGS: Strings = Strings {
     unreadable_help: "The rest of the data is safe and works; tell your administrator.",
     consent_by: "Consent taken by",
     consent_by_hint: "The worker who read the text and took the consent",
+    default_language: "Ukrainian",
 };

@@ -516,6 +516,8 @@ pub struct Strings {
     pub unreadable_help: &'static str,
     pub consent_by: &'static str,
     pub consent_by_hint: &'static str,
+    /// The language of communication a new card starts with.
+    pub default_language: &'static str,
 }
 
 #[cfg(test)]

@@ -311,4 +311,5 @@ pub static STRINGS: Strings = Strings {
     unreadable_help: "Інші дані в безпеці й працюють; повідомте адміністратора.",
     consent_by: "Хто отримав згоду",
     consent_by_hint: "Працівник, який зачитав текст і отримав згоду",
+    default_language: "українська",
 };

@@ -16,6 +16,25 @@ fn described_by(id: &str, has_hint: bool) -> String {
     }
 }
 
+/// A field's label (with the required marker) and its hint, tied to the control by `id`.
+#[component]
+fn FieldLabel(id: &'static str, label: Text, hint: Option<Text>, required: bool) -> impl IntoView {
+    let ctx = use_ctx();
+    view! {
+        <label for=id>
+            {move || label(ctx.t())}
+            {required.then(|| view! { <span class="req" aria-hidden="true">" *"</span> })}
+        </label>
+        {hint.map(|h| view! { <p class="hint" id=format!("{id}-hint")>{move || h(ctx.t())}</p> })}
+    }
+}
+
+/// A field's problem, where `aria-describedby` of the control points.
+#[component]
+fn Problem(id: &'static str, problem: Signal<Option<String>>) -> impl IntoView {
+    view! { <p class="problem" id=format!("{id}-problem")>{move || problem.get()}</p> }
+}
+
 #[component]
 pub fn TextInput(
     id: &'static str,
@@ -30,14 +49,9 @@ pub fn TextInput(
     #[prop(optional)] required: bool,
     #[prop(optional, into)] disabled: Signal<bool>,
 ) -> impl IntoView {
-    let ctx = use_ctx();
     view! {
         <div class="field" class:field-invalid=move || problem.get().is_some()>
-            <label for=id>
-                {move || label(ctx.t())}
-                {required.then(|| view! { <span class="req" aria-hidden="true">" *"</span> })}
-            </label>
-            {hint.map(|h| view! { <p class="hint" id=format!("{id}-hint")>{move || h(ctx.t())}</p> })}
+            <FieldLabel id=id label=label hint=hint required=required/>
             <input
                 id=id
                 type=kind
@@ -51,7 +65,7 @@ pub fn TextInput(
                 prop:value=move || value.get()
                 on:input=move |ev| on_input.run(event_target_value(&ev))
             />
-            <p class="problem" id=format!("{id}-problem")>{move || problem.get()}</p>
+            <Problem id=id problem=problem/>
         </div>
     }
 }
@@ -66,14 +80,9 @@ pub fn TextArea(
     #[prop(optional, into)] problem: Signal<Option<String>>,
     #[prop(optional)] required: bool,
 ) -> impl IntoView {
-    let ctx = use_ctx();
     view! {
         <div class="field field-wide" class:field-invalid=move || problem.get().is_some()>
-            <label for=id>
-                {move || label(ctx.t())}
-                {required.then(|| view! { <span class="req" aria-hidden="true">" *"</span> })}
-            </label>
-            {hint.map(|h| view! { <p class="hint" id=format!("{id}-hint")>{move || h(ctx.t())}</p> })}
+            <FieldLabel id=id label=label hint=hint required=required/>
             <textarea
                 id=id
                 rows="4"
@@ -84,7 +93,7 @@ pub fn TextArea(
                 prop:value=move || value.get()
                 on:input=move |ev| on_input.run(event_target_value(&ev))
             ></textarea>
-            <p class="problem" id=format!("{id}-problem")>{move || problem.get()}</p>
+            <Problem id=id problem=problem/>
         </div>
     }
 }
@@ -100,13 +109,9 @@ pub fn Select(
     #[prop(optional, into)] problem: Signal<Option<String>>,
     #[prop(optional)] required: bool,
 ) -> impl IntoView {
-    let ctx = use_ctx();
     view! {
         <div class="field" class:field-invalid=move || problem.get().is_some()>
-            <label for=id>
-                {move || label(ctx.t())}
-                {required.then(|| view! { <span class="req" aria-hidden="true">" *"</span> })}
-            </label>
+            <FieldLabel id=id label=label hint=None required=required/>
             <select
                 id=id
                 aria-required=required.then_some("true")
@@ -126,7 +131,7 @@ pub fn Select(
                         .collect_view()
                 }}
             </select>
-            <p class="problem" id=format!("{id}-problem")>{move || problem.get()}</p>
+            <Problem id=id problem=problem/>
         </div>
     }
 }

@@ -49,7 +49,7 @@ fn fresh_draft(ctx: Ctx) -> IntakeDraft {
     let mut d = IntakeDraft::new();
     d.consent_by = ctx.worker.get_untracked();
     d.appeal.received_at = platform::now_local();
-    d.card.language = "українська".into();
+    d.card.language = ctx.t().default_language.into();
     d
 }
 
