@@ -306,3 +306,16 @@ fn rules_files_are_checked_before_use() {
     let zero = RULES.replace("\"able_bodied\": 3328", "\"able_bodied\": 0");
     assert_eq!(Rules::parse(&zero), Err(RulesProblem::BadMinimum(9)));
 }
+
+#[test]
+fn categories_are_found_by_words_in_either_language() {
+    let r = rules();
+    let ids = |q: &str| r.find(q).iter().map(|c| c.id.clone()).collect::<Vec<_>>();
+    assert_eq!(ids("").len(), r.categories.len());
+    assert!(ids("ветеран").contains(&"17".to_owned()));
+    assert!(ids("ВПО").contains(&"14".to_owned()));
+    assert!(ids("displaced").contains(&"14".to_owned()));
+    assert_eq!(ids("28-1"), vec!["28-1".to_owned()]);
+    assert!(ids("насильства домашнього").contains(&"22".to_owned()));
+    assert!(ids("zzzz").is_empty());
+}
