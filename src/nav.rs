@@ -44,6 +44,12 @@ pub enum Route {
     Slip(String),
     /// The partner organisations directory.
     Directory,
+    /// The БВПД checklist of one appeal.
+    Checklist(String),
+    /// The printable list of documents to bring, of one appeal's checklist.
+    ToBring(String),
+    /// The printable БВПД application of one appeal's checklist.
+    Application(String),
 }
 
 impl Route {
@@ -53,6 +59,9 @@ impl Route {
             Route::Client(id) => format!("#/client/{id}"),
             Route::Slip(id) => format!("#/slip/{id}"),
             Route::Directory => "#/directory".into(),
+            Route::Checklist(id) => format!("#/eligibility/{id}"),
+            Route::ToBring(id) => format!("#/to-bring/{id}"),
+            Route::Application(id) => format!("#/application/{id}"),
         }
     }
 
@@ -60,7 +69,9 @@ impl Route {
     pub fn section(&self) -> Screen {
         match self {
             Route::Screen(s) => *s,
-            Route::Client(_) | Route::Slip(_) => Screen::Clients,
+            Route::Client(_) | Route::Slip(_) | Route::Checklist(_) | Route::ToBring(_) | Route::Application(_) => {
+                Screen::Clients
+            }
             Route::Directory => Screen::Settings,
         }
     }
@@ -70,6 +81,9 @@ impl Route {
         match path.split_once('/') {
             Some(("client", id)) if is_uuid_v4(id) => Some(Route::Client(id.to_owned())),
             Some(("slip", id)) if is_uuid_v4(id) => Some(Route::Slip(id.to_owned())),
+            Some(("eligibility", id)) if is_uuid_v4(id) => Some(Route::Checklist(id.to_owned())),
+            Some(("to-bring", id)) if is_uuid_v4(id) => Some(Route::ToBring(id.to_owned())),
+            Some(("application", id)) if is_uuid_v4(id) => Some(Route::Application(id.to_owned())),
             Some(_) => None,
             None if path == "directory" => Some(Route::Directory),
             None => Screen::from_slug(path).map(Route::Screen),
@@ -90,6 +104,9 @@ mod tests {
             Route::Client(id.into()),
             Route::Slip(id.into()),
             Route::Directory,
+            Route::Checklist(id.into()),
+            Route::ToBring(id.into()),
+            Route::Application(id.into()),
         ] {
             assert_eq!(Route::from_hash(&r.href()), Some(r));
         }
@@ -98,5 +115,7 @@ mod tests {
         assert_eq!(Route::from_hash("#/nowhere"), None);
         assert_eq!(Route::from_hash("#/client/Шевченко"), None, "only record ids, never names");
         assert_eq!(Route::Client(id.into()).section(), Screen::Clients);
+        assert_eq!(Route::Application(id.into()).section(), Screen::Clients);
+        assert_eq!(Route::from_hash("#/eligibility/1"), None);
     }
 }

@@ -130,15 +130,16 @@ pub struct Application {
     pub return_reasons: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Verdict {
+    #[default]
     Granted,
     Refused,
 }
 
 /// The centre's decision on the application (3.4.4, 3.5).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Decision {
     /// ISO date.
     pub on: String,
@@ -196,6 +197,8 @@ pub struct Checklist {
     pub rules: Option<Rules>,
     pub application: Application,
     pub decision: Option<Decision>,
+    /// The decision as being typed, before it is recorded.
+    pub decision_form: Decision,
     /// The export batch that carried it, once exported.
     pub exported_in: Option<String>,
 }
@@ -316,6 +319,7 @@ impl Checklist {
         if let Some(d) = c.decision.as_mut() {
             d.ground.clear();
         }
+        c.decision_form = Decision::default();
         c
     }
 }

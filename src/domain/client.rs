@@ -48,7 +48,7 @@ pub struct Needs {
 }
 
 /// Everything on the card that identifies the person. Withdrawing consent removes all of it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Personal {
     pub surname: String,
     pub given_name: String,

@@ -197,6 +197,30 @@ impl Rules {
     }
 }
 
+/// The rules file a centre installed on this device, kept as given (Reference collection).
+pub const RULES_ID: &str = "rules";
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RulesRecord {
+    pub id: String,
+    pub text: String,
+}
+
+impl crate::storage::Record for RulesRecord {
+    const COLLECTION: crate::storage::Collection = crate::storage::Collection::Reference;
+    fn id(&self) -> &str {
+        &self.id
+    }
+}
+
+/// The rules to use: of the file shipped with the app and the one a centre installed, the newer (higher serial).
+pub fn newest(shipped: Option<Rules>, installed: Option<Rules>) -> Option<Rules> {
+    match (shipped, installed) {
+        (Some(a), Some(b)) => Some(if b.serial > a.serial { b } else { a }),
+        (a, b) => a.or(b),
+    }
+}
+
 /// The person's group for the income test.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::appeal::{Appeal, AppealForm};
+use super::checklist::Checklist;
 use super::client::{CardForm, Client};
 use crate::storage::{Collection, Record};
 
@@ -113,6 +114,7 @@ impl QuestionAreas {
 pub struct Erasure {
     pub client: Client,
     pub appeals: Vec<Appeal>,
+    pub checklists: Vec<Checklist>,
     pub drafts: Vec<String>,
 }
 
@@ -128,12 +130,24 @@ pub fn erasure_preview(client: &Client, appeals: &[Appeal], drafts: usize) -> Er
     ErasurePreview { has_card: client.personal.is_some(), appeals: appeals.len(), drafts }
 }
 
-pub fn withdraw_consent(client: &Client, appeals: &[Appeal], drafts: Vec<String>, now: &str, by: &str) -> Erasure {
+pub fn withdraw_consent(
+    client: &Client,
+    appeals: &[Appeal],
+    checklists: &[Checklist],
+    drafts: Vec<String>,
+    now: &str,
+    by: &str,
+) -> Erasure {
     let mut c = client.clone();
     c.personal = None;
     c.consent.withdrawn_at = Some(now.to_owned());
     c.consent.withdrawn_by = Some(by.to_owned());
-    Erasure { client: c, appeals: appeals.iter().map(Appeal::scrubbed).collect(), drafts }
+    Erasure {
+        client: c,
+        appeals: appeals.iter().map(Appeal::scrubbed).collect(),
+        checklists: checklists.iter().map(Checklist::scrubbed).collect(),
+        drafts,
+    }
 }
 
 #[cfg(test)]
@@ -200,7 +214,7 @@ mod tests {
 
     #[test]
     fn withdrawal_erases_personal_data_and_keeps_statistics() {
-        let e = withdraw_consent(&client(), &[appeal()], vec![INTAKE_DRAFT_ID.into()], "2026-12-01T09:00:00Z", "Ігор");
+        let e = withdraw_consent(&client(), &[appeal()], &[], vec![INTAKE_DRAFT_ID.into()], "2026-12-01T09:00:00Z", "Ігор");
         assert_eq!(e.client.personal, None);
         assert_eq!(e.client.consent.withdrawn_at.as_deref(), Some("2026-12-01T09:00:00Z"));
         assert_eq!(e.client.consent.withdrawn_by.as_deref(), Some("Ігор"));

@@ -217,6 +217,128 @@ pub fn directory_problem(lang: Lang, p: &DirectoryProblem) -> String {
     }
 }
 
+/// A text of the rules file in `lang`.
+pub fn local(lang: Lang, t: &crate::domain::eligibility::Text) -> &str {
+    match lang {
+        Lang::Uk => &t.uk,
+        Lang::En => &t.en,
+    }
+}
+
+/// Where a category stands in Art. 14: "п. 14 ч. 1", "ч. 2".
+pub fn category_ref(lang: Lang, id: &str) -> String {
+    let s = lang.strings();
+    match id {
+        "p2" => s.cat_part2.to_owned(),
+        "p3" => s.cat_part3.to_owned(),
+        item => (s.cat_item)(item),
+    }
+}
+
+/// The kinds of БВПД, as a list: "захист, представництво, складення процесуальних документів".
+pub fn kinds(lang: Lang, k: crate::domain::eligibility::Kinds) -> String {
+    let s = lang.strings();
+    let list: Vec<&str> = [(k.defence, s.kind_defence), (k.representation, s.kind_representation), (k.documents, s.kind_documents)]
+        .into_iter()
+        .filter_map(|(on, t)| on.then_some(t))
+        .collect();
+    if list.is_empty() {
+        s.kinds_through_other.to_owned()
+    } else {
+        list.join(", ")
+    }
+}
+
+pub fn need(lang: Lang, n: crate::domain::eligibility::Need) -> &'static str {
+    use crate::domain::eligibility::Need;
+    let s = lang.strings();
+    match n {
+        Need::Required => s.need_required,
+        Need::Alternative => s.need_alternative,
+        Need::Optional => s.need_optional,
+    }
+}
+
+/// Kopecks as people read money: "4 500,50 грн", "UAH 4,500.50".
+pub fn money(lang: Lang, kopecks: i64) -> String {
+    let s = lang.strings();
+    let (h, k) = (kopecks.abs() / 100, kopecks.abs() % 100);
+    let digits = h.to_string();
+    let mut grouped = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            grouped.push_str(s.thousands_separator);
+        }
+        grouped.push(c);
+    }
+    let sign = if kopecks < 0 { "-" } else { "" };
+    (s.money)(&format!("{sign}{grouped}{}{k:02}", s.decimal_separator))
+}
+
+pub fn money_problem(lang: Lang, p: crate::domain::checklist::MoneyProblem) -> String {
+    use crate::domain::checklist::MoneyProblem;
+    let s = lang.strings();
+    match p {
+        MoneyProblem::NotANumber => s.money_not_number,
+        MoneyProblem::Negative => s.money_negative,
+        MoneyProblem::TooManyDecimals => s.money_decimals,
+        MoneyProblem::TooLarge => s.money_too_large,
+    }
+    .to_owned()
+}
+
+pub fn decision_problem(lang: Lang, p: crate::domain::checklist::DecisionProblem) -> String {
+    use crate::domain::checklist::DecisionProblem;
+    let s = lang.strings();
+    match p {
+        DecisionProblem::NoKinds => s.decision_no_kinds,
+        DecisionProblem::NoGround => s.decision_no_ground,
+        DecisionProblem::BadDate => s.p_date_invalid,
+    }
+    .to_owned()
+}
+
+/// Why a category does not apply; `title` names a category by its id.
+pub fn not_applying(
+    lang: Lang,
+    r: &crate::domain::eligibility::NotApplying,
+    title: &dyn Fn(&str) -> String,
+) -> String {
+    use crate::domain::eligibility::NotApplying as N;
+    let s = lang.strings();
+    match r {
+        N::UnknownCategory(id) => (s.reason_unknown)(id),
+        N::IncomeTooHigh(id) => (s.reason_income_high)(&title(id)),
+        N::IncomeNotGiven(id) => (s.reason_income_missing)(&title(id)),
+        N::NotAChild(id) => (s.reason_not_child)(&title(id)),
+        N::CapReached(id) => (s.reason_cap)(&title(id)),
+        N::NeedsAnotherCategory(id) => (s.reason_needs_other)(&title(id)),
+    }
+}
+
+pub fn rules_problem(lang: Lang, p: &crate::domain::eligibility::RulesProblem) -> String {
+    use crate::domain::eligibility::RulesProblem as R;
+    let s = lang.strings();
+    match p {
+        R::NotRules { line, column } => (s.rules_not_json)(*line, *column),
+        R::WrongFormat => s.rules_wrong_format.to_owned(),
+        R::NotNewer { in_use, offered } => (s.rules_not_newer)(*in_use, *offered),
+        R::NoCategories => s.rules_no_categories.to_owned(),
+        R::DuplicateCategory(id) => (s.rules_duplicate)(id),
+        R::BadMinimum(row) => (s.rules_bad_minimum)(*row),
+    }
+}
+
+/// The language of a paper for a person, from the language written on their card ("англійська", "English").
+pub fn lang_of_person(card_language: &str) -> Lang {
+    let l = card_language.trim().to_lowercase();
+    if l.starts_with("англ") || l.starts_with("eng") || l == "en" {
+        Lang::En
+    } else {
+        Lang::Uk
+    }
+}
+
 /// All user-facing text of one language.
 pub struct Strings {
     pub lang_name: &'static str,
@@ -518,6 +640,141 @@ pub struct Strings {
     pub consent_by_hint: &'static str,
     /// The language of communication a new card starts with.
     pub default_language: &'static str,
+
+    pub thousands_separator: &'static str,
+    pub money: fn(&str) -> String,
+    pub elig_open: &'static str,
+    pub elig_open_existing: &'static str,
+    pub elig_not_found: &'static str,
+    pub elig_title: &'static str,
+    pub elig_saved_at: fn(&str) -> String,
+    pub elig_no_rules: &'static str,
+    pub elig_rules: &'static str,
+    pub elig_kept_rules: &'static str,
+    pub elig_date: &'static str,
+    pub elig_date_hint: &'static str,
+    pub elig_categories: &'static str,
+    pub elig_search: &'static str,
+    pub elig_search_hint: &'static str,
+    pub elig_search_none: &'static str,
+    pub elig_capped: &'static str,
+    pub elig_not_walk_in: &'static str,
+    pub elig_documents: &'static str,
+    pub cat_item: fn(&str) -> String,
+    pub cat_part2: &'static str,
+    pub cat_part3: &'static str,
+    pub kind_defence: &'static str,
+    pub kind_representation: &'static str,
+    pub kind_documents: &'static str,
+    pub kinds_through_other: &'static str,
+    pub need_required: &'static str,
+    pub need_alternative: &'static str,
+    pub need_optional: &'static str,
+    pub doc_original: &'static str,
+    pub doc_copy: &'static str,
+    pub doc_missing: &'static str,
+    pub doc_will_bring: &'static str,
+    pub doc_bring_by: fn(&str) -> String,
+    pub income_title: &'static str,
+    pub income_hint: &'static str,
+    pub income_group: &'static str,
+    pub income_able: &'static str,
+    pub income_lost: &'static str,
+    pub income_disability: &'static str,
+    pub income_month: fn(usize) -> String,
+    pub income_pension: &'static str,
+    pub income_none: &'static str,
+    pub income_minimum: fn(&str) -> String,
+    pub income_threshold: &'static str,
+    pub income_compared_average: &'static str,
+    pub income_compared_pension: &'static str,
+    pub income_passes: &'static str,
+    pub income_exceeds: &'static str,
+    pub money_not_number: &'static str,
+    pub money_negative: &'static str,
+    pub money_decimals: &'static str,
+    pub money_too_large: &'static str,
+    pub elig_person: &'static str,
+    pub child_unknown: &'static str,
+    pub child_under_14: &'static str,
+    pub child_14_plus: &'static str,
+    pub child_adult: &'static str,
+    pub child_one_application: &'static str,
+    pub grants_text: fn(usize, i32, usize) -> String,
+    pub outcome_title: &'static str,
+    pub outcome_pick: &'static str,
+    pub outcome_eligible: &'static str,
+    pub outcome_kinds: &'static str,
+    pub outcome_once_brought: &'static str,
+    pub outcome_to_bring: &'static str,
+    pub outcome_not_eligible: &'static str,
+    pub outcome_primary: &'static str,
+    pub outcome_directory: &'static str,
+    pub reason_unknown: fn(&str) -> String,
+    pub reason_income_high: fn(&str) -> String,
+    pub reason_income_missing: fn(&str) -> String,
+    pub reason_not_child: fn(&str) -> String,
+    pub reason_cap: fn(&str) -> String,
+    pub reason_needs_other: fn(&str) -> String,
+    pub to_bring_open: &'static str,
+    pub to_bring_lang: &'static str,
+    pub to_bring_title: &'static str,
+    pub to_bring_lead: &'static str,
+    pub to_bring_nothing: &'static str,
+    pub to_bring_by: fn(&str) -> String,
+    pub application_title: &'static str,
+    pub application_issue: &'static str,
+    pub application_issue_hint: &'static str,
+    pub application_print: &'static str,
+    pub application_accept: &'static str,
+    pub application_accepted_on: fn(&str) -> String,
+    pub application_deadlines: fn(&str, &str) -> String,
+    pub returned_title: &'static str,
+    pub returned_reasons: &'static str,
+    pub returned_record: &'static str,
+    pub returned_on: fn(&str) -> String,
+    pub decision_title: &'static str,
+    pub decision_legend: &'static str,
+    pub decision_granted: &'static str,
+    pub decision_refused: &'static str,
+    pub decision_kinds: &'static str,
+    pub decision_ground: &'static str,
+    pub decision_date: &'static str,
+    pub decision_record: &'static str,
+    pub decision_correct: &'static str,
+    pub decision_granted_text: fn(&str, &str) -> String,
+    pub decision_refused_text: fn(&str, &str) -> String,
+    pub decision_no_kinds: &'static str,
+    pub decision_no_ground: &'static str,
+    pub form_in_ukrainian: &'static str,
+    pub form_to: &'static str,
+    pub form_title: &'static str,
+    pub form_name: &'static str,
+    pub form_residence: &'static str,
+    pub form_postal: &'static str,
+    pub form_phones: &'static str,
+    pub form_issue: &'static str,
+    pub form_category: &'static str,
+    pub form_category_line: fn(&str, &str) -> String,
+    pub form_attached: &'static str,
+    pub form_original: &'static str,
+    pub form_copy: &'static str,
+    pub form_representative: &'static str,
+    pub form_date: &'static str,
+    pub form_signature: &'static str,
+    pub rules_section: &'static str,
+    pub rules_in_use: fn(&str, u32) -> String,
+    pub rules_shipped: &'static str,
+    pub rules_installed: &'static str,
+    pub rules_replace: &'static str,
+    pub rules_replace_hint: &'static str,
+    pub rules_replaced: fn(&str) -> String,
+    pub rules_not_json: fn(usize, usize) -> String,
+    pub rules_wrong_format: &'static str,
+    pub rules_not_newer: fn(u32, u32) -> String,
+    pub rules_no_categories: &'static str,
+    pub rules_duplicate: fn(&str) -> String,
+    pub rules_bad_minimum: fn(usize) -> String,
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@ use super::form::tr;
 use leptos::task::spawn_local;
 
 use crate::domain::device::{DeviceSettings, DEVICE_SETTINGS_ID};
+use crate::domain::eligibility::{newest, Rules};
 use crate::domain::ids::uuid_v4;
 use crate::i18n::{self, Lang, Strings};
 use crate::nav::{Route, Screen};
@@ -17,7 +18,8 @@ use super::data::Data;
 use super::platform::{self, Estimate};
 use super::screens::{
     client::ClientScreen, clients::ClientsScreen, coming::ComingSoon, directory::DirectoryScreen, home::HomeScreen,
-    intake::IntakeScreen, settings::SettingsScreen, slip::SlipScreen,
+    eligibility::ChecklistScreen, intake::IntakeScreen, print::ApplicationScreen, print::ToBringScreen,
+    settings::SettingsScreen, slip::SlipScreen,
 };
 use super::{icons, prefs, sw};
 
@@ -137,12 +139,23 @@ async fn open_storage(ctx: Ctx) {
                     ctx.data.set_value(data);
                     ctx.data_ready.set(true);
                     ctx.data_changed();
+                    load_shipped_rules(ctx).await;
                 }
                 Err(e) => ctx.store_state.set(StoreState::Failed(e)),
             }
         }
         Err(e) => ctx.store_state.set(StoreState::Failed(e)),
     }
+}
+
+/// The rules file shipped with the app (precached by the service worker, so this works offline): used when it is
+/// newer than the one a centre installed.
+async fn load_shipped_rules(ctx: Ctx) {
+    let shipped = platform::fetch_text("rules.json").await.and_then(|t| Rules::parse(&t).ok());
+    ctx.update_data(|d| {
+        d.shipped_rules = shipped.as_ref().map(|r| r.serial);
+        d.rules = newest(shipped, d.installed_rules.clone());
+    });
 }
 
 async fn ensure_device_settings(store: &AppStore) -> Result<DeviceSettings, StoreError> {
@@ -286,6 +299,9 @@ pub fn App() -> impl IntoView {
                     Route::Client(id) => view! { <ClientScreen id=id/> }.into_any(),
                     Route::Slip(id) => view! { <SlipScreen id=id/> }.into_any(),
                     Route::Directory => view! { <DirectoryScreen/> }.into_any(),
+                    Route::Checklist(id) => view! { <ChecklistScreen id=id/> }.into_any(),
+                    Route::ToBring(id) => view! { <ToBringScreen id=id/> }.into_any(),
+                    Route::Application(id) => view! { <ApplicationScreen id=id/> }.into_any(),
                 }}
             </main>
         </div>

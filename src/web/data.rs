@@ -5,7 +5,9 @@
 use std::collections::HashMap;
 
 use crate::domain::appeal::Appeal;
+use crate::domain::checklist::Checklist;
 use crate::domain::client::Client;
+use crate::domain::eligibility::{Rules, RulesRecord, RULES_ID};
 use crate::domain::intake::{
     withdraw_consent, Erasure, IntakeDraft, QuestionAreas, INTAKE_DRAFT_ID, QUESTION_AREAS_ID,
 };
@@ -23,6 +25,14 @@ pub struct Data {
     pub index: SearchIndex,
     pub directory: Directory,
     pub areas: QuestionAreas,
+    /// The БВПД checklist of each appeal that has one, by appeal id.
+    pub checklists: HashMap<String, Checklist>,
+    /// The eligibility rules in use (the newer of the shipped file and the one installed here).
+    pub rules: Option<Rules>,
+    /// The rules file installed on this device, if any.
+    pub installed_rules: Option<Rules>,
+    /// The serial of the rules file shipped with the app, once read.
+    pub shipped_rules: Option<u32>,
     /// Records that could not be read back (shown to the user; the rest loads).
     pub unreadable: usize,
 }
@@ -59,6 +69,18 @@ impl Data {
         for list in d.appeals.values_mut() {
             list.sort_by(|a, b| b.received_at.cmp(&a.received_at));
         }
+        for c in decode_all::<Checklist>(store.all(Collection::Assessments).await?, &mut unreadable).await {
+            d.checklists.insert(c.appeal_id.clone(), c);
+        }
+        match storage::load::<RulesRecord>(store, RULES_ID).await {
+            Ok(Some(r)) => match Rules::parse(&r.text) {
+                Ok(rules) => d.installed_rules = Some(rules),
+                Err(_) => unreadable += 1,
+            },
+            Ok(None) => {}
+            Err(_) => unreadable += 1,
+        }
+        d.rules = d.installed_rules.clone();
         d.directory = match storage::load::<DirectoryRecord>(store, DIRECTORY_ID).await {
             Ok(Some(r)) => r.directory,
             Ok(None) => Directory::default(),
@@ -85,6 +107,11 @@ impl Data {
 
     pub fn appeal(&self, id: &str) -> Option<&Appeal> {
         self.appeals.values().flatten().find(|a| a.id == id)
+    }
+
+    /// The checklists of one client's appeals.
+    pub fn checklists_of(&self, client_id: &str) -> Vec<Checklist> {
+        self.checklists.values().filter(|c| c.client_id == client_id).cloned().collect()
     }
 
     fn put_client(&mut self, c: Client) {
@@ -127,11 +154,20 @@ pub async fn withdraw(
 ) -> StoreResult<Erasure> {
     let drafts: Vec<String> =
         store.find(Collection::Drafts, IndexName::ByClient, &client.id).await?.into_iter().map(|r| r.id).collect();
-    let erasure = withdraw_consent(client, appeals, drafts, now, by);
+    let checklists = store
+        .find(Collection::Assessments, IndexName::ByClient, &client.id)
+        .await?
+        .iter()
+        .map(codec::decode::<Checklist>)
+        .collect::<StoreResult<Vec<_>>>()?;
+    let erasure = withdraw_consent(client, appeals, &checklists, drafts, now, by);
     let mut batch =
         WriteBatch::new().put(Collection::Clients, storage::next_revision(store, &erasure.client, now).await?);
     for a in &erasure.appeals {
         batch = batch.put(Collection::Appeals, storage::next_revision(store, a, now).await?);
+    }
+    for c in &erasure.checklists {
+        batch = batch.put(Collection::Assessments, storage::next_revision(store, c, now).await?);
     }
     for d in &erasure.drafts {
         batch = batch.delete(Collection::Drafts, d.clone());
@@ -144,6 +180,9 @@ pub fn remember_erasure(data: &mut Data, erasure: Erasure) {
     data.put_client(erasure.client);
     for a in erasure.appeals {
         data.put_appeal(a);
+    }
+    for c in erasure.checklists {
+        data.checklists.insert(c.appeal_id.clone(), c);
     }
 }
 
@@ -162,4 +201,9 @@ pub async fn save_directory(store: &AppStore, directory: &Directory, now: &str) 
 
 pub async fn save_areas(store: &AppStore, areas: &QuestionAreas, now: &str) -> StoreResult<()> {
     storage::save(store, areas, now).await.map(|_| ())
+}
+
+/// Installs a rules file a centre gave (already checked to be valid and newer), kept as given.
+pub async fn save_rules(store: &AppStore, text: &str, now: &str) -> StoreResult<()> {
+    storage::save(store, &RulesRecord { id: RULES_ID.into(), text: text.to_owned() }, now).await.map(|_| ())
 }

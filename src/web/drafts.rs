@@ -1,61 +1,78 @@
-//! Nothing typed is ever lost: the intake in progress is saved as a draft within a second of every change, and at
-//! once when the page is hidden or closed (tablet locked, tab switched, battery low).
+//! Nothing typed is ever lost: a record being edited (the intake draft, a checklist) is saved within a second of
+//! every change, and at once when the page is hidden or closed (tablet locked, tab switched, battery low).
 
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::domain::intake::IntakeDraft;
-use crate::storage::{self, StoreError};
+use crate::storage::{self, Record, StoreError};
 
 use super::app::Ctx;
 use super::platform;
 
 const DEBOUNCE: Duration = Duration::from_millis(400);
 
-/// The autosave of one draft signal. `enabled` stays false until the user has chosen to continue or start anew, so
-/// an offered draft is never overwritten by an empty one.
+/// The autosave of one record signal. `enabled` stays false until the user has chosen to continue or start anew, so
+/// an offered draft is never overwritten by an empty one. `prepare` readies the copy to write (stamps, snapshots);
+/// `saved` gets the copy written.
 #[derive(Clone, Copy)]
 pub struct Autosave {
     pub saved_at: RwSignal<Option<String>>,
     pub error: RwSignal<Option<StoreError>>,
 }
 
-struct State {
+struct State<T> {
     timer: Option<TimeoutHandle>,
     saving: bool,
-    dirty: bool,
+    /// The newest copy not yet written. It is taken when the save is asked for, so a screen that is leaving (and
+    /// whose signals are about to go) still gets written.
+    pending: Option<T>,
 }
 
-pub fn autosave(ctx: Ctx, draft: RwSignal<IntakeDraft>, enabled: RwSignal<bool>) -> Autosave {
+pub fn autosave<T>(
+    ctx: Ctx,
+    draft: RwSignal<T>,
+    enabled: RwSignal<bool>,
+    prepare: fn(Ctx, &mut T, &str),
+    written: fn(Ctx, T),
+) -> Autosave
+where
+    T: Record + Clone + Send + Sync + 'static,
+{
     let saved = Autosave { saved_at: RwSignal::new(None), error: RwSignal::new(None) };
-    let state = StoredValue::new_local(State { timer: None, saving: false, dirty: false });
+    // Shared with the write task, which may outlive the screen.
+    let state = Arc::new(Mutex::new(State::<T> { timer: None, saving: false, pending: None }));
 
-    // One write at a time, always of the newest draft: changes made while a write runs are written right after it.
-    let save_now = move || {
-        if let Some(Some(t)) = state.try_update_value(|s| s.timer.take()) {
-            t.clear();
-        }
-        let busy = state.try_update_value(|s| {
-            s.dirty = true;
-            s.saving
-        });
-        if busy != Some(false) {
+    // One write at a time, always of the newest copy: changes made while a write runs are written right after it.
+    let st = state.clone();
+    let save_now = Arc::new(move || {
+        let Some(snapshot) = draft.try_get_untracked() else { return };
+        let busy = {
+            let Ok(mut s) = st.lock() else { return };
+            if let Some(t) = s.timer.take() {
+                t.clear();
+            }
+            s.pending = Some(snapshot);
+            std::mem::replace(&mut s.saving, true)
+        };
+        if busy {
             return;
         }
+        let st = st.clone();
         spawn_local(async move {
             loop {
-                let Some(snapshot) = draft.try_get_untracked() else { return };
-                state.update_value(|s| {
-                    s.dirty = false;
-                    s.saving = true;
-                });
+                let next = st.lock().ok().and_then(|mut s| s.pending.take());
+                let Some(mut d) = next else { break };
                 let result = match ctx.store() {
                     Some(store) => {
-                        let mut d = snapshot;
-                        d.updated_at = platform::now_iso();
-                        storage::save(&store, &d, &d.updated_at).await.map(|_| d.updated_at)
+                        let now = platform::now_iso();
+                        prepare(ctx, &mut d, &now);
+                        storage::save(&store, &d, &now).await.map(|_| {
+                            written(ctx, d);
+                            now
+                        })
                     }
                     None => Err(StoreError::Unavailable { detail: "storage not open".into() }),
                 };
@@ -68,40 +85,41 @@ pub fn autosave(ctx: Ctx, draft: RwSignal<IntakeDraft>, enabled: RwSignal<bool>)
                         saved.error.try_set(Some(e));
                     }
                 }
-                let again = state.try_update_value(|s| {
-                    s.saving = false;
-                    s.dirty
-                });
-                if again != Some(true) {
-                    return;
-                }
+            }
+            if let Ok(mut s) = st.lock() {
+                s.saving = false;
             }
         });
-    };
+    });
 
+    let (st, save) = (state.clone(), save_now.clone());
     Effect::new(move |first: Option<()>| {
         draft.track();
         if first.is_none() || !enabled.get() {
             return;
         }
-        if let Some(Some(t)) = state.try_update_value(|s| s.timer.take()) {
-            t.clear();
-        }
-        if let Ok(h) = set_timeout_with_handle(save_now, DEBOUNCE) {
-            state.update_value(|s| s.timer = Some(h));
+        let later = save.clone();
+        if let Ok(h) = set_timeout_with_handle(move || later(), DEBOUNCE) {
+            if let Ok(mut s) = st.lock() {
+                if let Some(t) = s.timer.replace(h) {
+                    t.clear();
+                }
+            }
         }
     });
 
-    let flush = move || {
-        let pending = state.try_with_value(|s| s.timer.is_some()).unwrap_or(false);
-        if pending && enabled.get_untracked() {
+    let flush = Arc::new(move || {
+        let pending = state.lock().map(|s| s.timer.is_some()).unwrap_or(false);
+        if pending && enabled.try_get_untracked().unwrap_or(false) {
             save_now();
         }
-    };
-    let hidden = window_event_listener(leptos::ev::pagehide, move |_| flush());
+    });
+    let f = flush.clone();
+    let hidden = window_event_listener(leptos::ev::pagehide, move |_| f());
+    let f = flush.clone();
     let visibility = leptos::prelude::window_event_listener_untyped("visibilitychange", move |_| {
         if document().visibility_state() == web_sys::VisibilityState::Hidden {
-            flush();
+            f();
         }
     });
     on_cleanup(move || {

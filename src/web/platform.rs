@@ -141,3 +141,13 @@ pub async fn yield_now() {
     });
     let _ = JsFuture::from(promise).await;
 }
+
+/// The text of a file of the app's own origin (served by the service worker when offline).
+pub async fn fetch_text(path: &str) -> Option<String> {
+    let w = web_sys::window()?;
+    let resp: web_sys::Response = JsFuture::from(w.fetch_with_str(path)).await.ok()?.dyn_into().ok()?;
+    if !resp.ok() {
+        return None;
+    }
+    JsFuture::from(resp.text().ok()?).await.ok()?.as_string()
+}

@@ -174,6 +174,10 @@ fn AppealItem(appeal: Appeal) -> impl IntoView {
     let ctx = use_ctx();
     let deadlines = appeal.deadlines(&[]);
     let slip = appeal.referral.as_ref().map(|_| Route::Slip(appeal.id.clone()).href());
+    let checked = ctx.data.with_value(|d| d.checklists.contains_key(&appeal.id));
+    let withdrawn = ctx.data.with_value(|d| d.clients.get(&appeal.client_id).is_none_or(|c| c.personal.is_none()));
+    let checklist = (checked || (appeal.aid != AidKind::NotLegalAid && !withdrawn))
+        .then(|| (Route::Checklist(appeal.id.clone()).href(), checked));
     let a = appeal.clone();
     view! {
         <li class="history-item">
@@ -192,7 +196,14 @@ fn AppealItem(appeal: Appeal) -> impl IntoView {
                 <p class="deadline">{move || (ctx.t().deadline_text)(&d.answer_by.dotted(), &d.at_most.dotted())}</p>
             })}
             {appeal.follow_up.clone().map(|f| view! { <p>{tr(|s| s.follow_up)} ": " {dotted(&f)}</p> })}
-            {slip.map(|href| view! { <a class="btn btn-secondary" href=href>{tr(|s| s.slip_open)}</a> })}
+            <div class="form-actions">
+                {slip.map(|href| view! { <a class="btn btn-secondary" href=href>{tr(|s| s.slip_open)}</a> })}
+                {checklist.map(|(href, exists)| view! {
+                    <a class="btn btn-secondary" href=href>
+                        {tr(if exists { |s| s.elig_open_existing } else { |s| s.elig_open })}
+                    </a>
+                })}
+            </div>
             {(appeal.aid == AidKind::NotLegalAid).then(|| view! { <p class="muted">{tr(|s| s.not_legal_aid_note)}</p> })}
         </li>
     }

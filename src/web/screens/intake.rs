@@ -59,7 +59,7 @@ pub fn IntakeScreen() -> impl IntoView {
     let phase = RwSignal::new(Phase::Loading);
     let draft = RwSignal::new(IntakeDraft::new());
     let editing = RwSignal::new(false);
-    let saver = autosave(ctx, draft, editing);
+    let saver = autosave(ctx, draft, editing, |_, d: &mut IntakeDraft, now| d.updated_at = now.to_owned(), |_, _| {});
     let load_error = RwSignal::new(None::<StoreError>);
 
     // Load the saved draft once the store is open; a draft with content is offered, never silently replaced.

@@ -6,3 +6,5 @@ pub mod home;
 pub mod intake;
 pub mod settings;
 pub mod slip;
+pub mod eligibility;
+pub mod print;

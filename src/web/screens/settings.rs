@@ -6,6 +6,8 @@ use crate::web::form::tr;
 use leptos::task::spawn_local;
 
 use crate::domain::device::{DeviceSettings, NameProblem, DEVICE_SETTINGS_ID};
+use crate::domain::eligibility::{Rules, RulesProblem};
+use wasm_bindgen::JsCast;
 use crate::i18n::{self, Lang};
 use crate::storage::schema::SCHEMA_VERSION;
 use crate::storage::{self, StoreError};
@@ -19,6 +21,7 @@ pub fn SettingsScreen() -> impl IntoView {
         <LanguagePicker/>
         <DeviceForm/>
         <WorkSection/>
+        <RulesSection/>
         <StorageSection/>
         <AboutSection/>
     }
@@ -357,6 +360,96 @@ fn WorkSection() -> impl IntoView {
                 </p>
             </div>
             <a class="btn btn-secondary" href=crate::nav::Route::Directory.href()>{tr(|s| s.directory_open)}</a>
+        </section>
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum RulesNote {
+    Installed(String),
+    Refused(RulesProblem),
+    Failed(StoreError),
+}
+
+/// The БВПД rules in use, and replacing them with a newer file from the centre (no new app build needed).
+#[component]
+fn RulesSection() -> impl IntoView {
+    let ctx = use_ctx();
+    let note = RwSignal::new(None::<RulesNote>);
+    let in_use = Memo::new(move |_| {
+        ctx.data_version.track();
+        ctx.data.with_value(|d| {
+            let r = d.rules.as_ref()?;
+            let installed = d.installed_rules.as_ref().is_some_and(|i| i.serial == r.serial);
+            Some((r.version.clone(), r.serial, installed))
+        })
+    });
+    let import = move |ev: leptos::ev::Event| {
+        let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else { return };
+        let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
+        input.set_value("");
+        spawn_local(async move {
+            let text =
+                wasm_bindgen_futures::JsFuture::from(file.text()).await.ok().and_then(|v| v.as_string()).unwrap_or_default();
+            let checked = match ctx.data.with_value(|d| d.rules.clone()) {
+                Some(current) => current.replacement(&text),
+                None => Rules::parse(&text),
+            };
+            let rules = match checked {
+                Ok(r) => r,
+                Err(p) => {
+                    note.try_set(Some(RulesNote::Refused(p)));
+                    return;
+                }
+            };
+            let store = match ctx.store_or_err() {
+                Ok(s) => s,
+                Err(e) => {
+                    note.try_set(Some(RulesNote::Failed(e)));
+                    return;
+                }
+            };
+            match crate::web::data::save_rules(&store, &text, &platform::now_iso()).await {
+                Ok(()) => {
+                    let version = rules.version.clone();
+                    ctx.update_data(|d| {
+                        d.installed_rules = Some(rules.clone());
+                        d.rules = Some(rules);
+                    });
+                    note.try_set(Some(RulesNote::Installed(version)));
+                }
+                Err(e) => {
+                    note.try_set(Some(RulesNote::Failed(e)));
+                }
+            }
+        });
+    };
+    view! {
+        <section class="card" aria-labelledby="rules-h">
+            <h2 id="rules-h">{tr(|s| s.rules_section)}</h2>
+            <p data-testid="rules-in-use">
+                {move || match in_use.get() {
+                    Some((v, n, installed)) => format!(
+                        "{} · {}",
+                        (ctx.t().rules_in_use)(&v, n),
+                        if installed { ctx.t().rules_installed } else { ctx.t().rules_shipped }
+                    ),
+                    None => ctx.t().loading.to_owned(),
+                }}
+            </p>
+            <p class="hint" id="rules-file-hint">{tr(|s| s.rules_replace_hint)}</p>
+            <label class="btn btn-secondary file-button">
+                {tr(|s| s.rules_replace)}
+                <input type="file" accept=".json,application/json" class="visually-hidden"
+                    aria-describedby="rules-file-hint" on:change=import/>
+            </label>
+            <p role="status" class="form-status" data-testid="rules-status">
+                {move || note.get().map(|n| match n {
+                    RulesNote::Installed(v) => (ctx.t().rules_replaced)(&v),
+                    RulesNote::Refused(p) => i18n::rules_problem(ctx.lang.get(), &p),
+                    RulesNote::Failed(e) => i18n::store_error(ctx.lang.get(), &e),
+                })}
+            </p>
         </section>
     }
 }

@@ -1,0 +1,729 @@
+//! The БВПД checklist on an appeal (guide 3.4.2–3.5): categories, supporting documents, the income test, children,
+//! the cap, the outcome, the written application and the decision. Every change is saved as it is made.
+
+use leptos::prelude::*;
+
+use crate::domain::appeal::Appeal;
+use crate::domain::checklist::{grants_in_year, Checklist, DecisionProblem, MoneyField, Verdict, INCOME_MONTHS};
+use crate::domain::client::Client;
+use crate::domain::date::Date;
+use crate::domain::eligibility::{Assessment, CategoryRule, Child, DocStatus, DocumentRule, Group, Kinds, Outcome, Rules, CAP};
+use crate::i18n::{self, Lang};
+use crate::nav::Route;
+use crate::web::app::{new_id, use_ctx, Ctx};
+use crate::web::drafts::autosave;
+use crate::web::form::tr;
+use crate::web::platform;
+
+use super::client::when;
+
+/// The appeal and its client, once loaded.
+pub fn appeal_and_client(ctx: Ctx, appeal_id: &str) -> Option<(Appeal, Client)> {
+    ctx.data.with_value(|d| {
+        let a = d.appeal(appeal_id)?.clone();
+        let c = d.clients.get(&a.client_id)?.clone();
+        Some((a, c))
+    })
+}
+
+fn dotted(iso: &str) -> String {
+    Date::parse_iso(iso).map(Date::dotted).unwrap_or_default()
+}
+
+#[component]
+pub fn ChecklistScreen(id: String) -> impl IntoView {
+    let ctx = use_ctx();
+    let found = Memo::new(move |_| {
+        ctx.data_version.track();
+        appeal_and_client(ctx, &id)
+    });
+    move || match found.get() {
+        None if !ctx.data_ready.get() => view! { <p>{tr(|s| s.loading)}</p> }.into_any(),
+        None => view! { <h1 tabindex="-1">{tr(|s| s.elig_not_found)}</h1> }.into_any(),
+        Some((appeal, client)) => view! { <ChecklistPage appeal=appeal client=client/> }.into_any(),
+    }
+}
+
+/// Before a write: an undecided checklist records the rules in use.
+fn prepare(ctx: Ctx, c: &mut Checklist, _now: &str) {
+    if !c.is_decided() {
+        if let Some(r) = ctx.data.with_value(|d| d.rules.clone()) {
+            c.snapshot(&r);
+        }
+    }
+}
+
+fn remember(ctx: Ctx, c: Checklist) {
+    ctx.update_data(|d| {
+        d.checklists.insert(c.appeal_id.clone(), c);
+    });
+}
+
+#[derive(Clone, Copy)]
+struct Page {
+    cl: RwSignal<Checklist>,
+    rules: Memo<Option<Rules>>,
+    decided: Memo<bool>,
+    picked: Memo<Vec<String>>,
+    assessment: Memo<Option<Assessment>>,
+}
+
+#[component]
+fn ChecklistPage(appeal: Appeal, client: Client) -> impl IntoView {
+    let ctx = use_ctx();
+    let existing = ctx.data.with_value(|d| d.checklists.get(&appeal.id).cloned());
+    let start = match existing {
+        Some(c) => Ok(c),
+        None => new_id().map(|id| {
+            Checklist::new(id, appeal.id.clone(), client.id.clone(), platform::today(), appeal.account.clone())
+        }),
+    };
+    let start = match start {
+        Ok(c) => c,
+        Err(e) => {
+            return view! { <p class="error" role="alert">{move || i18n::store_error(ctx.lang.get(), &e)}</p> }.into_any()
+        }
+    };
+    let cl = RwSignal::new(start);
+    let saver = autosave(ctx, cl, RwSignal::new(true), prepare, remember);
+    let current = Memo::new(move |_| {
+        ctx.data_version.track();
+        ctx.data.with_value(|d| d.rules.clone())
+    });
+    let decided = Memo::new(move |_| cl.with(Checklist::is_decided));
+    let rules = Memo::new(move |_| {
+        let cur = current.get();
+        cl.with(|c| c.rules_for(cur.as_ref()).cloned())
+    });
+    let picked = Memo::new(move |_| cl.with(|c| c.categories.clone()));
+    let birth = client.personal.as_ref().and_then(|p| Date::parse_iso(&p.birth_date));
+    let client_id = client.id.clone();
+    let grants = Memo::new(move |_| {
+        ctx.data_version.track();
+        let (on, id) = cl.with(|c| (c.date().unwrap_or_else(platform::today), c.id.clone()));
+        ctx.data.with_value(|d| grants_in_year(&d.checklists_of(&client_id), on, &id))
+    });
+    let assessment = Memo::new(move |_| rules.with(|r| r.as_ref().map(|r| cl.with(|c| c.assess(r, birth, grants.get())))));
+    let page = Page { cl, rules, decided, picked, assessment };
+
+    let name = client.personal.as_ref().map(|p| p.full_name()).unwrap_or_default();
+    let back = Route::Client(client.id.clone()).href();
+    view! {
+        <div class="form-actions no-print">
+            <a class="btn btn-secondary" href=back>{tr(|s| s.back)}</a>
+        </div>
+        <h1 tabindex="-1">{tr(|s| s.elig_title)}</h1>
+        <p class="lead">{name} " · " {when(&appeal.received_at)} " · " {appeal.area.clone()}</p>
+        <p class="form-status" role="status" data-testid="checklist-saved">
+            {move || match (saver.error.get(), saver.saved_at.get()) {
+                (Some(e), _) => i18n::store_error(ctx.lang.get(), &e),
+                (None, Some(at)) => (ctx.t().elig_saved_at)(&platform::local_time_of(&at)),
+                (None, None) => String::new(),
+            }}
+        </p>
+        {move || match rules.get() {
+            None if ctx.data_ready.get() && current.get().is_none() => view! {
+                <p class="banner banner-error" role="alert">{tr(|s| s.elig_no_rules)}</p>
+            }.into_any(),
+            None => view! { <p>{tr(|s| s.loading)}</p> }.into_any(),
+            Some(_) => view! {
+                <RulesLine page=page current=current/>
+                <Categories page=page/>
+                <Documents page=page/>
+                <Income page=page/>
+                <Person page=page birth=birth grants=grants/>
+                <OutcomeCard page=page/>
+                <ApplicationCard page=page appeal_id=appeal.id.clone()/>
+                <DecisionCard page=page/>
+            }.into_any(),
+        }}
+    }
+    .into_any()
+}
+
+/// The rules version and the assessment date; a decided checklist says it keeps the rules it was decided on.
+#[component]
+fn RulesLine(page: Page, current: Memo<Option<Rules>>) -> impl IntoView {
+    let cl = page.cl;
+    let version = move || page.rules.with(|r| r.as_ref().map(|r| r.version.clone()).unwrap_or_default());
+    let older = move || {
+        page.decided.get()
+            && page.rules.with(|r| r.as_ref().map(|r| r.serial)) != current.with(|r| r.as_ref().map(|r| r.serial))
+    };
+    view! {
+        <section class="card">
+            <dl class="facts">
+                <dt>{tr(|s| s.elig_rules)}</dt>
+                <dd data-testid="rules-version">{version}</dd>
+            </dl>
+            <Show when=older>
+                <p class="notice">{tr(|s| s.elig_kept_rules)}</p>
+            </Show>
+            <div class="field">
+                <label for="elig-date">{tr(|s| s.elig_date)}</label>
+                <p class="hint" id="elig-date-hint">{tr(|s| s.elig_date_hint)}</p>
+                <input id="elig-date" type="date" aria-describedby="elig-date-hint"
+                    disabled=move || page.decided.get()
+                    prop:value=move || cl.with(|c| c.on.clone())
+                    on:change=move |ev| {
+                        let v = event_target_value(&ev);
+                        if Date::parse_iso(&v).is_some() {
+                            cl.update(|c| c.on = v);
+                        }
+                    }/>
+            </div>
+        </section>
+    }
+}
+
+fn category_title(lang: Lang, c: &CategoryRule) -> String {
+    format!("{} — {}", i18n::category_ref(lang, &c.id), i18n::local(lang, &c.title))
+}
+
+#[component]
+fn Categories(page: Page) -> impl IntoView {
+    let query = RwSignal::new(String::new());
+    let list = Memo::new(move |_| {
+        let q = query.get();
+        let picked = page.picked.get();
+        page.rules.with(|r| {
+            let Some(r) = r else { return vec![] };
+            let mut out: Vec<CategoryRule> = picked.iter().filter_map(|id| r.category(id).cloned()).collect();
+            out.extend(r.find(&q).into_iter().filter(|c| !picked.contains(&c.id)).cloned());
+            out
+        })
+    });
+    view! {
+        <section class="card" aria-labelledby="cats-h">
+            <h2 id="cats-h">{tr(|s| s.elig_categories)}</h2>
+            <div class="field field-wide">
+                <label for="cat-search">{tr(|s| s.elig_search)}</label>
+                <p class="hint" id="cat-search-hint">{tr(|s| s.elig_search_hint)}</p>
+                <input id="cat-search" type="search" autocomplete="off" aria-describedby="cat-search-hint"
+                    prop:value=move || query.get() on:input=move |ev| query.set(event_target_value(&ev))/>
+            </div>
+            <ul class="cats">
+                {move || {
+                    let items = list.get();
+                    if items.is_empty() {
+                        return view! { <li class="muted">{tr(|s| s.elig_search_none)}</li> }.into_any();
+                    }
+                    items.into_iter().map(|c| view! { <CategoryItem cat=c page=page/> }).collect_view().into_any()
+                }}
+            </ul>
+        </section>
+    }
+}
+
+#[component]
+fn CategoryItem(cat: CategoryRule, page: Page) -> impl IntoView {
+    let ctx = use_ctx();
+    let id = cat.id.clone();
+    let checked = {
+        let id = id.clone();
+        move || page.picked.with(|p| p.contains(&id))
+    };
+    let input_id = format!("cat-{}", cat.id);
+    let label_for = input_id.clone();
+    let c1 = cat.clone();
+    let hint = cat.hint.clone();
+    view! {
+        <li class="cat">
+            <label class="check cat-check" for=label_for>
+                <input id=input_id type="checkbox" prop:checked=checked disabled=move || page.decided.get()
+                    on:change=move |_| page.cl.update(|c| c.toggle_category(&id))/>
+                <span>
+                    <strong class="cat-title">{move || category_title(ctx.lang.get(), &c1)}</strong>
+                    <span class="hint">{move || i18n::local(ctx.lang.get(), &hint).to_owned()}</span>
+                    <span class="cat-badges">
+                        <span class="badge">{move || i18n::kinds(ctx.lang.get(), cat.scope.kinds())}</span>
+                        {cat.cap.then(|| view! { <span class="badge">{tr(|s| s.elig_capped)}</span> })}
+                        {(!cat.walk_in).then(|| view! { <span class="badge badge-muted">{tr(|s| s.elig_not_walk_in)}</span> })}
+                    </span>
+                </span>
+            </label>
+        </li>
+    }
+}
+
+#[component]
+fn Documents(page: Page) -> impl IntoView {
+    let cats = Memo::new(move |_| {
+        let picked = page.picked.get();
+        page.rules.with(|r| {
+            r.as_ref()
+                .map(|r| {
+                    picked.iter().filter_map(|id| r.category(id)).filter(|c| !c.documents.is_empty()).cloned().collect()
+                })
+                .unwrap_or_else(Vec::<CategoryRule>::new)
+        })
+    });
+    view! {
+        <Show when=move || !cats.with(Vec::is_empty)>
+            <section class="card" aria-labelledby="docs-h">
+                <h2 id="docs-h">{tr(|s| s.elig_documents)}</h2>
+                {move || cats.get().into_iter().map(|c| view! { <DocsFor cat=c page=page/> }).collect_view()}
+            </section>
+        </Show>
+    }
+}
+
+#[component]
+fn DocsFor(cat: CategoryRule, page: Page) -> impl IntoView {
+    let ctx = use_ctx();
+    let c1 = cat.clone();
+    view! {
+        <div class="doc-group">
+            <h3>{move || category_title(ctx.lang.get(), &c1)}</h3>
+            {cat.documents.iter().map(|d| view! { <DocRow cat=cat.id.clone() doc=d.clone() page=page/> }).collect_view()}
+        </div>
+    }
+}
+
+const DOC_CHOICES: [(&str, fn(&i18n::Strings) -> &'static str); 4] = [
+    ("original", |s| s.doc_original),
+    ("copy", |s| s.doc_copy),
+    ("missing", |s| s.doc_missing),
+    ("bring", |s| s.doc_will_bring),
+];
+
+fn status_code(s: &Option<DocStatus>) -> &'static str {
+    match s {
+        Some(DocStatus::OriginalSeen) => "original",
+        Some(DocStatus::CopyTaken) => "copy",
+        Some(DocStatus::Missing) => "missing",
+        Some(DocStatus::WillBring(_)) => "bring",
+        None => "",
+    }
+}
+
+#[component]
+fn DocRow(cat: String, doc: DocumentRule, page: Page) -> impl IntoView {
+    let ctx = use_ctx();
+    let cl = page.cl;
+    let (c1, d1) = (cat.clone(), doc.id.clone());
+    let status = Memo::new(move |_| cl.with(|c| c.documents.get(&c1).and_then(|m| m.get(&d1)).cloned()));
+    let name = format!("doc-{}-{}", cat, doc.id);
+    let date_id = format!("{name}-date");
+    let need = doc.need;
+    let title = doc.name.clone();
+    let keys = StoredValue::new((cat.clone(), doc.id.clone(), doc.name.clone(), date_id));
+    let set = move |code: &str| {
+        let next = match code {
+            "original" => DocStatus::OriginalSeen,
+            "copy" => DocStatus::CopyTaken,
+            "missing" => DocStatus::Missing,
+            _ => DocStatus::WillBring(match status.get_untracked() {
+                Some(DocStatus::WillBring(d)) => d,
+                _ => String::new(),
+            }),
+        };
+        keys.with_value(|k| cl.update(|c| c.set_document(&k.0, &k.1, Some(next))));
+    };
+    view! {
+        <fieldset class="choices doc">
+            <legend>
+                {move || i18n::local(ctx.lang.get(), &title).to_owned()}
+                " " <span class="badge badge-muted">{move || i18n::need(ctx.lang.get(), need)}</span>
+            </legend>
+            {DOC_CHOICES.into_iter().map(|(code, text)| view! {
+                <label class="choice">
+                    <input type="radio" name=name.clone() value=code disabled=move || page.decided.get()
+                        prop:checked=move || status_code(&status.get()) == code
+                        on:change=move |_| set(code)/>
+                    <span>{move || text(ctx.t())}</span>
+                </label>
+            }).collect_view()}
+            <Show when=move || matches!(status.get(), Some(DocStatus::WillBring(_)))>
+                <div class="field">
+                    <label for=keys.with_value(|k| k.3.clone())>
+                        {move || keys.with_value(|k| (ctx.t().doc_bring_by)(i18n::local(ctx.lang.get(), &k.2)))}
+                    </label>
+                    <input id=keys.with_value(|k| k.3.clone()) type="date" disabled=move || page.decided.get()
+                        prop:value=move || match status.get() { Some(DocStatus::WillBring(d)) => d, _ => String::new() }
+                        on:change=move |ev| {
+                            let v = event_target_value(&ev);
+                            keys.with_value(|k| cl.update(|c| c.set_document(&k.0, &k.1, Some(DocStatus::WillBring(v)))));
+                        }/>
+                </div>
+            </Show>
+        </fieldset>
+    }
+}
+
+#[component]
+fn Income(page: Page) -> impl IntoView {
+    let ctx = use_ctx();
+    let cl = page.cl;
+    let needed = Memo::new(move |_| {
+        let picked = page.picked.get();
+        page.rules.with(|r| r.as_ref().is_some_and(|r| picked.iter().filter_map(|id| r.category(id)).any(|c| c.income_test)))
+    });
+    let problem = Memo::new(move |_| cl.with(|c| c.income.input().err()));
+    let problem_of = move |f: MoneyField| {
+        move || problem.get().filter(|(field, _)| *field == f).map(|(_, p)| i18n::money_problem(ctx.lang.get(), p))
+    };
+    let disability = Memo::new(move |_| cl.with(|c| c.income.disability));
+    let group_code = move || match cl.with(|c| c.income.group) {
+        Group::AbleBodied => "able",
+        Group::LostWorkingCapacity => "lost",
+    };
+    let groups: [(&str, Group, fn(&i18n::Strings) -> &'static str); 2] =
+        [("able", Group::AbleBodied, |s| s.income_able), ("lost", Group::LostWorkingCapacity, |s| s.income_lost)];
+    view! {
+        <Show when=move || needed.get()>
+            <section class="card" aria-labelledby="income-h">
+                <h2 id="income-h">{tr(|s| s.income_title)}</h2>
+                <p class="hint">{tr(|s| s.income_hint)}</p>
+                <fieldset class="choices">
+                    <legend>{tr(|s| s.income_group)}</legend>
+                    {groups.into_iter().map(|(code, g, text)| view! {
+                        <label class="choice">
+                            <input type="radio" name="income-group" value=code disabled=move || page.decided.get()
+                                prop:checked=move || group_code() == code
+                                on:change=move |_| cl.update(|c| c.income.group = g)/>
+                            <span>{tr(text)}</span>
+                        </label>
+                    }).collect_view()}
+                </fieldset>
+                <label class="check" for="income-disability">
+                    <input id="income-disability" type="checkbox" disabled=move || page.decided.get()
+                        prop:checked=move || disability.get()
+                        on:change=move |ev| cl.update(|c| c.income.disability = event_target_checked(&ev))/>
+                    <span>{tr(|s| s.income_disability)}</span>
+                </label>
+                <Show when=move || disability.get()
+                    fallback=move || view! {
+                        <div class="months">
+                            {(0..INCOME_MONTHS).map(|i| view! {
+                                <MoneyInput id=format!("income-month-{}", i + 1)
+                                    label=Signal::derive(move || (ctx.t().income_month)(i + 1))
+                                    value=Signal::derive(move || cl.with(|c| c.income.months.get(i).cloned().unwrap_or_default()))
+                                    on_input=Callback::new(move |v: String| cl.update(|c| {
+                                        c.income.months.resize(INCOME_MONTHS.max(c.income.months.len()), String::new());
+                                        c.income.months[i] = v;
+                                    }))
+                                    problem=Signal::derive(problem_of(MoneyField::Month(i)))
+                                    disabled=page.decided/>
+                            }).collect_view()}
+                        </div>
+                    }>
+                    <MoneyInput id="income-pension".to_owned()
+                        label=Signal::derive(move || ctx.t().income_pension.to_owned())
+                        value=Signal::derive(move || cl.with(|c| c.income.pension.clone()))
+                        on_input=Callback::new(move |v: String| cl.update(|c| c.income.pension = v))
+                        problem=Signal::derive(problem_of(MoneyField::Pension))
+                        disabled=page.decided/>
+                </Show>
+                <IncomeFigures page=page/>
+            </section>
+        </Show>
+    }
+}
+
+#[component]
+fn MoneyInput(
+    id: String,
+    label: Signal<String>,
+    value: Signal<String>,
+    on_input: Callback<String>,
+    problem: Signal<Option<String>>,
+    disabled: Memo<bool>,
+) -> impl IntoView {
+    let problem_id = format!("{id}-problem");
+    view! {
+        <div class="field" class:field-invalid=move || problem.get().is_some()>
+            <label for=id.clone()>{move || label.get()}</label>
+            <input id=id type="text" inputmode="decimal" autocomplete="off" maxlength="20"
+                aria-describedby=problem_id.clone()
+                aria-invalid=move || problem.get().is_some().then_some("true")
+                disabled=move || disabled.get()
+                prop:value=move || value.get()
+                on:input=move |ev| on_input.run(event_target_value(&ev))/>
+            <p class="problem" id=problem_id>{move || problem.get()}</p>
+        </div>
+    }
+}
+
+/// The figures the income test used, so the worker (and later a reviewer) sees why.
+#[component]
+fn IncomeFigures(page: Page) -> impl IntoView {
+    let ctx = use_ctx();
+    let disability = Memo::new(move |_| page.cl.with(|c| c.income.disability));
+    move || {
+        let lang = ctx.lang.get();
+        let s = ctx.t();
+        let Some(r) = page.assessment.with(|a| a.as_ref().and_then(|a| a.income.clone())) else {
+            return view! { <p class="muted" data-testid="income-figures">{s.income_none}</p> }.into_any();
+        };
+        let rows = [
+            ((s.income_minimum)(&dotted(&r.minimum_from)), i18n::money(lang, r.minimum)),
+            (s.income_threshold.to_owned(), i18n::money(lang, r.threshold)),
+            (
+                if disability.get() { s.income_compared_pension } else { s.income_compared_average }.to_owned(),
+                i18n::money(lang, r.compared),
+            ),
+        ];
+        view! {
+            <div data-testid="income-figures">
+                <dl class="facts">
+                    {rows.into_iter().map(|(k, v)| view! { <dt>{k}</dt><dd>{v}</dd> }).collect_view()}
+                </dl>
+                <p class=if r.passes { "verdict verdict-ok" } else { "verdict verdict-no" }>
+                    {if r.passes { s.income_passes } else { s.income_exceeds }}
+                </p>
+            </div>
+        }
+        .into_any()
+    }
+}
+
+/// Children and the cap, from the card and the client's history on this device.
+#[component]
+fn Person(page: Page, birth: Option<Date>, grants: Memo<usize>) -> impl IntoView {
+    let ctx = use_ctx();
+    let child = Memo::new(move |_| page.assessment.with(|a| a.as_ref().and_then(|a| a.child)));
+    let year = Memo::new(move |_| page.cl.with(|c| c.date().map(|d| d.year).unwrap_or_default()));
+    let picked_child = Memo::new(move |_| page.picked.with(|p| p.iter().any(|c| c == "2")));
+    view! {
+        <section class="card" aria-labelledby="person-h">
+            <h2 id="person-h">{tr(|s| s.elig_person)}</h2>
+            <p data-testid="child-status">
+                {move || match (birth, child.get()) {
+                    (None, _) => ctx.t().child_unknown.to_owned(),
+                    (_, Some(Child::ThroughRepresentative)) => ctx.t().child_under_14.to_owned(),
+                    (_, Some(Child::MayApplyPersonally)) => ctx.t().child_14_plus.to_owned(),
+                    _ => ctx.t().child_adult.to_owned(),
+                }}
+            </p>
+            <Show when=move || picked_child.get()>
+                <p class="hint">{tr(|s| s.child_one_application)}</p>
+            </Show>
+            <p data-testid="grants" class:notice=move || { grants.get() >= CAP }>
+                {move || (ctx.t().grants_text)(grants.get(), year.get(), CAP)}
+            </p>
+        </section>
+    }
+}
+
+#[component]
+fn OutcomeCard(page: Page) -> impl IntoView {
+    let ctx = use_ctx();
+    let appeal_id = page.cl.with_untracked(|c| c.appeal_id.clone());
+    move || {
+        let lang = ctx.lang.get();
+        let s = ctx.t();
+        let (Some(a), Some(rules)) = (page.assessment.get(), page.rules.get()) else { return ().into_any() };
+        let title_of = |id: &str| rules.category(id).map(|c| category_title(lang, c)).unwrap_or_else(|| id.to_owned());
+        let body = if page.picked.with(Vec::is_empty) {
+            view! { <p class="muted">{s.outcome_pick}</p> }.into_any()
+        } else {
+            match &a.outcome {
+                Outcome::Eligible { categories, kinds } => view! {
+                    <p class="verdict verdict-ok">{s.outcome_eligible}</p>
+                    <ul>{categories.iter().map(|c| view! { <li>{title_of(c)}</li> }).collect_view()}</ul>
+                    <p>{s.outcome_kinds} " " <strong>{i18n::kinds(lang, *kinds)}</strong></p>
+                }
+                .into_any(),
+                Outcome::OnceDocumentsBrought { categories, kinds, to_bring } => {
+                    let docs: Vec<String> = to_bring
+                        .iter()
+                        .filter_map(|(c, d)| rules.category(c)?.documents.iter().find(|x| &x.id == d))
+                        .map(|d| i18n::local(lang, &d.name).to_owned())
+                        .collect();
+                    view! {
+                        <p class="verdict verdict-wait">{s.outcome_once_brought}</p>
+                        <ul>{categories.iter().map(|c| view! { <li>{title_of(c)}</li> }).collect_view()}</ul>
+                        <p>{s.outcome_kinds} " " <strong>{i18n::kinds(lang, *kinds)}</strong></p>
+                        <p>{s.outcome_to_bring}</p>
+                        <ul>{docs.into_iter().map(|d| view! { <li>{d}</li> }).collect_view()}</ul>
+                        <a class="btn btn-primary" href=Route::ToBring(appeal_id.clone()).href()>{s.to_bring_open}</a>
+                    }
+                    .into_any()
+                }
+                Outcome::NotEligible { reasons } => view! {
+                    <p class="verdict verdict-no">{s.outcome_not_eligible}</p>
+                    <ul>{reasons.iter().map(|r| view! { <li>{i18n::not_applying(lang, r, &title_of)}</li> }).collect_view()}</ul>
+                    <p>{s.outcome_primary}</p>
+                    <a class="btn btn-secondary" href=Route::Directory.href()>{s.outcome_directory}</a>
+                }
+                .into_any(),
+            }
+        };
+        view! {
+            <section class="card outcome" aria-labelledby="outcome-h" data-testid="outcome">
+                <h2 id="outcome-h">{s.outcome_title}</h2>
+                <div role="status">{body}</div>
+            </section>
+        }
+        .into_any()
+    }
+}
+
+/// Whether the outcome allows an application (eligible, or once the documents are brought).
+fn may_apply(a: &Option<Assessment>) -> bool {
+    matches!(a.as_ref().map(|a| &a.outcome), Some(Outcome::Eligible { .. } | Outcome::OnceDocumentsBrought { .. }))
+}
+
+#[component]
+fn ApplicationCard(page: Page, appeal_id: String) -> impl IntoView {
+    let ctx = use_ctx();
+    let cl = page.cl;
+    let accepted = Memo::new(move |_| cl.with(|c| c.application.accepted_on.clone()));
+    let returned = Memo::new(move |_| cl.with(|c| c.application.returned_on.clone()));
+    let deadlines = Memo::new(move |_| cl.with(|c| c.deadlines(&[])));
+    let show = Memo::new(move |_| page.assessment.with(may_apply) || accepted.get().is_some());
+    let print = Route::Application(appeal_id).href();
+    view! {
+        <Show when=move || show.get()>
+            <section class="card" aria-labelledby="application-h">
+                <h2 id="application-h">{tr(|s| s.application_title)}</h2>
+                <div class="field field-wide">
+                    <label for="application-issue">{tr(|s| s.application_issue)}</label>
+                    <p class="hint" id="application-issue-hint">{tr(|s| s.application_issue_hint)}</p>
+                    <textarea id="application-issue" rows="4" maxlength="5000" aria-describedby="application-issue-hint"
+                        disabled=move || page.decided.get()
+                        prop:value=move || cl.with(|c| c.application.issue.clone())
+                        on:input=move |ev| cl.update(|c| c.application.issue = event_target_value(&ev))></textarea>
+                </div>
+                <div class="form-actions">
+                    <a class="btn btn-secondary" href=print.clone()>{tr(|s| s.application_print)}</a>
+                    <Show when=move || accepted.get().is_none()>
+                        <button type="button" class="btn btn-primary"
+                            on:click=move |_| cl.update(|c| c.application.accepted_on = Some(platform::today().iso()))>
+                            {tr(|s| s.application_accept)}
+                        </button>
+                    </Show>
+                </div>
+                {move || accepted.get().map(|on| view! {
+                    <p data-testid="application-accepted">{(ctx.t().application_accepted_on)(&dotted(&on))}</p>
+                })}
+                {move || deadlines.get().filter(|_| !page.decided.get()).map(|d| view! {
+                    <p class="deadline" data-testid="application-deadlines">
+                        {(ctx.t().application_deadlines)(&d.return_by.dotted(), &d.decide_by.dotted())}
+                    </p>
+                })}
+                <Show when=move || accepted.get().is_some() && !page.decided.get()>
+                    <details class="returned" open=move || returned.get().is_some()>
+                        <summary>{tr(|s| s.returned_title)}</summary>
+                        <div class="field field-wide">
+                            <label for="return-reasons">{tr(|s| s.returned_reasons)}</label>
+                            <textarea id="return-reasons" rows="3" maxlength="5000"
+                                prop:value=move || cl.with(|c| c.application.return_reasons.clone())
+                                on:input=move |ev| cl.update(|c| c.application.return_reasons = event_target_value(&ev))></textarea>
+                        </div>
+                        {move || match returned.get() {
+                            Some(on) => view! { <p>{(ctx.t().returned_on)(&dotted(&on))}</p> }.into_any(),
+                            None => view! {
+                                <button type="button" class="btn btn-secondary"
+                                    on:click=move |_| cl.update(|c| c.application.returned_on = Some(platform::today().iso()))>
+                                    {tr(|s| s.returned_record)}
+                                </button>
+                            }.into_any(),
+                        }}
+                    </details>
+                </Show>
+            </section>
+        </Show>
+    }
+}
+
+#[component]
+fn DecisionCard(page: Page) -> impl IntoView {
+    let ctx = use_ctx();
+    let cl = page.cl;
+    let accepted = Memo::new(move |_| cl.with(|c| c.application.accepted_on.is_some()));
+    let problem = RwSignal::new(None::<DecisionProblem>);
+    let form = Memo::new(move |_| cl.with(|c| c.decision_form.clone()));
+    let record = move |_| {
+        let mut d = form.get_untracked();
+        if d.on.is_empty() {
+            d.on = platform::today().iso();
+        }
+        if let Err(p) = d.check() {
+            problem.set(Some(p));
+            return;
+        }
+        problem.set(None);
+        let current = ctx.data.with_value(|x| x.rules.clone());
+        cl.update(|c| {
+            if let Some(r) = current.as_ref().filter(|_| c.rules.is_none()) {
+                c.snapshot(r);
+            }
+            c.decision = Some(d);
+        });
+    };
+    let kinds: [(&str, fn(&mut Kinds) -> &mut bool, fn(&i18n::Strings) -> &'static str); 3] = [
+        ("kind-defence", |k| &mut k.defence, |s| s.kind_defence),
+        ("kind-representation", |k| &mut k.representation, |s| s.kind_representation),
+        ("kind-documents", |k| &mut k.documents, |s| s.kind_documents),
+    ];
+    let verdicts: [(&str, Verdict, fn(&i18n::Strings) -> &'static str); 2] =
+        [("granted", Verdict::Granted, |s| s.decision_granted), ("refused", Verdict::Refused, |s| s.decision_refused)];
+    view! {
+        <Show when=move || accepted.get()>
+            <section class="card" aria-labelledby="decision-h">
+                <h2 id="decision-h">{tr(|s| s.decision_title)}</h2>
+                {move || match cl.with(|c| c.decision.clone()) {
+                    Some(d) => {
+                        let lang = ctx.lang.get();
+                        let text = match d.verdict {
+                            Verdict::Granted => (ctx.t().decision_granted_text)(&dotted(&d.on), &i18n::kinds(lang, d.kinds)),
+                            Verdict::Refused => (ctx.t().decision_refused_text)(&dotted(&d.on), &d.ground),
+                        };
+                        view! {
+                            <p class="verdict" data-testid="decision">{text}</p>
+                            <button type="button" class="btn btn-secondary"
+                                on:click=move |_| cl.update(|c| c.decision = None)>{tr(|s| s.decision_correct)}</button>
+                        }.into_any()
+                    }
+                    None => view! {
+                        <fieldset class="choices">
+                            <legend>{tr(|s| s.decision_legend)}</legend>
+                            {verdicts.into_iter().map(|(code, v, text)| view! {
+                                <label class="choice">
+                                    <input type="radio" name="verdict" value=code
+                                        prop:checked=move || form.with(|f| f.verdict == v)
+                                        on:change=move |_| cl.update(|c| c.decision_form.verdict = v)/>
+                                    <span>{tr(text)}</span>
+                                </label>
+                            }).collect_view()}
+                        </fieldset>
+                        <Show when=move || form.with(|f| f.verdict == Verdict::Granted)
+                            fallback=move || view! {
+                                <div class="field field-wide">
+                                    <label for="decision-ground">{tr(|s| s.decision_ground)}</label>
+                                    <textarea id="decision-ground" rows="3" maxlength="5000"
+                                        prop:value=move || form.with(|f| f.ground.clone())
+                                        on:input=move |ev| cl.update(|c| c.decision_form.ground = event_target_value(&ev))></textarea>
+                                </div>
+                            }>
+                            <fieldset class="choices">
+                                <legend>{tr(|s| s.decision_kinds)}</legend>
+                                {kinds.into_iter().map(|(id, field, text)| view! {
+                                    <label class="check" for=id>
+                                        <input id=id type="checkbox"
+                                            prop:checked=move || form.with(|f| { let mut k = f.kinds; *field(&mut k) })
+                                            on:change=move |ev| {
+                                                let on = event_target_checked(&ev);
+                                                cl.update(|c| *field(&mut c.decision_form.kinds) = on);
+                                            }/>
+                                        <span>{tr(text)}</span>
+                                    </label>
+                                }).collect_view()}
+                            </fieldset>
+                        </Show>
+                        <div class="field">
+                            <label for="decision-date">{tr(|s| s.decision_date)}</label>
+                            <input id="decision-date" type="date"
+                                prop:value=move || { let on = form.with(|f| f.on.clone()); if on.is_empty() { platform::today().iso() } else { on } }
+                                on:change=move |ev| cl.update(|c| c.decision_form.on = event_target_value(&ev))/>
+                        </div>
+                        <p class="problem" role="alert">{move || problem.get().map(|p| i18n::decision_problem(ctx.lang.get(), p))}</p>
+                        <button type="button" class="btn btn-primary" on:click=record>{tr(|s| s.decision_record)}</button>
+                    }.into_any(),
+                }}
+            </section>
+        </Show>
+    }
+}
