@@ -53,12 +53,12 @@ impl IntakeDraft {
         Self { id: INTAKE_DRAFT_ID.into(), ..Self::default() }
     }
 
-    /// Whether there is anything worth offering back.
+    /// Whether there is anything worth offering back. What a fresh intake prefills (the card's language, when the
+    /// appeal was received, who took the consent) is not something the user typed.
     pub fn has_content(&self) -> bool {
-        !self.query.trim().is_empty()
-            || self.client_id.is_some()
-            || !self.card.is_blank()
-            || self.appeal != AppealForm::default()
+        let card = CardForm { language: String::new(), ..self.card.clone() };
+        let appeal = AppealForm { received_at: String::new(), ..self.appeal.clone() };
+        !self.query.trim().is_empty() || self.client_id.is_some() || !card.is_blank() || appeal != AppealForm::default()
     }
 }
 
@@ -242,6 +242,10 @@ mod tests {
     fn an_empty_draft_is_not_offered() {
         let mut d = IntakeDraft::new();
         assert!(!d.has_content());
+        d.card.language = "українська".into();
+        d.appeal.received_at = "2026-11-25T10:42".into();
+        d.consent_by = "Олена Коваль".into();
+        assert!(!d.has_content(), "what a fresh intake prefills is not content");
         d.card.surname = "Ш".into();
         assert!(d.has_content());
     }

@@ -16,11 +16,7 @@ use crate::storage::{self, StoreError};
 use super::app_store::AppStore;
 use super::data::Data;
 use super::platform::{self, Estimate};
-use super::screens::{
-    client::ClientScreen, clients::ClientsScreen, coming::ComingSoon, directory::DirectoryScreen, home::HomeScreen,
-    eligibility::ChecklistScreen, intake::IntakeScreen, print::ApplicationScreen, print::ToBringScreen,
-    settings::SettingsScreen, slip::SlipScreen,
-};
+use super::screens::{coming::ComingSoon, home::HomeScreen};
 use super::{icons, prefs, sw};
 
 /// Where the storage stands.
@@ -288,20 +284,14 @@ pub fn App() -> impl IntoView {
             <NavBar/>
             <main id="main" class="content" tabindex="-1">
                 <Banners/>
-                {move || match route.get() {
-                    Route::Screen(Screen::Home) => view! { <HomeScreen/> }.into_any(),
-                    Route::Screen(Screen::Clients) => view! { <ClientsScreen/> }.into_any(),
-                    Route::Screen(Screen::Intake) => view! { <IntakeScreen/> }.into_any(),
-                    Route::Screen(Screen::Export) => view! {
-                        <ComingSoon title=|s: &Strings| s.export_title body=|s: &Strings| s.export_coming/>
-                    }.into_any(),
-                    Route::Screen(Screen::Settings) => view! { <SettingsScreen/> }.into_any(),
-                    Route::Client(id) => view! { <ClientScreen id=id/> }.into_any(),
-                    Route::Slip(id) => view! { <SlipScreen id=id/> }.into_any(),
-                    Route::Directory => view! { <DirectoryScreen/> }.into_any(),
-                    Route::Checklist(id) => view! { <ChecklistScreen id=id/> }.into_any(),
-                    Route::ToBring(id) => view! { <ToBringScreen id=id/> }.into_any(),
-                    Route::Application(id) => view! { <ApplicationScreen id=id/> }.into_any(),
+                {move || {
+                    let r = route.get();
+                    super::lazy::screen(&r).unwrap_or_else(|| match r {
+                        Route::Screen(Screen::Export) => view! {
+                            <ComingSoon title=|s: &Strings| s.export_title body=|s: &Strings| s.export_coming/>
+                        }.into_any(),
+                        _ => view! { <HomeScreen/> }.into_any(),
+                    })
                 }}
             </main>
         </div>

@@ -21,6 +21,8 @@ const DEBOUNCE: Duration = Duration::from_millis(400);
 pub struct Autosave {
     pub saved_at: RwSignal<Option<String>>,
     pub error: RwSignal<Option<StoreError>>,
+    /// Off once the record is finished (saved for good elsewhere): nothing pending is written after that.
+    pub enabled: RwSignal<bool>,
 }
 
 struct State<T> {
@@ -41,13 +43,16 @@ pub fn autosave<T>(
 where
     T: Record + Clone + Send + Sync + 'static,
 {
-    let saved = Autosave { saved_at: RwSignal::new(None), error: RwSignal::new(None) };
+    let saved = Autosave { saved_at: RwSignal::new(None), error: RwSignal::new(None), enabled };
     // Shared with the write task, which may outlive the screen.
     let state = Arc::new(Mutex::new(State::<T> { timer: None, saving: false, pending: None }));
 
     // One write at a time, always of the newest copy: changes made while a write runs are written right after it.
     let st = state.clone();
     let save_now = Arc::new(move || {
+        if !enabled.try_get_untracked().unwrap_or(false) {
+            return;
+        }
         let Some(snapshot) = draft.try_get_untracked() else { return };
         let busy = {
             let Ok(mut s) = st.lock() else { return };
@@ -110,7 +115,7 @@ where
 
     let flush = Arc::new(move || {
         let pending = state.lock().map(|s| s.timer.is_some()).unwrap_or(false);
-        if pending && enabled.try_get_untracked().unwrap_or(false) {
+        if pending {
             save_now();
         }
     });

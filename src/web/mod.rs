@@ -6,6 +6,7 @@ mod data;
 mod drafts;
 mod form;
 mod icons;
+mod lazy;
 mod platform;
 mod prefs;
 mod screens;
@@ -17,7 +18,7 @@ pub use app_store::AppStore;
 use wasm_bindgen::prelude::*;
 
 /// Entry point, called by `boot.js` once the wasm module is loaded.
-#[wasm_bindgen(start)]
+#[cfg_attr(feature = "app", wasm_bindgen(start))]
 pub fn start() {
     std::panic::set_hook(Box::new(on_panic));
     let Some(root) = leptos::prelude::document().get_element_by_id("app") else {

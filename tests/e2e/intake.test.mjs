@@ -71,6 +71,11 @@ describe('intake', () => {
       await warning.getByRole('link', { name: /Відкрити картку/ }).click();
       await page.getByRole('heading', { level: 1, name: 'Коваль Марʼяна' }).waitFor();
       assert.equal((await readAllIdb(page, 'clients')).length, 1, 'no second card');
+      // What was typed for the new card is not lost by leaving: the next intake offers it; here it is dropped.
+      await page.getByRole('link', { name: 'Нове звернення', exact: true }).first().click();
+      await page.getByRole('region', { name: 'Є незавершене звернення' }).getByText('Ковалб Мар\'яна').waitFor();
+      await page.getByRole('button', { name: 'Відкинути й почати нове' }).click();
+      await page.getByLabel('Пошук клієнта').waitFor();
 
       // A different person with the same name and birth date: the worker confirms, a second card is saved.
       await registerClient(page, { surname: 'Коваль', given: 'Мар’яна', birth: '01.05.1990', tax: '', expectDuplicate: true });

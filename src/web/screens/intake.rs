@@ -194,7 +194,7 @@ fn IntakeSteps(draft: RwSignal<IntakeDraft>, saver: Autosave) -> impl IntoView {
             Step::Search => view! { <SearchStep draft=draft/> }.into_any(),
             Step::Consent => view! { <ConsentStep draft=draft/> }.into_any(),
             Step::Card => view! { <CardStep draft=draft/> }.into_any(),
-            Step::Appeal => view! { <AppealStep draft=draft/> }.into_any(),
+            Step::Appeal => view! { <AppealStep draft=draft saver=saver/> }.into_any(),
         }}
     }
 }
@@ -756,7 +756,7 @@ fn appeal_problem_signal(
 
 /// Step 4: the appeal, the kind of aid, and a referral if the question is for another organisation.
 #[component]
-fn AppealStep(draft: RwSignal<IntakeDraft>) -> impl IntoView {
+fn AppealStep(draft: RwSignal<IntakeDraft>, saver: Autosave) -> impl IntoView {
     let ctx = use_ctx();
     let problems = RwSignal::new(Vec::<(AppealField, AppealProblem)>::new());
     let saving = RwSignal::new(false);
@@ -855,8 +855,9 @@ fn AppealStep(draft: RwSignal<IntakeDraft>) -> impl IntoView {
                 Ok(()) => {
                     ctx.update_data(|d| data::remember_appeal(d, appeal));
                     ctx.flash.set(Some(ctx.t().appeal_saved.to_owned()));
-                    // The draft is gone from the store; a fresh one starts if the user comes back.
-                    draft.try_set(fresh_draft(ctx));
+                    // The draft is gone from the store, and nothing still pending may write it back; a fresh one
+                    // starts if the user comes back.
+                    saver.enabled.try_set(false);
                     ctx.open(Route::Client(client_id));
                 }
                 Err(e) => {

@@ -1,0 +1,99 @@
+//! Screens loaded on demand. Each `#[lazy]` function below becomes its own piece of WebAssembly (split off at build
+//! time), fetched the first time its screen opens — from the service worker's cache when offline — so the shell that
+//! starts the app stays small. Record ids come from the route, not as arguments: a split function's arguments cross
+//! a module boundary.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use leptos::__reexports::send_wrapper::SendWrapper;
+use leptos::prelude::*;
+
+use crate::nav::{Route, Screen};
+
+use super::app::use_ctx;
+use super::form::tr;
+use super::screens::{
+    client::ClientScreen, clients::ClientsScreen, directory::DirectoryScreen, eligibility::ChecklistScreen,
+    intake::IntakeScreen, print::ApplicationScreen, print::ToBringScreen, settings::SettingsScreen, slip::SlipScreen,
+};
+
+/// The record id of the current route.
+fn route_id() -> String {
+    match use_ctx().route.get_untracked() {
+        Route::Client(id) | Route::Slip(id) | Route::Checklist(id) | Route::ToBring(id) | Route::Application(id) => id,
+        Route::Screen(_) | Route::Directory => String::new(),
+    }
+}
+
+#[lazy]
+fn intake() -> AnyView {
+    view! { <IntakeScreen/> }.into_any()
+}
+
+#[lazy]
+fn clients() -> AnyView {
+    view! { <ClientsScreen/> }.into_any()
+}
+
+#[lazy]
+fn client() -> AnyView {
+    view! { <ClientScreen id=route_id()/> }.into_any()
+}
+
+#[lazy]
+fn slip() -> AnyView {
+    view! { <SlipScreen id=route_id()/> }.into_any()
+}
+
+#[lazy]
+fn settings() -> AnyView {
+    view! { <SettingsScreen/> }.into_any()
+}
+
+#[lazy]
+fn directory() -> AnyView {
+    view! { <DirectoryScreen/> }.into_any()
+}
+
+#[lazy]
+fn checklist() -> AnyView {
+    view! { <ChecklistScreen id=route_id()/> }.into_any()
+}
+
+#[lazy]
+fn to_bring() -> AnyView {
+    view! { <ToBringScreen id=route_id()/> }.into_any()
+}
+
+#[lazy]
+fn application() -> AnyView {
+    view! { <ApplicationScreen id=route_id()/> }.into_any()
+}
+
+type Loading = Pin<Box<dyn Future<Output = AnyView>>>;
+
+/// The screen of a route that is loaded on demand; `None` for the screens in the shell.
+pub fn screen(route: &Route) -> Option<AnyView> {
+    let load: Loading = match route {
+        Route::Screen(Screen::Intake) => Box::pin(intake()),
+        Route::Screen(Screen::Clients) => Box::pin(clients()),
+        Route::Client(_) => Box::pin(client()),
+        Route::Slip(_) => Box::pin(slip()),
+        Route::Screen(Screen::Settings) => Box::pin(settings()),
+        Route::Directory => Box::pin(directory()),
+        Route::Checklist(_) => Box::pin(checklist()),
+        Route::ToBring(_) => Box::pin(to_bring()),
+        Route::Application(_) => Box::pin(application()),
+        Route::Screen(_) => return None,
+    };
+    let load = SendWrapper::new(load);
+    Some(
+        view! {
+            <Suspense fallback=|| view! { <p class="muted" role="status">{tr(|s| s.loading)}</p> }>
+                {Suspend::new(load)}
+            </Suspense>
+        }
+        .into_any(),
+    )
+}
