@@ -90,8 +90,12 @@ pub struct Client {
     pub id: String,
     pub created_at: String,
     pub consent: Consent,
-    /// `None` once consent is withdrawn: the card then holds nothing personal.
+    /// `None` once consent is withdrawn, or once the card was sent to the centre and purged from this device: the card
+    /// then holds nothing personal.
     pub personal: Option<Personal>,
+    /// When the personal data was purged after the centre confirmed it received the card.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub purged_at: Option<String>,
 }
 
 impl Record for Client {

@@ -169,6 +169,7 @@ mod tests {
                 withdrawn_at: None,
                 withdrawn_by: None,
             },
+            purged_at: None,
             personal: Some(Personal {
                 surname: "Шевченко".into(),
                 given_name: "Олександр".into(),

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 pub const DB_NAME: &str = "pryiom";
 
 /// The schema version this build expects. Raise it by adding a step to [`STEPS`].
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// The object stores. Names are part of the stored format: never rename one, add a step instead.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -19,10 +19,12 @@ pub enum Collection {
     Drafts,
     Settings,
     Audit,
+    /// The exact text of each export batch file (apart from `Batches`, which is read at start).
+    BatchFiles,
 }
 
 impl Collection {
-    pub const ALL: [Collection; 8] = [
+    pub const ALL: [Collection; 9] = [
         Collection::Clients,
         Collection::Appeals,
         Collection::Assessments,
@@ -31,6 +33,7 @@ impl Collection {
         Collection::Drafts,
         Collection::Settings,
         Collection::Audit,
+        Collection::BatchFiles,
     ];
 
     pub fn name(self) -> &'static str {
@@ -43,6 +46,7 @@ impl Collection {
             Collection::Drafts => "drafts",
             Collection::Settings => "settings",
             Collection::Audit => "audit",
+            Collection::BatchFiles => "batch_files",
         }
     }
 }
@@ -101,6 +105,8 @@ pub const STEPS: &[&[StepOp]] = &[
         StepOp::CreateIndex(Collection::Appeals, IndexName::ByUpdated),
         StepOp::CreateIndex(Collection::Assessments, IndexName::ByUpdated),
     ],
+    // 2 -> 3: batch files kept apart from the batch list, so start-up reads the list without the files.
+    &[StepOp::CreateStore(Collection::BatchFiles)],
 ];
 
 /// The steps to run to go from `old` to `new` (empty when already there).
@@ -132,7 +138,7 @@ mod tests {
     }
 
     #[test]
-    fn first_step_creates_every_store_once() {
+    fn every_store_is_created_once() {
         let created: Vec<Collection> = steps_between(0, SCHEMA_VERSION)
             .filter_map(|op| match op {
                 StepOp::CreateStore(c) => Some(*c),

@@ -1,0 +1,253 @@
+use super::*;
+use crate::domain::appeal::{AidKind, Channel, Referral};
+use crate::domain::client::{Consent, ConsentForm, Personal};
+use crate::domain::referral::Organisation;
+
+pub(crate) fn client(id: &str, surname: &str) -> Client {
+    Client {
+        id: id.into(),
+        created_at: "2026-11-20T09:00:00Z".into(),
+        consent: Consent {
+            text_version: "2026-11".into(),
+            text_lang: "uk".into(),
+            form: ConsentForm::Oral,
+            given_at: "2026-11-20T09:00:00Z".into(),
+            taken_by: "Олена Коваль".into(),
+            withdrawn_at: None,
+            withdrawn_by: None,
+        },
+        personal: Some(Personal {
+            surname: surname.into(),
+            given_name: "Мар'яна".into(),
+            birth_date: "1990-05-01".into(),
+            phones: vec!["+380501112233".into()],
+            address: "с. Бородянка, вул. Центральна, 5".into(),
+            ..Personal::default()
+        }),
+        purged_at: None,
+    }
+}
+
+pub(crate) fn appeal(id: &str, client_id: &str, account: &str, referral: bool) -> Appeal {
+    Appeal {
+        id: id.into(),
+        client_id: client_id.into(),
+        received_at: "2026-11-20T09:10".into(),
+        channel: Channel::Outreach,
+        location: "Бородянка".into(),
+        area: "житлові питання".into(),
+        account: account.into(),
+        aid: AidKind::Consultation,
+        outcome: String::new(),
+        worker: "Олена Коваль".into(),
+        follow_up: None,
+        written: false,
+        referral: referral.then(|| Referral {
+            organisation: Organisation {
+                id: "o1".into(),
+                name: "Управління соцзахисту".into(),
+                address: "вул. Соборна, 1".into(),
+                phone: "044 000 00 00".into(),
+                hours: "пн–пт 9–18".into(),
+                contact: String::new(),
+                topics: vec![],
+            },
+            note: String::new(),
+        }),
+        exported_in: None,
+    }
+}
+
+fn source<T: Serialize>(kind: RecordType, id: &str, rev: u64, v: &T) -> Source {
+    Source {
+        kind,
+        id: id.into(),
+        rev,
+        updated_at: format!("2026-11-2{rev}T10:00:00Z"),
+        data: serde_json::to_value(v).expect("value"),
+    }
+}
+
+fn origin() -> Origin {
+    Origin {
+        batch_id: "7a3c1e2b-0f4d-4a5b-9c6d-1e2f3a4b5c6d".into(),
+        device_id: "d".into(),
+        device_label: "Планшет 2".into(),
+        worker: "Олена Коваль".into(),
+        created_at: "2026-11-25T12:00:00Z".into(),
+        app_version: "0.1.0".into(),
+        rules_version: "2026-01-01".into(),
+    }
+}
+
+fn sample() -> (BatchFile, String) {
+    let records = vec![
+        record_of(source(RecordType::Client, "c1", 1, &client("c1", "Коваль"))),
+        record_of(source(RecordType::Appeal, "a1", 2, &appeal("a1", "c1", "Борг, \"застава\"\nі ремонт", true))),
+        record_of(source(RecordType::Appeal, "a2", 1, &appeal("a2", "c1", "=1+2", false))),
+    ];
+    assemble(&origin(), Selection::NotExported, records)
+}
+
+#[test]
+fn canonical_json_sorts_keys_and_keeps_text_as_is() {
+    let v: Value = serde_json::from_str(r#"{"b":1,"a":{"y":"Мар'яна","x":[true,null,"\n"]}}"#).expect("json");
+    assert_eq!(canonical(&v), r#"{"a":{"x":[true,null,"\n"],"y":"Мар'яна"},"b":1}"#);
+    assert_eq!(sha256_hex(b"abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+#[test]
+fn a_batch_reads_back_as_it_was_made() {
+    let (file, text) = sample();
+    let back = read_batch(&text).expect("valid");
+    assert_eq!(back, file);
+    assert_eq!(back.manifest.counts, Counts { clients: 1, appeals: 2, checklists: 0, consents: 1, referrals: 1 });
+    assert_eq!(back.manifest.idempotency_key, back.manifest.batch_id);
+    let c: Client = serde_json::from_value(back.records[0].data.clone()).expect("client");
+    assert_eq!(c, client("c1", "Коваль"));
+    assert_eq!(back.manifest.csv_sha256.len(), 3);
+    // A byte-order mark in front (a text editor may add one) is fine.
+    assert!(read_batch(&format!("\u{feff}{text}")).is_ok());
+}
+
+#[test]
+fn a_changed_record_is_refused_with_its_place() {
+    let (_, text) = sample();
+    let tampered = text.replacen("Мар'яна", "Марина", 1);
+    assert_eq!(read_batch(&tampered), Err(BatchProblem::RecordChecksum { index: 1, id: "c1".into() }));
+}
+
+#[test]
+fn a_record_dropped_or_reordered_is_caught_by_the_payload_checksum() {
+    let (mut file, _) = sample();
+    file.records.swap(1, 2);
+    let text = serde_json::to_string(&file).expect("text");
+    assert_eq!(read_batch(&text), Err(BatchProblem::PayloadChecksum));
+    let (mut file, _) = sample();
+    file.records.pop();
+    assert_eq!(read_batch(&serde_json::to_string(&file).expect("text")), Err(BatchProblem::PayloadChecksum));
+}
+
+#[test]
+fn counts_must_match() {
+    let (mut file, _) = sample();
+    file.manifest.counts.referrals = 0;
+    assert_eq!(read_batch(&serde_json::to_string(&file).expect("text")), Err(BatchProblem::CountsMismatch));
+}
+
+#[test]
+fn a_truncated_file_is_refused() {
+    let (_, text) = sample();
+    assert_eq!(read_batch(&text[..text.len() / 2]), Err(BatchProblem::Truncated));
+    assert_eq!(read_batch(""), Err(BatchProblem::Truncated));
+    assert!(matches!(read_batch("{\"format\": nope}"), Err(BatchProblem::NotJson { line: 1, .. })));
+}
+
+#[test]
+fn another_format_or_version_is_refused() {
+    let (_, text) = sample();
+    assert_eq!(read_batch(&text.replacen("\"version\":1", "\"version\":2", 1)), Err(BatchProblem::UnsupportedVersion(2)));
+    assert!(matches!(read_batch(&text.replacen("pryiom-batch", "pryiom-directory", 1)), Err(BatchProblem::WrongFormat { .. })));
+    assert!(matches!(read_batch("[1,2]"), Err(BatchProblem::WrongFormat { .. })));
+    assert!(matches!(read_batch(r#"{"format":"pryiom-batch","version":1}"#), Err(BatchProblem::WrongFormat { .. })));
+}
+
+#[test]
+fn an_invalid_record_names_the_record_and_the_field() {
+    let mut data = serde_json::to_value(appeal("a9", "c1", "x", false)).expect("value");
+    data.as_object_mut().expect("object").remove("client_id");
+    let records = vec![record_of(Source { kind: RecordType::Appeal, id: "a9".into(), rev: 1, updated_at: "t".into(), data })];
+    let (_, text) = assemble(&origin(), Selection::NotExported, records);
+    match read_batch(&text) {
+        Err(BatchProblem::RecordInvalid { index: 1, id, detail }) => {
+            assert_eq!(id, "a9");
+            assert!(detail.contains("client_id"), "{detail}");
+        }
+        other => panic!("{other:?}"),
+    }
+    // The record's id must be the data's id.
+    let records = vec![record_of(source(RecordType::Client, "c2", 1, &client("c1", "Коваль")))];
+    let (_, text) = assemble(&origin(), Selection::NotExported, records);
+    assert!(matches!(read_batch(&text), Err(BatchProblem::RecordInvalid { index: 1, .. })));
+}
+
+#[test]
+fn the_same_record_twice_is_refused() {
+    let c = client("c1", "Коваль");
+    let records =
+        vec![record_of(source(RecordType::Client, "c1", 1, &c)), record_of(source(RecordType::Client, "c1", 2, &c))];
+    let (_, text) = assemble(&origin(), Selection::NotExported, records);
+    assert_eq!(read_batch(&text), Err(BatchProblem::DuplicateRecord { index: 2, id: "c1".into() }));
+}
+
+#[test]
+fn csv_cells_survive_spreadsheets() {
+    assert_eq!(csv_cell("Мар'яна"), "Мар'яна");
+    assert_eq!(csv_cell("a, b"), "\"a, b\"");
+    assert_eq!(csv_cell("say \"hi\""), "\"say \"\"hi\"\"\"");
+    assert_eq!(csv_cell("line\nbreak"), "\"line\nbreak\"");
+    assert_eq!(csv_cell("=SUM(A1)"), "'=SUM(A1)");
+    assert_eq!(csv_cell("+380501112233"), "'+380501112233");
+    assert_eq!(csv_cell("-5"), "'-5");
+    assert_eq!(csv_cell("@cmd"), "'@cmd");
+    assert_eq!(csv_cell("=a,b"), "\"'=a,b\"");
+    assert_eq!(csv_cell(""), "");
+}
+
+#[test]
+fn csv_tables_have_a_bom_a_header_and_one_row_per_record() {
+    let (file, _) = sample();
+    let tables = csv_tables(&file);
+    let names: Vec<&str> = tables.iter().map(|t| t.0.as_str()).collect();
+    assert_eq!(names, ["pryiom-7a3c1e2b-clients.csv", "pryiom-7a3c1e2b-appeals.csv", "pryiom-7a3c1e2b-checklists.csv"]);
+    let appeals = &tables[1].1;
+    assert!(appeals.starts_with("\u{feff}batch_id,id,rev,updated_at,client_id,received_at,"));
+    assert!(appeals.contains("\"Борг, \"\"застава\"\"\nі ремонт\""));
+    assert!(appeals.contains(",'=1+2,"));
+    assert!(appeals.contains("Управління соцзахисту"));
+    assert_eq!(appeals.matches("\r\n").count(), 3, "header and two rows");
+    assert!(tables[0].1.contains(",Коваль,Мар'яна,"));
+    assert!(tables[0].1.contains(",'+380501112233,"));
+    // The manifest pins each table: a CSV from another batch or an edited one does not match.
+    for (name, text) in &tables {
+        assert_eq!(file.manifest.csv_sha256[name], sha256_hex(text.as_bytes()));
+    }
+}
+
+#[test]
+fn selections_take_what_they_say() {
+    let s = Selection::NotExported;
+    assert!(s.takes(1, "2026-11-20T10:00:00Z", None));
+    assert!(!s.takes(2, "2026-11-20T10:00:00Z", Some(2)));
+    assert!(s.takes(3, "2026-11-20T10:00:00Z", Some(2)), "changed since its batch");
+    let s = Selection::SinceLastBatch { since: "2026-11-20T10:00:00Z".into() };
+    assert!(!s.takes(1, "2026-11-20T10:00:00Z", None));
+    assert!(s.takes(1, "2026-11-20T10:00:01Z", Some(1)));
+    let s = Selection::Range { from: "2026-11-01".into(), to: "2026-11-20".into() };
+    assert!(s.takes(1, "2026-11-20T23:59:00Z", Some(1)));
+    assert!(s.takes(1, "2026-11-01T00:00:00Z", None));
+    assert!(!s.takes(1, "2026-10-31T23:59:00Z", None));
+    assert!(!s.takes(1, "2026-11-21T00:00:00Z", None));
+}
+
+#[test]
+fn the_ledger_keeps_the_newest_revision_sent_or_purged() {
+    let (file, _) = sample();
+    let mut a = BatchInfo::of(&file, false);
+    a.purged.push(Entry { kind: RecordType::Client, id: "c1".into(), rev: 2 });
+    let mut b = BatchInfo::of(&file, false);
+    b.entries[1].rev = 1;
+    let l = Ledger::of(&[a, b]);
+    assert_eq!(l.exported(RecordType::Client, "c1"), Some(2));
+    assert_eq!(l.exported(RecordType::Appeal, "a1"), Some(2));
+    assert_eq!(l.exported(RecordType::Appeal, "zz"), None);
+    assert_eq!(l.exported(RecordType::Checklist, "c1"), None);
+}
+
+#[test]
+fn fates_follow_revisions() {
+    assert_eq!(fate(1, None), Fate::Added);
+    assert_eq!(fate(3, Some(2)), Fate::Updated);
+    assert_eq!(fate(2, Some(2)), Fate::Unchanged);
+    assert_eq!(fate(1, Some(2)), Fate::Ignored);
+}
