@@ -60,6 +60,13 @@ pub async fn selected(
     Ok(out)
 }
 
+/// How many records no batch has carried at their current revision, and when the oldest of them last changed.
+pub async fn pending(store: &impl Store, ledger: &Ledger) -> StoreResult<(usize, Option<String>)> {
+    let picked = selected(store, &Selection::NotExported, ledger).await?;
+    let oldest = picked.iter().map(|(_, r)| r.updated_at.clone()).min();
+    Ok((picked.len(), oldest))
+}
+
 /// Makes a batch in one go (the browser does the same in slices, with progress).
 pub async fn export(
     store: &impl Store,

@@ -21,6 +21,10 @@ pub struct DeviceSettings {
     pub label: String,
     /// The worker who usually uses this device.
     pub worker: String,
+    /// Days after a batch is confirmed uploaded before its records' personal data is purged by itself; `None`: only
+    /// when the user purges it.
+    #[serde(default)]
+    pub retention_days: Option<u32>,
 }
 
 impl Record for DeviceSettings {
@@ -55,7 +59,7 @@ pub fn clean_name(input: &str) -> Result<String, NameProblem> {
 
 impl DeviceSettings {
     pub fn new(device_id: String) -> Self {
-        Self { id: DEVICE_SETTINGS_ID.into(), device_id, label: String::new(), worker: String::new() }
+        Self { id: DEVICE_SETTINGS_ID.into(), device_id, label: String::new(), worker: String::new(), retention_days: None }
     }
 
     /// Applies edited label and worker, both checked; on any problem nothing changes.

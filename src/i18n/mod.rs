@@ -339,6 +339,23 @@ pub fn lang_of_person(card_language: &str) -> Lang {
     }
 }
 
+pub fn batch_problem(lang: Lang, p: &crate::domain::batch::BatchProblem) -> String {
+    use crate::domain::batch::BatchProblem as B;
+    let s = lang.strings();
+    let text = match p {
+        B::NotJson { line, column } => (s.batch_not_json)(*line, *column),
+        B::Truncated => s.batch_truncated.to_owned(),
+        B::WrongFormat { detail } => (s.batch_wrong_format)(detail),
+        B::UnsupportedVersion(v) => (s.batch_version)(*v),
+        B::RecordChecksum { index, id } => (s.batch_record_checksum)(*index, id),
+        B::RecordInvalid { index, id, detail } => (s.batch_record_invalid)(*index, id, detail),
+        B::DuplicateRecord { index, id } => (s.batch_duplicate)(*index, id),
+        B::PayloadChecksum => s.batch_payload.to_owned(),
+        B::CountsMismatch => s.batch_counts.to_owned(),
+    };
+    format!("{text} {}", s.nothing_changed)
+}
+
 /// All user-facing text of one language.
 pub struct Strings {
     pub lang_name: &'static str,
@@ -396,12 +413,9 @@ pub struct Strings {
     pub home_persist_off: &'static str,
     pub home_offline_ready: &'static str,
 
-    pub coming_badge: &'static str,
     pub clients_title: &'static str,
     pub intake_title: &'static str,
     pub export_title: &'static str,
-    pub export_coming: &'static str,
-    pub coming_meanwhile: &'static str,
 
     pub settings_title: &'static str,
     pub lang_legend: &'static str,
@@ -775,6 +789,63 @@ pub struct Strings {
     pub rules_no_categories: &'static str,
     pub rules_duplicate: fn(&str) -> String,
     pub rules_bad_minimum: fn(usize) -> String,
+    pub export_intro: &'static str,
+    pub pending_records: Plural,
+    pub pending_oldest: fn(&str, &str) -> String,
+    pub pending_none: &'static str,
+    pub days_ago: Plural,
+    pub export_make_title: &'static str,
+    pub export_choice_legend: &'static str,
+    pub export_choice_new: &'static str,
+    pub export_choice_since: &'static str,
+    pub export_choice_range: &'static str,
+    pub export_from: &'static str,
+    pub export_to: &'static str,
+    pub export_make: &'static str,
+    pub export_progress: &'static str,
+    pub export_nothing: &'static str,
+    pub export_bad_range: &'static str,
+    pub export_made: fn(&str) -> String,
+    pub batches_title: &'static str,
+    pub batches_none: &'static str,
+    pub batch_checklists: Plural,
+    pub batch_status_created: &'static str,
+    pub batch_status_imported: &'static str,
+    pub batch_status_uploaded: fn(&str) -> String,
+    pub batch_status_purged: fn(&str) -> String,
+    pub batch_download: &'static str,
+    pub batch_csv: &'static str,
+    pub batch_confirm: &'static str,
+    pub batch_confirm_q: fn(&str) -> String,
+    pub batch_confirm_yes: &'static str,
+    pub batch_confirmed_note: &'static str,
+    pub batch_purge: &'static str,
+    pub batch_purge_q: &'static str,
+    pub batch_purge_yes: &'static str,
+    pub batch_purged_note: fn(usize) -> String,
+    pub batch_file_changed: &'static str,
+    pub import_title: &'static str,
+    pub import_intro: &'static str,
+    pub import_choose: &'static str,
+    pub import_done: fn(usize, usize, usize, usize) -> String,
+    pub nothing_changed: &'static str,
+    pub batch_not_json: fn(usize, usize) -> String,
+    pub batch_truncated: &'static str,
+    pub batch_wrong_format: fn(&str) -> String,
+    pub batch_version: fn(u32) -> String,
+    pub batch_record_checksum: fn(usize, &str) -> String,
+    pub batch_record_invalid: fn(usize, &str, &str) -> String,
+    pub batch_duplicate: fn(usize, &str) -> String,
+    pub batch_payload: &'static str,
+    pub batch_counts: &'static str,
+    pub purge_failed: &'static str,
+    pub retention_section: &'static str,
+    pub retention_label: &'static str,
+    pub retention_hint: &'static str,
+    pub retention_save: &'static str,
+    pub retention_bad: &'static str,
+    pub purged_card: &'static str,
+    pub purged_on: fn(&str) -> String,
 }
 
 #[cfg(test)]

@@ -136,8 +136,10 @@ fn what_a_batch_carried_is_not_exported_again_until_it_changes() {
     block_on(async {
         let s = seeded();
         let (file, text) = export(&s, &origin("b1"), Selection::NotExported, &Ledger::default()).await.expect("export");
+        assert_eq!(pending(&s, &Ledger::default()).await.expect("pending"), (6, Some("2026-11-20T10:00:00Z".into())));
         let info = keep_batch(&s, &file, &text, false).await.expect("keep");
         let ledger = Ledger::of(&[info]);
+        assert_eq!(pending(&s, &ledger).await.expect("pending"), (0, None));
         let (second, _) = export(&s, &origin("b2"), Selection::NotExported, &ledger).await.expect("export");
         assert!(second.records.is_empty());
         storage::save(&s, &appeal("a2", "c1", "Пенсія за віком", false), "2026-11-26T10:00:00Z").await.expect("save");

@@ -14,9 +14,9 @@ use crate::storage::idb::{IdbStore, OpenHooks};
 use crate::storage::{self, StoreError};
 
 use super::app_store::AppStore;
-use super::data::Data;
+use super::data::{self, Data};
 use super::platform::{self, Estimate};
-use super::screens::{coming::ComingSoon, home::HomeScreen};
+use super::screens::home::HomeScreen;
 use super::{icons, prefs, sw};
 
 /// Where the storage stands.
@@ -55,6 +55,8 @@ pub struct Ctx {
     pub closed_for_upgrade: RwSignal<bool>,
     pub offline_ready: RwSignal<bool>,
     pub build: StoredValue<String>,
+    /// The automatic purge after the retention period failed (it is tried again at the next start).
+    pub purge_failed: RwSignal<Option<StoreError>>,
 }
 
 impl Ctx {
@@ -136,6 +138,10 @@ async fn open_storage(ctx: Ctx) {
                     ctx.data_ready.set(true);
                     ctx.data_changed();
                     load_shipped_rules(ctx).await;
+                    // Personal data of batches confirmed long enough ago; a failure leaves them for next time.
+                    if let Err(e) = data::purge_due(ctx, &store).await {
+                        ctx.purge_failed.set(Some(e));
+                    }
                 }
                 Err(e) => ctx.store_state.set(StoreState::Failed(e)),
             }
@@ -200,6 +206,7 @@ pub fn App() -> impl IntoView {
         closed_for_upgrade: RwSignal::new(false),
         offline_ready: RwSignal::new(false),
         build: StoredValue::new(platform::build_id()),
+        purge_failed: RwSignal::new(None),
     };
     provide_context(ctx);
 
@@ -287,9 +294,6 @@ pub fn App() -> impl IntoView {
                 {move || {
                     let r = route.get();
                     super::lazy::screen(&r).unwrap_or_else(|| match r {
-                        Route::Screen(Screen::Export) => view! {
-                            <ComingSoon title=|s: &Strings| s.export_title body=|s: &Strings| s.export_coming/>
-                        }.into_any(),
                         _ => view! { <HomeScreen/> }.into_any(),
                     })
                 }}
@@ -405,6 +409,11 @@ fn Banners() -> impl IntoView {
                 </div>
             })
         }}
+        {move || ctx.purge_failed.get().map(|e| view! {
+            <div class="banner banner-warn" role="alert">
+                <p>{ctx.t().purge_failed} " " {i18n::store_error(ctx.lang.get(), &e)}</p>
+            </div>
+        })}
         {move || match ctx.store_state.get() {
             StoreState::Blocked => Some(view! {
                 <div class="banner banner-warn" role="alert">

@@ -4,7 +4,10 @@
 
 use std::collections::HashMap;
 
+use leptos::prelude::{SetValue, WithValue};
+
 use crate::domain::appeal::Appeal;
+use crate::domain::batch::{BatchInfo, Ledger};
 use crate::domain::checklist::Checklist;
 use crate::domain::client::Client;
 use crate::domain::eligibility::{Rules, RulesRecord, RULES_ID};
@@ -33,6 +36,9 @@ pub struct Data {
     pub installed_rules: Option<Rules>,
     /// The serial of the rules file shipped with the app, once read.
     pub shipped_rules: Option<u32>,
+    /// Export batches, newest first, and the record revisions they carried.
+    pub batches: Vec<BatchInfo>,
+    pub ledger: Ledger,
     /// Records that could not be read back (shown to the user; the rest loads).
     pub unreadable: usize,
 }
@@ -81,6 +87,9 @@ impl Data {
             Err(_) => unreadable += 1,
         }
         d.rules = d.installed_rules.clone();
+        d.batches = decode_all::<BatchInfo>(store.all(Collection::Batches).await?, &mut unreadable).await;
+        d.batches.sort_by(|a, b| b.created_at.cmp(&a.created_at));
+        d.ledger = Ledger::of(&d.batches);
         d.directory = match storage::load::<DirectoryRecord>(store, DIRECTORY_ID).await {
             Ok(Some(r)) => r.directory,
             Ok(None) => Directory::default(),
@@ -99,6 +108,14 @@ impl Data {
         };
         d.unreadable = unreadable;
         Ok(d)
+    }
+
+    /// Remembers a batch made, imported, confirmed or purged.
+    pub fn put_batch(&mut self, info: BatchInfo) {
+        self.batches.retain(|b| b.id != info.id);
+        self.batches.push(info);
+        self.batches.sort_by(|a, b| b.created_at.cmp(&a.created_at));
+        self.ledger = Ledger::of(&self.batches);
     }
 
     pub fn appeals_of(&self, client_id: &str) -> &[Appeal] {
@@ -206,4 +223,34 @@ pub async fn save_areas(store: &AppStore, areas: &QuestionAreas, now: &str) -> S
 /// Installs a rules file a centre gave (already checked to be valid and newer), kept as given.
 pub async fn save_rules(store: &AppStore, text: &str, now: &str) -> StoreResult<()> {
     storage::save(store, &RulesRecord { id: RULES_ID.into(), text: text.to_owned() }, now).await.map(|_| ())
+}
+
+/// Reads everything again after a change of many records (import, purge), then tells the screens.
+pub async fn reload(ctx: super::app::Ctx, store: &AppStore) -> StoreResult<()> {
+    let mut fresh = Data::load(store).await?;
+    let (rules, shipped) = ctx.data.with_value(|d| (d.rules.clone(), d.shipped_rules));
+    // The rules in use were settled at start (shipped or installed); keep them.
+    fresh.rules = rules;
+    fresh.shipped_rules = shipped;
+    ctx.data.set_value(fresh);
+    ctx.data_changed();
+    Ok(())
+}
+
+/// Purges the batches whose retention period after upload has passed (the period set in Settings).
+pub async fn purge_due(ctx: super::app::Ctx, store: &AppStore) -> StoreResult<usize> {
+    use crate::domain::device::{DeviceSettings, DEVICE_SETTINGS_ID};
+    let Some(days) = storage::load::<DeviceSettings>(store, DEVICE_SETTINGS_ID).await?.and_then(|d| d.retention_days) else {
+        return Ok(0);
+    };
+    let due: Vec<BatchInfo> = ctx
+        .data
+        .with_value(|d| crate::transfer::due_for_purge(&d.batches, days, super::platform::today()).into_iter().cloned().collect());
+    for b in &due {
+        crate::transfer::purge(store, b, &super::platform::now_iso()).await?;
+    }
+    if !due.is_empty() {
+        reload(ctx, store).await?;
+    }
+    Ok(due.len())
 }

@@ -14,7 +14,7 @@ use crate::nav::{Route, Screen};
 use super::app::use_ctx;
 use super::form::tr;
 use super::screens::{
-    client::ClientScreen, clients::ClientsScreen, directory::DirectoryScreen, eligibility::ChecklistScreen,
+    client::ClientScreen, clients::ClientsScreen, directory::DirectoryScreen, eligibility::ChecklistScreen, export::ExportScreen,
     intake::IntakeScreen, print::ApplicationScreen, print::ToBringScreen, settings::SettingsScreen, slip::SlipScreen,
 };
 
@@ -44,6 +44,11 @@ fn client() -> AnyView {
 #[lazy]
 fn slip() -> AnyView {
     view! { <SlipScreen id=route_id()/> }.into_any()
+}
+
+#[lazy]
+fn export() -> AnyView {
+    view! { <ExportScreen/> }.into_any()
 }
 
 #[lazy]
@@ -81,6 +86,7 @@ pub fn screen(route: &Route) -> Option<AnyView> {
         Route::Client(_) => Box::pin(client()),
         Route::Slip(_) => Box::pin(slip()),
         Route::Screen(Screen::Settings) => Box::pin(settings()),
+        Route::Screen(Screen::Export) => Box::pin(export()),
         Route::Directory => Box::pin(directory()),
         Route::Checklist(_) => Box::pin(checklist()),
         Route::ToBring(_) => Box::pin(to_bring()),

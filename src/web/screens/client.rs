@@ -50,6 +50,7 @@ pub fn ClientSummary(client: Client) -> impl IntoView {
             }
             .into_any()
         }
+        None if client.purged_at.is_some() => view! { <p class="summary-name muted">{tr(|s| s.purged_card)}</p> }.into_any(),
         None => view! { <p class="summary-name muted">{tr(|s| s.withdrawn_card)}</p> }.into_any(),
     }
 }
@@ -84,7 +85,12 @@ pub fn ClientScreen(id: String) -> impl IntoView {
                 <a class="btn btn-secondary" href=Screen::Clients.href()>{ctx.t().nav_clients}</a>
             }.into_any(),
             Some(c) => {
-                let title = c.personal.as_ref().map(|p| p.full_name()).unwrap_or_else(|| ctx.t().withdrawn_card.to_owned());
+                let title = match (&c.personal, &c.purged_at) {
+                    (Some(p), _) => p.full_name(),
+                    (None, Some(_)) => ctx.t().purged_card.to_owned(),
+                    (None, None) => ctx.t().withdrawn_card.to_owned(),
+                };
+                let purged = c.purged_at.clone();
                 let withdrawn = c.personal.is_none();
                 view! {
                     <h1 tabindex="-1">{title}</h1>
@@ -93,6 +99,9 @@ pub fn ClientScreen(id: String) -> impl IntoView {
                             <button type="button" class="btn btn-primary" on:click=new_appeal>{tr(|s| s.new_appeal)}</button>
                         </Show>
                     </div>
+                    {purged.map(|at| view! {
+                        <p class="notice" data-testid="card-purged">{move || (ctx.t().purged_on)(&at.get(0..10).map(dotted).unwrap_or_default())}</p>
+                    })}
                     <CardDetails client=c.clone()/>
                     <section class="card" aria-labelledby="history-h">
                         <h2 id="history-h">{tr(|s| s.history_title)}</h2>

@@ -53,6 +53,7 @@ pub fn HomeScreen() -> impl IntoView {
                         " · "
                         <span data-testid="count-appeals">{i18n::count(lang, o.appeals.into(), &s.home_appeals)}</span>
                     </p>
+                    <super::export::PendingLine/>
                     <Show when=move || !o.device_named>
                         <div class="notice">
                             <p>{tr(|s| s.home_unnamed_device)}</p>

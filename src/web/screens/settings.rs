@@ -22,6 +22,7 @@ pub fn SettingsScreen() -> impl IntoView {
         <DeviceForm/>
         <WorkSection/>
         <RulesSection/>
+        <RetentionSection/>
         <StorageSection/>
         <AboutSection/>
     }
@@ -450,6 +451,104 @@ fn RulesSection() -> impl IntoView {
                     RulesNote::Failed(e) => i18n::store_error(ctx.lang.get(), &e),
                 })}
             </p>
+        </section>
+    }
+}
+
+/// Reads "how many days" as typed: empty is `None`, else a whole number of days up to ten years.
+fn parse_days(text: &str) -> Result<Option<u32>, ()> {
+    let t = text.trim();
+    if t.is_empty() {
+        return Ok(None);
+    }
+    match t.parse::<u32>() {
+        Ok(n) if n <= 3650 => Ok(Some(n)),
+        _ => Err(()),
+    }
+}
+
+/// How long personal data of handed-over batches stays on the device (kept in the device settings).
+#[component]
+fn RetentionSection() -> impl IntoView {
+    let ctx = use_ctx();
+    let text = RwSignal::new(String::new());
+    let state = RwSignal::new(SaveState::Idle);
+    let filled = StoredValue::new(false);
+    Effect::new(move |_| {
+        ctx.data_version.track();
+        if filled.get_value() {
+            return;
+        }
+        let Some(store) = ctx.store() else { return };
+        filled.set_value(true);
+        spawn_local(async move {
+            match storage::load::<DeviceSettings>(&store, DEVICE_SETTINGS_ID).await {
+                Ok(d) => {
+                    if let Some(days) = d.and_then(|d| d.retention_days) {
+                        text.try_set(days.to_string());
+                    }
+                }
+                Err(e) => {
+                    state.try_set(SaveState::Failed(e));
+                }
+            }
+        });
+    });
+    let save = move |_| {
+        let Ok(days) = parse_days(&text.get_untracked()) else {
+            state.set(SaveState::Invalid);
+            return;
+        };
+        let store = match ctx.store_or_err() {
+            Ok(s) => s,
+            Err(e) => {
+                state.set(SaveState::Failed(e));
+                return;
+            }
+        };
+        state.set(SaveState::Saving);
+        spawn_local(async move {
+            let result = async {
+                let current = storage::load::<DeviceSettings>(&store, DEVICE_SETTINGS_ID).await?;
+                let mut d = match current {
+                    Some(d) => d,
+                    None => DeviceSettings::new(new_id()?),
+                };
+                d.retention_days = days;
+                storage::save(&store, &d, &platform::now_iso()).await
+            }
+            .await;
+            state.try_set(match result {
+                Ok(_) => SaveState::Saved,
+                Err(e) => SaveState::Failed(e),
+            });
+        });
+    };
+    view! {
+        <section class="card" aria-labelledby="retention-h">
+            <h2 id="retention-h">{tr(|s| s.retention_section)}</h2>
+            <div class="field" class:field-invalid=move || state.get() == SaveState::Invalid>
+                <label for="retention-days">{tr(|s| s.retention_label)}</label>
+                <p class="hint" id="retention-hint">{tr(|s| s.retention_hint)}</p>
+                <input id="retention-days" type="text" inputmode="numeric" autocomplete="off" maxlength="4"
+                    aria-describedby="retention-hint retention-problem"
+                    aria-invalid=move || (state.get() == SaveState::Invalid).then_some("true")
+                    prop:value=move || text.get()
+                    on:input=move |ev| { text.set(event_target_value(&ev)); state.set(SaveState::Idle); }/>
+                <p class="problem" id="retention-problem">
+                    {move || (state.get() == SaveState::Invalid).then(|| ctx.t().retention_bad)}
+                </p>
+            </div>
+            <div class="form-actions">
+                <button type="button" class="btn btn-primary" on:click=save>{tr(|s| s.retention_save)}</button>
+                <p class="form-status" role="status" data-testid="retention-status">
+                    {move || match state.get() {
+                        SaveState::Saved => ctx.t().saved.to_owned(),
+                        SaveState::Failed(e) => i18n::store_error(ctx.lang.get(), &e),
+                        _ => String::new(),
+                    }}
+                </p>
+            </div>
         </section>
     }
 }

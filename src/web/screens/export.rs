@@ -1,0 +1,509 @@
+//! Export: make a batch for the centre (one file, with CSV tables derived from it), the batch history with upload
+//! confirmation and purge, and import of a batch file (restore, or moving records to another tablet).
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use wasm_bindgen::JsCast;
+
+use crate::domain::batch::{assemble, csv_tables, read_batch, record_of, sha256_hex, BatchInfo, BatchText, Origin, Selection};
+use crate::domain::date::Date;
+use crate::domain::device::{DeviceSettings, DEVICE_SETTINGS_ID};
+use crate::i18n;
+use crate::storage::{self, StoreError};
+use crate::transfer::{self, ImportError};
+use crate::web::app::{new_id, use_ctx, Ctx};
+use crate::web::data;
+use crate::web::form::tr;
+use crate::web::platform;
+
+/// Records turned into batch records between two pauses, so the screen stays responsive on big batches.
+const SLICE: usize = 400;
+
+#[derive(Debug, Clone, PartialEq)]
+enum Note {
+    Nothing,
+    BadRange,
+    Made(String),
+    Imported(crate::domain::batch::ImportSummary),
+    Refused(crate::domain::batch::BatchProblem),
+    Purged(usize),
+    Confirmed,
+    FileDamaged,
+    Failed(StoreError),
+}
+
+fn note_text(ctx: Ctx, n: &Note) -> String {
+    let lang = ctx.lang.get();
+    let s = ctx.t();
+    match n {
+        Note::Nothing => s.export_nothing.to_owned(),
+        Note::BadRange => s.export_bad_range.to_owned(),
+        Note::Made(file) => (s.export_made)(file),
+        Note::Imported(sum) => (s.import_done)(sum.added, sum.updated, sum.unchanged, sum.ignored),
+        Note::Refused(p) => i18n::batch_problem(lang, p),
+        Note::Purged(n) => (s.batch_purged_note)(*n),
+        Note::Confirmed => s.batch_confirmed_note.to_owned(),
+        Note::FileDamaged => s.batch_file_changed.to_owned(),
+        Note::Failed(e) => i18n::store_error(lang, e),
+    }
+}
+
+#[component]
+pub fn ExportScreen() -> impl IntoView {
+    view! {
+        <h1 tabindex="-1">{tr(|s| s.export_title)}</h1>
+        <p class="lead">{tr(|s| s.export_intro)}</p>
+        <MakeBatch note=RwSignal::new(None)/>
+        <Batches note=RwSignal::new(None)/>
+        <ImportBatch note=RwSignal::new(None)/>
+    }
+}
+
+/// "12 records not yet exported; the oldest from 20.11.2026 (5 days ago)", from the store itself.
+#[component]
+pub fn PendingLine() -> impl IntoView {
+    let ctx = use_ctx();
+    let figures = LocalResource::new(move || {
+        ctx.data_version.track();
+        let store = ctx.store();
+        let ledger = ctx.data.with_value(|d| d.ledger.clone());
+        let ready = ctx.data_ready.get();
+        async move {
+            match store {
+                Some(s) if ready => Some(transfer::pending(&s, &ledger).await),
+                _ => None,
+            }
+        }
+    });
+    move || {
+        let lang = ctx.lang.get();
+        let s = ctx.t();
+        let text = match figures.get().flatten() {
+            None => s.loading.to_owned(),
+            Some(Err(e)) => i18n::store_error(lang, &e),
+            Some(Ok((0, _))) => s.pending_none.to_owned(),
+            Some(Ok((n, oldest))) => {
+                let mut t = i18n::count(lang, n as u64, &s.pending_records);
+                if let Some(day) = oldest.as_deref().and_then(|o| Date::parse_iso(o.get(0..10)?)) {
+                    let days = (platform::today().days() - day.days()).max(0) as u64;
+                    t.push_str(&(s.pending_oldest)(&day.dotted(), &i18n::count(lang, days, &s.days_ago)));
+                }
+                t
+            }
+        };
+        view! { <p class="figures" data-testid="pending-export">{text}</p> }
+    }
+}
+
+#[component]
+fn MakeBatch(note: RwSignal<Option<Note>>) -> impl IntoView {
+    let ctx = use_ctx();
+    let choice = RwSignal::new("new");
+    let today = platform::today();
+    let from = RwSignal::new(today.add_days(-30).iso());
+    let to = RwSignal::new(today.iso());
+    let progress = RwSignal::new(None::<(usize, usize)>);
+    let last = Memo::new(move |_| {
+        ctx.data_version.track();
+        ctx.data.with_value(|d| d.batches.iter().map(|b| b.created_at.clone()).max())
+    });
+    let make = move |_| {
+        let selection = match choice.get_untracked() {
+            "since" => match last.get_untracked() {
+                Some(since) => Selection::SinceLastBatch { since },
+                None => Selection::NotExported,
+            },
+            "range" => {
+                let (f, t) = (from.get_untracked(), to.get_untracked());
+                match (Date::parse_iso(&f), Date::parse_iso(&t)) {
+                    (Some(a), Some(b)) if a <= b => Selection::Range { from: f, to: t },
+                    _ => {
+                        note.set(Some(Note::BadRange));
+                        return;
+                    }
+                }
+            }
+            _ => Selection::NotExported,
+        };
+        let store = match ctx.store_or_err() {
+            Ok(s) => s,
+            Err(e) => {
+                note.set(Some(Note::Failed(e)));
+                return;
+            }
+        };
+        note.set(None);
+        progress.set(Some((0, 0)));
+        spawn_local(async move {
+            let result = async {
+                let device = storage::load::<DeviceSettings>(&store, DEVICE_SETTINGS_ID).await?.unwrap_or_else(|| DeviceSettings::new(String::new()));
+                let (ledger, rules_version) =
+                    ctx.data.with_value(|d| (d.ledger.clone(), d.rules.as_ref().map(|r| r.version.clone()).unwrap_or_default()));
+                let picked = transfer::selected(&store, &selection, &ledger).await?;
+                if picked.is_empty() {
+                    return Ok(None);
+                }
+                let total = picked.len();
+                let mut records = Vec::with_capacity(total);
+                for (i, (kind, rec)) in picked.into_iter().enumerate() {
+                    if i % SLICE == 0 {
+                        progress.try_set(Some((i, total)));
+                        platform::yield_now().await;
+                    }
+                    records.push(record_of(transfer::source_of(kind, &rec)?));
+                }
+                progress.try_set(Some((total, total)));
+                platform::yield_now().await;
+                let origin = Origin {
+                    batch_id: new_id()?,
+                    device_id: device.device_id,
+                    device_label: device.label,
+                    worker: device.worker,
+                    created_at: platform::now_iso(),
+                    app_version: env!("CARGO_PKG_VERSION").into(),
+                    rules_version,
+                };
+                let (file, text) = assemble(&origin, selection, records);
+                let info = transfer::keep_batch(&store, &file, &text, false).await?;
+                Ok::<_, StoreError>(Some((info, text)))
+            }
+            .await;
+            match result {
+                Ok(None) => {
+                    note.try_set(Some(Note::Nothing));
+                }
+                Ok(Some((info, text))) => {
+                    platform::download(&info.file_name, "application/json", &text);
+                    let name = info.file_name.clone();
+                    ctx.update_data(|d| d.put_batch(info));
+                    note.try_set(Some(Note::Made(name)));
+                }
+                Err(e) => {
+                    note.try_set(Some(Note::Failed(e)));
+                }
+            }
+            progress.try_set(None);
+        });
+    };
+    let choices: [(&'static str, fn(&i18n::Strings) -> &'static str); 3] = [
+        ("new", |s| s.export_choice_new),
+        ("since", |s| s.export_choice_since),
+        ("range", |s| s.export_choice_range),
+    ];
+    view! {
+        <section class="card" aria-labelledby="make-h">
+            <h2 id="make-h">{tr(|s| s.export_make_title)}</h2>
+            <PendingLine/>
+            <fieldset class="choices choices-stack">
+                <legend>{tr(|s| s.export_choice_legend)}</legend>
+                {choices.into_iter().map(|(code, text)| view! {
+                    <label class="choice">
+                        <input type="radio" name="export-choice" value=code
+                            disabled=move || code == "since" && last.get().is_none()
+                            prop:checked=move || choice.get() == code on:change=move |_| choice.set(code)/>
+                        <span>{tr(text)}</span>
+                    </label>
+                }).collect_view()}
+            </fieldset>
+            <Show when=move || choice.get() == "range">
+                <div class="form-row">
+                    <div class="field">
+                        <label for="export-from">{tr(|s| s.export_from)}</label>
+                        <input id="export-from" type="date" prop:value=move || from.get()
+                            on:change=move |ev| from.set(event_target_value(&ev))/>
+                    </div>
+                    <div class="field">
+                        <label for="export-to">{tr(|s| s.export_to)}</label>
+                        <input id="export-to" type="date" prop:value=move || to.get()
+                            on:change=move |ev| to.set(event_target_value(&ev))/>
+                    </div>
+                </div>
+            </Show>
+            <div class="form-actions">
+                <button type="button" class="btn btn-primary" disabled=move || progress.get().is_some() on:click=make>
+                    {tr(|s| s.export_make)}
+                </button>
+            </div>
+            {move || progress.get().map(|(done, total)| view! {
+                <div class="progress" data-testid="export-progress">
+                    <label for="export-progress-bar">{tr(|s| s.export_progress)}</label>
+                    <progress id="export-progress-bar" max=total.max(1).to_string() value=done.to_string()></progress>
+                    <span class="muted">{format!("{done} / {total}")}</span>
+                </div>
+            })}
+            <p class="form-status" role="status" data-testid="export-status">{move || note.get().map(|n| note_text(ctx, &n))}</p>
+        </section>
+    }
+}
+
+/// Reads a batch's kept text.
+async fn kept_text(ctx: Ctx, id: String) -> Result<String, StoreError> {
+    let store = ctx.store_or_err()?;
+    storage::load::<BatchText>(&store, &id)
+        .await?
+        .map(|t| t.text)
+        .ok_or(StoreError::Other { detail: "batch file missing".into() })
+}
+
+#[component]
+fn Batches(note: RwSignal<Option<Note>>) -> impl IntoView {
+    let ctx = use_ctx();
+    let list = Memo::new(move |_| {
+        ctx.data_version.track();
+        ctx.data.with_value(|d| d.batches.clone())
+    });
+    view! {
+        <section class="card" aria-labelledby="batches-h">
+            <h2 id="batches-h">{tr(|s| s.batches_title)}</h2>
+            {move || {
+                let items = list.get();
+                if items.is_empty() {
+                    return view! { <p class="muted">{tr(|s| s.batches_none)}</p> }.into_any();
+                }
+                view! {
+                    <ol class="history" data-testid="batches">
+                        {items.into_iter().map(|b| view! { <BatchItem info=b note=note/> }).collect_view()}
+                    </ol>
+                }.into_any()
+            }}
+            <p class="form-status" role="status" data-testid="batches-status">{move || note.get().map(|n| note_text(ctx, &n))}</p>
+        </section>
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Asking {
+    No,
+    Confirm,
+    Purge,
+}
+
+#[component]
+fn BatchItem(info: BatchInfo, note: RwSignal<Option<Note>>) -> impl IntoView {
+    let ctx = use_ctx();
+    let asking = RwSignal::new(Asking::No);
+    let busy = RwSignal::new(false);
+    let b = StoredValue::new(info.clone());
+    let when = platform::local_time_of(&info.created_at);
+    let day = Date::parse_iso(info.created_at.get(0..10).unwrap_or("")).map(Date::dotted).unwrap_or_default();
+    let download = move |_| {
+        let (id, name) = b.with_value(|b| (b.id.clone(), b.file_name.clone()));
+        spawn_local(async move {
+            match kept_text(ctx, id).await {
+                Ok(text) => {
+                    platform::download(&name, "application/json", &text);
+                }
+                Err(e) => {
+                    note.try_set(Some(Note::Failed(e)));
+                }
+            }
+        });
+    };
+    let csv = move |_| {
+        let id = b.with_value(|b| b.id.clone());
+        spawn_local(async move {
+            let text = match kept_text(ctx, id).await {
+                Ok(t) => t,
+                Err(e) => {
+                    note.try_set(Some(Note::Failed(e)));
+                    return;
+                }
+            };
+            // The tables come from the kept batch itself, and must match the checksums its manifest pins.
+            let Ok(file) = read_batch(&text) else {
+                note.try_set(Some(Note::FileDamaged));
+                return;
+            };
+            let tables = csv_tables(&file);
+            if tables.iter().any(|(name, t)| file.manifest.csv_sha256.get(name) != Some(&sha256_hex(t.as_bytes()))) {
+                note.try_set(Some(Note::FileDamaged));
+                return;
+            }
+            for (name, t) in tables {
+                platform::download(&name, "text/csv;charset=utf-8", &t);
+            }
+        });
+    };
+    let confirm = move |_| {
+        let store = match ctx.store_or_err() {
+            Ok(s) => s,
+            Err(e) => {
+                note.set(Some(Note::Failed(e)));
+                return;
+            }
+        };
+        let mut next = b.get_value();
+        next.uploaded_at = Some(platform::now_iso());
+        busy.set(true);
+        spawn_local(async move {
+            match storage::save(&store, &next, &platform::now_iso()).await {
+                Ok(_) => {
+                    ctx.update_data(|d| d.put_batch(next));
+                    note.try_set(Some(Note::Confirmed));
+                    asking.try_set(Asking::No);
+                }
+                Err(e) => {
+                    note.try_set(Some(Note::Failed(e)));
+                }
+            }
+            busy.try_set(false);
+        });
+    };
+    let purge = move |_| {
+        let store = match ctx.store_or_err() {
+            Ok(s) => s,
+            Err(e) => {
+                note.set(Some(Note::Failed(e)));
+                return;
+            }
+        };
+        let info = b.get_value();
+        busy.set(true);
+        spawn_local(async move {
+            match transfer::purge(&store, &info, &platform::now_iso()).await {
+                Ok(Some(done)) => {
+                    let n = done.purged.len();
+                    match data::reload(ctx, &store).await {
+                        Ok(()) => {
+                            note.try_set(Some(Note::Purged(n)));
+                        }
+                        Err(e) => {
+                            note.try_set(Some(Note::Failed(e)));
+                        }
+                    }
+                    asking.try_set(Asking::No);
+                }
+                Ok(None) => {
+                    asking.try_set(Asking::No);
+                }
+                Err(e) => {
+                    note.try_set(Some(Note::Failed(e)));
+                }
+            }
+            busy.try_set(false);
+        });
+    };
+    let status = move || {
+        let s = ctx.t();
+        b.with_value(|b| {
+            let on = |iso: &Option<String>| {
+                iso.as_deref().and_then(|x| Date::parse_iso(x.get(0..10)?)).map(Date::dotted).unwrap_or_default()
+            };
+            match (&b.uploaded_at, &b.purged_at) {
+                (_, Some(_)) => (s.batch_status_purged)(&on(&b.purged_at)),
+                (Some(_), None) => (s.batch_status_uploaded)(&on(&b.uploaded_at)),
+                (None, None) if b.imported => s.batch_status_imported.to_owned(),
+                (None, None) => s.batch_status_created.to_owned(),
+            }
+        })
+    };
+    let counts = move || {
+        let lang = ctx.lang.get();
+        let s = ctx.t();
+        b.with_value(|b| {
+            let mut parts = vec![
+                i18n::count(lang, b.counts.clients as u64, &s.home_clients),
+                i18n::count(lang, b.counts.appeals as u64, &s.home_appeals),
+            ];
+            if b.counts.checklists > 0 {
+                parts.push(i18n::count(lang, b.counts.checklists as u64, &s.batch_checklists));
+            }
+            parts.join(", ")
+        })
+    };
+    let uploaded = info.uploaded_at.is_some();
+    let purged = info.purged_at.is_some();
+    let name = info.file_name.clone();
+    let label = move |t: fn(&i18n::Strings) -> &'static str| {
+        let name = name.clone();
+        move || format!("{}: {}", t(ctx.t()), name)
+    };
+    view! {
+        <li class="history-item batch" data-testid="batch">
+            <p class="history-head"><strong>{day} " " {when}</strong> " · " <span class="mono">{info.file_name.clone()}</span></p>
+            <p>{counts}</p>
+            <p><span class="badge" data-testid="batch-status">{status}</span></p>
+            <div class="form-actions">
+                <button type="button" class="btn btn-secondary" aria-label=label(|s| s.batch_download) on:click=download>
+                    {tr(|s| s.batch_download)}
+                </button>
+                <button type="button" class="btn btn-secondary" aria-label=label(|s| s.batch_csv) on:click=csv>
+                    {tr(|s| s.batch_csv)}
+                </button>
+                {(!uploaded).then(|| view! {
+                    <button type="button" class="btn btn-primary" on:click=move |_| asking.set(Asking::Confirm)>{tr(|s| s.batch_confirm)}</button>
+                })}
+                {(uploaded && !purged).then(|| view! {
+                    <button type="button" class="btn btn-danger" on:click=move |_| asking.set(Asking::Purge)>{tr(|s| s.batch_purge)}</button>
+                })}
+            </div>
+            {move || match asking.get() {
+                Asking::No => ().into_any(),
+                Asking::Confirm => view! {
+                    <div class="banner banner-info banner-block" role="alertdialog" aria-label=move || ctx.t().batch_confirm>
+                        <p>{move || b.with_value(|b| (ctx.t().batch_confirm_q)(&b.file_name))}</p>
+                        <div class="form-actions">
+                            <button type="button" class="btn btn-secondary" on:click=move |_| asking.set(Asking::No)>{tr(|s| s.cancel)}</button>
+                            <button type="button" class="btn btn-primary" disabled=move || busy.get() on:click=confirm>{tr(|s| s.batch_confirm_yes)}</button>
+                        </div>
+                    </div>
+                }.into_any(),
+                Asking::Purge => view! {
+                    <div class="banner banner-error banner-block" role="alertdialog" aria-label=move || ctx.t().batch_purge>
+                        <p>{tr(|s| s.batch_purge_q)}</p>
+                        <div class="form-actions">
+                            <button type="button" class="btn btn-secondary" on:click=move |_| asking.set(Asking::No)>{tr(|s| s.cancel)}</button>
+                            <button type="button" class="btn btn-danger" disabled=move || busy.get() on:click=purge>{tr(|s| s.batch_purge_yes)}</button>
+                        </div>
+                    </div>
+                }.into_any(),
+            }}
+        </li>
+    }
+}
+
+#[component]
+fn ImportBatch(note: RwSignal<Option<Note>>) -> impl IntoView {
+    let ctx = use_ctx();
+    let busy = RwSignal::new(false);
+    let import = move |ev: leptos::ev::Event| {
+        let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else { return };
+        let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
+        input.set_value("");
+        let store = match ctx.store_or_err() {
+            Ok(s) => s,
+            Err(e) => {
+                note.set(Some(Note::Failed(e)));
+                return;
+            }
+        };
+        busy.set(true);
+        note.set(None);
+        spawn_local(async move {
+            let text =
+                wasm_bindgen_futures::JsFuture::from(file.text()).await.ok().and_then(|v| v.as_string()).unwrap_or_default();
+            let outcome = match transfer::import(&store, &text).await {
+                Ok((_, summary)) => match data::reload(ctx, &store).await {
+                    Ok(()) => Note::Imported(summary),
+                    Err(e) => Note::Failed(e),
+                },
+                Err(ImportError::Refused(p)) => Note::Refused(p),
+                Err(ImportError::Store(e)) => Note::Failed(e),
+            };
+            note.try_set(Some(outcome));
+            busy.try_set(false);
+        });
+    };
+    view! {
+        <section class="card" aria-labelledby="import-h">
+            <h2 id="import-h">{tr(|s| s.import_title)}</h2>
+            <p class="hint" id="import-hint">{tr(|s| s.import_intro)}</p>
+            <label class="btn btn-secondary file-button" class:btn-busy=move || busy.get()>
+                {tr(|s| s.import_choose)}
+                <input type="file" accept=".json,application/json" class="visually-hidden" aria-describedby="import-hint"
+                    disabled=move || busy.get() on:change=import/>
+            </label>
+            <p class="form-status" role="status" data-testid="import-status">{move || note.get().map(|n| note_text(ctx, &n))}</p>
+        </section>
+    }
+}

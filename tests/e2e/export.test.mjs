@@ -1,0 +1,200 @@
+// Export batches and import them back: the file really downloads, an independent reader (Python's jsonschema and
+// csv) checks it, the database is cleared and restored from it, a second import changes nothing, and after the
+// upload is confirmed the personal data is purged from IndexedDB while the counts remain.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  ARTIFACTS, ROOT, TABLET_PORTRAIT, openApp, readAllIdb, registerClient, screenshot, sharedBrowserAndBuild,
+  waitForStorage,
+} from './helpers.mjs';
+
+const PYTHON = process.env.PRYIOM_PYTHON || 'python3';
+
+/** Clicks and waits for the download(s) it starts; returns them as { name, path, text }. */
+async function downloads(page, click, n = 1) {
+  const got = [];
+  const done = new Promise((resolve) => {
+    page.on('download', async function onDownload(d) {
+      const path = join(ARTIFACTS, 'downloads', d.suggestedFilename());
+      await d.saveAs(path);
+      got.push({ name: d.suggestedFilename(), path, text: await readFile(path, 'utf8') });
+      if (got.length === n) {
+        page.off('download', onDownload);
+        resolve();
+      }
+    });
+  });
+  await click();
+  await done;
+  return got;
+}
+
+/** Reloads the app on its Home screen (the route would otherwise stay where it was). */
+async function reloadHome(page) {
+  await page.evaluate(() => { window.location.hash = '#/home'; });
+  await page.reload();
+  await waitForStorage(page);
+}
+
+async function records(page) {
+  const out = {};
+  for (const store of ['clients', 'appeals']) {
+    out[store] = (await readAllIdb(page, store)).sort((a, b) => a.id.localeCompare(b.id));
+  }
+  return out;
+}
+
+describe('export and import', () => {
+  const env = sharedBrowserAndBuild();
+
+  test('export, check independently, clear, import, import again, confirm, purge', async () => {
+    await mkdir(join(ARTIFACTS, 'downloads'), { recursive: true });
+    const app = await openApp(env.browser, env.served, { viewport: TABLET_PORTRAIT });
+    try {
+      const { page } = app;
+      await waitForStorage(page);
+      await registerClient(page, { surname: 'Мельник', given: "Мар'яна", birth: '02.02.1985', phone: '050 123 45 67', tax: '' });
+      await registerClient(page, { surname: 'Гнатюк', given: 'Остап', birth: '03.03.1970', phone: '', tax: '' },
+        { account: '=HYPERLINK("http://x"), "лапки", кома\nі новий рядок' });
+      const nav = page.getByRole('navigation', { name: 'Розділи' });
+      await nav.getByRole('link', { name: 'Головна' }).click();
+      await page.getByTestId('pending-export').getByText(/^4 записи ще не експортовано; найстаріший — від \d\d\.\d\d\.\d{4} \(0 днів тому\)$/).waitFor();
+
+      // Make the batch: the file downloads.
+      await nav.getByRole('link', { name: 'Експорт' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Експорт' }).waitFor();
+      assert.ok(await page.getByRole('radio', { name: 'Усе, що ще не експортовано' }).isChecked());
+      const [batch] = await downloads(page, () => page.getByRole('button', { name: 'Створити пакет і зберегти файл' }).click());
+      assert.match(batch.name, /^pryiom-\d{4}-\d\d-\d\d-[0-9a-f]{8}\.json$/);
+      await page.getByTestId('export-status').getByText(`Пакет створено й збережено у файл ${batch.name}.`, { exact: false }).waitFor();
+      const file = JSON.parse(batch.text);
+      assert.equal(file.format, 'pryiom-batch');
+      assert.deepEqual(file.manifest.counts, { clients: 2, appeals: 2, checklists: 0, consents: 2, referrals: 0 });
+      assert.equal(file.manifest.worker, '');
+      await page.getByTestId('pending-export').getByText('Усе експортовано.').waitFor();
+      const item = page.getByTestId('batch');
+      assert.equal(await item.getByTestId('batch-status').textContent(), 'Створено, ще не передано');
+      // Nothing new: no empty batch.
+      await page.getByRole('button', { name: 'Створити пакет і зберегти файл' }).click();
+      await page.getByTestId('export-status').getByText('Немає нічого для експорту.').waitFor();
+      assert.equal(await page.getByTestId('batch').count(), 1);
+      await screenshot(page, 'export-800x1280');
+
+      // The same bytes again, and the CSV tables derived from the batch.
+      const [again] = await downloads(page, () => item.getByRole('button', { name: /Зберегти файл ще раз/ }).click());
+      assert.equal(again.text, batch.text);
+      const tables = await downloads(page, () => item.getByRole('button', { name: /Таблиці CSV/ }).click(), 3);
+      const appealsCsv = tables.find((t) => t.name.endsWith('-appeals.csv'));
+      assert.ok(appealsCsv.text.startsWith('\ufeffbatch_id,id,rev,'));
+
+      // An independent reader: the JSON Schema with Python's jsonschema, the CSV with Python's csv module.
+      const out = execFileSync(PYTHON, [join(ROOT, 'tests/support/check_batch.py'), batch.path,
+        join(ROOT, 'schema/pryiom-batch-1.schema.json'), ...tables.map((t) => t.path)], { encoding: 'utf8' });
+      assert.match(out, /schema: valid \(4 records\)/);
+      assert.match(out, /appeals\.csv: 2 rows read by Python's csv module/);
+      assert.match(out, /\nok\n$/);
+
+      // Clear the database (another tablet, or this one reset).
+      const before = await records(page);
+      await page.evaluate(() => new Promise((resolve, reject) => {
+        const r = indexedDB.deleteDatabase('pryiom');
+        r.onsuccess = resolve;
+        r.onerror = () => reject(r.error);
+      }));
+      await reloadHome(page);
+      assert.equal(await page.getByTestId('count-clients').textContent(), '0 клієнтів');
+
+      // A tampered file is refused and changes nothing.
+      const tampered = join(ARTIFACTS, 'downloads', 'tampered.json');
+      await writeFile(tampered, batch.text.replace('Гнатюк', 'Гнатюкк'));
+      await nav.getByRole('link', { name: 'Експорт' }).click();
+      const input = page.getByLabel('Вибрати файл пакета');
+      await input.setInputFiles(tampered);
+      await page.getByTestId('import-status').getByText(/^Запис № \d \([0-9a-f-]{36}\) змінено після експорту: контрольна сума не збігається\. Нічого не змінено\.$/).waitFor();
+      assert.equal((await readAllIdb(page, 'clients')).length, 0);
+
+      // Import: everything is back, record for record.
+      await input.setInputFiles(batch.path);
+      await page.getByTestId('import-status').getByText('Імпорт завершено: нових 4, оновлено 0, без змін 0, старіші версії пропущено: 0.').waitFor();
+      assert.deepEqual(await records(page), before);
+      await page.getByTestId('batch-status').getByText('Імпортовано з файлу').waitFor();
+      // Again: nothing changes.
+      await input.setInputFiles(batch.path);
+      await page.getByTestId('import-status').getByText('Імпорт завершено: нових 0, оновлено 0, без змін 4, старіші версії пропущено: 0.').waitFor();
+      assert.deepEqual(await records(page), before);
+      assert.equal(await page.getByTestId('batch').count(), 1);
+
+      // Confirm the upload, then purge: the personal data leaves IndexedDB, the counts stay.
+      const imported = page.getByTestId('batch');
+      assert.equal(await imported.getByRole('button', { name: 'Видалити особисті дані з пристрою' }).count(), 0, 'no purge before confirmation');
+      await imported.getByRole('button', { name: 'Центр отримав — підтвердити' }).click();
+      await imported.getByRole('button', { name: 'Так, центр отримав' }).click();
+      await imported.getByTestId('batch-status').getByText(/^Центр отримав \d\d\.\d\d\.\d{4}$/).waitFor();
+      await imported.getByRole('button', { name: 'Видалити особисті дані з пристрою' }).click();
+      await imported.getByRole('button', { name: 'Видалити', exact: true }).click();
+      await page.getByTestId('batches-status').getByText('Особисті дані видалено з пристрою (записів: 4).').waitFor();
+      await page.getByTestId('batch-status').getByText(/^Особисті дані видалено з пристрою \d\d\.\d\d\.\d{4}$/).waitFor();
+      await screenshot(page, 'export-purged-800x1280');
+      const after = await records(page);
+      assert.equal(after.clients.length, 2);
+      assert.equal(after.appeals.length, 2);
+      for (const c of after.clients) {
+        const p = JSON.parse(c.payload);
+        assert.equal(p.personal, null);
+        assert.match(p.purged_at, /^\d{4}-/);
+      }
+      for (const a of after.appeals) assert.equal(JSON.parse(a.payload).account, '');
+      const raw = JSON.stringify(after);
+      for (const personal of ['Мельник', 'Гнатюк', '380501234567', 'HYPERLINK']) assert.ok(!raw.includes(personal), personal);
+      // What the purge wrote is not "not exported": the centre has everything.
+      await page.getByTestId('pending-export').getByText('Усе експортовано.').waitFor();
+      await nav.getByRole('link', { name: 'Головна' }).click();
+      assert.equal(await page.getByTestId('count-clients').textContent(), '2 клієнти');
+      assert.equal(await page.getByTestId('count-appeals').textContent(), '2 звернення');
+      assert.deepEqual(app.foreign, []);
+      assert.deepEqual(app.errors, []);
+    } finally {
+      await app.close();
+    }
+  });
+
+  test('a batch confirmed long enough ago is purged by itself at start-up (retention period in Settings)', async () => {
+    const app = await openApp(env.browser, env.served);
+    try {
+      const { page } = app;
+      await waitForStorage(page);
+      await registerClient(page, { surname: 'Остапенко', given: 'Ірина', birth: '04.04.1980', phone: '', tax: '' });
+      const nav = page.getByRole('navigation', { name: 'Розділи' });
+      await nav.getByRole('link', { name: 'Налаштування' }).click();
+      await page.getByLabel('Через скільки днів після підтвердження видаляти особисті дані').fill('тиждень');
+      await page.getByRole('button', { name: 'Зберегти строк' }).click();
+      await page.getByText('Введіть ціле число днів від 0 до 3650 або залиште поле порожнім.').waitFor();
+      await page.getByLabel('Через скільки днів після підтвердження видаляти особисті дані').fill('0');
+      await page.getByRole('button', { name: 'Зберегти строк' }).click();
+      await page.getByTestId('retention-status').getByText('Збережено').waitFor();
+
+      await nav.getByRole('link', { name: 'Експорт' }).click();
+      await downloads(page, () => page.getByRole('button', { name: 'Створити пакет і зберегти файл' }).click());
+      // Not confirmed: a restart purges nothing.
+      await reloadHome(page);
+      assert.notEqual(JSON.parse((await readAllIdb(page, 'clients'))[0].payload).personal, null);
+      await nav.getByRole('link', { name: 'Експорт' }).click();
+      await page.getByRole('button', { name: 'Центр отримав — підтвердити' }).click();
+      await page.getByRole('button', { name: 'Так, центр отримав' }).click();
+      await page.getByTestId('batch-status').getByText(/^Центр отримав/).waitFor();
+      await reloadHome(page);
+      await page.waitForFunction(async () => {
+        const db = await new Promise((res, rej) => { const r = indexedDB.open('pryiom'); r.onsuccess = () => res(r.result); r.onerror = rej; });
+        const rows = await new Promise((res) => { const r = db.transaction('clients').objectStore('clients').getAll(); r.onsuccess = () => res(r.result); });
+        db.close();
+        return rows.length === 1 && JSON.parse(rows[0].payload).personal === null;
+      });
+      assert.deepEqual(app.errors, []);
+    } finally {
+      await app.close();
+    }
+  });
+});
