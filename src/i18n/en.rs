@@ -482,6 +482,7 @@ pub static STRINGS: Strings = Strings {
     import_title: "Import a batch",
     import_intro: "Restore after a device is lost, or move records to another tablet. The file is checked in full before anything is written; importing it again duplicates nothing.",
     import_choose: "Choose a batch file",
+    import_busy: "Checking and importing the file…",
     import_done: |a, u, n, i| format!("Import done: {a} added, {u} updated, {n} unchanged, {i} older versions ignored."),
     nothing_changed: "Nothing was changed.",
     batch_not_json: |l, c| format!("This is not a batch file (error at line {l}, position {c})."),

@@ -827,6 +827,7 @@ pub struct Strings {
     pub import_title: &'static str,
     pub import_intro: &'static str,
     pub import_choose: &'static str,
+    pub import_busy: &'static str,
     pub import_done: fn(usize, usize, usize, usize) -> String,
     pub nothing_changed: &'static str,
     pub batch_not_json: fn(usize, usize) -> String,

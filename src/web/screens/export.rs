@@ -503,7 +503,9 @@ fn ImportBatch(note: RwSignal<Option<Note>>) -> impl IntoView {
                 <input type="file" accept=".json,application/json" class="visually-hidden" aria-describedby="import-hint"
                     disabled=move || busy.get() on:change=import/>
             </label>
-            <p class="form-status" role="status" data-testid="import-status">{move || note.get().map(|n| note_text(ctx, &n))}</p>
+            <p class="form-status" role="status" data-testid="import-status">
+                {move || if busy.get() { Some(ctx.t().import_busy.to_owned()) } else { note.get().map(|n| note_text(ctx, &n)) }}
+            </p>
         </section>
     }
 }
