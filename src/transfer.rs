@@ -104,7 +104,7 @@ pub async fn existing_revs(store: &impl Store) -> StoreResult<HashMap<(RecordTyp
 }
 
 fn stored<T: DeserializeOwned + Serialize + Record>(data: &serde_json::Value, rev: u64, at: &str) -> StoreResult<StoredRecord> {
-    let v: T = serde_json::from_value(data.clone()).map_err(|e| StoreError::Other { detail: format!("decode: {e}") })?;
+    let v = T::deserialize(data).map_err(|e| StoreError::Other { detail: format!("decode: {e}") })?;
     codec::encode(&v, rev, at)
 }
 

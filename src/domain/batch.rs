@@ -180,9 +180,26 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// The canonical JSON of the `records` array, written record by record (no copy of the data as a second tree).
 fn payload_hash(records: &[BatchRecord]) -> Result<String, BatchProblem> {
-    let v = serde_json::to_value(records).map_err(|_| BatchProblem::PayloadChecksum)?;
-    Ok(sha256_hex(canonical(&v).as_bytes()))
+    let mut out = String::from("[");
+    for (i, r) in records.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        // Keys in sorted order: data, id, rev, sha256, type, updated_at.
+        out.push_str("{\"data\":");
+        write_canonical(&r.data, &mut out);
+        out.push_str(",\"id\":");
+        out.push_str(&Value::String(r.id.clone()).to_string());
+        out.push_str(&format!(",\"rev\":{},\"sha256\":", r.rev));
+        out.push_str(&Value::String(r.sha256.clone()).to_string());
+        out.push_str(&format!(",\"type\":\"{}\",\"updated_at\":", r.kind.code()));
+        out.push_str(&Value::String(r.updated_at.clone()).to_string());
+        out.push('}');
+    }
+    out.push(']');
+    Ok(sha256_hex(out.as_bytes()))
 }
 
 /// One record of a batch, with its checksum (the costly part of making a batch: done record by record).
@@ -270,8 +287,8 @@ pub enum BatchProblem {
 }
 
 fn decode_check<T: for<'de> Deserialize<'de>>(data: &Value, id: &str) -> Result<String, String> {
-    let v: T = serde_json::from_value(data.clone()).map_err(|e| e.to_string())?;
-    let _ = v;
+    // Read straight from the tree: no copy of the record's data.
+    T::deserialize(data).map_err(|e| e.to_string())?;
     match data.get("id").and_then(Value::as_str) {
         Some(x) if x == id => Ok(x.to_owned()),
         Some(x) => Err(format!("id `{x}` differs from the record's id")),

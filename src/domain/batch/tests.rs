@@ -251,3 +251,10 @@ fn fates_follow_revisions() {
     assert_eq!(fate(2, Some(2)), Fate::Unchanged);
     assert_eq!(fate(1, Some(2)), Fate::Ignored);
 }
+
+#[test]
+fn the_payload_checksum_is_the_canonical_json_of_the_records_array() {
+    let (file, _) = sample();
+    let whole = serde_json::to_value(&file.records).expect("value");
+    assert_eq!(file.manifest.payload_sha256, sha256_hex(canonical(&whole).as_bytes()));
+}
