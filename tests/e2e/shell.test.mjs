@@ -153,6 +153,13 @@ describe('app shell', () => {
         await page.getByRole('button', { name: 'Назад' }).click();
         await registerClient(page, { surname: 'Шевченко', given: 'Олександр', birth: '12.03.1987', tax: '' }, { written: true });
         await check('client');
+        // The БВПД checklist with a category, its documents and the income test showing a problem.
+        await page.getByRole('link', { name: 'Перевірити право на БВПД' }).click();
+        await page.getByLabel('Пошук категорії').fill('доходом');
+        await page.getByRole('checkbox', { name: /п\. 1 ч\. 1 ст\. 14 —/ }).check();
+        await page.getByLabel('Дохід за місяць 1, грн').fill('багато');
+        await page.getByText('Введіть суму цифрами, наприклад 4 500,50.').waitFor();
+        await check('checklist');
         assert.deepEqual(app.errors, []);
       } finally {
         await app.close();
