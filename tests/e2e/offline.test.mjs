@@ -41,6 +41,12 @@ describe('offline and updates', () => {
       await page.getByTestId('device-id').filter({ hasText: /-/ }).waitFor();
       assert.equal(await page.getByRole('textbox', { name: 'Назва пристрою' }).inputValue(), 'Виїзний пункт, Бородянка');
       await screenshot(page, 'offline-settings-1280x800');
+      // Screens that load on demand (their pieces of wasm were never fetched before) open offline too.
+      const nav = page.getByRole('navigation', { name: 'Розділи' });
+      for (const [link, label] of [['Нове звернення', 'Пошук клієнта'], ['Експорт', 'Вибрати файл пакета'], ['Клієнти', 'Пошук клієнта']]) {
+        await nav.getByRole('link', { name: link }).click();
+        await page.getByLabel(label).first().waitFor({ state: 'attached' });
+      }
 
       // A new tab, as after the tablet restarted, still opens.
       const second = await context.newPage();
