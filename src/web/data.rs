@@ -90,6 +90,7 @@ impl Data {
         d.batches = decode_all::<BatchInfo>(store.all(Collection::Batches).await?, &mut unreadable).await;
         d.batches.sort_by(|a, b| b.created_at.cmp(&a.created_at));
         d.ledger = Ledger::of(&d.batches);
+        d.mark_exported();
         d.directory = match storage::load::<DirectoryRecord>(store, DIRECTORY_ID).await {
             Ok(Some(r)) => r.directory,
             Ok(None) => Directory::default(),
@@ -116,6 +117,22 @@ impl Data {
         self.batches.push(info);
         self.batches.sort_by(|a, b| b.created_at.cmp(&a.created_at));
         self.ledger = Ledger::of(&self.batches);
+        self.mark_exported();
+    }
+
+    /// Which batch carried each appeal (the newest that did), for the appeal list's "exported" filter. Kept in
+    /// memory from the batch list; the stored appeal is never rewritten for it (that would make it a new revision).
+    fn mark_exported(&mut self) {
+        use crate::domain::batch::RecordType;
+        let mut carried: HashMap<&str, &str> = HashMap::new();
+        for b in self.batches.iter().rev() {
+            for e in b.entries.iter().filter(|e| e.kind == RecordType::Appeal) {
+                carried.insert(&e.id, &b.id);
+            }
+        }
+        for a in self.appeals.values_mut().flatten() {
+            a.exported_in = carried.get(a.id.as_str()).map(|b| (*b).to_owned());
+        }
     }
 
     pub fn appeals_of(&self, client_id: &str) -> &[Appeal] {

@@ -75,6 +75,13 @@ describe('export and import', () => {
       assert.deepEqual(file.manifest.counts, { clients: 2, appeals: 2, checklists: 0, consents: 2, referrals: 0 });
       assert.equal(file.manifest.worker, '');
       await page.getByTestId('pending-export').getByText('Усе експортовано.').waitFor();
+      // The appeal list knows which appeals a batch carried.
+      await nav.getByRole('link', { name: 'Клієнти' }).click();
+      await page.getByLabel('Експорт').selectOption('yes');
+      await page.waitForFunction(() => document.querySelectorAll('[data-testid=appeal-list] a').length === 2);
+      await page.getByLabel('Експорт').selectOption('no');
+      await page.waitForFunction(() => document.querySelectorAll('[data-testid=appeal-list] a').length === 0);
+      await nav.getByRole('link', { name: 'Експорт' }).click();
       const item = page.getByTestId('batch');
       assert.equal(await item.getByTestId('batch-status').textContent(), 'Створено, ще не передано');
       // Nothing new: no empty batch.
