@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use crate::domain::appeal::Appeal;
 use crate::domain::batch::{
-    assemble, fate, read_batch, record_of, BatchFile, BatchInfo, BatchProblem, BatchText, Entry, Fate, ImportSummary,
+    assemble, fate, read_batch, record_of, BatchFile, Data, BatchInfo, BatchProblem, BatchText, Entry, Fate, ImportSummary,
     Ledger, Origin, RecordType, Selection, Source,
 };
 use crate::domain::checklist::Checklist;
@@ -103,8 +103,8 @@ pub async fn existing_revs(store: &impl Store) -> StoreResult<HashMap<(RecordTyp
     Ok(out)
 }
 
-fn stored<T: DeserializeOwned + Serialize + Record>(data: &serde_json::Value, rev: u64, at: &str) -> StoreResult<StoredRecord> {
-    let v = T::deserialize(data).map_err(|e| StoreError::Other { detail: format!("decode: {e}") })?;
+fn stored<T: DeserializeOwned + Serialize + Record>(data: &Data, rev: u64, at: &str) -> StoreResult<StoredRecord> {
+    let v: T = serde_json::from_str(data.text()).map_err(|e| StoreError::Other { detail: format!("decode: {e}") })?;
     codec::encode(&v, rev, at)
 }
 

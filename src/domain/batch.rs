@@ -11,6 +11,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
@@ -97,6 +98,32 @@ pub struct Manifest {
     pub csv_sha256: BTreeMap<String, String>,
 }
 
+/// A record's data as JSON text, kept as text (not as a tree) while a batch is made or checked: a batch of tens of
+/// thousands of records then costs its size in memory, not many times that. Made here, it is canonical JSON.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Data(Box<RawValue>);
+
+impl Data {
+    pub fn text(&self) -> &str {
+        self.0.get()
+    }
+    /// The data as a tree, for one record at a time.
+    pub fn tree(&self) -> Result<Value, serde_json::Error> {
+        serde_json::from_str(self.0.get())
+    }
+    fn canonical_of(v: &Value) -> Data {
+        // Canonical JSON text is valid JSON: this cannot fail.
+        Data(RawValue::from_string(canonical(v)).unwrap_or_else(|_| Box::<RawValue>::default()))
+    }
+}
+
+impl PartialEq for Data {
+    fn eq(&self, other: &Data) -> bool {
+        self.0.get() == other.0.get()
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BatchRecord {
     #[serde(rename = "type")]
@@ -106,7 +133,7 @@ pub struct BatchRecord {
     pub updated_at: String,
     /// SHA-256 (hex) of the canonical JSON of `data`.
     pub sha256: String,
-    pub data: Value,
+    pub data: Data,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -180,38 +207,57 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// The canonical JSON of the `records` array, written record by record (no copy of the data as a second tree).
-fn payload_hash(records: &[BatchRecord]) -> Result<String, BatchProblem> {
-    let mut out = String::from("[");
-    for (i, r) in records.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
+/// The SHA-256 of the canonical JSON of the `records` array, fed record by record (given each record's data as
+/// canonical text), so no second copy of the batch is made.
+struct PayloadHasher {
+    hasher: Sha256,
+    first: bool,
+}
+
+impl PayloadHasher {
+    fn new() -> Self {
+        let mut hasher = Sha256::new();
+        hasher.update(b"[");
+        PayloadHasher { hasher, first: true }
+    }
+    fn add(&mut self, r: &BatchRecord, canonical_data: &str) {
+        if !std::mem::replace(&mut self.first, false) {
+            self.hasher.update(b",");
         }
         // Keys in sorted order: data, id, rev, sha256, type, updated_at.
-        out.push_str("{\"data\":");
-        write_canonical(&r.data, &mut out);
-        out.push_str(",\"id\":");
-        out.push_str(&Value::String(r.id.clone()).to_string());
-        out.push_str(&format!(",\"rev\":{},\"sha256\":", r.rev));
-        out.push_str(&Value::String(r.sha256.clone()).to_string());
-        out.push_str(&format!(",\"type\":\"{}\",\"updated_at\":", r.kind.code()));
-        out.push_str(&Value::String(r.updated_at.clone()).to_string());
-        out.push('}');
+        let head = "{\"data\":";
+        let tail = format!(
+            ",\"id\":{},\"rev\":{},\"sha256\":{},\"type\":\"{}\",\"updated_at\":{}}}",
+            Value::String(r.id.clone()),
+            r.rev,
+            Value::String(r.sha256.clone()),
+            r.kind.code(),
+            Value::String(r.updated_at.clone())
+        );
+        self.hasher.update(head.as_bytes());
+        self.hasher.update(canonical_data.as_bytes());
+        self.hasher.update(tail.as_bytes());
     }
-    out.push(']');
-    Ok(sha256_hex(out.as_bytes()))
+    fn finish(mut self) -> String {
+        self.hasher.update(b"]");
+        self.hasher.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    }
 }
 
 /// One record of a batch, with its checksum (the costly part of making a batch: done record by record).
 pub fn record_of(s: Source) -> BatchRecord {
-    BatchRecord {
-        kind: s.kind,
-        id: s.id,
-        rev: s.rev,
-        updated_at: s.updated_at,
-        sha256: sha256_hex(canonical(&s.data).as_bytes()),
-        data: s.data,
+    let data = Data::canonical_of(&s.data);
+    BatchRecord { kind: s.kind, id: s.id, rev: s.rev, updated_at: s.updated_at, sha256: sha256_hex(data.text().as_bytes()), data }
+}
+
+/// Whether an appeal's data has a referral (read without building the whole tree).
+fn has_referral(data: &Data) -> bool {
+    #[derive(Deserialize)]
+    struct Probe {
+        #[serde(default)]
+        referral: Option<serde::de::IgnoredAny>,
     }
+    serde_json::from_str::<Probe>(data.text()).is_ok_and(|p| p.referral.is_some())
 }
 
 fn count(records: &[BatchRecord]) -> Counts {
@@ -224,7 +270,7 @@ fn count(records: &[BatchRecord]) -> Counts {
             }
             RecordType::Appeal => {
                 counts.appeals += 1;
-                if r.data.get("referral").is_some_and(|x| !x.is_null()) {
+                if has_referral(&r.data) {
                     counts.referrals += 1;
                 }
             }
@@ -236,7 +282,11 @@ fn count(records: &[BatchRecord]) -> Counts {
 
 /// The batch file of these records (in the order given), and its text: the bytes saved, kept and downloaded again.
 pub fn assemble(origin: &Origin, selection: Selection, records: Vec<BatchRecord>) -> (BatchFile, String) {
-    let payload_sha256 = payload_hash(&records).unwrap_or_default();
+    let mut payload = PayloadHasher::new();
+    for r in &records {
+        payload.add(r, r.data.text());
+    }
+    let payload_sha256 = payload.finish();
     let mut file = BatchFile {
         format: BATCH_FORMAT.into(),
         version: BATCH_VERSION,
@@ -300,33 +350,46 @@ fn decode_check<T: for<'de> Deserialize<'de>>(data: &Value, id: &str) -> Result<
 /// checksum and the counts) before anything may be written.
 pub fn read_batch(text: &str) -> Result<BatchFile, BatchProblem> {
     let text = text.trim_start_matches('\u{feff}');
-    let value: Value = serde_json::from_str(text).map_err(|e| {
+    // First only what the file says it is (the whole text is read, nothing of it kept).
+    #[derive(Deserialize)]
+    struct Head {
+        format: Option<Value>,
+        version: Option<Value>,
+    }
+    let head: Head = serde_json::from_str(text).map_err(|e| {
         if e.is_eof() {
             BatchProblem::Truncated
+        } else if e.is_data() {
+            BatchProblem::WrongFormat { detail: e.to_string() }
         } else {
             BatchProblem::NotJson { line: e.line(), column: e.column() }
         }
     })?;
-    if value.get("format").and_then(Value::as_str) != Some(BATCH_FORMAT) {
+    if head.format.as_ref().and_then(Value::as_str) != Some(BATCH_FORMAT) {
         return Err(BatchProblem::WrongFormat { detail: "format".into() });
     }
-    match value.get("version").and_then(Value::as_u64) {
+    match head.version.as_ref().and_then(Value::as_u64) {
         Some(v) if v == u64::from(BATCH_VERSION) => {}
         Some(v) => return Err(BatchProblem::UnsupportedVersion(u32::try_from(v).unwrap_or(u32::MAX))),
         None => return Err(BatchProblem::WrongFormat { detail: "version".into() }),
     }
     let file: BatchFile =
-        serde_json::from_value(value).map_err(|e| BatchProblem::WrongFormat { detail: e.to_string() })?;
+        serde_json::from_str(text).map_err(|e| BatchProblem::WrongFormat { detail: e.to_string() })?;
     let mut seen = BTreeSet::new();
+    let mut payload = PayloadHasher::new();
     for (index, r) in file.records.iter().enumerate() {
         let id = r.id.clone();
-        if sha256_hex(canonical(&r.data).as_bytes()) != r.sha256 {
+        // One record's tree at a time.
+        let tree = r.data.tree().map_err(|e| BatchProblem::RecordInvalid { index: index + 1, id: id.clone(), detail: e.to_string() })?;
+        let canon = canonical(&tree);
+        if sha256_hex(canon.as_bytes()) != r.sha256 {
             return Err(BatchProblem::RecordChecksum { index: index + 1, id });
         }
+        payload.add(r, &canon);
         let checked = match r.kind {
-            RecordType::Client => decode_check::<Client>(&r.data, &r.id),
-            RecordType::Appeal => decode_check::<Appeal>(&r.data, &r.id),
-            RecordType::Checklist => decode_check::<Checklist>(&r.data, &r.id),
+            RecordType::Client => decode_check::<Client>(&tree, &r.id),
+            RecordType::Appeal => decode_check::<Appeal>(&tree, &r.id),
+            RecordType::Checklist => decode_check::<Checklist>(&tree, &r.id),
         };
         if let Err(detail) = checked {
             return Err(BatchProblem::RecordInvalid { index: index + 1, id, detail });
@@ -338,7 +401,7 @@ pub fn read_batch(text: &str) -> Result<BatchFile, BatchProblem> {
             return Err(BatchProblem::DuplicateRecord { index: index + 1, id });
         }
     }
-    if payload_hash(&file.records)? != file.manifest.payload_sha256 {
+    if payload.finish() != file.manifest.payload_sha256 {
         return Err(BatchProblem::PayloadChecksum);
     }
     if count(&file.records) != file.manifest.counts {
@@ -506,8 +569,9 @@ pub fn csv_tables(file: &BatchFile) -> Vec<(String, String)> {
             out.push_str(&header.join(","));
             out.push_str("\r\n");
             for r in file.records.iter().filter(|r| r.kind == kind) {
+                let data = r.data.tree().unwrap_or(Value::Null);
                 let mut cells = vec![csv_cell(batch), csv_cell(&r.id), r.rev.to_string(), csv_cell(&r.updated_at)];
-                cells.extend(cols.iter().map(|(_, path)| csv_cell(&cell_text(at(&r.data, path)))));
+                cells.extend(cols.iter().map(|(_, path)| csv_cell(&cell_text(at(&data, path)))));
                 out.push_str(&cells.join(","));
                 out.push_str("\r\n");
             }

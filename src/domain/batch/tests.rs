@@ -103,7 +103,7 @@ fn a_batch_reads_back_as_it_was_made() {
     assert_eq!(back, file);
     assert_eq!(back.manifest.counts, Counts { clients: 1, appeals: 2, checklists: 0, consents: 1, referrals: 1 });
     assert_eq!(back.manifest.idempotency_key, back.manifest.batch_id);
-    let c: Client = serde_json::from_value(back.records[0].data.clone()).expect("client");
+    let c: Client = serde_json::from_str(back.records[0].data.text()).expect("client");
     assert_eq!(c, client("c1", "Коваль"));
     assert_eq!(back.manifest.csv_sha256.len(), 3);
     // A byte-order mark in front (a text editor may add one) is fine.
@@ -257,4 +257,15 @@ fn the_payload_checksum_is_the_canonical_json_of_the_records_array() {
     let (file, _) = sample();
     let whole = serde_json::to_value(&file.records).expect("value");
     assert_eq!(file.manifest.payload_sha256, sha256_hex(canonical(&whole).as_bytes()));
+}
+
+#[test]
+fn a_reformatted_but_equal_file_is_accepted() {
+    // Someone opened the file in an editor that pretty-printed it: same data, other bytes.
+    let (file, text) = sample();
+    let pretty = serde_json::to_string_pretty(&serde_json::from_str::<Value>(&text).expect("json")).expect("pretty");
+    assert_ne!(pretty, text);
+    let back = read_batch(&pretty).expect("still valid");
+    assert_eq!(back.manifest, file.manifest);
+    assert_eq!(back.records.len(), 3);
 }
