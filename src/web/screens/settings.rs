@@ -70,6 +70,23 @@ enum SaveState {
     Failed(StoreError),
 }
 
+/// Reads this device's settings once the store is open (once per screen) and hands them to `fill`. The user may leave
+/// the screen before they arrive: `fill` writes with `try_`, a no-op on a screen that is gone.
+fn with_device_settings(ctx: Ctx, fill: impl Fn(Result<Option<DeviceSettings>, StoreError>) + Copy + 'static) {
+    let loaded = StoredValue::new(false);
+    Effect::new(move |_| {
+        ctx.data_version.track();
+        if loaded.get_value() {
+            return;
+        }
+        let Some(store) = ctx.store() else { return };
+        loaded.set_value(true);
+        spawn_local(async move {
+            fill(storage::load::<DeviceSettings>(&store, DEVICE_SETTINGS_ID).await);
+        });
+    });
+}
+
 #[component]
 fn DeviceForm() -> impl IntoView {
     let ctx = use_ctx();
@@ -81,32 +98,20 @@ fn DeviceForm() -> impl IntoView {
     let load_error = RwSignal::new(None::<StoreError>);
 
     // Fill the form once the store is ready; what the user already typed is never overwritten.
-    let loaded = StoredValue::new(false);
-    Effect::new(move |_| {
-        ctx.data_version.track();
-        if loaded.get_value() {
-            return;
-        }
-        let Some(store) = ctx.store() else { return };
-        loaded.set_value(true);
-        // The user may leave the screen before this finishes: `try_` writes are no-ops on a screen that is gone.
-        spawn_local(async move {
-            match storage::load::<DeviceSettings>(&store, DEVICE_SETTINGS_ID).await {
-                Ok(Some(d)) => {
-                    if label.try_get_untracked().is_some_and(|l| l.is_empty()) {
-                        label.try_set(d.label);
-                    }
-                    if worker.try_get_untracked().is_some_and(|w| w.is_empty()) {
-                        worker.try_set(d.worker);
-                    }
-                    device_id.try_set(d.device_id);
-                }
-                Ok(None) => {}
-                Err(e) => {
-                    load_error.try_set(Some(e));
-                }
+    with_device_settings(ctx, move |result| match result {
+        Ok(Some(d)) => {
+            if label.try_get_untracked().is_some_and(|l| l.is_empty()) {
+                label.try_set(d.label);
             }
-        });
+            if worker.try_get_untracked().is_some_and(|w| w.is_empty()) {
+                worker.try_set(d.worker);
+            }
+            device_id.try_set(d.device_id);
+        }
+        Ok(None) => {}
+        Err(e) => {
+            load_error.try_set(Some(e));
+        }
     });
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
@@ -149,6 +154,14 @@ fn DeviceForm() -> impl IntoView {
     }
 }
 
+/// This device's settings as stored, or new ones (with a new device id) if there are none yet.
+async fn current_device(store: &crate::web::AppStore) -> Result<DeviceSettings, StoreError> {
+    match storage::load::<DeviceSettings>(store, DEVICE_SETTINGS_ID).await? {
+        Some(d) => Ok(d),
+        None => Ok(DeviceSettings::new(new_id()?)),
+    }
+}
+
 fn save_device(ctx: Ctx, label: String, worker: String, problems: RwSignal<FieldProblems>, state: RwSignal<SaveState>) {
     let store = match ctx.store_or_err() {
         Ok(s) => s,
@@ -160,12 +173,7 @@ fn save_device(ctx: Ctx, label: String, worker: String, problems: RwSignal<Field
     state.set(SaveState::Saving);
     spawn_local(async move {
         let result = async {
-            let current = storage::load::<DeviceSettings>(&store, DEVICE_SETTINGS_ID).await?;
-            let current = match current {
-                Some(c) => c,
-                None => DeviceSettings::new(new_id()?),
-            };
-            match current.with_edits(&label, &worker) {
+            match current_device(&store).await?.with_edits(&label, &worker) {
                 Ok(next) => {
                     storage::save(&store, &next, &platform::now_iso()).await?;
                     Ok(Ok(next))
@@ -473,26 +481,15 @@ fn RetentionSection() -> impl IntoView {
     let ctx = use_ctx();
     let text = RwSignal::new(String::new());
     let state = RwSignal::new(SaveState::Idle);
-    let filled = StoredValue::new(false);
-    Effect::new(move |_| {
-        ctx.data_version.track();
-        if filled.get_value() {
-            return;
-        }
-        let Some(store) = ctx.store() else { return };
-        filled.set_value(true);
-        spawn_local(async move {
-            match storage::load::<DeviceSettings>(&store, DEVICE_SETTINGS_ID).await {
-                Ok(d) => {
-                    if let Some(days) = d.and_then(|d| d.retention_days) {
-                        text.try_set(days.to_string());
-                    }
-                }
-                Err(e) => {
-                    state.try_set(SaveState::Failed(e));
-                }
+    with_device_settings(ctx, move |result| match result {
+        Ok(d) => {
+            if let Some(days) = d.and_then(|d| d.retention_days) {
+                text.try_set(days.to_string());
             }
-        });
+        }
+        Err(e) => {
+            state.try_set(SaveState::Failed(e));
+        }
     });
     let save = move |_| {
         let Ok(days) = parse_days(&text.get_untracked()) else {
@@ -509,11 +506,7 @@ fn RetentionSection() -> impl IntoView {
         state.set(SaveState::Saving);
         spawn_local(async move {
             let result = async {
-                let current = storage::load::<DeviceSettings>(&store, DEVICE_SETTINGS_ID).await?;
-                let mut d = match current {
-                    Some(d) => d,
-                    None => DeviceSettings::new(new_id()?),
-                };
+                let mut d = current_device(&store).await?;
                 d.retention_days = days;
                 storage::save(&store, &d, &platform::now_iso()).await
             }
