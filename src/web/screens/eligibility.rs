@@ -647,7 +647,8 @@ fn DecisionCard(page: Page) -> impl IntoView {
         problem.set(None);
         let current = ctx.data.with_value(|x| x.rules.clone());
         cl.update(|c| {
-            if let Some(r) = current.as_ref().filter(|_| c.rules.is_none()) {
+            // Decided on the rules it was shown with: the rules in use now.
+            if let Some(r) = current.as_ref() {
                 c.snapshot(r);
             }
             c.decision = Some(d);
