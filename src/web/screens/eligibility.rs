@@ -12,7 +12,7 @@ use crate::i18n::{self, Lang};
 use crate::nav::Route;
 use crate::web::app::{new_id, use_ctx, Ctx};
 use crate::web::drafts::autosave;
-use crate::web::form::tr;
+use crate::web::form::{tr, TextInput};
 use crate::web::platform;
 
 use super::client::when;
@@ -196,12 +196,8 @@ fn Categories(page: Page) -> impl IntoView {
     view! {
         <section class="card" aria-labelledby="cats-h">
             <h2 id="cats-h">{tr(|s| s.elig_categories)}</h2>
-            <div class="field field-wide">
-                <label for="cat-search">{tr(|s| s.elig_search)}</label>
-                <p class="hint" id="cat-search-hint">{tr(|s| s.elig_search_hint)}</p>
-                <input id="cat-search" type="search" autocomplete="off" aria-describedby="cat-search-hint"
-                    prop:value=move || query.get() on:input=move |ev| query.set(event_target_value(&ev))/>
-            </div>
+            <TextInput id="cat-search" kind="search" label=|s| s.elig_search hint=|s| s.elig_search_hint
+                value=query on_input=Callback::new(move |v| query.set(v))/>
             <ul class="cats">
                 {move || {
                     let items = list.get();
