@@ -58,14 +58,16 @@ async fn raw_open(name: &str, version: u32) -> web_sys::IdbDatabase {
     done(&req).await.unwrap().unchecked_into()
 }
 
-#[wasm_bindgen_test]
-async fn idb_store_passes_the_conformance_suite() {
-    conformance::run_all(|| async { open(&random_name(), SCHEMA_VERSION).await.unwrap() }).await;
+/// The conformance suite on real IndexedDB, one test per case, each on a new database.
+mod idb_conformance {
+    use super::*;
+    pryiom::store_conformance_browser!(|| async { open(&random_name(), SCHEMA_VERSION).await.unwrap() });
 }
 
-#[wasm_bindgen_test]
-async fn memory_store_passes_the_conformance_suite_in_the_browser() {
-    conformance::run_all(|| async { MemoryStore::new() }).await;
+/// The memory store behaves the same in the browser as on the host.
+mod memory_conformance {
+    use super::*;
+    pryiom::store_conformance_browser!(|| async { MemoryStore::new() });
 }
 
 #[wasm_bindgen_test]

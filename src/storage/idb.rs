@@ -259,6 +259,14 @@ impl Store for IdbStore {
                         Err(e) => return Err(op_error(e)),
                     }
                 }
+                WriteOp::Next(c, mut rec) => {
+                    // Read in the same read-write transaction: no other write can come between.
+                    let store = tx.object_store(c.name()).map_err(op_error)?;
+                    let prev: Option<JsValue> = store.get(rec.id.as_str()).await.map_err(op_error)?;
+                    let prev = prev.map(|v| decode_js(c, v)).transpose()?;
+                    rec.rev = super::revision_after(prev.as_ref());
+                    store.put(encode_js(&rec)?).await.map_err(op_error)?;
+                }
                 WriteOp::Delete(c, id) => {
                     let store = tx.object_store(c.name()).map_err(op_error)?;
                     store.delete(id.as_str()).await.map_err(op_error)?;

@@ -72,6 +72,11 @@ impl Store for MemoryStore {
                     }
                     table.insert(rec.id.clone(), rec);
                 }
+                WriteOp::Next(c, mut rec) => {
+                    let table = next.entry(c).or_default();
+                    rec.rev = super::revision_after(table.get(&rec.id));
+                    table.insert(rec.id.clone(), rec);
+                }
                 WriteOp::Delete(c, id) => {
                     next.entry(c).or_default().remove(&id);
                 }
@@ -87,10 +92,7 @@ mod tests {
     use super::*;
     use crate::storage::conformance;
 
-    #[test]
-    fn memory_store_passes_the_conformance_suite() {
-        conformance::block_on(conformance::run_all(|| async { MemoryStore::new() }));
-    }
+    crate::store_conformance_host!(|| async { MemoryStore::new() });
 
     #[test]
     fn a_failing_store_changes_nothing() {

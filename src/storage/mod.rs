@@ -4,9 +4,12 @@
 //! conversion point (where payload encryption can be added later without touching callers).
 
 pub mod codec;
-pub mod conformance;
-pub mod memory;
 pub mod schema;
+// Test support, not shipped: the behaviour suite every store passes, and a store in memory for fast tests.
+#[cfg(any(test, feature = "testing"))]
+pub mod conformance;
+#[cfg(any(test, feature = "testing"))]
+pub mod memory;
 
 #[cfg(target_arch = "wasm32")]
 pub mod idb;
@@ -42,6 +45,10 @@ pub enum WriteOp {
     Put(Collection, StoredRecord),
     /// Create only: the batch fails with [`StoreError::AlreadyExists`] if the id is taken.
     Insert(Collection, StoredRecord),
+    /// Create or replace as the next revision: the store reads the revision it holds INSIDE the transaction and
+    /// writes one more (1 for a new record), whatever `rev` the record carries. Two tabs saving the same record
+    /// therefore never write the same revision.
+    Next(Collection, StoredRecord),
     /// Remove (no error if absent).
     Delete(Collection, String),
 }
@@ -64,6 +71,11 @@ impl WriteBatch {
         self.ops.push(WriteOp::Insert(c, r));
         self
     }
+    /// Adds `value` as the next revision of what is stored under its id (see [`WriteOp::Next`]).
+    pub fn next<T: Record>(mut self, value: &T, now: &str) -> StoreResult<Self> {
+        self.ops.push(WriteOp::Next(T::COLLECTION, codec::encode(value, 0, now)?));
+        Ok(self)
+    }
     pub fn delete(mut self, c: Collection, id: impl Into<String>) -> Self {
         self.ops.push(WriteOp::Delete(c, id.into()));
         self
@@ -74,7 +86,7 @@ impl WriteBatch {
             .ops
             .iter()
             .map(|op| match op {
-                WriteOp::Put(c, _) | WriteOp::Insert(c, _) | WriteOp::Delete(c, _) => *c,
+                WriteOp::Put(c, _) | WriteOp::Insert(c, _) | WriteOp::Next(c, _) | WriteOp::Delete(c, _) => *c,
             })
             .collect();
         out.sort();
@@ -150,18 +162,14 @@ pub async fn load<T: Record>(store: &impl Store, id: &str) -> StoreResult<Option
     }
 }
 
-/// Save a domain value, raising its revision. Returns the revision written.
-pub async fn save<T: Record>(store: &impl Store, value: &T, now: &str) -> StoreResult<u64> {
-    let rec = next_revision(store, value, now).await?;
-    let rev = rec.rev;
-    store.write(WriteBatch::new().put(T::COLLECTION, rec)).await?;
-    Ok(rev)
+/// Save a domain value as its next revision (read and raised inside the write's transaction).
+pub async fn save<T: Record>(store: &impl Store, value: &T, now: &str) -> StoreResult<()> {
+    store.write(WriteBatch::new().next(value, now)?).await
 }
 
-/// Encodes `value` as the next revision of what is stored, for a [`WriteBatch`] of several records.
-pub async fn next_revision<T: Record>(store: &impl Store, value: &T, now: &str) -> StoreResult<StoredRecord> {
-    let prev = store.get(T::COLLECTION, value.id()).await?;
-    codec::encode(value, prev.map_or(1, |p| p.rev + 1), now)
+/// The revision that follows `prev` (what a [`WriteOp::Next`] writes).
+pub fn revision_after(prev: Option<&StoredRecord>) -> u64 {
+    prev.map_or(1, |p| p.rev + 1)
 }
 
 /// Every value of a collection, decoded.

@@ -1,4 +1,9 @@
 use super::*;
+use crate::domain::appeal::Appeal;
+use crate::domain::batch::{BatchFile, BatchInfo, BatchProblem, BatchText, ImportSummary, Ledger, Origin, Selection};
+use crate::domain::checklist::Checklist;
+use crate::domain::client::Client;
+use crate::storage::{codec, Store, StoreError, StoredRecord, WriteBatch};
 use crate::domain::batch::tests::{appeal, client};
 use crate::domain::checklist::{Decision, Verdict};
 use crate::domain::date::Date;
@@ -17,6 +22,15 @@ fn origin(id: &str) -> Origin {
         app_version: "0.1.0".into(),
         rules_version: "2026-01-01".into(),
     }
+}
+
+/// The export pipeline with no progress shown; the batch is kept, as the screen keeps it.
+async fn made(s: &MemoryStore, batch_id: &str, selection: Selection, ledger: &Ledger) -> Exported {
+    export(s, &origin(batch_id), selection, ledger, &mut ()).await.expect("export").expect("something to export")
+}
+
+async fn import_text(s: &MemoryStore, text: &str) -> Result<(BatchFile, ImportSummary), ImportError> {
+    import(s, text, &mut ()).await.map(|i| (i.file, i.summary))
 }
 
 fn checklist(id: &str, appeal_id: &str, client_id: &str) -> Checklist {
@@ -58,11 +72,11 @@ async fn everything(s: &MemoryStore) -> Vec<(Collection, Vec<StoredRecord>)> {
 fn export_then_import_into_an_empty_store_gives_the_same_records() {
     block_on(async {
         let s = seeded();
-        let (file, text) = export(&s, &origin("b1"), Selection::NotExported, &Ledger::default()).await.expect("export");
+        let Exported { file, text, .. } = made(&s, "b1", Selection::NotExported, &Ledger::default()).await;
         assert_eq!(file.records.len(), 6);
         assert_eq!(file.manifest.counts.referrals, 1);
         let target = MemoryStore::new();
-        let (_, summary) = import(&target, &text).await.expect("import");
+        let (_, summary) = import_text(&target, &text).await.expect("import");
         assert_eq!(summary, ImportSummary { added: 6, updated: 0, unchanged: 0, ignored: 0 });
         assert_eq!(everything(&target).await, everything(&s).await, "ids, revisions, times and payloads");
         // The imported batch is remembered with its exact text.
@@ -77,12 +91,12 @@ fn export_then_import_into_an_empty_store_gives_the_same_records() {
 fn importing_the_same_batch_twice_changes_nothing() {
     block_on(async {
         let s = seeded();
-        let (_, text) = export(&s, &origin("b1"), Selection::NotExported, &Ledger::default()).await.expect("export");
+        let Exported { text, .. } = made(&s, "b1", Selection::NotExported, &Ledger::default()).await;
         let target = MemoryStore::new();
-        import(&target, &text).await.expect("first");
+        import_text(&target, &text).await.expect("first");
         let before = everything(&target).await;
         let batches = target.all(Collection::Batches).await.expect("all");
-        let (_, again) = import(&target, &text).await.expect("second");
+        let (_, again) = import_text(&target, &text).await.expect("second");
         assert_eq!(again, ImportSummary { added: 0, updated: 0, unchanged: 6, ignored: 0 });
         assert_eq!(everything(&target).await, before);
         assert_eq!(target.all(Collection::Batches).await.expect("all"), batches, "no second batch entry");
@@ -93,20 +107,20 @@ fn importing_the_same_batch_twice_changes_nothing() {
 fn newer_revisions_replace_older_ones_and_older_ones_are_ignored() {
     block_on(async {
         let s = seeded();
-        let (_, old_text) = export(&s, &origin("b1"), Selection::NotExported, &Ledger::default()).await.expect("export");
+        let Exported { text: old_text, .. } = made(&s, "b1", Selection::NotExported, &Ledger::default()).await;
         storage::save(&s, &client("c1", "Коваль-Новак"), "2026-11-22T10:00:00Z").await.expect("save");
-        let (_, new_text) = export(&s, &origin("b2"), Selection::NotExported, &Ledger::default()).await.expect("export");
+        let Exported { text: new_text, .. } = made(&s, "b2", Selection::NotExported, &Ledger::default()).await;
 
         let target = MemoryStore::new();
-        import(&target, &new_text).await.expect("newer first");
-        let (_, summary) = import(&target, &old_text).await.expect("older");
+        import_text(&target, &new_text).await.expect("newer first");
+        let (_, summary) = import_text(&target, &old_text).await.expect("older");
         assert_eq!(summary, ImportSummary { added: 0, updated: 0, unchanged: 5, ignored: 1 });
         let c: Client = load(&target, "c1").await.expect("load").expect("c1");
         assert_eq!(c.personal.expect("personal").surname, "Коваль-Новак");
 
         let target = MemoryStore::new();
-        import(&target, &old_text).await.expect("older first");
-        let (_, summary) = import(&target, &new_text).await.expect("newer");
+        import_text(&target, &old_text).await.expect("older first");
+        let (_, summary) = import_text(&target, &new_text).await.expect("newer");
         assert_eq!(summary, ImportSummary { added: 0, updated: 1, unchanged: 5, ignored: 0 });
         let c: Client = load(&target, "c1").await.expect("load").expect("c1");
         assert_eq!(c.personal.expect("personal").surname, "Коваль-Новак");
@@ -117,13 +131,13 @@ fn newer_revisions_replace_older_ones_and_older_ones_are_ignored() {
 fn a_refused_file_or_a_failed_write_leaves_the_store_as_it_was() {
     block_on(async {
         let s = seeded();
-        let (_, text) = export(&s, &origin("b1"), Selection::NotExported, &Ledger::default()).await.expect("export");
+        let Exported { text, .. } = made(&s, "b1", Selection::NotExported, &Ledger::default()).await;
         let target = MemoryStore::new();
         let tampered = text.replacen("Пенсія", "Пенсії", 1);
-        assert!(matches!(import(&target, &tampered).await, Err(ImportError::Refused(BatchProblem::RecordChecksum { .. }))));
-        assert!(matches!(import(&target, &text[..text.len() - 10]).await, Err(ImportError::Refused(BatchProblem::Truncated))));
+        assert!(matches!(import_text(&target, &tampered).await, Err(ImportError::Refused(BatchProblem::RecordChecksum { .. }))));
+        assert!(matches!(import_text(&target, &text[..text.len() - 10]).await, Err(ImportError::Refused(BatchProblem::Truncated))));
         target.fail_writes_with(Some(StoreError::QuotaExceeded));
-        assert_eq!(import(&target, &text).await.map(|_| ()), Err(ImportError::Store(StoreError::QuotaExceeded)));
+        assert_eq!(import_text(&target, &text).await.map(|_| ()), Err(ImportError::Store(StoreError::QuotaExceeded)));
         for (_, recs) in everything(&target).await {
             assert!(recs.is_empty());
         }
@@ -135,21 +149,20 @@ fn a_refused_file_or_a_failed_write_leaves_the_store_as_it_was() {
 fn what_a_batch_carried_is_not_exported_again_until_it_changes() {
     block_on(async {
         let s = seeded();
-        let (file, text) = export(&s, &origin("b1"), Selection::NotExported, &Ledger::default()).await.expect("export");
         assert_eq!(pending(&s, &Ledger::default()).await.expect("pending"), (6, Some("2026-11-20T10:00:00Z".into())));
-        let info = keep_batch(&s, &file, &text, false).await.expect("keep");
+        let Exported { info, .. } = made(&s, "b1", Selection::NotExported, &Ledger::default()).await;
+        assert_eq!(s.count(Collection::Batches).await.expect("count"), 1, "the batch is kept");
         let ledger = Ledger::of(&[info]);
         assert_eq!(pending(&s, &ledger).await.expect("pending"), (0, None));
-        let (second, _) = export(&s, &origin("b2"), Selection::NotExported, &ledger).await.expect("export");
-        assert!(second.records.is_empty());
+        assert_eq!(export(&s, &origin("b2"), Selection::NotExported, &ledger, &mut ()).await.expect("export"), None);
         storage::save(&s, &appeal("a2", "c1", "Пенсія за віком", false), "2026-11-26T10:00:00Z").await.expect("save");
-        let (third, _) = export(&s, &origin("b3"), Selection::NotExported, &ledger).await.expect("export");
+        let Exported { file: third, .. } = made(&s, "b3", Selection::NotExported, &ledger).await;
         assert_eq!(third.records.iter().map(|r| (r.id.as_str(), r.rev)).collect::<Vec<_>>(), [("a2", 2)]);
         let since = Selection::SinceLastBatch { since: "2026-11-25T12:00:00Z".into() };
-        let (fourth, _) = export(&s, &origin("b4"), since, &ledger).await.expect("export");
+        let Exported { file: fourth, .. } = made(&s, "b4", since, &ledger).await;
         assert_eq!(fourth.records.len(), 1);
         let range = Selection::Range { from: "2026-11-21".into(), to: "2026-11-21".into() };
-        let (fifth, _) = export(&s, &origin("b5"), range, &ledger).await.expect("export");
+        let Exported { file: fifth, .. } = made(&s, "b5", range, &ledger).await;
         assert_eq!(fifth.records.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(), ["c2"]);
     });
 }
@@ -158,8 +171,7 @@ fn what_a_batch_carried_is_not_exported_again_until_it_changes() {
 fn purge_waits_for_the_upload_and_keeps_what_statistics_need() {
     block_on(async {
         let s = seeded();
-        let (file, text) = export(&s, &origin("b1"), Selection::NotExported, &Ledger::default()).await.expect("export");
-        let mut info = keep_batch(&s, &file, &text, false).await.expect("keep");
+        let Exported { mut info, .. } = made(&s, "b1", Selection::NotExported, &Ledger::default()).await;
         // Not confirmed: nothing is purged.
         assert_eq!(purge(&s, &info, "2026-11-26T09:00:00Z").await.expect("purge"), None);
         let c: Client = load(&s, "c1").await.expect("load").expect("c1");
@@ -187,14 +199,44 @@ fn purge_waits_for_the_upload_and_keeps_what_statistics_need() {
         }
         // What the purge wrote is not exported again; the changed appeal is.
         let ledger = Ledger::of(&[done]);
-        let (next, _) = export(&s, &origin("b2"), Selection::NotExported, &ledger).await.expect("export");
+        let Exported { file: next, .. } = made(&s, "b2", Selection::NotExported, &ledger).await;
         assert_eq!(next.records.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(), ["a2"]);
+    });
+}
+
+/// Counts what the pipelines report, as the progress bar shows it.
+#[derive(Default)]
+struct Steps(Vec<(usize, usize)>);
+
+impl Pace for Steps {
+    async fn step(&mut self, done: usize, total: usize) {
+        self.0.push((done, total));
+    }
+}
+
+#[test]
+fn export_and_import_report_progress_slice_by_slice() {
+    block_on(async {
+        let s = MemoryStore::new();
+        let n = SLICE * 2 + 5;
+        let mut batch = WriteBatch::new();
+        for i in 0..n {
+            batch = batch.put(Collection::Clients, codec::encode(&client(&format!("c{i:04}"), "Коваль"), 1, "2026-11-20T10:00:00Z").expect("encode"));
+        }
+        s.write(batch).await.expect("seed");
+        let mut steps = Steps::default();
+        let made = export(&s, &origin("b1"), Selection::NotExported, &Ledger::default(), &mut steps).await.expect("export").expect("made");
+        assert_eq!(steps.0, [(0, n), (SLICE, n), (SLICE * 2, n), (n, n)]);
+        let mut steps = Steps::default();
+        let imported = import(&MemoryStore::new(), &made.text, &mut steps).await.expect("import");
+        assert_eq!(imported.summary.added, n);
+        assert_eq!(steps.0, [(0, n + 1), (SLICE, n + 1), (SLICE * 2, n + 1), (n, n + 1), (n + 1, n + 1)]);
     });
 }
 
 #[test]
 fn batches_are_due_for_purge_after_the_retention_period() {
-    let (file, _) = block_on(async { export(&seeded(), &origin("b1"), Selection::NotExported, &Ledger::default()).await.expect("export") });
+    let Exported { file, .. } = block_on(async { made(&seeded(), "b1", Selection::NotExported, &Ledger::default()).await });
     let mut up = BatchInfo::of(&file, false);
     up.uploaded_at = Some("2026-11-20T10:00:00Z".into());
     let not_up = BatchInfo::of(&file, false);

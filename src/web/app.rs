@@ -5,19 +5,19 @@ use leptos::prelude::*;
 use super::form::tr;
 use leptos::task::spawn_local;
 
-use crate::domain::device::{DeviceSettings, DEVICE_SETTINGS_ID};
+use crate::domain::device::DeviceSettings;
 use crate::domain::eligibility::{newest, Rules};
 use crate::domain::ids::uuid_v4;
 use crate::i18n::{self, Lang, Strings};
 use crate::nav::{Route, Screen};
 use crate::storage::idb::{IdbStore, OpenHooks};
-use crate::storage::{self, StoreError};
+use crate::storage::StoreError;
 
 use super::app_store::AppStore;
 use super::data::{self, Data};
 use super::platform::{self, Estimate};
 use super::screens::home::HomeScreen;
-use super::{icons, prefs, sw};
+use super::{device, icons, prefs, sw};
 
 /// Where the storage stands.
 #[derive(Debug, Clone, PartialEq)]
@@ -41,9 +41,8 @@ pub struct Ctx {
     pub pending_intake: RwSignal<Option<String>>,
     /// A one-time confirmation shown by the next screen ("appeal saved").
     pub flash: RwSignal<Option<String>>,
-    /// From this device's settings: the worker and the device label, for records and slips.
-    pub worker: RwSignal<String>,
-    pub device_label: RwSignal<String>,
+    /// This device's settings (id, label, worker…), once storage is open; changed only through `device::save`.
+    pub device: RwSignal<Option<DeviceSettings>>,
     pub store_state: RwSignal<StoreState>,
     store: StoredValue<Option<AppStore>, LocalStorage>,
     /// Raised after every write, so views that read the store load again.
@@ -60,6 +59,16 @@ pub struct Ctx {
 }
 
 impl Ctx {
+    /// The worker named in this device's settings (reactive), for records and slips.
+    pub fn worker(&self) -> String {
+        self.device.with(|d| d.as_ref().map(|d| d.worker.clone()).unwrap_or_default())
+    }
+
+    /// This device's label (reactive), for slips.
+    pub fn device_label(&self) -> String {
+        self.device.with(|d| d.as_ref().map(|d| d.label.clone()).unwrap_or_default())
+    }
+
     /// The strings of the current language (reactive).
     pub fn t(&self) -> &'static Strings {
         self.lang.get().strings()
@@ -121,14 +130,13 @@ async fn open_storage(ctx: Ctx) {
     let result = async {
         let store = IdbStore::open_app(hooks).await?;
         store.probe().await?;
-        let device = ensure_device_settings(&store).await?;
+        let device = device::load_or_create(&store).await?;
         Ok::<_, StoreError>((store, device))
     }
     .await;
     match result {
         Ok((store, device)) => {
-            ctx.worker.set(device.worker);
-            ctx.device_label.set(device.label);
+            ctx.device.set(Some(device));
             ctx.store.set_value(Some(store.clone()));
             ctx.store_state.set(StoreState::Ready);
             ctx.data_changed();
@@ -160,15 +168,6 @@ async fn load_shipped_rules(ctx: Ctx) {
     });
 }
 
-async fn ensure_device_settings(store: &AppStore) -> Result<DeviceSettings, StoreError> {
-    if let Some(d) = storage::load::<DeviceSettings>(store, DEVICE_SETTINGS_ID).await? {
-        return Ok(d);
-    }
-    let d = DeviceSettings::new(new_id()?);
-    storage::save(store, &d, &platform::now_iso()).await?;
-    Ok(d)
-}
-
 /// A new record id (UUID v4 from the browser's cryptographic random source).
 pub fn new_id() -> Result<String, StoreError> {
     platform::random_16()
@@ -194,8 +193,7 @@ pub fn App() -> impl IntoView {
         data_ready: RwSignal::new(false),
         pending_intake: RwSignal::new(None),
         flash: RwSignal::new(None),
-        worker: RwSignal::new(String::new()),
-        device_label: RwSignal::new(String::new()),
+        device: RwSignal::new(None),
         store_state: RwSignal::new(StoreState::Opening),
         store: StoredValue::new_local(None),
         data_version: RwSignal::new(0),

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use leptos::prelude::{SetValue, WithValue};
+use leptos::prelude::{SetValue, WithUntracked, WithValue};
 
 use crate::domain::appeal::Appeal;
 use crate::domain::batch::{BatchInfo, Ledger};
@@ -166,17 +166,13 @@ impl Data {
 
 /// Saves a new card; the intake draft moves on with it in the same transaction.
 pub async fn create_client(store: &AppStore, client: &Client, draft: &IntakeDraft, now: &str) -> StoreResult<()> {
-    let batch = WriteBatch::new()
-        .insert(Collection::Clients, codec::encode(client, 1, now)?)
-        .put(Collection::Drafts, storage::next_revision(store, draft, now).await?);
+    let batch = WriteBatch::new().insert(Collection::Clients, codec::encode(client, 1, now)?).next(draft, now)?;
     store.write(batch).await
 }
 
 /// Saves an appeal and removes the intake draft, together.
 pub async fn save_appeal(store: &AppStore, appeal: &Appeal, now: &str) -> StoreResult<()> {
-    let batch = WriteBatch::new()
-        .put(Collection::Appeals, storage::next_revision(store, appeal, now).await?)
-        .delete(Collection::Drafts, INTAKE_DRAFT_ID);
+    let batch = WriteBatch::new().next(appeal, now)?.delete(Collection::Drafts, INTAKE_DRAFT_ID);
     store.write(batch).await
 }
 
@@ -198,13 +194,12 @@ pub async fn withdraw(
         .map(codec::decode::<Checklist>)
         .collect::<StoreResult<Vec<_>>>()?;
     let erasure = withdraw_consent(client, appeals, &checklists, drafts, now, by);
-    let mut batch =
-        WriteBatch::new().put(Collection::Clients, storage::next_revision(store, &erasure.client, now).await?);
+    let mut batch = WriteBatch::new().next(&erasure.client, now)?;
     for a in &erasure.appeals {
-        batch = batch.put(Collection::Appeals, storage::next_revision(store, a, now).await?);
+        batch = batch.next(a, now)?;
     }
     for c in &erasure.checklists {
-        batch = batch.put(Collection::Assessments, storage::next_revision(store, c, now).await?);
+        batch = batch.next(c, now)?;
     }
     for d in &erasure.drafts {
         batch = batch.delete(Collection::Drafts, d.clone());
@@ -233,16 +228,16 @@ pub fn remember_appeal(data: &mut Data, appeal: Appeal) {
 
 pub async fn save_directory(store: &AppStore, directory: &Directory, now: &str) -> StoreResult<()> {
     let rec = DirectoryRecord { id: DIRECTORY_ID.into(), directory: directory.clone() };
-    storage::save(store, &rec, now).await.map(|_| ())
+    storage::save(store, &rec, now).await
 }
 
 pub async fn save_areas(store: &AppStore, areas: &QuestionAreas, now: &str) -> StoreResult<()> {
-    storage::save(store, areas, now).await.map(|_| ())
+    storage::save(store, areas, now).await
 }
 
 /// Installs a rules file a centre gave (already checked to be valid and newer), kept as given.
 pub async fn save_rules(store: &AppStore, text: &str, now: &str) -> StoreResult<()> {
-    storage::save(store, &RulesRecord { id: RULES_ID.into(), text: text.to_owned() }, now).await.map(|_| ())
+    storage::save(store, &RulesRecord { id: RULES_ID.into(), text: text.to_owned() }, now).await
 }
 
 /// Reads everything again after a change of many records (import, purge), then tells the screens.
@@ -259,8 +254,7 @@ pub async fn reload(ctx: super::app::Ctx, store: &AppStore) -> StoreResult<()> {
 
 /// Purges the batches whose retention period after upload has passed (the period set in Settings).
 pub async fn purge_due(ctx: super::app::Ctx, store: &AppStore) -> StoreResult<usize> {
-    use crate::domain::device::{DeviceSettings, DEVICE_SETTINGS_ID};
-    let Some(days) = storage::load::<DeviceSettings>(store, DEVICE_SETTINGS_ID).await?.and_then(|d| d.retention_days) else {
+    let Some(days) = ctx.device.with_untracked(|d| d.as_ref().and_then(|d| d.retention_days)) else {
         return Ok(0);
     };
     let due: Vec<BatchInfo> = ctx

@@ -3,6 +3,7 @@
 mod app;
 mod app_store;
 mod data;
+mod device;
 mod drafts;
 mod form;
 mod icons;

@@ -91,8 +91,9 @@ pub fn now_local() -> String {
 /// Today's local date.
 pub fn today() -> crate::domain::date::Date {
     let d = Date::new_0();
-    crate::domain::date::Date::new(d.get_full_year() as i32, d.get_month() + 1, d.get_date())
-        .unwrap_or(crate::domain::date::Date { year: 2026, month: 1, day: 1 })
+    // Days since 1970-01-01 of the local clock: always a date (no fallback to a fixed day).
+    let local_ms = d.get_time() - d.get_timezone_offset() * 60_000.0;
+    crate::domain::date::Date::from_days((local_ms / 86_400_000.0).floor() as i64)
 }
 
 /// "10:42" of an RFC 3339 time, in local time.
@@ -104,13 +105,18 @@ pub fn local_time_of(iso: &str) -> String {
     format!("{:02}:{:02}", d.get_hours(), d.get_minutes())
 }
 
+/// The browser did not offer a file for download (no blob support, no document): shown to the user.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DownloadFailed;
+
 /// Offers `text` as a file download (a blob URL of this origin; nothing leaves the device).
-pub fn download(filename: &str, mime: &str, text: &str) -> bool {
+#[must_use = "a failed download must be shown to the user"]
+pub fn download(filename: &str, mime: &str, text: &str) -> Result<(), DownloadFailed> {
     let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
     let opts = web_sys::BlobPropertyBag::new();
     opts.set_type(mime);
-    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts) else { return false };
-    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else { return false };
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts).map_err(|_| DownloadFailed)?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| DownloadFailed)?;
     let ok = (|| {
         let doc = web_sys::window()?.document()?;
         let a: web_sys::HtmlAnchorElement = doc.create_element("a").ok()?.dyn_into().ok()?;
@@ -123,7 +129,20 @@ pub fn download(filename: &str, mime: &str, text: &str) -> bool {
     })()
     .is_some();
     let _ = web_sys::Url::revoke_object_url(&url);
-    ok
+    if ok { Ok(()) } else { Err(DownloadFailed) }
+}
+
+/// The file chosen in a file input; the input is cleared so that choosing the same file again is noticed.
+pub fn chosen_file(ev: &web_sys::Event) -> Option<web_sys::File> {
+    let input = ev.target()?.dyn_into::<web_sys::HtmlInputElement>().ok()?;
+    let file = input.files()?.get(0)?;
+    input.set_value("");
+    Some(file)
+}
+
+/// A chosen file's text; `None` when the browser could not read it (the file was removed, the stick pulled out).
+pub async fn file_text(file: web_sys::File) -> Option<String> {
+    wasm_bindgen_futures::JsFuture::from(file.text()).await.ok()?.as_string()
 }
 
 pub fn print() {

@@ -1,4 +1,6 @@
 use super::*;
+use crate::domain::appeal::Appeal;
+use crate::domain::client::Client;
 use crate::domain::appeal::{AidKind, Channel, Referral};
 use crate::domain::client::{Consent, ConsentForm, Personal};
 use crate::domain::referral::Organisation;
@@ -86,7 +88,7 @@ fn sample() -> (BatchFile, String) {
         record_of(source(RecordType::Appeal, "a1", 2, &appeal("a1", "c1", "Борг, \"застава\"\nі ремонт", true))),
         record_of(source(RecordType::Appeal, "a2", 1, &appeal("a2", "c1", "=1+2", false))),
     ];
-    assemble(&origin(), Selection::NotExported, records)
+    assemble(&origin(), Selection::NotExported, records).expect("assemble")
 }
 
 #[test]
@@ -157,7 +159,7 @@ fn an_invalid_record_names_the_record_and_the_field() {
     let mut data = serde_json::to_value(appeal("a9", "c1", "x", false)).expect("value");
     data.as_object_mut().expect("object").remove("client_id");
     let records = vec![record_of(Source { kind: RecordType::Appeal, id: "a9".into(), rev: 1, updated_at: "t".into(), data })];
-    let (_, text) = assemble(&origin(), Selection::NotExported, records);
+    let (_, text) = assemble(&origin(), Selection::NotExported, records).expect("assemble");
     match read_batch(&text) {
         Err(BatchProblem::RecordInvalid { index: 1, id, detail }) => {
             assert_eq!(id, "a9");
@@ -167,7 +169,7 @@ fn an_invalid_record_names_the_record_and_the_field() {
     }
     // The record's id must be the data's id.
     let records = vec![record_of(source(RecordType::Client, "c2", 1, &client("c1", "Коваль")))];
-    let (_, text) = assemble(&origin(), Selection::NotExported, records);
+    let (_, text) = assemble(&origin(), Selection::NotExported, records).expect("assemble");
     assert!(matches!(read_batch(&text), Err(BatchProblem::RecordInvalid { index: 1, .. })));
 }
 
@@ -176,7 +178,7 @@ fn the_same_record_twice_is_refused() {
     let c = client("c1", "Коваль");
     let records =
         vec![record_of(source(RecordType::Client, "c1", 1, &c)), record_of(source(RecordType::Client, "c1", 2, &c))];
-    let (_, text) = assemble(&origin(), Selection::NotExported, records);
+    let (_, text) = assemble(&origin(), Selection::NotExported, records).expect("assemble");
     assert_eq!(read_batch(&text), Err(BatchProblem::DuplicateRecord { index: 2, id: "c1".into() }));
 }
 

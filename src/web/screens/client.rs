@@ -16,7 +16,6 @@ use crate::web::app::use_ctx;
 use crate::web::data;
 use crate::web::platform;
 
-use super::intake::worker_name;
 
 fn dotted(iso: &str) -> String {
     Date::parse_iso(iso).map(Date::dotted).unwrap_or_else(|| iso.to_owned())
@@ -275,7 +274,7 @@ fn ConsentSection(client: Client, appeals: Memo<Vec<Appeal>>) -> impl IntoView {
         let list = appeals.get_untracked();
         busy.set(true);
         spawn_local(async move {
-            match data::withdraw(&store, &client, &list, &platform::now_iso(), &worker_name(ctx)).await {
+            match data::withdraw(&store, &client, &list, &platform::now_iso(), &untrack(|| ctx.worker())).await {
                 Ok(erasure) => {
                     ctx.update_data(|d| data::remember_erasure(d, erasure));
                     asking.try_set(false);

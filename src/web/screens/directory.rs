@@ -2,7 +2,6 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use wasm_bindgen::JsCast;
 
 use crate::domain::referral::{Directory, DirectoryProblem, OrgField, Organisation};
 use crate::i18n;
@@ -17,6 +16,8 @@ enum Note {
     Saved,
     Imported(usize, usize),
     Refused(DirectoryProblem),
+    Unreadable,
+    DownloadFailed,
     Failed(StoreError),
 }
 
@@ -54,18 +55,17 @@ pub fn DirectoryScreen() -> impl IntoView {
 
     let export = move |_| {
         let text = ctx.data.with_value(|d| d.directory.to_file());
-        platform::download("pryiom-directory.json", "application/json", &text);
+        if platform::download("pryiom-directory.json", "application/json", &text).is_err() {
+            note.set(Some(Note::DownloadFailed));
+        }
     };
     let import = move |ev: leptos::ev::Event| {
-        let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else { return };
-        let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
-        input.set_value("");
+        let Some(file) = platform::chosen_file(&ev) else { return };
         spawn_local(async move {
-            let text = wasm_bindgen_futures::JsFuture::from(file.text())
-                .await
-                .ok()
-                .and_then(|v| v.as_string())
-                .unwrap_or_default();
+            let Some(text) = platform::file_text(file).await else {
+                note.try_set(Some(Note::Unreadable));
+                return;
+            };
             match Directory::from_file(&text) {
                 Ok(incoming) => {
                     let mut next = ctx.data.with_value(|d| d.directory.clone());
@@ -84,9 +84,10 @@ pub fn DirectoryScreen() -> impl IntoView {
         <p class="lead">{tr(|s| s.directory_intro)}</p>
         <div class="form-actions">
             <button type="button" class="btn btn-primary" on:click=move |_| {
-                if let Ok(id) = new_id() {
-                    editing.set(Some(Organisation { id, name: String::new(), address: String::new(), phone: String::new(),
-                        hours: String::new(), contact: String::new(), topics: vec![] }));
+                match new_id() {
+                    Ok(id) => editing.set(Some(Organisation { id, name: String::new(), address: String::new(), phone: String::new(),
+                        hours: String::new(), contact: String::new(), topics: vec![] })),
+                    Err(e) => note.set(Some(Note::Failed(e))),
                 }
             }>{tr(|s| s.org_add)}</button>
             <button type="button" class="btn btn-secondary" on:click=export>{tr(|s| s.directory_export)}</button>
@@ -100,6 +101,8 @@ pub fn DirectoryScreen() -> impl IntoView {
                 Note::Saved => ctx.t().saved.to_owned(),
                 Note::Imported(a, r) => (ctx.t().directory_imported)(a, r),
                 Note::Refused(p) => i18n::directory_problem(ctx.lang.get(), &p),
+                Note::Unreadable => ctx.t().file_unreadable.to_owned(),
+                Note::DownloadFailed => ctx.t().download_failed.to_owned(),
                 Note::Failed(e) => i18n::store_error(ctx.lang.get(), &e),
             })}
         </p>

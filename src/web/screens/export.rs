@@ -3,21 +3,27 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use wasm_bindgen::JsCast;
 
-use crate::domain::batch::{assemble, csv_tables, read_batch, record_of, sha256_hex, BatchInfo, BatchText, Origin, Selection};
+use crate::domain::batch::{csv_tables, read_batch, sha256_hex, BatchInfo, BatchText, Origin, Selection};
 use crate::domain::date::Date;
-use crate::domain::device::{DeviceSettings, DEVICE_SETTINGS_ID};
 use crate::i18n;
 use crate::storage::{self, StoreError};
-use crate::transfer::{self, ImportError};
+use crate::transfer::{self, ImportError, Pace};
 use crate::web::app::{new_id, use_ctx, Ctx};
-use crate::web::data;
 use crate::web::form::tr;
-use crate::web::platform;
+use crate::web::platform::{self, DownloadFailed};
+use crate::web::{data, device};
 
-/// Records turned into batch records between two pauses, so the screen stays responsive on big batches.
-const SLICE: usize = 400;
+/// The browser's side of a long export or import: the progress bar moves, and the page handles input and paints
+/// between slices of work.
+struct ProgressBar(RwSignal<Option<(usize, usize)>>);
+
+impl Pace for ProgressBar {
+    async fn step(&mut self, done: usize, total: usize) {
+        self.0.try_set(Some((done, total)));
+        platform::yield_now().await;
+    }
+}
 
 #[derive(Debug, Clone, PartialEq)]
 enum Note {
@@ -29,7 +35,17 @@ enum Note {
     Purged(usize),
     Confirmed,
     FileDamaged,
+    /// The chosen file could not be read (removed, or on storage that went away).
+    FileUnreadable,
+    /// The browser did not offer the file for download.
+    DownloadFailed,
     Failed(StoreError),
+}
+
+impl From<DownloadFailed> for Note {
+    fn from(_: DownloadFailed) -> Self {
+        Note::DownloadFailed
+    }
 }
 
 fn note_text(ctx: Ctx, n: &Note) -> String {
@@ -44,6 +60,8 @@ fn note_text(ctx: Ctx, n: &Note) -> String {
         Note::Purged(n) => (s.batch_purged_note)(*n),
         Note::Confirmed => s.batch_confirmed_note.to_owned(),
         Note::FileDamaged => s.batch_file_changed.to_owned(),
+        Note::FileUnreadable => s.file_unreadable.to_owned(),
+        Note::DownloadFailed => s.download_failed.to_owned(),
         Note::Failed(e) => i18n::store_error(lang, e),
     }
 }
@@ -132,56 +150,42 @@ fn MakeBatch(note: RwSignal<Option<Note>>) -> impl IntoView {
                 return;
             }
         };
+        let origin = match device::current(ctx).and_then(|d| {
+            Ok(Origin {
+                batch_id: new_id()?,
+                device_id: d.device_id,
+                device_label: d.label,
+                worker: d.worker,
+                created_at: platform::now_iso(),
+                app_version: env!("CARGO_PKG_VERSION").into(),
+                rules_version: ctx.data.with_value(|d| d.rules.as_ref().map(|r| r.version.clone())).unwrap_or_default(),
+            })
+        }) {
+            Ok(o) => o,
+            Err(e) => {
+                note.set(Some(Note::Failed(e)));
+                return;
+            }
+        };
+        let ledger = ctx.data.with_value(|d| d.ledger.clone());
         note.set(None);
         progress.set(Some((0, 0)));
         spawn_local(async move {
-            let result = async {
-                let device = storage::load::<DeviceSettings>(&store, DEVICE_SETTINGS_ID).await?.unwrap_or_else(|| DeviceSettings::new(String::new()));
-                let (ledger, rules_version) =
-                    ctx.data.with_value(|d| (d.ledger.clone(), d.rules.as_ref().map(|r| r.version.clone()).unwrap_or_default()));
-                let picked = transfer::selected(&store, &selection, &ledger).await?;
-                if picked.is_empty() {
-                    return Ok(None);
-                }
-                let total = picked.len();
-                let mut records = Vec::with_capacity(total);
-                for (i, (kind, rec)) in picked.into_iter().enumerate() {
-                    if i % SLICE == 0 {
-                        progress.try_set(Some((i, total)));
-                        platform::yield_now().await;
+            let outcome = match transfer::export(&store, &origin, selection, &ledger, &mut ProgressBar(progress)).await {
+                Ok(None) => Note::Nothing,
+                Ok(Some(made)) => {
+                    let name = made.info.file_name.clone();
+                    let downloaded = platform::download(&name, "application/json", &made.text);
+                    ctx.update_data(|d| d.put_batch(made.info));
+                    // The batch is kept either way: "save the file again" offers it.
+                    match downloaded {
+                        Ok(()) => Note::Made(name),
+                        Err(e) => e.into(),
                     }
-                    records.push(record_of(transfer::source_of(kind, &rec)?));
                 }
-                progress.try_set(Some((total, total)));
-                platform::yield_now().await;
-                let origin = Origin {
-                    batch_id: new_id()?,
-                    device_id: device.device_id,
-                    device_label: device.label,
-                    worker: device.worker,
-                    created_at: platform::now_iso(),
-                    app_version: env!("CARGO_PKG_VERSION").into(),
-                    rules_version,
-                };
-                let (file, text) = assemble(&origin, selection, records);
-                let info = transfer::keep_batch(&store, &file, &text, false).await?;
-                Ok::<_, StoreError>(Some((info, text)))
-            }
-            .await;
-            match result {
-                Ok(None) => {
-                    note.try_set(Some(Note::Nothing));
-                }
-                Ok(Some((info, text))) => {
-                    platform::download(&info.file_name, "application/json", &text);
-                    let name = info.file_name.clone();
-                    ctx.update_data(|d| d.put_batch(info));
-                    note.try_set(Some(Note::Made(name)));
-                }
-                Err(e) => {
-                    note.try_set(Some(Note::Failed(e)));
-                }
-            }
+                Err(e) => Note::Failed(e),
+            };
+            note.try_set(Some(outcome));
             progress.try_set(None);
         });
     };
@@ -224,15 +228,30 @@ fn MakeBatch(note: RwSignal<Option<Note>>) -> impl IntoView {
                     {tr(|s| s.export_make)}
                 </button>
             </div>
-            {move || progress.get().map(|(done, total)| view! {
-                <div class="progress" data-testid="export-progress">
-                    <label for="export-progress-bar">{tr(|s| s.export_progress)}</label>
-                    <progress id="export-progress-bar" max=total.max(1).to_string() value=done.to_string()></progress>
-                    <span class="muted">{format!("{done} / {total}")}</span>
-                </div>
-            })}
+            <ProgressLine id="export-progress" progress=progress label=|s| s.export_progress/>
             <p class="form-status" role="status" data-testid="export-status">{move || note.get().map(|n| note_text(ctx, &n))}</p>
         </section>
+    }
+}
+
+/// A labelled progress bar while a long job runs ("done / total"); nothing otherwise.
+#[component]
+fn ProgressLine(
+    id: &'static str,
+    progress: RwSignal<Option<(usize, usize)>>,
+    label: fn(&i18n::Strings) -> &'static str,
+) -> impl IntoView {
+    let bar = format!("{id}-bar");
+    move || {
+        progress.get().map(|(done, total)| {
+            view! {
+                <div class="progress" data-testid=id>
+                    <label for=bar.clone()>{tr(label)}</label>
+                    <progress id=bar.clone() max=total.max(1).to_string() value=done.to_string()></progress>
+                    <span class="muted">{format!("{done} / {total}")}</span>
+                </div>
+            }
+        })
     }
 }
 
@@ -289,13 +308,12 @@ fn BatchItem(info: BatchInfo, note: RwSignal<Option<Note>>) -> impl IntoView {
     let download = move |_| {
         let (id, name) = b.with_value(|b| (b.id.clone(), b.file_name.clone()));
         spawn_local(async move {
-            match kept_text(ctx, id).await {
-                Ok(text) => {
-                    platform::download(&name, "application/json", &text);
-                }
-                Err(e) => {
-                    note.try_set(Some(Note::Failed(e)));
-                }
+            let failed = match kept_text(ctx, id).await {
+                Ok(text) => platform::download(&name, "application/json", &text).err().map(Note::from),
+                Err(e) => Some(Note::Failed(e)),
+            };
+            if let Some(n) = failed {
+                note.try_set(Some(n));
             }
         });
     };
@@ -320,7 +338,10 @@ fn BatchItem(info: BatchInfo, note: RwSignal<Option<Note>>) -> impl IntoView {
                 return;
             }
             for (name, t) in tables {
-                platform::download(&name, "text/csv;charset=utf-8", &t);
+                if let Err(e) = platform::download(&name, "text/csv;charset=utf-8", &t) {
+                    note.try_set(Some(e.into()));
+                    return;
+                }
             }
         });
     };
@@ -466,10 +487,9 @@ fn BatchItem(info: BatchInfo, note: RwSignal<Option<Note>>) -> impl IntoView {
 fn ImportBatch(note: RwSignal<Option<Note>>) -> impl IntoView {
     let ctx = use_ctx();
     let busy = RwSignal::new(false);
+    let progress = RwSignal::new(None::<(usize, usize)>);
     let import = move |ev: leptos::ev::Event| {
-        let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else { return };
-        let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
-        input.set_value("");
+        let Some(file) = platform::chosen_file(&ev) else { return };
         let store = match ctx.store_or_err() {
             Ok(s) => s,
             Err(e) => {
@@ -480,17 +500,19 @@ fn ImportBatch(note: RwSignal<Option<Note>>) -> impl IntoView {
         busy.set(true);
         note.set(None);
         spawn_local(async move {
-            let text =
-                wasm_bindgen_futures::JsFuture::from(file.text()).await.ok().and_then(|v| v.as_string()).unwrap_or_default();
-            let outcome = match transfer::import(&store, &text).await {
-                Ok((_, summary)) => match data::reload(ctx, &store).await {
-                    Ok(()) => Note::Imported(summary),
-                    Err(e) => Note::Failed(e),
+            let outcome = match platform::file_text(file).await {
+                None => Note::FileUnreadable,
+                Some(text) => match transfer::import(&store, &text, &mut ProgressBar(progress)).await {
+                    Ok(done) => match data::reload(ctx, &store).await {
+                        Ok(()) => Note::Imported(done.summary),
+                        Err(e) => Note::Failed(e),
+                    },
+                    Err(ImportError::Refused(p)) => Note::Refused(p),
+                    Err(ImportError::Store(e)) => Note::Failed(e),
                 },
-                Err(ImportError::Refused(p)) => Note::Refused(p),
-                Err(ImportError::Store(e)) => Note::Failed(e),
             };
             note.try_set(Some(outcome));
+            progress.try_set(None);
             busy.try_set(false);
         });
     };
@@ -503,6 +525,7 @@ fn ImportBatch(note: RwSignal<Option<Note>>) -> impl IntoView {
                 <input type="file" accept=".json,application/json" class="visually-hidden" aria-describedby="import-hint"
                     disabled=move || busy.get() on:change=import/>
             </label>
+            <ProgressLine id="import-progress" progress=progress label=|s| s.import_progress/>
             <p class="form-status" role="status" data-testid="import-status">
                 {move || if busy.get() { Some(ctx.t().import_busy.to_owned()) } else { note.get().map(|n| note_text(ctx, &n)) }}
             </p>

@@ -4,10 +4,9 @@ use leptos::prelude::*;
 
 use crate::web::form::tr;
 
-use crate::domain::device::{DeviceSettings, DEVICE_SETTINGS_ID};
 use crate::i18n;
 use crate::nav::Screen;
-use crate::storage::{self, Collection, Store, StoreError};
+use crate::storage::{Collection, Store, StoreError};
 use crate::web::app::{use_ctx, StoreState};
 use crate::web::icons;
 
@@ -15,14 +14,12 @@ use crate::web::icons;
 struct Overview {
     clients: u32,
     appeals: u32,
-    device_named: bool,
 }
 
 async fn overview(store: crate::web::AppStore) -> Result<Overview, StoreError> {
     let clients = store.count(Collection::Clients).await?;
     let appeals = store.count(Collection::Appeals).await?;
-    let device = storage::load::<DeviceSettings>(&store, DEVICE_SETTINGS_ID).await?;
-    Ok(Overview { clients, appeals, device_named: device.is_some_and(|d| d.is_named()) })
+    Ok(Overview { clients, appeals })
 }
 
 #[component]
@@ -54,7 +51,7 @@ pub fn HomeScreen() -> impl IntoView {
                         <span data-testid="count-appeals">{i18n::count(lang, o.appeals.into(), &s.home_appeals)}</span>
                     </p>
                     <super::export::PendingLine/>
-                    <Show when=move || !o.device_named>
+                    <Show when=move || ctx.device.with(|d| d.as_ref().is_some_and(|d| !d.is_named()))>
                         <div class="notice">
                             <p>{tr(|s| s.home_unnamed_device)}</p>
                             <a class="btn btn-secondary" href=Screen::Settings.href()

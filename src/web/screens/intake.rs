@@ -47,7 +47,7 @@ fn flag(
 
 fn fresh_draft(ctx: Ctx) -> IntakeDraft {
     let mut d = IntakeDraft::new();
-    d.consent_by = ctx.worker.get_untracked();
+    d.consent_by = untrack(|| ctx.worker());
     d.appeal.received_at = platform::now_local();
     d.card.language = ctx.t().default_language.into();
     d
@@ -650,7 +650,7 @@ fn consent_now(ctx: Ctx, draft: RwSignal<IntakeDraft>) -> Option<Consent> {
         taken_by: {
             let by = draft.with_untracked(|d| d.consent_by.trim().to_owned());
             if by.is_empty() {
-                worker_name(ctx)
+                untrack(|| ctx.worker())
             } else {
                 by
             }
@@ -660,10 +660,6 @@ fn consent_now(ctx: Ctx, draft: RwSignal<IntakeDraft>) -> Option<Consent> {
     })
 }
 
-/// The worker named in this device's settings (kept in memory by the settings record).
-pub fn worker_name(ctx: Ctx) -> String {
-    ctx.worker.get_untracked()
-}
 
 fn focus_first_problem() {
     request_animation_frame(|| {
@@ -839,7 +835,7 @@ fn AppealStep(draft: RwSignal<IntakeDraft>, saver: Autosave) -> impl IntoView {
         let orgs = ctx.data.with_value(|d| d.directory.organisations.clone());
         // The worker at the table: who took the consent in this intake, else this device's worker.
         let worker = draft.with_untracked(|d| d.consent_by.trim().to_owned());
-        let worker = if worker.is_empty() { worker_name(ctx) } else { worker };
+        let worker = if worker.is_empty() { untrack(|| ctx.worker()) } else { worker };
         let appeal = match form.validate(id, client_id.clone(), worker, &orgs) {
             Ok(a) => a,
             Err(ps) => {

@@ -110,7 +110,7 @@ pub fn ToBringScreen(id: String) -> impl IntoView {
                             }.into_any()
                         }}
                         <p class="muted">
-                            {[format!("{} {}", s.slip_issued, platform::today().dotted()), ctx.worker.get(), ctx.device_label.get()]
+                            {[format!("{} {}", s.slip_issued, platform::today().dotted()), ctx.worker(), ctx.device_label()]
                                 .into_iter().filter(|x| !x.trim().is_empty()).collect::<Vec<_>>().join(" · ")}
                         </p>
                         <p class="muted">{s.slip_footer}</p>

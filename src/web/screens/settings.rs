@@ -5,14 +5,13 @@ use leptos::prelude::*;
 use crate::web::form::tr;
 use leptos::task::spawn_local;
 
-use crate::domain::device::{DeviceSettings, NameProblem, DEVICE_SETTINGS_ID};
+use crate::domain::device::{DeviceSettings, NameProblem};
 use crate::domain::eligibility::{Rules, RulesProblem};
-use wasm_bindgen::JsCast;
 use crate::i18n::{self, Lang};
 use crate::storage::schema::SCHEMA_VERSION;
-use crate::storage::{self, StoreError};
-use crate::web::app::{new_id, short_build, use_ctx, Ctx};
-use crate::web::platform;
+use crate::storage::StoreError;
+use crate::web::app::{short_build, use_ctx, Ctx};
+use crate::web::{device, platform};
 
 #[component]
 pub fn SettingsScreen() -> impl IntoView {
@@ -70,20 +69,18 @@ enum SaveState {
     Failed(StoreError),
 }
 
-/// Reads this device's settings once the store is open (once per screen) and hands them to `fill`. The user may leave
-/// the screen before they arrive: `fill` writes with `try_`, a no-op on a screen that is gone.
-fn with_device_settings(ctx: Ctx, fill: impl Fn(Result<Option<DeviceSettings>, StoreError>) + Copy + 'static) {
-    let loaded = StoredValue::new(false);
+/// Hands this device's settings to `fill` once they are loaded (at once if they are): a form is filled once, and
+/// never over what the user has typed since.
+fn with_device_settings(ctx: Ctx, fill: impl Fn(DeviceSettings) + 'static) {
+    let filled = StoredValue::new(false);
     Effect::new(move |_| {
-        ctx.data_version.track();
-        if loaded.get_value() {
+        if filled.get_value() {
             return;
         }
-        let Some(store) = ctx.store() else { return };
-        loaded.set_value(true);
-        spawn_local(async move {
-            fill(storage::load::<DeviceSettings>(&store, DEVICE_SETTINGS_ID).await);
-        });
+        if let Some(d) = ctx.device.get() {
+            filled.set_value(true);
+            fill(d);
+        }
     });
 }
 
@@ -95,23 +92,16 @@ fn DeviceForm() -> impl IntoView {
     let device_id = RwSignal::new(String::new());
     let problems = RwSignal::new(FieldProblems::default());
     let state = RwSignal::new(SaveState::Idle);
-    let load_error = RwSignal::new(None::<StoreError>);
 
-    // Fill the form once the store is ready; what the user already typed is never overwritten.
-    with_device_settings(ctx, move |result| match result {
-        Ok(Some(d)) => {
-            if label.try_get_untracked().is_some_and(|l| l.is_empty()) {
-                label.try_set(d.label);
-            }
-            if worker.try_get_untracked().is_some_and(|w| w.is_empty()) {
-                worker.try_set(d.worker);
-            }
-            device_id.try_set(d.device_id);
+    // Fill the form once the settings are loaded; what the user already typed is never overwritten.
+    with_device_settings(ctx, move |d| {
+        if label.try_get_untracked().is_some_and(|l| l.is_empty()) {
+            label.try_set(d.label);
         }
-        Ok(None) => {}
-        Err(e) => {
-            load_error.try_set(Some(e));
+        if worker.try_get_untracked().is_some_and(|w| w.is_empty()) {
+            worker.try_set(d.worker);
         }
+        device_id.try_set(d.device_id);
     });
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
@@ -145,7 +135,6 @@ fn DeviceForm() -> impl IntoView {
                     </p>
                 </div>
             </form>
-            {move || load_error.get().map(|e| view! { <p class="error" role="alert">{i18n::store_error(ctx.lang.get(), &e)}</p> })}
             <dl class="facts">
                 <dt>{tr(|s| s.device_id_label)}</dt>
                 <dd class="mono" data-testid="device-id">{move || device_id.get()}</dd>
@@ -154,46 +143,30 @@ fn DeviceForm() -> impl IntoView {
     }
 }
 
-/// This device's settings as stored, or new ones (with a new device id) if there are none yet.
-async fn current_device(store: &crate::web::AppStore) -> Result<DeviceSettings, StoreError> {
-    match storage::load::<DeviceSettings>(store, DEVICE_SETTINGS_ID).await? {
-        Some(d) => Ok(d),
-        None => Ok(DeviceSettings::new(new_id()?)),
-    }
-}
-
 fn save_device(ctx: Ctx, label: String, worker: String, problems: RwSignal<FieldProblems>, state: RwSignal<SaveState>) {
-    let store = match ctx.store_or_err() {
-        Ok(s) => s,
+    let current = match device::current(ctx) {
+        Ok(d) => d,
         Err(e) => {
             state.set(SaveState::Failed(e));
             return;
         }
     };
+    let next = match current.with_edits(&label, &worker) {
+        Ok(next) => next,
+        Err(p) => {
+            problems.set(p);
+            state.set(SaveState::Invalid);
+            return;
+        }
+    };
     state.set(SaveState::Saving);
     spawn_local(async move {
-        let result = async {
-            match current_device(&store).await?.with_edits(&label, &worker) {
-                Ok(next) => {
-                    storage::save(&store, &next, &platform::now_iso()).await?;
-                    Ok(Ok(next))
-                }
-                Err(p) => Ok(Err(p)),
-            }
-        }
-        .await;
         // The screen may be gone by now (the save itself is done): `try_` writes are no-ops then.
-        match result {
-            Ok(Ok(saved)) => {
-                ctx.worker.set(saved.worker);
-                ctx.device_label.set(saved.label);
+        match device::save(ctx, next).await {
+            Ok(()) => {
                 problems.try_set((None, None));
                 state.try_set(SaveState::Saved);
                 ctx.data_changed();
-            }
-            Ok(Err(p)) => {
-                problems.try_set(p);
-                state.try_set(SaveState::Invalid);
             }
             Err(e) => {
                 state.try_set(SaveState::Failed(e));
@@ -377,6 +350,7 @@ fn WorkSection() -> impl IntoView {
 enum RulesNote {
     Installed(String),
     Refused(RulesProblem),
+    Unreadable,
     Failed(StoreError),
 }
 
@@ -394,12 +368,12 @@ fn RulesSection() -> impl IntoView {
         })
     });
     let import = move |ev: leptos::ev::Event| {
-        let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else { return };
-        let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
-        input.set_value("");
+        let Some(file) = platform::chosen_file(&ev) else { return };
         spawn_local(async move {
-            let text =
-                wasm_bindgen_futures::JsFuture::from(file.text()).await.ok().and_then(|v| v.as_string()).unwrap_or_default();
+            let Some(text) = platform::file_text(file).await else {
+                note.try_set(Some(RulesNote::Unreadable));
+                return;
+            };
             let checked = match ctx.data.with_value(|d| d.rules.clone()) {
                 Some(current) => current.replacement(&text),
                 None => Rules::parse(&text),
@@ -456,6 +430,7 @@ fn RulesSection() -> impl IntoView {
                 {move || note.get().map(|n| match n {
                     RulesNote::Installed(v) => (ctx.t().rules_replaced)(&v),
                     RulesNote::Refused(p) => i18n::rules_problem(ctx.lang.get(), &p),
+                    RulesNote::Unreadable => ctx.t().file_unreadable.to_owned(),
                     RulesNote::Failed(e) => i18n::store_error(ctx.lang.get(), &e),
                 })}
             </p>
@@ -481,14 +456,9 @@ fn RetentionSection() -> impl IntoView {
     let ctx = use_ctx();
     let text = RwSignal::new(String::new());
     let state = RwSignal::new(SaveState::Idle);
-    with_device_settings(ctx, move |result| match result {
-        Ok(d) => {
-            if let Some(days) = d.and_then(|d| d.retention_days) {
-                text.try_set(days.to_string());
-            }
-        }
-        Err(e) => {
-            state.try_set(SaveState::Failed(e));
+    with_device_settings(ctx, move |d| {
+        if let Some(days) = d.retention_days {
+            text.try_set(days.to_string());
         }
     });
     let save = move |_| {
@@ -496,23 +466,18 @@ fn RetentionSection() -> impl IntoView {
             state.set(SaveState::Invalid);
             return;
         };
-        let store = match ctx.store_or_err() {
-            Ok(s) => s,
+        let mut next = match device::current(ctx) {
+            Ok(d) => d,
             Err(e) => {
                 state.set(SaveState::Failed(e));
                 return;
             }
         };
+        next.retention_days = days;
         state.set(SaveState::Saving);
         spawn_local(async move {
-            let result = async {
-                let mut d = current_device(&store).await?;
-                d.retention_days = days;
-                storage::save(&store, &d, &platform::now_iso()).await
-            }
-            .await;
-            state.try_set(match result {
-                Ok(_) => SaveState::Saved,
+            state.try_set(match device::save(ctx, next).await {
+                Ok(()) => SaveState::Saved,
                 Err(e) => SaveState::Failed(e),
             });
         });

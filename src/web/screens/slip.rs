@@ -64,7 +64,7 @@ pub fn SlipScreen(id: String) -> impl IntoView {
                         </dl>
                         {(!r.note.is_empty()).then(|| view! { <p>{r.note.clone()}</p> })}
                         <p class="muted">
-                            {[format!("{} {}", ctx.t().slip_issued, when(&appeal.received_at)), appeal.worker.clone(), ctx.device_label.get()]
+                            {[format!("{} {}", ctx.t().slip_issued, when(&appeal.received_at)), appeal.worker.clone(), ctx.device_label()]
                                 .into_iter()
                                 .filter(|s| !s.trim().is_empty())
                                 .collect::<Vec<_>>()

@@ -1,0 +1,195 @@
+//! The checks an import makes before it writes anything, and what importing does to each record.
+
+use std::collections::BTreeSet;
+
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::canonical::{canonical, sha256_hex, PayloadHasher};
+use super::{count, BatchFile, RecordType, BATCH_FORMAT, BATCH_VERSION};
+use crate::domain::appeal::Appeal;
+use crate::domain::checklist::Checklist;
+use crate::domain::client::Client;
+
+/// What is wrong with a batch file. Nothing is written when there is any.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BatchProblem {
+    /// Not JSON at all.
+    NotJson { line: usize, column: usize },
+    /// The file ends too early: cut off while copying or downloading.
+    Truncated,
+    /// JSON, but not a Pryiom batch (or a required part is missing or of the wrong kind).
+    WrongFormat { detail: String },
+    /// Made by a newer (or unknown) version of the format.
+    UnsupportedVersion(u32),
+    /// A record's data does not match its checksum: changed after export.
+    RecordChecksum { index: usize, id: String },
+    /// A record's data is not a valid record of its type.
+    RecordInvalid { index: usize, id: String, detail: String },
+    /// The same record twice in one batch.
+    DuplicateRecord { index: usize, id: String },
+    /// The list of records does not match the manifest's checksum (a record added, removed or reordered).
+    PayloadChecksum,
+    /// The counts in the manifest do not match the records.
+    CountsMismatch,
+}
+
+fn decode_check<T: for<'de> Deserialize<'de>>(data: &Value, id: &str) -> Result<String, String> {
+    // Read straight from the tree: no copy of the record's data.
+    T::deserialize(data).map_err(|e| e.to_string())?;
+    match data.get("id").and_then(Value::as_str) {
+        Some(x) if x == id => Ok(x.to_owned()),
+        Some(x) => Err(format!("id `{x}` differs from the record's id")),
+        None => Err("missing field `id`".into()),
+    }
+}
+
+/// Reads a batch file and checks everything (format, version, every record's type and checksum, the payload
+/// checksum and the counts) before anything may be written.
+pub fn read_batch(text: &str) -> Result<BatchFile, BatchProblem> {
+    let mut check = BatchCheck::open(text)?;
+    check.records(usize::MAX)?;
+    check.finish()
+}
+
+/// The checks of [`read_batch`] a slice of records at a time, so a caller can report progress between slices.
+pub struct BatchCheck {
+    file: BatchFile,
+    seen: BTreeSet<(RecordType, String)>,
+    payload: PayloadHasher,
+    next: usize,
+}
+
+impl BatchCheck {
+    /// Parses the file after checking what it says it is (format and version).
+    pub fn open(text: &str) -> Result<BatchCheck, BatchProblem> {
+        let text = text.trim_start_matches('\u{feff}');
+        // First only what the file says it is (the whole text is read, nothing of it kept).
+        #[derive(Deserialize)]
+        struct Head {
+            format: Option<Value>,
+            version: Option<Value>,
+        }
+        let head: Head = serde_json::from_str(text).map_err(|e| {
+            if e.is_eof() {
+                BatchProblem::Truncated
+            } else if e.is_data() {
+                BatchProblem::WrongFormat { detail: e.to_string() }
+            } else {
+                BatchProblem::NotJson { line: e.line(), column: e.column() }
+            }
+        })?;
+        if head.format.as_ref().and_then(Value::as_str) != Some(BATCH_FORMAT) {
+            return Err(BatchProblem::WrongFormat { detail: "format".into() });
+        }
+        match head.version.as_ref().and_then(Value::as_u64) {
+            Some(v) if v == u64::from(BATCH_VERSION) => {}
+            Some(v) => return Err(BatchProblem::UnsupportedVersion(u32::try_from(v).unwrap_or(u32::MAX))),
+            None => return Err(BatchProblem::WrongFormat { detail: "version".into() }),
+        }
+        let file: BatchFile =
+            serde_json::from_str(text).map_err(|e| BatchProblem::WrongFormat { detail: e.to_string() })?;
+        Ok(BatchCheck { file, seen: BTreeSet::new(), payload: PayloadHasher::new(), next: 0 })
+    }
+
+    /// How many records the file holds.
+    pub fn total(&self) -> usize {
+        self.file.records.len()
+    }
+
+    /// How many records are checked so far.
+    pub fn checked(&self) -> usize {
+        self.next
+    }
+
+    /// Checks up to `n` more records (checksum, type, revision, no duplicate).
+    pub fn records(&mut self, n: usize) -> Result<(), BatchProblem> {
+        let end = self.next.saturating_add(n).min(self.file.records.len());
+        for index in self.next..end {
+            let r = &self.file.records[index];
+            let id = r.id.clone();
+            // One record's tree at a time.
+            let tree = r.data.tree().map_err(|e| BatchProblem::RecordInvalid { index: index + 1, id: id.clone(), detail: e.to_string() })?;
+            let canon = canonical(&tree);
+            if sha256_hex(canon.as_bytes()) != r.sha256 {
+                return Err(BatchProblem::RecordChecksum { index: index + 1, id });
+            }
+            self.payload.add(r, &canon);
+            let checked = match r.kind {
+                RecordType::Client => decode_check::<Client>(&tree, &r.id),
+                RecordType::Appeal => decode_check::<Appeal>(&tree, &r.id),
+                RecordType::Checklist => decode_check::<Checklist>(&tree, &r.id),
+            };
+            if let Err(detail) = checked {
+                return Err(BatchProblem::RecordInvalid { index: index + 1, id, detail });
+            }
+            if r.rev == 0 {
+                return Err(BatchProblem::RecordInvalid { index: index + 1, id, detail: "rev must be 1 or more".into() });
+            }
+            if !self.seen.insert((r.kind, r.id.clone())) {
+                return Err(BatchProblem::DuplicateRecord { index: index + 1, id });
+            }
+        }
+        self.next = end;
+        Ok(())
+    }
+
+    /// The checked file, once every record passed and the payload checksum and counts match.
+    pub fn finish(mut self) -> Result<BatchFile, BatchProblem> {
+        if self.next < self.file.records.len() {
+            self.records(usize::MAX)?;
+        }
+        if self.payload.finish() != self.file.manifest.payload_sha256 {
+            return Err(BatchProblem::PayloadChecksum);
+        }
+        if count(&self.file.records) != self.file.manifest.counts {
+            return Err(BatchProblem::CountsMismatch);
+        }
+        Ok(self.file)
+    }
+}
+
+/// What importing a batch does, record by record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fate {
+    /// Not on this device: added.
+    Added,
+    /// A newer revision than the one here: replaces it.
+    Updated,
+    /// The same revision is here already.
+    Unchanged,
+    /// An older revision than the one here: ignored.
+    Ignored,
+}
+
+pub fn fate(incoming: u64, here: Option<u64>) -> Fate {
+    match here {
+        None => Fate::Added,
+        Some(h) if incoming > h => Fate::Updated,
+        Some(h) if incoming == h => Fate::Unchanged,
+        Some(_) => Fate::Ignored,
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ImportSummary {
+    pub added: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+    pub ignored: usize,
+}
+
+impl ImportSummary {
+    pub fn count(&mut self, f: Fate) {
+        match f {
+            Fate::Added => self.added += 1,
+            Fate::Updated => self.updated += 1,
+            Fate::Unchanged => self.unchanged += 1,
+            Fate::Ignored => self.ignored += 1,
+        }
+    }
+    pub fn writes(&self) -> usize {
+        self.added + self.updated
+    }
+}
+

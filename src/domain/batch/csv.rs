@@ -1,0 +1,132 @@
+//! The CSV tables derived from a batch, safe to open in a spreadsheet.
+
+use serde_json::Value;
+
+use super::{short, BatchFile, RecordType};
+
+/// The CSV columns of each record type: header and the path of the value in the record's data.
+const CLIENT_COLUMNS: &[(&str, &str)] = &[
+    ("created_at", "created_at"),
+    ("surname", "personal.surname"),
+    ("given_name", "personal.given_name"),
+    ("patronymic", "personal.patronymic"),
+    ("birth_date", "personal.birth_date"),
+    ("sex", "personal.sex"),
+    ("phones", "personal.phones"),
+    ("email", "personal.email"),
+    ("address", "personal.address"),
+    ("registration_address", "personal.registration_address"),
+    ("no_fixed_address", "personal.no_fixed_address"),
+    ("document_kind", "personal.document_kind"),
+    ("document_series", "personal.document_series"),
+    ("document_number", "personal.document_number"),
+    ("no_documents", "personal.no_documents"),
+    ("tax_number", "personal.tax_number"),
+    ("tax_refused", "personal.tax_refused"),
+    ("language", "personal.language"),
+    ("representative_id", "personal.representative_id"),
+    ("consent_form", "consent.form"),
+    ("consent_text_version", "consent.text_version"),
+    ("consent_text_lang", "consent.text_lang"),
+    ("consent_given_at", "consent.given_at"),
+    ("consent_taken_by", "consent.taken_by"),
+    ("consent_withdrawn_at", "consent.withdrawn_at"),
+];
+
+const APPEAL_COLUMNS: &[(&str, &str)] = &[
+    ("client_id", "client_id"),
+    ("received_at", "received_at"),
+    ("channel", "channel"),
+    ("location", "location"),
+    ("area", "area"),
+    ("account", "account"),
+    ("aid", "aid"),
+    ("outcome", "outcome"),
+    ("worker", "worker"),
+    ("follow_up", "follow_up"),
+    ("written", "written"),
+    ("referral_organisation", "referral.organisation.name"),
+    ("referral_address", "referral.organisation.address"),
+    ("referral_phone", "referral.organisation.phone"),
+    ("referral_hours", "referral.organisation.hours"),
+    ("referral_note", "referral.note"),
+];
+
+const CHECKLIST_COLUMNS: &[(&str, &str)] = &[
+    ("appeal_id", "appeal_id"),
+    ("client_id", "client_id"),
+    ("assessed_on", "on"),
+    ("rules_version", "rules.version"),
+    ("categories", "categories"),
+    ("income_months", "income.months"),
+    ("income_group", "income.group"),
+    ("disability", "income.disability"),
+    ("pension", "income.pension"),
+    ("issue", "application.issue"),
+    ("accepted_on", "application.accepted_on"),
+    ("returned_on", "application.returned_on"),
+    ("return_reasons", "application.return_reasons"),
+    ("decision_on", "decision.on"),
+    ("decision", "decision.verdict"),
+    ("granted_defence", "decision.kinds.defence"),
+    ("granted_representation", "decision.kinds.representation"),
+    ("granted_documents", "decision.kinds.documents"),
+    ("refusal_ground", "decision.ground"),
+];
+
+fn columns(kind: RecordType) -> &'static [(&'static str, &'static str)] {
+    match kind {
+        RecordType::Client => CLIENT_COLUMNS,
+        RecordType::Appeal => APPEAL_COLUMNS,
+        RecordType::Checklist => CHECKLIST_COLUMNS,
+    }
+}
+
+fn at<'a>(data: &'a Value, path: &str) -> Option<&'a Value> {
+    path.split('.').try_fold(data, |v, key| v.get(key))
+}
+
+fn cell_text(v: Option<&Value>) -> String {
+    match v {
+        None | Some(Value::Null) => String::new(),
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Array(items)) => items.iter().map(|i| cell_text(Some(i))).collect::<Vec<_>>().join("; "),
+        Some(other) => other.to_string(),
+    }
+}
+
+/// One CSV cell: a text that a spreadsheet would run as a formula (starting with = + - @, or a tab or carriage
+/// return) gets a leading apostrophe; a cell with a comma, quote or line break is quoted, quotes doubled.
+pub fn csv_cell(text: &str) -> String {
+    let neutral = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{text}") } else { text.to_owned() };
+    if neutral.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", neutral.replace('"', "\"\""))
+    } else {
+        neutral
+    }
+}
+
+/// The CSV tables of a batch (file name, text): UTF-8 with a byte-order mark so spreadsheets show Cyrillic, CRLF
+/// line ends, one table per record type, each row led by the batch id, record id and revision.
+pub fn csv_tables(file: &BatchFile) -> Vec<(String, String)> {
+    let batch = &file.manifest.batch_id;
+    RecordType::ALL
+        .into_iter()
+        .map(|kind| {
+            let cols = columns(kind);
+            let mut out = String::from("\u{feff}");
+            let header: Vec<&str> = ["batch_id", "id", "rev", "updated_at"].into_iter().chain(cols.iter().map(|c| c.0)).collect();
+            out.push_str(&header.join(","));
+            out.push_str("\r\n");
+            for r in file.records.iter().filter(|r| r.kind == kind) {
+                let data = r.data.tree().unwrap_or(Value::Null);
+                let mut cells = vec![csv_cell(batch), csv_cell(&r.id), r.rev.to_string(), csv_cell(&r.updated_at)];
+                cells.extend(cols.iter().map(|(_, path)| csv_cell(&cell_text(at(&data, path)))));
+                out.push_str(&cells.join(","));
+                out.push_str("\r\n");
+            }
+            (format!("pryiom-{}-{}s.csv", short(batch), kind.code()), out)
+        })
+        .collect()
+}
+

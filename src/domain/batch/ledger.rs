@@ -1,0 +1,109 @@
+//! What the device remembers of its batches: the batch list, the kept file text, and which revisions went out.
+
+use serde::{Deserialize, Serialize};
+
+use super::{BatchFile, Counts, Manifest, RecordType, Selection};
+
+/// The first 8 characters of a batch id, for file names.
+pub fn short(batch_id: &str) -> &str {
+    batch_id.get(0..8).unwrap_or(batch_id)
+}
+
+/// The file name of a batch.
+pub fn file_name(manifest: &Manifest) -> String {
+    format!("pryiom-{}-{}.json", manifest.created_at.get(0..10).unwrap_or(""), short(&manifest.batch_id))
+}
+
+/// One record revision a batch carried (or a purge wrote).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Entry {
+    #[serde(rename = "type")]
+    pub kind: RecordType,
+    pub id: String,
+    pub rev: u64,
+}
+
+/// A batch as the device remembers it (Batches collection); its file's exact text is kept apart (BatchFiles).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BatchInfo {
+    pub id: String,
+    pub created_at: String,
+    /// Made on another device (or before a reset) and imported here.
+    #[serde(default)]
+    pub imported: bool,
+    pub file_name: String,
+    pub selection: Selection,
+    pub counts: Counts,
+    pub entries: Vec<Entry>,
+    /// When the user confirmed the centre received it.
+    #[serde(default)]
+    pub uploaded_at: Option<String>,
+    /// When the personal data of its records was purged from this device.
+    #[serde(default)]
+    pub purged_at: Option<String>,
+    /// The revisions the purge wrote (carried by no batch, but nothing the centre lacks).
+    #[serde(default)]
+    pub purged: Vec<Entry>,
+}
+
+impl crate::storage::Record for BatchInfo {
+    const COLLECTION: crate::storage::Collection = crate::storage::Collection::Batches;
+    fn id(&self) -> &str {
+        &self.id
+    }
+}
+
+impl BatchInfo {
+    pub fn of(file: &BatchFile, imported: bool) -> BatchInfo {
+        BatchInfo {
+            id: file.manifest.batch_id.clone(),
+            created_at: file.manifest.created_at.clone(),
+            imported,
+            file_name: file_name(&file.manifest),
+            selection: file.manifest.selection.clone(),
+            counts: file.manifest.counts.clone(),
+            entries: file.records.iter().map(|r| Entry { kind: r.kind, id: r.id.clone(), rev: r.rev }).collect(),
+            uploaded_at: None,
+            purged_at: None,
+            purged: vec![],
+        }
+    }
+}
+
+/// The exact text of a batch file, so downloading it again gives the same bytes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BatchText {
+    pub id: String,
+    pub text: String,
+}
+
+impl crate::storage::Record for BatchText {
+    const COLLECTION: crate::storage::Collection = crate::storage::Collection::BatchFiles;
+    fn id(&self) -> &str {
+        &self.id
+    }
+}
+
+/// The newest revision of each record that a batch carried or a purge wrote: what the centre has.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Ledger(pub std::collections::HashMap<(RecordType, String), u64>);
+
+impl Ledger {
+    pub fn of(batches: &[BatchInfo]) -> Ledger {
+        let mut l = Ledger::default();
+        for b in batches {
+            for e in b.entries.iter().chain(&b.purged) {
+                l.note(e);
+            }
+        }
+        l
+    }
+    pub fn note(&mut self, e: &Entry) {
+        let rev = self.0.entry((e.kind, e.id.clone())).or_insert(0);
+        *rev = (*rev).max(e.rev);
+    }
+    pub fn exported(&self, kind: RecordType, id: &str) -> Option<u64> {
+        self.0.get(&(kind, id.to_owned())).copied()
+    }
+}
+

@@ -1,0 +1,245 @@
+//! Export batches: one file a centre uploads later (format `pryiom-batch`, version 1; JSON Schema in
+//! `schema/pryiom-batch-1.schema.json`), the CSV tables derived from it, and the checks an import makes before it
+//! writes anything.
+//!
+//! Integrity: every record carries the SHA-256 of its `data` in canonical JSON (object keys sorted, no whitespace,
+//! non-ASCII as is: what Python's `json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)`
+//! gives); the manifest carries the SHA-256 of the canonical `records` array and of each CSV table. Every record has
+//! a stable id (UUID v4, unique across devices) and a revision, so a receiver de-duplicates and applies updates in
+//! order. The batch id doubles as the idempotency key of a later HTTP upload.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+use serde_json::Value;
+
+
+pub const BATCH_FORMAT: &str = "pryiom-batch";
+pub const BATCH_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RecordType {
+    Client,
+    Appeal,
+    Checklist,
+}
+
+impl RecordType {
+    pub const ALL: [RecordType; 3] = [RecordType::Client, RecordType::Appeal, RecordType::Checklist];
+    pub fn code(self) -> &'static str {
+        match self {
+            RecordType::Client => "client",
+            RecordType::Appeal => "appeal",
+            RecordType::Checklist => "checklist",
+        }
+    }
+}
+
+/// Which records a batch takes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum Selection {
+    /// Every record whose current revision no batch has carried yet (the default: nothing is left behind).
+    NotExported,
+    /// Records changed since the last batch was made (`since`, ISO date-time).
+    SinceLastBatch { since: String },
+    /// Records last changed within these dates (ISO, inclusive).
+    Range { from: String, to: String },
+}
+
+impl Selection {
+    /// Whether a record (current revision `rev`, changed at `updated_at`, last exported at revision `exported`)
+    /// belongs in the batch.
+    pub fn takes(&self, rev: u64, updated_at: &str, exported: Option<u64>) -> bool {
+        match self {
+            Selection::NotExported => exported.is_none_or(|e| rev > e),
+            Selection::SinceLastBatch { since } => updated_at > since.as_str(),
+            Selection::Range { from, to } => {
+                let day = updated_at.get(0..10).unwrap_or("");
+                day >= from.as_str() && day <= to.as_str()
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Counts {
+    pub clients: usize,
+    pub appeals: usize,
+    pub checklists: usize,
+    /// Clients whose consent record is in the batch (every client card carries one).
+    pub consents: usize,
+    /// Appeals with a referral.
+    pub referrals: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Manifest {
+    pub batch_id: String,
+    /// The key a later HTTP upload sends, so a repeated upload is recognised (the batch id itself).
+    pub idempotency_key: String,
+    pub device_id: String,
+    pub device_label: String,
+    pub worker: String,
+    pub created_at: String,
+    pub app_version: String,
+    pub rules_version: String,
+    pub selection: Selection,
+    pub counts: Counts,
+    /// SHA-256 (hex) of the canonical JSON of `records`.
+    pub payload_sha256: String,
+    /// SHA-256 (hex) of each CSV table derived from this batch, by file name.
+    pub csv_sha256: BTreeMap<String, String>,
+}
+
+/// A record's data as JSON text, kept as text (not as a tree) while a batch is made or checked: a batch of tens of
+/// thousands of records then costs its size in memory, not many times that. Made here, it is canonical JSON.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Data(Box<RawValue>);
+
+impl Data {
+    pub fn text(&self) -> &str {
+        self.0.get()
+    }
+    /// The data as a tree, for one record at a time.
+    pub fn tree(&self) -> Result<Value, serde_json::Error> {
+        serde_json::from_str(self.0.get())
+    }
+    fn canonical_of(v: &Value) -> Data {
+        // Canonical JSON text is valid JSON: this cannot fail.
+        Data(RawValue::from_string(canonical(v)).unwrap_or_else(|_| Box::<RawValue>::default()))
+    }
+}
+
+impl PartialEq for Data {
+    fn eq(&self, other: &Data) -> bool {
+        self.0.get() == other.0.get()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BatchRecord {
+    #[serde(rename = "type")]
+    pub kind: RecordType,
+    pub id: String,
+    pub rev: u64,
+    pub updated_at: String,
+    /// SHA-256 (hex) of the canonical JSON of `data`.
+    pub sha256: String,
+    pub data: Data,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BatchFile {
+    pub format: String,
+    pub version: u32,
+    pub manifest: Manifest,
+    pub records: Vec<BatchRecord>,
+}
+
+/// A record as stored on the device (its domain value as JSON), to put in a batch.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Source {
+    pub kind: RecordType,
+    pub id: String,
+    pub rev: u64,
+    pub updated_at: String,
+    pub data: Value,
+}
+
+/// Who and what made the batch.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Origin {
+    pub batch_id: String,
+    pub device_id: String,
+    pub device_label: String,
+    pub worker: String,
+    pub created_at: String,
+    pub app_version: String,
+    pub rules_version: String,
+}
+
+/// One record of a batch, with its checksum (the costly part of making a batch: done record by record).
+pub fn record_of(s: Source) -> BatchRecord {
+    let data = Data::canonical_of(&s.data);
+    BatchRecord { kind: s.kind, id: s.id, rev: s.rev, updated_at: s.updated_at, sha256: sha256_hex(data.text().as_bytes()), data }
+}
+
+/// Whether an appeal's data has a referral (read without building the whole tree).
+fn has_referral(data: &Data) -> bool {
+    #[derive(Deserialize)]
+    struct Probe {
+        #[serde(default)]
+        referral: Option<serde::de::IgnoredAny>,
+    }
+    serde_json::from_str::<Probe>(data.text()).is_ok_and(|p| p.referral.is_some())
+}
+
+fn count(records: &[BatchRecord]) -> Counts {
+    let mut counts = Counts::default();
+    for r in records {
+        match r.kind {
+            RecordType::Client => {
+                counts.clients += 1;
+                counts.consents += 1;
+            }
+            RecordType::Appeal => {
+                counts.appeals += 1;
+                if has_referral(&r.data) {
+                    counts.referrals += 1;
+                }
+            }
+            RecordType::Checklist => counts.checklists += 1,
+        }
+    }
+    counts
+}
+
+/// The batch file of these records (in the order given), and its text: the bytes saved, kept and downloaded again.
+pub fn assemble(origin: &Origin, selection: Selection, records: Vec<BatchRecord>) -> Result<(BatchFile, String), serde_json::Error> {
+    let mut payload = PayloadHasher::new();
+    for r in &records {
+        payload.add(r, r.data.text());
+    }
+    let payload_sha256 = payload.finish();
+    let mut file = BatchFile {
+        format: BATCH_FORMAT.into(),
+        version: BATCH_VERSION,
+        manifest: Manifest {
+            batch_id: origin.batch_id.clone(),
+            idempotency_key: origin.batch_id.clone(),
+            device_id: origin.device_id.clone(),
+            device_label: origin.device_label.clone(),
+            worker: origin.worker.clone(),
+            created_at: origin.created_at.clone(),
+            app_version: origin.app_version.clone(),
+            rules_version: origin.rules_version.clone(),
+            selection,
+            counts: count(&records),
+            payload_sha256,
+            csv_sha256: BTreeMap::new(),
+        },
+        records,
+    };
+    file.manifest.csv_sha256 =
+        csv_tables(&file).into_iter().map(|(name, text)| (name, sha256_hex(text.as_bytes()))).collect();
+    let text = serde_json::to_string(&file)?;
+    Ok((file, text))
+}
+
+mod canonical;
+mod check;
+mod csv;
+mod ledger;
+
+pub use canonical::{canonical, sha256_hex};
+use canonical::PayloadHasher;
+pub use check::{fate, read_batch, BatchCheck, BatchProblem, Fate, ImportSummary};
+pub use csv::{csv_cell, csv_tables};
+pub use ledger::{file_name, short, BatchInfo, BatchText, Entry, Ledger};
+
+#[cfg(test)]
+pub(crate) mod tests;
