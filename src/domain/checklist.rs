@@ -266,11 +266,8 @@ impl Checklist {
 
     /// Weighs the checklist with `rules`. A bad amount in the income form counts as no income given.
     pub fn assess(&self, rules: &Rules, birth: Option<Date>, grants_this_year: usize) -> Assessment {
-        let documents = self
-            .categories
-            .iter()
-            .filter_map(|c| self.documents.get(c).map(|d| (c.clone(), d.clone())))
-            .collect();
+        let documents =
+            self.categories.iter().filter_map(|c| self.documents.get(c).map(|d| (c.clone(), d.clone()))).collect();
         let input = AssessmentInput {
             on: self.date(),
             categories: self.categories.clone(),
@@ -307,7 +304,10 @@ impl Checklist {
 
     pub fn deadlines(&self, holidays: &[Date]) -> Option<ApplicationDeadlines> {
         let d = Date::parse_iso(self.application.accepted_on.as_deref()?)?;
-        Some(ApplicationDeadlines { return_by: add_working_days(d, 3, holidays), decide_by: add_working_days(d, 10, holidays) })
+        Some(ApplicationDeadlines {
+            return_by: add_working_days(d, 3, holidays),
+            decide_by: add_working_days(d, 10, holidays),
+        })
     }
 
     /// Keeps what statistics need (categories, dates, decision) and erases the client's words and incomes.
@@ -456,7 +456,12 @@ mod tests {
 
     #[test]
     fn a_decision_needs_kinds_or_a_ground() {
-        let mut dec = Decision { on: "2026-11-30".into(), verdict: Verdict::Granted, kinds: Kinds::default(), ground: String::new() };
+        let mut dec = Decision {
+            on: "2026-11-30".into(),
+            verdict: Verdict::Granted,
+            kinds: Kinds::default(),
+            ground: String::new(),
+        };
         assert_eq!(dec.check(), Err(DecisionProblem::NoKinds));
         dec.kinds.representation = true;
         assert_eq!(dec.check(), Ok(()));
@@ -491,7 +496,12 @@ mod tests {
     fn scrubbing_erases_words_and_incomes_but_keeps_the_decision() {
         let mut c = Checklist::new("k".into(), "a".into(), "c".into(), d("2026-11-25"), "Борг за оренду".into());
         c.income.months[0] = "5000".into();
-        c.decision = Some(Decision { on: "2026-11-30".into(), verdict: Verdict::Refused, kinds: Kinds::default(), ground: "дохід".into() });
+        c.decision = Some(Decision {
+            on: "2026-11-30".into(),
+            verdict: Verdict::Refused,
+            kinds: Kinds::default(),
+            ground: "дохід".into(),
+        });
         let s = c.scrubbed();
         assert!(s.application.issue.is_empty());
         assert_eq!(s.income, IncomeForm::default());

@@ -303,11 +303,78 @@ impl CardForm {
     pub fn is_blank(&self) -> bool {
         *self == CardForm::default()
     }
+
+    /// What is typed so far, read as far as it goes, to spot likely duplicates before the card is complete: a field
+    /// that does not read yet (a half-typed date, phone or tax number) is left empty, never filled with a stand-in.
+    /// `None` until there is a surname.
+    pub fn typed_so_far(&self) -> Option<Personal> {
+        let surname = tidy(&self.surname);
+        if surname.is_empty() {
+            return None;
+        }
+        let mut phones: Vec<String> = Vec::new();
+        for p in self.phones.split([',', ';']).filter_map(|p| normalise_phone(p.trim()).ok()) {
+            if !phones.contains(&p) {
+                phones.push(p);
+            }
+        }
+        Some(Personal {
+            surname,
+            given_name: tidy(&self.given_name),
+            patronymic: tidy(&self.patronymic),
+            birth_date: Date::parse_human(&self.birth_date).map(Date::iso).unwrap_or_default(),
+            phones,
+            tax_number: check_tax_number(self.tax_number.trim()).unwrap_or_default(),
+            ..Personal::default()
+        })
+    }
+
+    /// A search that found nobody starts the new card: its words become the names (surname, given name,
+    /// patronymic, in that order) and a date among them the birth date.
+    pub fn prefill_from_search(&mut self, query: &str) {
+        let mut names = Vec::new();
+        for w in query.split_whitespace() {
+            if Date::parse_human(w).is_some() {
+                self.birth_date = w.to_owned();
+            } else if w.chars().any(char::is_alphabetic) {
+                names.push(w.to_owned());
+            }
+        }
+        let mut it = names.into_iter();
+        self.surname = it.next().unwrap_or_default();
+        self.given_name = it.next().unwrap_or_default();
+        self.patronymic = it.next().unwrap_or_default();
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_half_typed_card_is_read_as_far_as_it_goes() {
+        let mut card = CardForm { surname: "  Коваль ".into(), birth_date: "01.05.19".into(), ..CardForm::default() };
+        card.phones = "050 111 22 33, 0501112233; 12".into();
+        card.tax_number = "12345".into();
+        let p = card.typed_so_far().expect("a surname is there");
+        assert_eq!((p.surname.as_str(), p.given_name.as_str()), ("Коваль", ""));
+        assert_eq!(p.birth_date, "", "a half-typed date is left empty, not a stand-in");
+        assert_eq!(p.phones, ["+380501112233"]);
+        assert_eq!(p.tax_number, "");
+        card.birth_date = "01.05.1990".into();
+        assert_eq!(card.typed_so_far().map(|p| p.birth_date), Some("1990-05-01".into()));
+        assert_eq!(CardForm { given_name: "Марія".into(), ..CardForm::default() }.typed_so_far(), None);
+    }
+
+    #[test]
+    fn a_search_prefills_names_and_birth_date() {
+        let mut card = CardForm::default();
+        card.prefill_from_search("Шевченко  Тарас 09.03.1984 Григорович 050");
+        assert_eq!(
+            (card.surname.as_str(), card.given_name.as_str(), card.patronymic.as_str(), card.birth_date.as_str()),
+            ("Шевченко", "Тарас", "Григорович", "09.03.1984")
+        );
+    }
 
     fn today() -> Date {
         Date::new(2026, 11, 25).unwrap()

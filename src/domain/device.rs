@@ -59,7 +59,13 @@ pub fn clean_name(input: &str) -> Result<String, NameProblem> {
 
 impl DeviceSettings {
     pub fn new(device_id: String) -> Self {
-        Self { id: DEVICE_SETTINGS_ID.into(), device_id, label: String::new(), worker: String::new(), retention_days: None }
+        Self {
+            id: DEVICE_SETTINGS_ID.into(),
+            device_id,
+            label: String::new(),
+            worker: String::new(),
+            retention_days: None,
+        }
     }
 
     /// Applies edited label and worker, both checked; on any problem nothing changes.

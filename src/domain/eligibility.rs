@@ -187,8 +187,10 @@ impl Rules {
             .iter()
             .filter(|c| {
                 let text = format!("{} {} {} {} {}", c.id, c.title.uk, c.title.en, c.hint.uk, c.hint.en);
-                let text: String =
-                    text.chars().map(|ch| if ch.is_alphanumeric() || ch == '-' || is_apostrophe(ch) { ch } else { ' ' }).collect();
+                let text: String = text
+                    .chars()
+                    .map(|ch| if ch.is_alphanumeric() || ch == '-' || is_apostrophe(ch) { ch } else { ' ' })
+                    .collect();
                 let hay = normalise(&text);
                 let hay: Vec<&str> = hay.split_whitespace().collect();
                 words.iter().all(|w| hay.iter().any(|h| h.starts_with(w.as_str())))

@@ -215,7 +215,8 @@ mod tests {
 
     #[test]
     fn withdrawal_erases_personal_data_and_keeps_statistics() {
-        let e = withdraw_consent(&client(), &[appeal()], &[], vec![INTAKE_DRAFT_ID.into()], "2026-12-01T09:00:00Z", "Ігор");
+        let e =
+            withdraw_consent(&client(), &[appeal()], &[], vec![INTAKE_DRAFT_ID.into()], "2026-12-01T09:00:00Z", "Ігор");
         assert_eq!(e.client.personal, None);
         assert_eq!(e.client.consent.withdrawn_at.as_deref(), Some("2026-12-01T09:00:00Z"));
         assert_eq!(e.client.consent.withdrawn_by.as_deref(), Some("Ігор"));

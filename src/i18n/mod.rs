@@ -238,10 +238,11 @@ pub fn category_ref(lang: Lang, id: &str) -> String {
 /// The kinds of БВПД, as a list: "захист, представництво, складення процесуальних документів".
 pub fn kinds(lang: Lang, k: crate::domain::eligibility::Kinds) -> String {
     let s = lang.strings();
-    let list: Vec<&str> = [(k.defence, s.kind_defence), (k.representation, s.kind_representation), (k.documents, s.kind_documents)]
-        .into_iter()
-        .filter_map(|(on, t)| on.then_some(t))
-        .collect();
+    let list: Vec<&str> =
+        [(k.defence, s.kind_defence), (k.representation, s.kind_representation), (k.documents, s.kind_documents)]
+            .into_iter()
+            .filter_map(|(on, t)| on.then_some(t))
+            .collect();
     if list.is_empty() {
         s.kinds_through_other.to_owned()
     } else {
@@ -299,11 +300,7 @@ pub fn decision_problem(lang: Lang, p: crate::domain::checklist::DecisionProblem
 }
 
 /// Why a category does not apply; `title` names a category by its id.
-pub fn not_applying(
-    lang: Lang,
-    r: &crate::domain::eligibility::NotApplying,
-    title: &dyn Fn(&str) -> String,
-) -> String {
+pub fn not_applying(lang: Lang, r: &crate::domain::eligibility::NotApplying, title: &dyn Fn(&str) -> String) -> String {
     use crate::domain::eligibility::NotApplying as N;
     let s = lang.strings();
     match r {

@@ -7,7 +7,9 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use crate::domain::appeal::Appeal;
-use crate::domain::batch::{fate, BatchCheck, BatchFile, BatchInfo, BatchProblem, BatchText, Data, Fate, ImportSummary, RecordType};
+use crate::domain::batch::{
+    fate, BatchCheck, BatchFile, BatchInfo, BatchProblem, BatchText, Data, Fate, ImportSummary, RecordType,
+};
 use crate::domain::checklist::Checklist;
 use crate::domain::client::Client;
 use crate::storage::{codec, Collection, Record, Store, StoreError, StoreResult, StoredRecord, WriteBatch};

@@ -1,16 +1,16 @@
 use super::*;
 use crate::domain::appeal::Appeal;
+use crate::domain::batch::tests::{appeal, client};
 use crate::domain::batch::{BatchFile, BatchInfo, BatchProblem, BatchText, ImportSummary, Ledger, Origin, Selection};
 use crate::domain::checklist::Checklist;
-use crate::domain::client::Client;
-use crate::storage::{codec, Store, StoreError, StoredRecord, WriteBatch};
-use crate::domain::batch::tests::{appeal, client};
 use crate::domain::checklist::{Decision, Verdict};
+use crate::domain::client::Client;
 use crate::domain::date::Date;
 use crate::domain::eligibility::Kinds;
 use crate::storage::conformance::block_on;
 use crate::storage::memory::MemoryStore;
 use crate::storage::{self, load};
+use crate::storage::{codec, Store, StoreError, StoredRecord, WriteBatch};
 
 fn origin(id: &str) -> Origin {
     Origin {
@@ -34,10 +34,21 @@ async fn import_text(s: &MemoryStore, text: &str) -> Result<(BatchFile, ImportSu
 }
 
 fn checklist(id: &str, appeal_id: &str, client_id: &str) -> Checklist {
-    let mut c = Checklist::new(id.into(), appeal_id.into(), client_id.into(), Date::new(2026, 11, 20).expect("date"), "Борг".into());
+    let mut c = Checklist::new(
+        id.into(),
+        appeal_id.into(),
+        client_id.into(),
+        Date::new(2026, 11, 20).expect("date"),
+        "Борг".into(),
+    );
     c.categories = vec!["14".into()];
     c.income.months[0] = "5000".into();
-    c.decision = Some(Decision { on: "2026-11-24".into(), verdict: Verdict::Granted, kinds: Kinds { representation: true, ..Kinds::default() }, ground: String::new() });
+    c.decision = Some(Decision {
+        on: "2026-11-24".into(),
+        verdict: Verdict::Granted,
+        kinds: Kinds { representation: true, ..Kinds::default() },
+        ground: String::new(),
+    });
     c
 }
 
@@ -134,8 +145,14 @@ fn a_refused_file_or_a_failed_write_leaves_the_store_as_it_was() {
         let Exported { text, .. } = made(&s, "b1", Selection::NotExported, &Ledger::default()).await;
         let target = MemoryStore::new();
         let tampered = text.replacen("Пенсія", "Пенсії", 1);
-        assert!(matches!(import_text(&target, &tampered).await, Err(ImportError::Refused(BatchProblem::RecordChecksum { .. }))));
-        assert!(matches!(import_text(&target, &text[..text.len() - 10]).await, Err(ImportError::Refused(BatchProblem::Truncated))));
+        assert!(matches!(
+            import_text(&target, &tampered).await,
+            Err(ImportError::Refused(BatchProblem::RecordChecksum { .. }))
+        ));
+        assert!(matches!(
+            import_text(&target, &text[..text.len() - 10]).await,
+            Err(ImportError::Refused(BatchProblem::Truncated))
+        ));
         target.fail_writes_with(Some(StoreError::QuotaExceeded));
         assert_eq!(import_text(&target, &text).await.map(|_| ()), Err(ImportError::Store(StoreError::QuotaExceeded)));
         for (_, recs) in everything(&target).await {
@@ -221,11 +238,17 @@ fn export_and_import_report_progress_slice_by_slice() {
         let n = SLICE * 2 + 5;
         let mut batch = WriteBatch::new();
         for i in 0..n {
-            batch = batch.put(Collection::Clients, codec::encode(&client(&format!("c{i:04}"), "Коваль"), 1, "2026-11-20T10:00:00Z").expect("encode"));
+            batch = batch.put(
+                Collection::Clients,
+                codec::encode(&client(&format!("c{i:04}"), "Коваль"), 1, "2026-11-20T10:00:00Z").expect("encode"),
+            );
         }
         s.write(batch).await.expect("seed");
         let mut steps = Steps::default();
-        let made = export(&s, &origin("b1"), Selection::NotExported, &Ledger::default(), &mut steps).await.expect("export").expect("made");
+        let made = export(&s, &origin("b1"), Selection::NotExported, &Ledger::default(), &mut steps)
+            .await
+            .expect("export")
+            .expect("made");
         assert_eq!(steps.0, [(0, n), (SLICE, n), (SLICE * 2, n), (n, n)]);
         let mut steps = Steps::default();
         let imported = import(&MemoryStore::new(), &made.text, &mut steps).await.expect("import");
@@ -236,7 +259,8 @@ fn export_and_import_report_progress_slice_by_slice() {
 
 #[test]
 fn batches_are_due_for_purge_after_the_retention_period() {
-    let Exported { file, .. } = block_on(async { made(&seeded(), "b1", Selection::NotExported, &Ledger::default()).await });
+    let Exported { file, .. } =
+        block_on(async { made(&seeded(), "b1", Selection::NotExported, &Ledger::default()).await });
     let mut up = BatchInfo::of(&file, false);
     up.uploaded_at = Some("2026-11-20T10:00:00Z".into());
     let not_up = BatchInfo::of(&file, false);

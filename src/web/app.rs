@@ -14,10 +14,11 @@ use crate::storage::idb::{IdbStore, OpenHooks};
 use crate::storage::StoreError;
 
 use super::app_store::AppStore;
-use super::data::{self, Data};
+use super::data::{self, Data, DataStoreFields};
 use super::platform::{self, Estimate};
 use super::screens::home::HomeScreen;
 use super::{device, icons, prefs, sw};
+use reactive_stores::Store;
 
 /// Where the storage stands.
 #[derive(Debug, Clone, PartialEq)]
@@ -34,8 +35,9 @@ pub enum StoreState {
 pub struct Ctx {
     pub lang: RwSignal<Lang>,
     pub route: RwSignal<Route>,
-    /// Clients, appeals, directory… in memory; read after `data_version` to stay current.
-    pub data: StoredValue<Data, LocalStorage>,
+    /// Clients, appeals, directory… decoded in memory: the ONE owner of decoded data (see `data.rs`). A view that
+    /// reads a field (`ctx.data.clients().with(…)`) updates when that field changes, and only then.
+    pub data: Store<Data, LocalStorage>,
     pub data_ready: RwSignal<bool>,
     /// A client whose new appeal the intake screen should start with.
     pub pending_intake: RwSignal<Option<String>>,
@@ -45,8 +47,6 @@ pub struct Ctx {
     pub device: RwSignal<Option<DeviceSettings>>,
     pub store_state: RwSignal<StoreState>,
     store: StoredValue<Option<AppStore>, LocalStorage>,
-    /// Raised after every write, so views that read the store load again.
-    pub data_version: RwSignal<u64>,
     pub online: RwSignal<bool>,
     pub estimate: RwSignal<Option<Estimate>>,
     pub persisted: RwSignal<Option<bool>>,
@@ -90,9 +90,8 @@ impl Ctx {
         })
     }
 
-    /// Call after a write: views reload and the storage figures refresh.
+    /// Call after a write: the storage figures refresh.
     pub fn data_changed(&self) {
-        self.data_version.update(|v| *v += 1);
         refresh_estimate(*self);
     }
 
@@ -104,9 +103,9 @@ impl Ctx {
         self.route.set(route);
     }
 
-    /// Changes the in-memory data after a committed write, and tells the screens.
+    /// Changes the in-memory data after a committed write: views that read what `f` changes update.
     pub fn update_data(&self, f: impl FnOnce(&mut Data)) {
-        self.data.update_value(f);
+        self.data.update(f);
         self.data_changed();
     }
 }
@@ -142,7 +141,7 @@ async fn open_storage(ctx: Ctx) {
             ctx.data_changed();
             match Data::load(&store).await {
                 Ok(data) => {
-                    ctx.data.set_value(data);
+                    ctx.data.set(data);
                     ctx.data_ready.set(true);
                     ctx.data_changed();
                     load_shipped_rules(ctx).await;
@@ -162,10 +161,8 @@ async fn open_storage(ctx: Ctx) {
 /// newer than the one a centre installed.
 async fn load_shipped_rules(ctx: Ctx) {
     let shipped = platform::fetch_text("rules.json").await.and_then(|t| Rules::parse(&t).ok());
-    ctx.update_data(|d| {
-        d.shipped_rules = shipped.as_ref().map(|r| r.serial);
-        d.rules = newest(shipped, d.installed_rules.clone());
-    });
+    ctx.data.shipped_rules().set(shipped.as_ref().map(|r| r.serial));
+    ctx.data.rules().set(newest(shipped, ctx.data.installed_rules().get_untracked()));
 }
 
 /// A new record id (UUID v4 from the browser's cryptographic random source).
@@ -189,14 +186,13 @@ pub fn App() -> impl IntoView {
     let ctx = Ctx {
         lang: RwSignal::new(prefs::lang()),
         route: RwSignal::new(start_route()),
-        data: StoredValue::new_local(Data::default()),
+        data: Store::new_local(Data::default()),
         data_ready: RwSignal::new(false),
         pending_intake: RwSignal::new(None),
         flash: RwSignal::new(None),
         device: RwSignal::new(None),
         store_state: RwSignal::new(StoreState::Opening),
         store: StoredValue::new_local(None),
-        data_version: RwSignal::new(0),
         online: RwSignal::new(platform::is_online()),
         estimate: RwSignal::new(None),
         persisted: RwSignal::new(None),
@@ -399,8 +395,7 @@ fn Banners() -> impl IntoView {
             </div>
         </Show>
         {move || {
-            ctx.data_version.track();
-            let n = ctx.data.with_value(|d| d.unreadable);
+            let n = ctx.data.unreadable().get();
             (n > 0).then(|| view! {
                 <div class="banner banner-warn" role="alert" data-testid="unreadable">
                     <p>{i18n::count(ctx.lang.get(), n as u64, &ctx.t().unreadable_records)} ". " {ctx.t().unreadable_help}</p>

@@ -1,10 +1,14 @@
-//! What the screens read, kept in memory once loaded from the store (clients, appeals, search index, directory,
-//! question areas), and the writes that change it: each write goes to the store first, in one transaction, and
-//! only then to memory.
+//! The decoded data: what the screens read, kept in memory once loaded from the store (clients, appeals, search
+//! index, directory, question areas, batches), and the writes that change it. Each write goes to the store first, in
+//! one transaction, and only then to memory.
+//!
+//! [`Data`] has ONE owner, `Ctx::data`, a reactive store: a view reads a field (`ctx.data.clients().with(…)`) and
+//! updates when that field changes — nothing to remember to track. Setting it to `Data::default()` drops every decoded
+//! record at once (what locking the app will do).
 
 use std::collections::HashMap;
 
-use leptos::prelude::{SetValue, WithUntracked, WithValue};
+use leptos::prelude::{Set, Update, WithUntracked};
 
 use crate::domain::appeal::Appeal;
 use crate::domain::batch::{BatchInfo, Ledger};
@@ -18,9 +22,10 @@ use crate::domain::referral::{Directory, DirectoryRecord, DIRECTORY_ID};
 use crate::domain::search::SearchIndex;
 use crate::storage::{self, codec, Collection, IndexName, Record, Store, StoreResult, WriteBatch};
 
+use super::app::Ctx;
 use super::app_store::AppStore;
 
-#[derive(Default)]
+#[derive(Default, reactive_stores::Store)]
 pub struct Data {
     pub clients: HashMap<String, Client>,
     /// Appeals of each client, newest first.
@@ -138,29 +143,8 @@ impl Data {
         }
     }
 
-    pub fn appeals_of(&self, client_id: &str) -> &[Appeal] {
-        self.appeals.get(client_id).map_or(&[], Vec::as_slice)
-    }
-
     pub fn appeal(&self, id: &str) -> Option<&Appeal> {
         self.appeals.values().flatten().find(|a| a.id == id)
-    }
-
-    /// The checklists of one client's appeals.
-    pub fn checklists_of(&self, client_id: &str) -> Vec<Checklist> {
-        self.checklists.values().filter(|c| c.client_id == client_id).cloned().collect()
-    }
-
-    fn put_client(&mut self, c: Client) {
-        self.index.upsert(&c.id, c.personal.as_ref());
-        self.clients.insert(c.id.clone(), c);
-    }
-
-    fn put_appeal(&mut self, a: Appeal) {
-        let list = self.appeals.entry(a.client_id.clone()).or_default();
-        list.retain(|x| x.id != a.id);
-        list.push(a);
-        list.sort_by(|a, b| b.received_at.cmp(&a.received_at));
     }
 }
 
@@ -208,22 +192,47 @@ pub async fn withdraw(
     Ok(erasure)
 }
 
-pub fn remember_erasure(data: &mut Data, erasure: Erasure) {
-    data.put_client(erasure.client);
+// What a committed write changed, into the decoded data: each touches only the fields it changes, so only the views
+// that read those update.
+
+pub fn remember_erasure(ctx: Ctx, erasure: Erasure) {
+    remember_client(ctx, erasure.client);
     for a in erasure.appeals {
-        data.put_appeal(a);
+        remember_appeal(ctx, a);
     }
     for c in erasure.checklists {
-        data.checklists.insert(c.appeal_id.clone(), c);
+        remember_checklist(ctx, c);
     }
 }
 
-pub fn remember_client(data: &mut Data, client: Client) {
-    data.put_client(client);
+pub fn remember_client(ctx: Ctx, client: Client) {
+    ctx.data.index().update(|index| index.upsert(&client.id, client.personal.as_ref()));
+    ctx.data.clients().update(|clients| {
+        clients.insert(client.id.clone(), client);
+    });
+    ctx.data_changed();
 }
 
-pub fn remember_appeal(data: &mut Data, appeal: Appeal) {
-    data.put_appeal(appeal);
+pub fn remember_appeal(ctx: Ctx, appeal: Appeal) {
+    ctx.data.appeals().update(|appeals| {
+        let list = appeals.entry(appeal.client_id.clone()).or_default();
+        list.retain(|x| x.id != appeal.id);
+        list.push(appeal);
+        list.sort_by(|a, b| b.received_at.cmp(&a.received_at));
+    });
+    ctx.data_changed();
+}
+
+pub fn remember_checklist(ctx: Ctx, checklist: Checklist) {
+    ctx.data.checklists().update(|checklists| {
+        checklists.insert(checklist.appeal_id.clone(), checklist);
+    });
+    ctx.data_changed();
+}
+
+/// A batch made, imported, confirmed or purged: the batch list, the ledger and the appeals' export marks.
+pub fn remember_batch(ctx: Ctx, info: BatchInfo) {
+    ctx.update_data(|d| d.put_batch(info));
 }
 
 pub async fn save_directory(store: &AppStore, directory: &Directory, now: &str) -> StoreResult<()> {
@@ -241,25 +250,25 @@ pub async fn save_rules(store: &AppStore, text: &str, now: &str) -> StoreResult<
 }
 
 /// Reads everything again after a change of many records (import, purge), then tells the screens.
-pub async fn reload(ctx: super::app::Ctx, store: &AppStore) -> StoreResult<()> {
+pub async fn reload(ctx: Ctx, store: &AppStore) -> StoreResult<()> {
     let mut fresh = Data::load(store).await?;
-    let (rules, shipped) = ctx.data.with_value(|d| (d.rules.clone(), d.shipped_rules));
+    let (rules, shipped) = ctx.data.with_untracked(|d| (d.rules.clone(), d.shipped_rules));
     // The rules in use were settled at start (shipped or installed); keep them.
     fresh.rules = rules;
     fresh.shipped_rules = shipped;
-    ctx.data.set_value(fresh);
+    ctx.data.set(fresh);
     ctx.data_changed();
     Ok(())
 }
 
 /// Purges the batches whose retention period after upload has passed (the period set in Settings).
-pub async fn purge_due(ctx: super::app::Ctx, store: &AppStore) -> StoreResult<usize> {
+pub async fn purge_due(ctx: Ctx, store: &AppStore) -> StoreResult<usize> {
     let Some(days) = ctx.device.with_untracked(|d| d.as_ref().and_then(|d| d.retention_days)) else {
         return Ok(0);
     };
-    let due: Vec<BatchInfo> = ctx
-        .data
-        .with_value(|d| crate::transfer::due_for_purge(&d.batches, days, super::platform::today()).into_iter().cloned().collect());
+    let due: Vec<BatchInfo> = ctx.data.batches().with_untracked(|b| {
+        crate::transfer::due_for_purge(b, days, super::platform::today()).into_iter().cloned().collect()
+    });
     for b in &due {
         crate::transfer::purge(store, b, &super::platform::now_iso()).await?;
     }

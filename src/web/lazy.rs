@@ -14,8 +14,9 @@ use crate::nav::{Route, Screen};
 use super::app::use_ctx;
 use super::form::tr;
 use super::screens::{
-    client::ClientScreen, clients::ClientsScreen, directory::DirectoryScreen, eligibility::ChecklistScreen, export::ExportScreen,
-    intake::IntakeScreen, print::ApplicationScreen, print::ToBringScreen, settings::SettingsScreen, slip::SlipScreen,
+    client::ClientScreen, clients::ClientsScreen, directory::DirectoryScreen, eligibility::ChecklistScreen,
+    export::ExportScreen, intake::IntakeScreen, print::ApplicationScreen, print::ToBringScreen,
+    settings::SettingsScreen, slip::SlipScreen,
 };
 
 /// The record id of the current route.

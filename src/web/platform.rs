@@ -129,7 +129,11 @@ pub fn download(filename: &str, mime: &str, text: &str) -> Result<(), DownloadFa
     })()
     .is_some();
     let _ = web_sys::Url::revoke_object_url(&url);
-    if ok { Ok(()) } else { Err(DownloadFailed) }
+    if ok {
+        Ok(())
+    } else {
+        Err(DownloadFailed)
+    }
 }
 
 /// The file chosen in a file input; the input is cleared so that choosing the same file again is noticed.

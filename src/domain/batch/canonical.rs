@@ -82,4 +82,3 @@ impl PayloadHasher {
         self.hasher.finalize().iter().map(|b| format!("{b:02x}")).collect()
     }
 }
-

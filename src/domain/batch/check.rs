@@ -109,7 +109,11 @@ impl BatchCheck {
             let r = &self.file.records[index];
             let id = r.id.clone();
             // One record's tree at a time.
-            let tree = r.data.tree().map_err(|e| BatchProblem::RecordInvalid { index: index + 1, id: id.clone(), detail: e.to_string() })?;
+            let tree = r.data.tree().map_err(|e| BatchProblem::RecordInvalid {
+                index: index + 1,
+                id: id.clone(),
+                detail: e.to_string(),
+            })?;
             let canon = canonical(&tree);
             if sha256_hex(canon.as_bytes()) != r.sha256 {
                 return Err(BatchProblem::RecordChecksum { index: index + 1, id });
@@ -124,7 +128,11 @@ impl BatchCheck {
                 return Err(BatchProblem::RecordInvalid { index: index + 1, id, detail });
             }
             if r.rev == 0 {
-                return Err(BatchProblem::RecordInvalid { index: index + 1, id, detail: "rev must be 1 or more".into() });
+                return Err(BatchProblem::RecordInvalid {
+                    index: index + 1,
+                    id,
+                    detail: "rev must be 1 or more".into(),
+                });
             }
             if !self.seen.insert((r.kind, r.id.clone())) {
                 return Err(BatchProblem::DuplicateRecord { index: index + 1, id });
@@ -192,4 +200,3 @@ impl ImportSummary {
         self.added + self.updated
     }
 }
-

@@ -115,7 +115,8 @@ pub fn csv_tables(file: &BatchFile) -> Vec<(String, String)> {
         .map(|kind| {
             let cols = columns(kind);
             let mut out = String::from("\u{feff}");
-            let header: Vec<&str> = ["batch_id", "id", "rev", "updated_at"].into_iter().chain(cols.iter().map(|c| c.0)).collect();
+            let header: Vec<&str> =
+                ["batch_id", "id", "rev", "updated_at"].into_iter().chain(cols.iter().map(|c| c.0)).collect();
             out.push_str(&header.join(","));
             out.push_str("\r\n");
             for r in file.records.iter().filter(|r| r.kind == kind) {
@@ -129,4 +130,3 @@ pub fn csv_tables(file: &BatchFile) -> Vec<(String, String)> {
         })
         .collect()
 }
-

@@ -106,4 +106,3 @@ impl Ledger {
         self.0.get(&(kind, id.to_owned())).copied()
     }
 }
-

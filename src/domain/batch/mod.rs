@@ -14,7 +14,6 @@ use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use serde_json::Value;
 
-
 pub const BATCH_FORMAT: &str = "pryiom-batch";
 pub const BATCH_VERSION: u32 = 1;
 
@@ -165,7 +164,14 @@ pub struct Origin {
 /// One record of a batch, with its checksum (the costly part of making a batch: done record by record).
 pub fn record_of(s: Source) -> BatchRecord {
     let data = Data::canonical_of(&s.data);
-    BatchRecord { kind: s.kind, id: s.id, rev: s.rev, updated_at: s.updated_at, sha256: sha256_hex(data.text().as_bytes()), data }
+    BatchRecord {
+        kind: s.kind,
+        id: s.id,
+        rev: s.rev,
+        updated_at: s.updated_at,
+        sha256: sha256_hex(data.text().as_bytes()),
+        data,
+    }
 }
 
 /// Whether an appeal's data has a referral (read without building the whole tree).
@@ -199,7 +205,11 @@ fn count(records: &[BatchRecord]) -> Counts {
 }
 
 /// The batch file of these records (in the order given), and its text: the bytes saved, kept and downloaded again.
-pub fn assemble(origin: &Origin, selection: Selection, records: Vec<BatchRecord>) -> Result<(BatchFile, String), serde_json::Error> {
+pub fn assemble(
+    origin: &Origin,
+    selection: Selection,
+    records: Vec<BatchRecord>,
+) -> Result<(BatchFile, String), serde_json::Error> {
     let mut payload = PayloadHasher::new();
     for r in &records {
         payload.add(r, r.data.text());
@@ -235,8 +245,8 @@ mod check;
 mod csv;
 mod ledger;
 
-pub use canonical::{canonical, sha256_hex};
 use canonical::PayloadHasher;
+pub use canonical::{canonical, sha256_hex};
 pub use check::{fate, read_batch, BatchCheck, BatchProblem, Fate, ImportSummary};
 pub use csv::{csv_cell, csv_tables};
 pub use ledger::{file_name, short, BatchInfo, BatchText, Entry, Ledger};

@@ -1,7 +1,7 @@
 use super::*;
 use crate::domain::appeal::Appeal;
-use crate::domain::client::Client;
 use crate::domain::appeal::{AidKind, Channel, Referral};
+use crate::domain::client::Client;
 use crate::domain::client::{Consent, ConsentForm, Personal};
 use crate::domain::referral::Organisation;
 
@@ -148,8 +148,14 @@ fn a_truncated_file_is_refused() {
 #[test]
 fn another_format_or_version_is_refused() {
     let (_, text) = sample();
-    assert_eq!(read_batch(&text.replacen("\"version\":1", "\"version\":2", 1)), Err(BatchProblem::UnsupportedVersion(2)));
-    assert!(matches!(read_batch(&text.replacen("pryiom-batch", "pryiom-directory", 1)), Err(BatchProblem::WrongFormat { .. })));
+    assert_eq!(
+        read_batch(&text.replacen("\"version\":1", "\"version\":2", 1)),
+        Err(BatchProblem::UnsupportedVersion(2))
+    );
+    assert!(matches!(
+        read_batch(&text.replacen("pryiom-batch", "pryiom-directory", 1)),
+        Err(BatchProblem::WrongFormat { .. })
+    ));
     assert!(matches!(read_batch("[1,2]"), Err(BatchProblem::WrongFormat { .. })));
     assert!(matches!(read_batch(r#"{"format":"pryiom-batch","version":1}"#), Err(BatchProblem::WrongFormat { .. })));
 }
@@ -158,7 +164,8 @@ fn another_format_or_version_is_refused() {
 fn an_invalid_record_names_the_record_and_the_field() {
     let mut data = serde_json::to_value(appeal("a9", "c1", "x", false)).expect("value");
     data.as_object_mut().expect("object").remove("client_id");
-    let records = vec![record_of(Source { kind: RecordType::Appeal, id: "a9".into(), rev: 1, updated_at: "t".into(), data })];
+    let records =
+        vec![record_of(Source { kind: RecordType::Appeal, id: "a9".into(), rev: 1, updated_at: "t".into(), data })];
     let (_, text) = assemble(&origin(), Selection::NotExported, records).expect("assemble");
     match read_batch(&text) {
         Err(BatchProblem::RecordInvalid { index: 1, id, detail }) => {

@@ -2,6 +2,8 @@
 
 use leptos::prelude::*;
 
+use crate::web::data::DataStoreFields;
+
 use crate::web::form::tr;
 use leptos::task::spawn_local;
 
@@ -15,7 +17,6 @@ use crate::storage::{Collection, IndexName, Store, StoreError};
 use crate::web::app::use_ctx;
 use crate::web::data;
 use crate::web::platform;
-
 
 fn dotted(iso: &str) -> String {
     Date::parse_iso(iso).map(Date::dotted).unwrap_or_else(|| iso.to_owned())
@@ -49,7 +50,9 @@ pub fn ClientSummary(client: Client) -> impl IntoView {
             }
             .into_any()
         }
-        None if client.purged_at.is_some() => view! { <p class="summary-name muted">{tr(|s| s.purged_card)}</p> }.into_any(),
+        None if client.purged_at.is_some() => {
+            view! { <p class="summary-name muted">{tr(|s| s.purged_card)}</p> }.into_any()
+        }
         None => view! { <p class="summary-name muted">{tr(|s| s.withdrawn_card)}</p> }.into_any(),
     }
 }
@@ -58,15 +61,9 @@ pub fn ClientSummary(client: Client) -> impl IntoView {
 pub fn ClientScreen(id: String) -> impl IntoView {
     let ctx = use_ctx();
     let cid = id.clone();
-    let client = Memo::new(move |_| {
-        ctx.data_version.track();
-        ctx.data.with_value(|d| d.clients.get(&cid).cloned())
-    });
+    let client = Memo::new(move |_| ctx.data.clients().with(|clients| clients.get(&cid).cloned()));
     let cid = id.clone();
-    let appeals = Memo::new(move |_| {
-        ctx.data_version.track();
-        ctx.data.with_value(|d| d.appeals_of(&cid).to_vec())
-    });
+    let appeals = Memo::new(move |_| ctx.data.appeals().with(|appeals| appeals.get(&cid).cloned().unwrap_or_default()));
     let flash = ctx.flash.get_untracked();
     ctx.flash.set(None);
     let cid = StoredValue::new(id.clone());
@@ -126,8 +123,9 @@ fn CardDetails(client: Client) -> impl IntoView {
     let Some(p) = client.personal else { return ().into_any() };
     let s = move || ctx.t();
     let representative = p.representative_id.clone().and_then(|rid| {
-        ctx.data
-            .with_value(|d| d.clients.get(&rid).and_then(|c| c.personal.as_ref().map(|x| (rid.clone(), x.full_name()))))
+        ctx.data.with_untracked(|d| {
+            d.clients.get(&rid).and_then(|c| c.personal.as_ref().map(|x| (rid.clone(), x.full_name())))
+        })
     });
     let needs: Vec<&'static str> = [
         (p.needs.cannot_read_write, s().need_read_write),
@@ -182,8 +180,11 @@ fn AppealItem(appeal: Appeal) -> impl IntoView {
     let ctx = use_ctx();
     let deadlines = appeal.deadlines(&[]);
     let slip = appeal.referral.as_ref().map(|_| Route::Slip(appeal.id.clone()).href());
-    let checked = ctx.data.with_value(|d| d.checklists.contains_key(&appeal.id));
-    let withdrawn = ctx.data.with_value(|d| d.clients.get(&appeal.client_id).is_none_or(|c| c.personal.is_none()));
+    let checked = ctx.data.checklists().with_untracked(|checklists| checklists.contains_key(&appeal.id));
+    let withdrawn = ctx
+        .data
+        .clients()
+        .with_untracked(|clients| clients.get(&appeal.client_id).is_none_or(|c| c.personal.is_none()));
     let checklist = (checked || (appeal.aid != AidKind::NotLegalAid && !withdrawn))
         .then(|| (Route::Checklist(appeal.id.clone()).href(), checked));
     let a = appeal.clone();
@@ -276,7 +277,7 @@ fn ConsentSection(client: Client, appeals: Memo<Vec<Appeal>>) -> impl IntoView {
         spawn_local(async move {
             match data::withdraw(&store, &client, &list, &platform::now_iso(), &untrack(|| ctx.worker())).await {
                 Ok(erasure) => {
-                    ctx.update_data(|d| data::remember_erasure(d, erasure));
+                    data::remember_erasure(ctx, erasure);
                     asking.try_set(false);
                 }
                 Err(e) => {

@@ -2,8 +2,9 @@
 
 use leptos::prelude::*;
 
+use crate::web::data::DataStoreFields;
+
 use crate::domain::appeal::{AidKind, Appeal, AppealFilter};
-use crate::domain::client::Client;
 use crate::domain::date::Date;
 use crate::i18n;
 use crate::nav::Route;
@@ -40,10 +41,12 @@ pub fn ClientsScreen() -> impl IntoView {
     // Appeals that pass the filters, newest first; clients that match the search and have such an appeal (or any
     // client, when no filter is set), most recent first.
     let lists = Memo::new(move |_| {
-        ctx.data_version.track();
+        // The lists depend on the cards (and their search index) and the appeals, nothing else.
+        ctx.data.clients().track();
+        ctx.data.appeals().track();
         let f = filter.get();
         let q = query.get();
-        ctx.data.with_value(|d| {
+        ctx.data.with_untracked(|d| {
             let found: Option<Vec<String>> =
                 (!q.trim().is_empty()).then(|| d.index.search(&q, 500).into_iter().map(|h| h.id).collect());
             let mut clients: Vec<(String, String)> = Vec::new();
@@ -53,7 +56,7 @@ pub fn ClientsScreen() -> impl IntoView {
                 None => d.clients.keys().collect(),
             };
             for id in ids {
-                let list = d.appeals_of(id);
+                let list = d.appeals.get(id).map_or(&[][..], Vec::as_slice);
                 let matching: Vec<&Appeal> = list.iter().filter(|a| f.matches(a)).collect();
                 if f.is_empty() || !matching.is_empty() {
                     let last = list.first().map(|a| a.received_at.clone()).unwrap_or_default();
@@ -70,9 +73,8 @@ pub fn ClientsScreen() -> impl IntoView {
     });
 
     let area_options = Signal::derive(move || {
-        ctx.data_version.track();
         let mut v = vec![(String::new(), ctx.t().any.to_owned())];
-        v.extend(ctx.data.with_value(|d| d.areas.areas.iter().map(|a| (a.clone(), a.clone())).collect::<Vec<_>>()));
+        v.extend(ctx.data.areas().with(|areas| areas.areas.iter().map(|a| (a.clone(), a.clone())).collect::<Vec<_>>()));
         v
     });
     let aid_options = Signal::derive(move || {
@@ -121,10 +123,11 @@ pub fn ClientsScreen() -> impl IntoView {
             <section class="card" aria-labelledby="list-clients-h">
                 <h2 id="list-clients-h">{move || i18n::count(ctx.lang.get(), lists.with(|l| l.0.len()) as u64, &ctx.t().home_clients)}</h2>
                 <ul class="results" data-testid="client-list">
-                    {move || {
-                        let ids: Vec<String> = lists.with(|l| l.0.iter().take(shown.get()).cloned().collect());
-                        ids.into_iter().map(|id| view! { <ClientRow id=id/> }).collect_view()
-                    }}
+                    // Keyed: a row is made once per card and kept while the list around it changes.
+                    <For each=move || lists.with(|l| l.0.iter().take(shown.get()).cloned().collect::<Vec<_>>())
+                        key=|id| id.clone() let:id>
+                        <ClientRow id=id/>
+                    </For>
                 </ul>
                 <Show when=move || { lists.with(|l| l.0.len()) > shown.get() }>
                     <button type="button" class="btn btn-secondary" on:click=move |_| shown.update(|n| *n += PAGE)>
@@ -135,10 +138,10 @@ pub fn ClientsScreen() -> impl IntoView {
             <section class="card" aria-labelledby="list-appeals-h">
                 <h2 id="list-appeals-h">{move || i18n::count(ctx.lang.get(), lists.with(|l| l.1.len()) as u64, &ctx.t().home_appeals)}</h2>
                 <ul class="results" data-testid="appeal-list">
-                    {move || {
-                        let list: Vec<Appeal> = lists.with(|l| l.1.iter().take(shown.get()).cloned().collect());
-                        list.into_iter().map(|a| view! { <AppealRow appeal=a/> }).collect_view()
-                    }}
+                    <For each=move || lists.with(|l| l.1.iter().take(shown.get()).cloned().collect::<Vec<Appeal>>())
+                        key=|a| a.id.clone() let:appeal>
+                        <AppealRow appeal=appeal/>
+                    </For>
                 </ul>
             </section>
         </div>
@@ -148,31 +151,36 @@ pub fn ClientsScreen() -> impl IntoView {
 #[component]
 fn ClientRow(id: String) -> impl IntoView {
     let ctx = use_ctx();
-    let client: Option<Client> = ctx.data.with_value(|d| d.clients.get(&id).cloned());
-    let count = ctx.data.with_value(|d| d.appeals_of(&id).len());
-    client.map(|c| {
-        view! {
-            <li class="result">
-                <a class="result-link" href=Route::Client(id.clone()).href()>
-                    <ClientSummary client=c/>
-                    <span class="muted">{move || i18n::count(ctx.lang.get(), count as u64, &ctx.t().home_appeals)}</span>
-                </a>
-            </li>
-        }
-    })
+    let cid = id.clone();
+    let client = Memo::new(move |_| ctx.data.clients().with(|clients| clients.get(&cid).cloned()));
+    let cid = id.clone();
+    let count = Memo::new(move |_| ctx.data.appeals().with(|appeals| appeals.get(&cid).map_or(0, Vec::len)));
+    move || {
+        client.get().map(|c| {
+            view! {
+                <li class="result">
+                    <a class="result-link" href=Route::Client(id.clone()).href()>
+                        <ClientSummary client=c/>
+                        <span class="muted">{move || i18n::count(ctx.lang.get(), count.get() as u64, &ctx.t().home_appeals)}</span>
+                    </a>
+                </li>
+            }
+        })
+    }
 }
 
 #[component]
 fn AppealRow(appeal: Appeal) -> impl IntoView {
     let ctx = use_ctx();
-    let name = ctx
-        .data
-        .with_value(|d| d.clients.get(&appeal.client_id).and_then(|c| c.personal.as_ref().map(|p| p.full_name())));
+    let cid = appeal.client_id.clone();
+    let name = Memo::new(move |_| {
+        ctx.data.clients().with(|clients| clients.get(&cid).and_then(|c| c.personal.as_ref().map(|p| p.full_name())))
+    });
     let deadline = appeal.deadlines(&[]);
     view! {
         <li class="result">
             <a class="result-link" href=Route::Client(appeal.client_id.clone()).href()>
-                <span><strong>{when(&appeal.received_at)}</strong> " · " {name.unwrap_or_else(|| ctx.t().withdrawn_card.to_owned())}</span>
+                <span><strong>{when(&appeal.received_at)}</strong> " · " {move || name.get().unwrap_or_else(|| ctx.t().withdrawn_card.to_owned())}</span>
                 <span class="muted">{appeal.area.clone()} " · " {move || i18n::aid_text(appeal.aid)(ctx.t())}</span>
                 {deadline.map(|d| view! { <span class="deadline">{move || (ctx.t().answer_by)(&d.answer_by.dotted())}</span> })}
             </a>

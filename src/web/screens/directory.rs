@@ -1,6 +1,8 @@
 //! The offline directory of partner organisations: add, edit, remove, and share as a file.
 
 use leptos::prelude::*;
+
+use crate::web::data::DataStoreFields;
 use leptos::task::spawn_local;
 
 use crate::domain::referral::{Directory, DirectoryProblem, OrgField, Organisation};
@@ -33,7 +35,8 @@ fn store_directory(ctx: Ctx, next: Directory, note: RwSignal<Option<Note>>, ok: 
     spawn_local(async move {
         match data::save_directory(&store, &next, &platform::now_iso()).await {
             Ok(()) => {
-                ctx.update_data(|d| d.directory = next);
+                ctx.data.directory().set(next);
+                ctx.data_changed();
                 note.try_set(Some(ok));
             }
             Err(e) => {
@@ -48,13 +51,10 @@ pub fn DirectoryScreen() -> impl IntoView {
     let ctx = use_ctx();
     let note = RwSignal::new(None::<Note>);
     let editing = RwSignal::new(None::<Organisation>);
-    let orgs = Memo::new(move |_| {
-        ctx.data_version.track();
-        ctx.data.with_value(|d| d.directory.organisations.clone())
-    });
+    let orgs = Memo::new(move |_| ctx.data.directory().with(|directory| directory.organisations.clone()));
 
     let export = move |_| {
-        let text = ctx.data.with_value(|d| d.directory.to_file());
+        let text = ctx.data.directory().with_untracked(|directory| directory.to_file());
         if platform::download("pryiom-directory.json", "application/json", &text).is_err() {
             note.set(Some(Note::DownloadFailed));
         }
@@ -68,7 +68,7 @@ pub fn DirectoryScreen() -> impl IntoView {
             };
             match Directory::from_file(&text) {
                 Ok(incoming) => {
-                    let mut next = ctx.data.with_value(|d| d.directory.clone());
+                    let mut next = ctx.data.directory().with_untracked(|directory| directory.clone());
                     let (added, replaced) = next.merge(incoming);
                     store_directory(ctx, next, note, Note::Imported(added, replaced));
                 }
@@ -129,7 +129,7 @@ pub fn DirectoryScreen() -> impl IntoView {
                                     on:click=move |_| editing.set(Some(edit.clone()))>{ctx.t().edit}</button>
                                 <button type="button" class="btn btn-secondary" aria-label=format!("{}: {}", ctx.t().remove, name)
                                     on:click=move |_| {
-                                        let mut next = ctx.data.with_value(|d| d.directory.clone());
+                                        let mut next = ctx.data.directory().with_untracked(|directory| directory.clone());
                                         next.remove(&id);
                                         store_directory(ctx, next, note, Note::Saved);
                                     }>{ctx.t().remove}</button>
@@ -169,7 +169,7 @@ fn OrgForm(org: Organisation, editing: RwSignal<Option<Organisation>>, note: RwS
             missing.set(m);
             return;
         }
-        let mut next = ctx.data.with_value(|d| d.directory.clone());
+        let mut next = ctx.data.directory().with_untracked(|directory| directory.clone());
         next.upsert(o);
         editing.set(None);
         store_directory(ctx, next, note, Note::Saved);

@@ -3,11 +3,15 @@
 
 use leptos::prelude::*;
 
+use crate::web::data::{self, DataStoreFields};
+
 use crate::domain::appeal::Appeal;
 use crate::domain::checklist::{grants_in_year, Checklist, DecisionProblem, MoneyField, Verdict, INCOME_MONTHS};
 use crate::domain::client::Client;
 use crate::domain::date::Date;
-use crate::domain::eligibility::{Assessment, CategoryRule, Child, DocStatus, DocumentRule, Group, Kinds, Outcome, Rules, CAP};
+use crate::domain::eligibility::{
+    Assessment, CategoryRule, Child, DocStatus, DocumentRule, Group, Kinds, Outcome, Rules, CAP,
+};
 use crate::i18n::{self, Lang};
 use crate::nav::Route;
 use crate::web::app::{new_id, use_ctx, Ctx};
@@ -19,7 +23,7 @@ use super::client::when;
 
 /// The appeal and its client, once loaded.
 pub fn appeal_and_client(ctx: Ctx, appeal_id: &str) -> Option<(Appeal, Client)> {
-    ctx.data.with_value(|d| {
+    ctx.data.with_untracked(|d| {
         let a = d.appeal(appeal_id)?.clone();
         let c = d.clients.get(&a.client_id)?.clone();
         Some((a, c))
@@ -34,7 +38,9 @@ fn dotted(iso: &str) -> String {
 pub fn ChecklistScreen(id: String) -> impl IntoView {
     let ctx = use_ctx();
     let found = Memo::new(move |_| {
-        ctx.data_version.track();
+        // Not the checklists: saving this appeal's checklist as it is filled in does not reload the page.
+        ctx.data.appeals().track();
+        ctx.data.clients().track();
         appeal_and_client(ctx, &id)
     });
     move || match found.get() {
@@ -47,16 +53,14 @@ pub fn ChecklistScreen(id: String) -> impl IntoView {
 /// Before a write: an undecided checklist records the rules in use.
 fn prepare(ctx: Ctx, c: &mut Checklist, _now: &str) {
     if !c.is_decided() {
-        if let Some(r) = ctx.data.with_value(|d| d.rules.clone()) {
+        if let Some(r) = ctx.data.rules().with_untracked(|rules| rules.clone()) {
             c.snapshot(&r);
         }
     }
 }
 
 fn remember(ctx: Ctx, c: Checklist) {
-    ctx.update_data(|d| {
-        d.checklists.insert(c.appeal_id.clone(), c);
-    });
+    data::remember_checklist(ctx, c);
 }
 
 #[derive(Clone, Copy)]
@@ -71,7 +75,7 @@ struct Page {
 #[component]
 fn ChecklistPage(appeal: Appeal, client: Client) -> impl IntoView {
     let ctx = use_ctx();
-    let existing = ctx.data.with_value(|d| d.checklists.get(&appeal.id).cloned());
+    let existing = ctx.data.checklists().with_untracked(|checklists| checklists.get(&appeal.id).cloned());
     let start = match existing {
         Some(c) => Ok(c),
         None => new_id().map(|id| {
@@ -81,15 +85,13 @@ fn ChecklistPage(appeal: Appeal, client: Client) -> impl IntoView {
     let start = match start {
         Ok(c) => c,
         Err(e) => {
-            return view! { <p class="error" role="alert">{move || i18n::store_error(ctx.lang.get(), &e)}</p> }.into_any()
+            return view! { <p class="error" role="alert">{move || i18n::store_error(ctx.lang.get(), &e)}</p> }
+                .into_any()
         }
     };
     let cl = RwSignal::new(start);
     let saver = autosave(ctx, cl, RwSignal::new(true), prepare, remember);
-    let current = Memo::new(move |_| {
-        ctx.data_version.track();
-        ctx.data.with_value(|d| d.rules.clone())
-    });
+    let current = Memo::new(move |_| ctx.data.rules().with(|rules| rules.clone()));
     let decided = Memo::new(move |_| cl.with(Checklist::is_decided));
     let rules = Memo::new(move |_| {
         let cur = current.get();
@@ -99,11 +101,14 @@ fn ChecklistPage(appeal: Appeal, client: Client) -> impl IntoView {
     let birth = client.personal.as_ref().and_then(|p| Date::parse_iso(&p.birth_date));
     let client_id = client.id.clone();
     let grants = Memo::new(move |_| {
-        ctx.data_version.track();
         let (on, id) = cl.with(|c| (c.date().unwrap_or_else(platform::today), c.id.clone()));
-        ctx.data.with_value(|d| grants_in_year(&d.checklists_of(&client_id), on, &id))
+        ctx.data.checklists().with(|all| {
+            let of_client: Vec<Checklist> = all.values().filter(|c| c.client_id == client_id).cloned().collect();
+            grants_in_year(&of_client, on, &id)
+        })
     });
-    let assessment = Memo::new(move |_| rules.with(|r| r.as_ref().map(|r| cl.with(|c| c.assess(r, birth, grants.get())))));
+    let assessment =
+        Memo::new(move |_| rules.with(|r| r.as_ref().map(|r| cl.with(|c| c.assess(r, birth, grants.get())))));
     let page = Page { cl, rules, decided, picked, assessment };
 
     let name = client.personal.as_ref().map(|p| p.full_name()).unwrap_or_default();
@@ -353,7 +358,8 @@ fn Income(page: Page) -> impl IntoView {
     let cl = page.cl;
     let needed = Memo::new(move |_| {
         let picked = page.picked.get();
-        page.rules.with(|r| r.as_ref().is_some_and(|r| picked.iter().filter_map(|id| r.category(id)).any(|c| c.income_test)))
+        page.rules
+            .with(|r| r.as_ref().is_some_and(|r| picked.iter().filter_map(|id| r.category(id)).any(|c| c.income_test)))
     });
     let problem = Memo::new(move |_| cl.with(|c| c.income.input().err()));
     let problem_of = move |f: MoneyField| {
@@ -641,7 +647,7 @@ fn DecisionCard(page: Page) -> impl IntoView {
             return;
         }
         problem.set(None);
-        let current = ctx.data.with_value(|x| x.rules.clone());
+        let current = ctx.data.rules().with_untracked(|rules| rules.clone());
         cl.update(|c| {
             // Decided on the rules it was shown with: the rules in use now.
             if let Some(r) = current.as_ref() {

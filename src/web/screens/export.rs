@@ -2,6 +2,8 @@
 //! confirmation and purge, and import of a batch file (restore, or moving records to another tablet).
 
 use leptos::prelude::*;
+
+use crate::web::data::DataStoreFields;
 use leptos::task::spawn_local;
 
 use crate::domain::batch::{csv_tables, read_batch, sha256_hex, BatchInfo, BatchText, Origin, Selection};
@@ -82,9 +84,8 @@ pub fn ExportScreen() -> impl IntoView {
 pub fn PendingLine() -> impl IntoView {
     let ctx = use_ctx();
     let figures = LocalResource::new(move || {
-        ctx.data_version.track();
         let store = ctx.store();
-        let ledger = ctx.data.with_value(|d| d.ledger.clone());
+        let ledger = ctx.data.ledger().with(|ledger| ledger.clone());
         let ready = ctx.data_ready.get();
         async move {
             match store {
@@ -121,10 +122,8 @@ fn MakeBatch(note: RwSignal<Option<Note>>) -> impl IntoView {
     let from = RwSignal::new(today.add_days(-30).iso());
     let to = RwSignal::new(today.iso());
     let progress = RwSignal::new(None::<(usize, usize)>);
-    let last = Memo::new(move |_| {
-        ctx.data_version.track();
-        ctx.data.with_value(|d| d.batches.iter().map(|b| b.created_at.clone()).max())
-    });
+    let last =
+        Memo::new(move |_| ctx.data.batches().with(|batches| batches.iter().map(|b| b.created_at.clone()).max()));
     let make = move |_| {
         let selection = match choice.get_untracked() {
             "since" => match last.get_untracked() {
@@ -158,7 +157,11 @@ fn MakeBatch(note: RwSignal<Option<Note>>) -> impl IntoView {
                 worker: d.worker,
                 created_at: platform::now_iso(),
                 app_version: env!("CARGO_PKG_VERSION").into(),
-                rules_version: ctx.data.with_value(|d| d.rules.as_ref().map(|r| r.version.clone())).unwrap_or_default(),
+                rules_version: ctx
+                    .data
+                    .rules()
+                    .with_untracked(|rules| rules.as_ref().map(|r| r.version.clone()))
+                    .unwrap_or_default(),
             })
         }) {
             Ok(o) => o,
@@ -167,16 +170,17 @@ fn MakeBatch(note: RwSignal<Option<Note>>) -> impl IntoView {
                 return;
             }
         };
-        let ledger = ctx.data.with_value(|d| d.ledger.clone());
+        let ledger = ctx.data.ledger().with_untracked(|ledger| ledger.clone());
         note.set(None);
         progress.set(Some((0, 0)));
         spawn_local(async move {
-            let outcome = match transfer::export(&store, &origin, selection, &ledger, &mut ProgressBar(progress)).await {
+            let outcome = match transfer::export(&store, &origin, selection, &ledger, &mut ProgressBar(progress)).await
+            {
                 Ok(None) => Note::Nothing,
                 Ok(Some(made)) => {
                     let name = made.info.file_name.clone();
                     let downloaded = platform::download(&name, "application/json", &made.text);
-                    ctx.update_data(|d| d.put_batch(made.info));
+                    data::remember_batch(ctx, made.info);
                     // The batch is kept either way: "save the file again" offers it.
                     match downloaded {
                         Ok(()) => Note::Made(name),
@@ -189,11 +193,8 @@ fn MakeBatch(note: RwSignal<Option<Note>>) -> impl IntoView {
             progress.try_set(None);
         });
     };
-    let choices: [(&'static str, fn(&i18n::Strings) -> &'static str); 3] = [
-        ("new", |s| s.export_choice_new),
-        ("since", |s| s.export_choice_since),
-        ("range", |s| s.export_choice_range),
-    ];
+    let choices: [(&'static str, fn(&i18n::Strings) -> &'static str); 3] =
+        [("new", |s| s.export_choice_new), ("since", |s| s.export_choice_since), ("range", |s| s.export_choice_range)];
     view! {
         <section class="card" aria-labelledby="make-h">
             <h2 id="make-h">{tr(|s| s.export_make_title)}</h2>
@@ -267,24 +268,20 @@ async fn kept_text(ctx: Ctx, id: String) -> Result<String, StoreError> {
 #[component]
 fn Batches(note: RwSignal<Option<Note>>) -> impl IntoView {
     let ctx = use_ctx();
-    let list = Memo::new(move |_| {
-        ctx.data_version.track();
-        ctx.data.with_value(|d| d.batches.clone())
-    });
+    let list = Memo::new(move |_| ctx.data.batches().with(|batches| batches.clone()));
+    let empty = Memo::new(move |_| list.with(Vec::is_empty));
     view! {
         <section class="card" aria-labelledby="batches-h">
             <h2 id="batches-h">{tr(|s| s.batches_title)}</h2>
-            {move || {
-                let items = list.get();
-                if items.is_empty() {
-                    return view! { <p class="muted">{tr(|s| s.batches_none)}</p> }.into_any();
-                }
-                view! {
-                    <ol class="history" data-testid="batches">
-                        {items.into_iter().map(|b| view! { <BatchItem info=b note=note/> }).collect_view()}
-                    </ol>
-                }.into_any()
-            }}
+            <Show when=move || !empty.get() fallback=|| view! { <p class="muted">{tr(|s| s.batches_none)}</p> }>
+                <ol class="history" data-testid="batches">
+                    // Keyed by what a row shows that can change: a confirmed or purged batch gets a new row.
+                    <For each=move || list.get()
+                        key=|b| (b.id.clone(), b.uploaded_at.clone(), b.purged_at.clone()) let:b>
+                        <BatchItem info=b note=note/>
+                    </For>
+                </ol>
+            </Show>
             <p class="form-status" role="status" data-testid="batches-status">{move || note.get().map(|n| note_text(ctx, &n))}</p>
         </section>
     }
@@ -359,7 +356,7 @@ fn BatchItem(info: BatchInfo, note: RwSignal<Option<Note>>) -> impl IntoView {
         spawn_local(async move {
             match storage::save(&store, &next, &platform::now_iso()).await {
                 Ok(_) => {
-                    ctx.update_data(|d| d.put_batch(next));
+                    data::remember_batch(ctx, next);
                     note.try_set(Some(Note::Confirmed));
                     asking.try_set(Asking::No);
                 }

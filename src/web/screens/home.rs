@@ -2,6 +2,8 @@
 
 use leptos::prelude::*;
 
+use crate::web::data::DataStoreFields;
+
 use crate::web::form::tr;
 
 use crate::i18n;
@@ -26,7 +28,9 @@ async fn overview(store: crate::web::AppStore) -> Result<Overview, StoreError> {
 pub fn HomeScreen() -> impl IntoView {
     let ctx = use_ctx();
     let data = LocalResource::new(move || {
-        ctx.data_version.track();
+        // The counts change with the cards and the appeals.
+        ctx.data.clients().track();
+        ctx.data.appeals().track();
         let store = ctx.store();
         async move {
             match store {

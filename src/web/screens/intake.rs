@@ -2,6 +2,8 @@
 //! draft saved as it is typed; reopening the app offers it back.
 
 use leptos::prelude::*;
+
+use crate::web::data::DataStoreFields;
 use leptos::task::spawn_local;
 
 use crate::domain::appeal::{AidKind, AppealField, AppealForm, AppealProblem, Channel};
@@ -120,7 +122,9 @@ fn DraftOffer(
     let who = {
         let typed = [saved.card.surname.trim(), saved.card.given_name.trim()].join(" ").trim().to_owned();
         let existing = saved.client_id.as_ref().and_then(|id| {
-            ctx.data.with_value(|d| d.clients.get(id).and_then(|c| c.personal.as_ref().map(|p| p.full_name())))
+            ctx.data
+                .clients()
+                .with_untracked(|clients| clients.get(id).and_then(|c| c.personal.as_ref().map(|p| p.full_name())))
         });
         existing.unwrap_or(typed)
     };
@@ -205,9 +209,8 @@ fn SearchStep(draft: RwSignal<IntakeDraft>) -> impl IntoView {
     let ctx = use_ctx();
     let (query, set_query) = lens(draft, |d| &d.query, |d, v| d.query = v);
     let hits = Memo::new(move |_| {
-        ctx.data_version.track();
         let q = query.get();
-        ctx.data.with_value(|d| d.index.search(&q, 20).into_iter().map(|h| h.id).collect::<Vec<_>>())
+        ctx.data.index().with(|index| index.search(&q, 20).into_iter().map(|h| h.id).collect::<Vec<_>>())
     });
     let register = move |_| {
         draft.update(|d| {
@@ -268,7 +271,7 @@ fn prefill_from_query(card: &mut CardForm, query: &str) {
 #[component]
 fn SearchHit(id: String, draft: RwSignal<IntakeDraft>) -> impl IntoView {
     let ctx = use_ctx();
-    let client = ctx.data.with_value(|d| d.clients.get(&id).cloned());
+    let client = ctx.data.clients().with_untracked(|clients| clients.get(&id).cloned());
     let Some(client) = client else { return ().into_any() };
     let name = client.personal.as_ref().map(|p| p.full_name()).unwrap_or_default();
     let id2 = id.clone();
@@ -367,17 +370,16 @@ fn CardStep(draft: RwSignal<IntakeDraft>) -> impl IntoView {
 
     // Likely existing cards, live: by name as typed, and by the stronger signs (tax number, birth date, phone).
     let live = Memo::new(move |_| {
-        ctx.data_version.track();
         let card = draft.with(|d| d.card.clone());
         let query = format!("{} {}", card.surname, card.given_name);
-        ctx.data.with_value(|d| {
+        ctx.data.index().with(|index| {
             let mut ids: Vec<String> = if card.surname.trim().chars().count() >= 2 {
-                d.index.search(&query, 5).into_iter().map(|h| h.id).collect()
+                index.search(&query, 5).into_iter().map(|h| h.id).collect()
             } else {
                 vec![]
             };
             if let Ok(p) = lenient_personal(&card) {
-                for (id, _) in d.index.likely_duplicates(&p, None) {
+                for (id, _) in index.likely_duplicates(&p, None) {
                     if !ids.contains(&id) {
                         ids.push(id);
                     }
@@ -399,7 +401,7 @@ fn CardStep(draft: RwSignal<IntakeDraft>) -> impl IntoView {
             }
         };
         problems.set(vec![]);
-        let dups = ctx.data.with_value(|d| d.index.likely_duplicates(&personal, None));
+        let dups = ctx.data.index().with_untracked(|index| index.likely_duplicates(&personal, None));
         if !dups.is_empty() && !confirmed_new.get_untracked() {
             duplicates.set(dups);
             return;
@@ -423,7 +425,8 @@ fn CardStep(draft: RwSignal<IntakeDraft>) -> impl IntoView {
             }
         };
         let now = platform::now_iso();
-        let client = Client { id: id.clone(), created_at: now.clone(), consent, personal: Some(personal), purged_at: None };
+        let client =
+            Client { id: id.clone(), created_at: now.clone(), consent, personal: Some(personal), purged_at: None };
         let mut next = draft.get_untracked();
         next.client_id = Some(id);
         next.step = Step::Appeal;
@@ -431,7 +434,7 @@ fn CardStep(draft: RwSignal<IntakeDraft>) -> impl IntoView {
         spawn_local(async move {
             match data::create_client(&store, &client, &next, &now).await {
                 Ok(()) => {
-                    ctx.update_data(|d| data::remember_client(d, client));
+                    data::remember_client(ctx, client);
                     draft.try_set(next);
                 }
                 Err(e) => {
@@ -660,7 +663,6 @@ fn consent_now(ctx: Ctx, draft: RwSignal<IntakeDraft>) -> Option<Consent> {
     })
 }
 
-
 fn focus_first_problem() {
     request_animation_frame(|| {
         if let Some(el) = document().query_selector("[aria-invalid='true']").ok().flatten() {
@@ -677,11 +679,12 @@ fn RepresentativePicker(draft: RwSignal<IntakeDraft>) -> impl IntoView {
     let ctx = use_ctx();
     let query = RwSignal::new(String::new());
     let chosen = Memo::new(move |_| {
-        ctx.data_version.track();
         let id = draft.with(|d| d.card.representative_id.clone());
         (!id.is_empty())
             .then(|| {
-                ctx.data.with_value(|d| d.clients.get(&id).and_then(|c| c.personal.as_ref().map(|p| p.full_name())))
+                ctx.data
+                    .clients()
+                    .with(|clients| clients.get(&id).and_then(|c| c.personal.as_ref().map(|p| p.full_name())))
             })
             .flatten()
     });
@@ -690,7 +693,7 @@ fn RepresentativePicker(draft: RwSignal<IntakeDraft>) -> impl IntoView {
         if q.trim().chars().count() < 2 {
             return vec![];
         }
-        ctx.data.with_value(|d| {
+        ctx.data.with_untracked(|d| {
             d.index
                 .search(&q, 5)
                 .into_iter()
@@ -758,9 +761,8 @@ fn AppealStep(draft: RwSignal<IntakeDraft>, saver: Autosave) -> impl IntoView {
     let saving = RwSignal::new(false);
     let save_error = RwSignal::new(None::<StoreError>);
     let client = Memo::new(move |_| {
-        ctx.data_version.track();
         let id = draft.with(|d| d.client_id.clone()).unwrap_or_default();
-        ctx.data.with_value(|d| d.clients.get(&id).cloned())
+        ctx.data.clients().with(|clients| clients.get(&id).cloned())
     });
 
     let a = |get: fn(&AppealForm) -> &String, set: fn(&mut AppealForm, String)| {
@@ -788,16 +790,14 @@ fn AppealStep(draft: RwSignal<IntakeDraft>, saver: Autosave) -> impl IntoView {
         v
     });
     let area_options = Signal::derive(move || {
-        ctx.data_version.track();
         let mut v = vec![(String::new(), ctx.t().choose.to_owned())];
-        v.extend(ctx.data.with_value(|d| d.areas.areas.iter().map(|a| (a.clone(), a.clone())).collect::<Vec<_>>()));
+        v.extend(ctx.data.areas().with(|areas| areas.areas.iter().map(|a| (a.clone(), a.clone())).collect::<Vec<_>>()));
         v
     });
     let org_options = Signal::derive(move || {
-        ctx.data_version.track();
         let mut v = vec![(String::new(), ctx.t().choose.to_owned())];
-        v.extend(ctx.data.with_value(|d| {
-            d.directory
+        v.extend(ctx.data.directory().with(|directory| {
+            directory
                 .organisations
                 .iter()
                 .map(|o| (o.id.clone(), format!("{} — {}", o.name, o.address)))
@@ -832,7 +832,7 @@ fn AppealStep(draft: RwSignal<IntakeDraft>, saver: Autosave) -> impl IntoView {
             }
         };
         let form = draft.with_untracked(|d| d.appeal.clone());
-        let orgs = ctx.data.with_value(|d| d.directory.organisations.clone());
+        let orgs = ctx.data.directory().with_untracked(|directory| directory.organisations.clone());
         // The worker at the table: who took the consent in this intake, else this device's worker.
         let worker = draft.with_untracked(|d| d.consent_by.trim().to_owned());
         let worker = if worker.is_empty() { untrack(|| ctx.worker()) } else { worker };
@@ -849,7 +849,7 @@ fn AppealStep(draft: RwSignal<IntakeDraft>, saver: Autosave) -> impl IntoView {
         spawn_local(async move {
             match data::save_appeal(&store, &appeal, &platform::now_iso()).await {
                 Ok(()) => {
-                    ctx.update_data(|d| data::remember_appeal(d, appeal));
+                    data::remember_appeal(ctx, appeal);
                     ctx.flash.set(Some(ctx.t().appeal_saved.to_owned()));
                     // The draft is gone from the store, and nothing still pending may write it back; a fresh one
                     // starts if the user comes back.

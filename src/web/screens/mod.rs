@@ -1,10 +1,10 @@
 pub mod client;
 pub mod clients;
 pub mod directory;
-pub mod home;
-pub mod intake;
-pub mod settings;
-pub mod slip;
 pub mod eligibility;
 pub mod export;
+pub mod home;
+pub mod intake;
 pub mod print;
+pub mod settings;
+pub mod slip;

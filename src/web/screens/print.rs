@@ -18,7 +18,7 @@ use super::eligibility::appeal_and_client;
 /// The checklist of an appeal with its client and the rules it is weighed with.
 fn paper_data(ctx: Ctx, appeal_id: &str) -> Option<(Client, Checklist, Rules)> {
     let (_, client) = appeal_and_client(ctx, appeal_id)?;
-    ctx.data.with_value(|d| {
+    ctx.data.with_untracked(|d| {
         let c = d.checklists.get(appeal_id)?.clone();
         let rules = c.rules_for(d.rules.as_ref())?.clone();
         Some((client, c, rules))
@@ -46,7 +46,7 @@ where
     V: IntoView + 'static,
 {
     let found = Memo::new(move |_| {
-        ctx.data_version.track();
+        ctx.data.track();
         paper_data(ctx, &id)
     });
     move || match found.get() {
@@ -131,7 +131,8 @@ pub fn ApplicationScreen(id: String) -> impl IntoView {
         let p = client.personal.clone().unwrap_or_default();
         let residence = if p.no_fixed_address { s.no_fixed_address.to_owned() } else { p.address.clone() };
         let postal = if p.address.is_empty() { p.registration_address.clone() } else { p.address.clone() };
-        let phones = [p.phones.join(", "), p.email.clone()].into_iter().filter(|x| !x.is_empty()).collect::<Vec<_>>().join(", ");
+        let phones =
+            [p.phones.join(", "), p.email.clone()].into_iter().filter(|x| !x.is_empty()).collect::<Vec<_>>().join(", ");
         let date = c.application.accepted_on.clone().map(|d| dotted(&d)).unwrap_or_else(|| platform::today().dotted());
         let categories: Vec<String> = c
             .categories
@@ -143,7 +144,12 @@ pub fn ApplicationScreen(id: String) -> impl IntoView {
             .attached(&rules)
             .into_iter()
             .filter_map(|(doc, original)| {
-                let d = c.categories.iter().filter_map(|id| rules.category(id)).flat_map(|x| &x.documents).find(|x| x.id == doc)?;
+                let d = c
+                    .categories
+                    .iter()
+                    .filter_map(|id| rules.category(id))
+                    .flat_map(|x| &x.documents)
+                    .find(|x| x.id == doc)?;
                 Some(format!("{} ({})", d.name.uk, if original { s.form_original } else { s.form_copy }))
             })
             .collect();

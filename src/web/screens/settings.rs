@@ -2,6 +2,8 @@
 
 use leptos::prelude::*;
 
+use crate::web::data::DataStoreFields;
+
 use crate::web::form::tr;
 use leptos::task::spawn_local;
 
@@ -287,10 +289,9 @@ fn WorkSection() -> impl IntoView {
     let text = RwSignal::new(String::new());
     let filled = StoredValue::new(false);
     Effect::new(move |_| {
-        ctx.data_version.track();
         if ctx.data_ready.get() && !filled.get_value() {
             filled.set_value(true);
-            text.set(ctx.data.with_value(|d| d.areas.areas.join("\n")));
+            text.set(ctx.data.areas().with(|areas| areas.areas.join("\n")));
         }
     });
     let state = RwSignal::new(SaveState::Idle);
@@ -312,7 +313,8 @@ fn WorkSection() -> impl IntoView {
             match crate::web::data::save_areas(&store, &areas, &platform::now_iso()).await {
                 Ok(()) => {
                     text.try_set(areas.areas.join("\n"));
-                    ctx.update_data(|d| d.areas = areas);
+                    ctx.data.areas().set(areas);
+                    ctx.data_changed();
                     state.try_set(SaveState::Saved);
                 }
                 Err(e) => {
@@ -360,8 +362,7 @@ fn RulesSection() -> impl IntoView {
     let ctx = use_ctx();
     let note = RwSignal::new(None::<RulesNote>);
     let in_use = Memo::new(move |_| {
-        ctx.data_version.track();
-        ctx.data.with_value(|d| {
+        ctx.data.with(|d| {
             let r = d.rules.as_ref()?;
             let installed = d.installed_rules.as_ref().is_some_and(|i| i.serial == r.serial);
             Some((r.version.clone(), r.serial, installed))
@@ -374,7 +375,7 @@ fn RulesSection() -> impl IntoView {
                 note.try_set(Some(RulesNote::Unreadable));
                 return;
             };
-            let checked = match ctx.data.with_value(|d| d.rules.clone()) {
+            let checked = match ctx.data.rules().with_untracked(|rules| rules.clone()) {
                 Some(current) => current.replacement(&text),
                 None => Rules::parse(&text),
             };
@@ -395,10 +396,9 @@ fn RulesSection() -> impl IntoView {
             match crate::web::data::save_rules(&store, &text, &platform::now_iso()).await {
                 Ok(()) => {
                     let version = rules.version.clone();
-                    ctx.update_data(|d| {
-                        d.installed_rules = Some(rules.clone());
-                        d.rules = Some(rules);
-                    });
+                    ctx.data.installed_rules().set(Some(rules.clone()));
+                    ctx.data.rules().set(Some(rules));
+                    ctx.data_changed();
                     note.try_set(Some(RulesNote::Installed(version)));
                 }
                 Err(e) => {

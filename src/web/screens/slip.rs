@@ -14,8 +14,7 @@ pub fn SlipScreen(id: String) -> impl IntoView {
     let ctx = use_ctx();
     let receipt = RwSignal::new(false);
     let found = Memo::new(move |_| {
-        ctx.data_version.track();
-        ctx.data.with_value(|d| {
+        ctx.data.with(|d| {
             let a = d.appeal(&id)?.clone();
             let name = d.clients.get(&a.client_id).and_then(|c| c.personal.as_ref().map(|p| p.full_name()));
             Some((a, name))
