@@ -353,7 +353,8 @@ mod tests {
 
     #[test]
     fn a_half_typed_card_is_read_as_far_as_it_goes() {
-        let mut card = CardForm { surname: "  Коваль ".into(), birth_date: "01.05.19".into(), ..CardForm::default() };
+        let mut card =
+            CardForm { surname: "  Коваль ".into(), birth_date: "01.05.19".into(), ..CardForm::default() };
         card.phones = "050 111 22 33, 0501112233; 12".into();
         card.tax_number = "12345".into();
         let p = card.typed_so_far().expect("a surname is there");

@@ -143,6 +143,13 @@ impl Data {
         }
     }
 
+    /// An appeal and its client's card.
+    pub fn appeal_and_client(&self, appeal_id: &str) -> Option<(Appeal, Client)> {
+        let a = self.appeal(appeal_id)?.clone();
+        let c = self.clients.get(&a.client_id)?.clone();
+        Some((a, c))
+    }
+
     pub fn appeal(&self, id: &str) -> Option<&Appeal> {
         self.appeals.values().flatten().find(|a| a.id == id)
     }

@@ -206,3 +206,14 @@ pub fn tr(text: Text) -> impl Fn() -> &'static str + Copy + Send + Sync + 'stati
     let ctx = use_ctx();
     move || text(ctx.t())
 }
+
+/// Moves focus to the first field marked invalid, after the messages have rendered.
+pub fn focus_first_problem() {
+    request_animation_frame(|| {
+        if let Some(el) = document().query_selector("[aria-invalid='true']").ok().flatten() {
+            if let Ok(el) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(el) {
+                let _ = el.focus();
+            }
+        }
+    });
+}

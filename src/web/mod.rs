@@ -12,6 +12,7 @@ mod platform;
 mod prefs;
 mod screens;
 mod sw;
+mod widgets;
 
 pub use app::App;
 pub use app_store::AppStore;

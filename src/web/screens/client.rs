@@ -9,7 +9,6 @@ use leptos::task::spawn_local;
 
 use crate::domain::appeal::{AidKind, Appeal};
 use crate::domain::client::{Client, ConsentForm};
-use crate::domain::date::Date;
 use crate::domain::intake::erasure_preview;
 use crate::i18n;
 use crate::nav::{Route, Screen};
@@ -17,45 +16,7 @@ use crate::storage::{Collection, IndexName, Store, StoreError};
 use crate::web::app::use_ctx;
 use crate::web::data;
 use crate::web::platform;
-
-fn dotted(iso: &str) -> String {
-    Date::parse_iso(iso).map(Date::dotted).unwrap_or_else(|| iso.to_owned())
-}
-
-/// "25.11.2026 10:42" from "2026-11-25T10:42".
-pub fn when(received_at: &str) -> String {
-    let day = received_at.get(0..10).map(dotted).unwrap_or_default();
-    format!("{day} {}", received_at.get(11..16).unwrap_or(""))
-}
-
-/// Name, birth date and phone of a card, as search results and headers show it.
-#[component]
-pub fn ClientSummary(client: Client) -> impl IntoView {
-    match client.personal {
-        Some(p) => {
-            let details = [
-                (!p.birth_date.is_empty()).then(|| dotted(&p.birth_date)),
-                p.phones.first().cloned(),
-                (!p.tax_number.is_empty()).then(|| p.tax_number.clone()),
-            ]
-            .into_iter()
-            .flatten()
-            .collect::<Vec<_>>()
-            .join(" · ");
-            view! {
-                <div class="summary">
-                    <p class="summary-name">{p.full_name()}</p>
-                    <p class="muted">{details}</p>
-                </div>
-            }
-            .into_any()
-        }
-        None if client.purged_at.is_some() => {
-            view! { <p class="summary-name muted">{tr(|s| s.purged_card)}</p> }.into_any()
-        }
-        None => view! { <p class="summary-name muted">{tr(|s| s.withdrawn_card)}</p> }.into_any(),
-    }
-}
+use crate::web::widgets::{dotted, when};
 
 #[component]
 pub fn ClientScreen(id: String) -> impl IntoView {

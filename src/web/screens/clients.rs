@@ -11,7 +11,7 @@ use crate::nav::Route;
 use crate::web::app::use_ctx;
 use crate::web::form::{tr, Select};
 
-use super::client::{when, ClientSummary};
+use crate::web::widgets::{when, ClientSummary};
 
 const PAGE: usize = 50;
 

@@ -19,20 +19,7 @@ use crate::web::drafts::autosave;
 use crate::web::form::{tr, TextInput};
 use crate::web::platform;
 
-use super::client::when;
-
-/// The appeal and its client, once loaded.
-pub fn appeal_and_client(ctx: Ctx, appeal_id: &str) -> Option<(Appeal, Client)> {
-    ctx.data.with_untracked(|d| {
-        let a = d.appeal(appeal_id)?.clone();
-        let c = d.clients.get(&a.client_id)?.clone();
-        Some((a, c))
-    })
-}
-
-fn dotted(iso: &str) -> String {
-    Date::parse_iso(iso).map(Date::dotted).unwrap_or_default()
-}
+use crate::web::widgets::{dotted, when};
 
 #[component]
 pub fn ChecklistScreen(id: String) -> impl IntoView {
@@ -41,7 +28,7 @@ pub fn ChecklistScreen(id: String) -> impl IntoView {
         // Not the checklists: saving this appeal's checklist as it is filled in does not reload the page.
         ctx.data.appeals().track();
         ctx.data.clients().track();
-        appeal_and_client(ctx, &id)
+        ctx.data.with_untracked(|d| d.appeal_and_client(&id))
     });
     move || match found.get() {
         None if !ctx.data_ready.get() => view! { <p>{tr(|s| s.loading)}</p> }.into_any(),

@@ -14,7 +14,7 @@ use crate::transfer::{self, ImportError, Pace};
 use crate::web::app::{new_id, use_ctx, Ctx};
 use crate::web::form::tr;
 use crate::web::platform::{self, DownloadFailed};
-use crate::web::{data, device};
+use crate::web::{data, device, widgets};
 
 /// The browser's side of a long export or import: the progress bar moves, and the page handles input and paints
 /// between slices of work.
@@ -76,41 +76,6 @@ pub fn ExportScreen() -> impl IntoView {
         <MakeBatch note=RwSignal::new(None)/>
         <Batches note=RwSignal::new(None)/>
         <ImportBatch note=RwSignal::new(None)/>
-    }
-}
-
-/// "12 records not yet exported; the oldest from 20.11.2026 (5 days ago)", from the store itself.
-#[component]
-pub fn PendingLine() -> impl IntoView {
-    let ctx = use_ctx();
-    let figures = LocalResource::new(move || {
-        let store = ctx.store();
-        let ledger = ctx.data.ledger().with(|ledger| ledger.clone());
-        let ready = ctx.data_ready.get();
-        async move {
-            match store {
-                Some(s) if ready => Some(transfer::pending(&s, &ledger).await),
-                _ => None,
-            }
-        }
-    });
-    move || {
-        let lang = ctx.lang.get();
-        let s = ctx.t();
-        let text = match figures.get().flatten() {
-            None => s.loading.to_owned(),
-            Some(Err(e)) => i18n::store_error(lang, &e),
-            Some(Ok((0, _))) => s.pending_none.to_owned(),
-            Some(Ok((n, oldest))) => {
-                let mut t = i18n::count(lang, n as u64, &s.pending_records);
-                if let Some(day) = oldest.as_deref().and_then(|o| Date::parse_iso(o.get(0..10)?)) {
-                    let days = (platform::today().days() - day.days()).max(0) as u64;
-                    t.push_str(&(s.pending_oldest)(&day.dotted(), &i18n::count(lang, days, &s.days_ago)));
-                }
-                t
-            }
-        };
-        view! { <p class="figures" data-testid="pending-export">{text}</p> }
     }
 }
 
@@ -198,7 +163,7 @@ fn MakeBatch(note: RwSignal<Option<Note>>) -> impl IntoView {
     view! {
         <section class="card" aria-labelledby="make-h">
             <h2 id="make-h">{tr(|s| s.export_make_title)}</h2>
-            <PendingLine/>
+            <widgets::PendingLine/>
             <fieldset class="choices choices-stack">
                 <legend>{tr(|s| s.export_choice_legend)}</legend>
                 {choices.into_iter().map(|(code, text)| view! {

@@ -54,7 +54,7 @@ pub fn HomeScreen() -> impl IntoView {
                         " · "
                         <span data-testid="count-appeals">{i18n::count(lang, o.appeals.into(), &s.home_appeals)}</span>
                     </p>
-                    <super::export::PendingLine/>
+                    <crate::web::widgets::PendingLine/>
                     <Show when=move || ctx.device.with(|d| d.as_ref().is_some_and(|d| !d.is_named()))>
                         <div class="notice">
                             <p>{tr(|s| s.home_unnamed_device)}</p>

@@ -12,21 +12,16 @@ use crate::nav::Route;
 use crate::web::app::{use_ctx, Ctx};
 use crate::web::form::tr;
 use crate::web::platform;
-
-use super::eligibility::appeal_and_client;
+use crate::web::widgets::dotted;
 
 /// The checklist of an appeal with its client and the rules it is weighed with.
 fn paper_data(ctx: Ctx, appeal_id: &str) -> Option<(Client, Checklist, Rules)> {
-    let (_, client) = appeal_and_client(ctx, appeal_id)?;
+    let (_, client) = ctx.data.with_untracked(|d| d.appeal_and_client(appeal_id))?;
     ctx.data.with_untracked(|d| {
         let c = d.checklists.get(appeal_id)?.clone();
         let rules = c.rules_for(d.rules.as_ref())?.clone();
         Some((client, c, rules))
     })
-}
-
-fn dotted(iso: &str) -> String {
-    Date::parse_iso(iso).map(Date::dotted).unwrap_or_default()
 }
 
 /// The back and print buttons above a paper.

@@ -6,8 +6,8 @@ use leptos::prelude::*;
 use crate::web::app::use_ctx;
 use crate::web::platform;
 
-use super::client::when;
 use crate::nav::Route;
+use crate::web::widgets::when;
 
 #[component]
 pub fn SlipScreen(id: String) -> impl IntoView {

@@ -1,0 +1,345 @@
+//! Step 3: the registration card, with likely existing cards shown as it is typed, and the legal representative.
+
+use leptos::prelude::*;
+
+use crate::web::data::DataStoreFields;
+use leptos::task::spawn_local;
+
+use crate::domain::client::{CardField, CardForm, CardProblem, Client};
+use crate::domain::intake::{IntakeDraft, Step};
+use crate::domain::search::Likeness;
+use crate::i18n::{self};
+use crate::storage::StoreError;
+use crate::web::app::{new_id, use_ctx};
+use crate::web::data;
+use crate::web::form::{tr, CheckBox, Select, TextInput};
+use crate::web::platform;
+
+use super::consent::consent_now;
+use super::problem_of;
+use super::search::SearchHit;
+use crate::web::form::focus_first_problem;
+
+fn card_problem_signal(problems: RwSignal<Vec<(CardField, CardProblem)>>, field: CardField) -> Signal<Option<String>> {
+    problem_of(problems, field, i18n::card_problem)
+}
+
+/// Step 3: the registration card, with likely existing cards shown as it is typed.
+#[component]
+pub(super) fn CardStep(draft: RwSignal<IntakeDraft>) -> impl IntoView {
+    let ctx = use_ctx();
+    let problems = RwSignal::new(Vec::<(CardField, CardProblem)>::new());
+    let duplicates = RwSignal::new(Vec::<(String, Likeness)>::new());
+    let confirmed_new = RwSignal::new(false);
+    let saving = RwSignal::new(false);
+    let save_error = RwSignal::new(None::<StoreError>);
+
+    // Likely existing cards, live: by name as typed, and by the stronger signs (tax number, birth date, phone).
+    let live = Memo::new(move |_| {
+        let card = draft.with(|d| d.card.clone());
+        let query = format!("{} {}", card.surname, card.given_name);
+        ctx.data.index().with(|index| {
+            let mut ids: Vec<String> = if card.surname.trim().chars().count() >= 2 {
+                index.search(&query, 5).into_iter().map(|h| h.id).collect()
+            } else {
+                vec![]
+            };
+            if let Some(p) = card.typed_so_far() {
+                for (id, _) in index.likely_duplicates(&p, None) {
+                    if !ids.contains(&id) {
+                        ids.push(id);
+                    }
+                }
+            }
+            ids
+        })
+    });
+
+    let save = move |_| {
+        let card = draft.with_untracked(|d| d.card.clone());
+        let personal = match card.validate(platform::today()) {
+            Ok(p) => p,
+            Err(ps) => {
+                problems.set(ps);
+                duplicates.set(vec![]);
+                focus_first_problem();
+                return;
+            }
+        };
+        problems.set(vec![]);
+        let dups = ctx.data.index().with_untracked(|index| index.likely_duplicates(&personal, None));
+        if !dups.is_empty() && !confirmed_new.get_untracked() {
+            duplicates.set(dups);
+            return;
+        }
+        let store = match ctx.store_or_err() {
+            Ok(s) => s,
+            Err(e) => {
+                save_error.set(Some(e));
+                return;
+            }
+        };
+        let (id, consent) = match (new_id(), consent_now(ctx, draft)) {
+            (Ok(id), Some(c)) => (id, c),
+            (Err(e), _) => {
+                save_error.set(Some(e));
+                return;
+            }
+            (_, None) => {
+                draft.update(|d| d.step = Step::Consent);
+                return;
+            }
+        };
+        let now = platform::now_iso();
+        let client =
+            Client { id: id.clone(), created_at: now.clone(), consent, personal: Some(personal), purged_at: None };
+        let mut next = draft.get_untracked();
+        next.client_id = Some(id);
+        next.step = Step::Appeal;
+        saving.set(true);
+        spawn_local(async move {
+            match data::create_client(&store, &client, &next, &now).await {
+                Ok(()) => {
+                    data::remember_client(ctx, client);
+                    draft.try_set(next);
+                }
+                Err(e) => {
+                    save_error.try_set(Some(e));
+                }
+            }
+            saving.try_set(false);
+        });
+    };
+
+    let c = |get: fn(&CardForm) -> &String, set: fn(&mut CardForm, String)| {
+        (
+            Signal::derive(move || draft.with(|d| get(&d.card).clone())),
+            Callback::new(move |v| draft.update(|d| set(&mut d.card, v))),
+        )
+    };
+    let b = |get: fn(&CardForm) -> bool, set: fn(&mut CardForm, bool)| {
+        (
+            Signal::derive(move || draft.with(|d| get(&d.card))),
+            Callback::new(move |v| draft.update(|d| set(&mut d.card, v))),
+        )
+    };
+    let (surname, set_surname) = c(|f| &f.surname, |f, v| f.surname = v);
+    let (given, set_given) = c(|f| &f.given_name, |f, v| f.given_name = v);
+    let (patronymic, set_patronymic) = c(|f| &f.patronymic, |f, v| f.patronymic = v);
+    let (birth, set_birth) = c(|f| &f.birth_date, |f, v| f.birth_date = v);
+    let (sex, set_sex) = c(|f| &f.sex, |f, v| f.sex = v);
+    let (phones, set_phones) = c(|f| &f.phones, |f, v| f.phones = v);
+    let (email, set_email) = c(|f| &f.email, |f, v| f.email = v);
+    let (address, set_address) = c(|f| &f.address, |f, v| f.address = v);
+    let (reg_address, set_reg_address) = c(|f| &f.registration_address, |f, v| f.registration_address = v);
+    let (no_address, set_no_address) = b(|f| f.no_fixed_address, |f, v| f.no_fixed_address = v);
+    let (doc_kind, set_doc_kind) = c(|f| &f.document_kind, |f, v| f.document_kind = v);
+    let (doc_series, set_doc_series) = c(|f| &f.document_series, |f, v| f.document_series = v);
+    let (doc_number, set_doc_number) = c(|f| &f.document_number, |f, v| f.document_number = v);
+    let (no_docs, set_no_docs) = b(|f| f.no_documents, |f, v| f.no_documents = v);
+    let (tax, set_tax) = c(|f| &f.tax_number, |f, v| f.tax_number = v);
+    let (tax_refused, set_tax_refused) = b(|f| f.tax_refused, |f, v| f.tax_refused = v);
+    let (language, set_language) = c(|f| &f.language, |f, v| f.language = v);
+    let (n_read, set_n_read) = b(|f| f.needs.cannot_read_write, |f, v| f.needs.cannot_read_write = v);
+    let (n_hear, set_n_hear) = b(|f| f.needs.hearing, |f, v| f.needs.hearing = v);
+    let (n_see, set_n_see) = b(|f| f.needs.vision, |f, v| f.needs.vision = v);
+    let (n_move, set_n_move) = b(|f| f.needs.mobility, |f, v| f.needs.mobility = v);
+
+    let sex_options = Signal::derive(move || {
+        let s = ctx.t();
+        vec![
+            ("".into(), s.sex_unspecified.into()),
+            ("female".into(), s.sex_female.into()),
+            ("male".into(), s.sex_male.into()),
+        ]
+    });
+    let doc_options = Signal::derive(move || {
+        let s = ctx.t();
+        let mut v = vec![(String::new(), s.choose.to_owned())];
+        v.extend(s.document_kinds.iter().map(|(code, text)| ((*code).to_owned(), (*text).to_owned())));
+        v
+    });
+    let warnings = Signal::derive(move || draft.with(|d| d.card.warnings()));
+
+    view! {
+        <form class="card" aria-labelledby="card-h" novalidate on:submit=|ev| ev.prevent_default()>
+            <h2 id="card-h">{tr(|s| s.card_title)}</h2>
+            <p class="muted">{tr(|s| s.required_note)}</p>
+            <div class="card-layout">
+                    <fieldset class="group">
+                        <legend>{tr(|s| s.group_person)}</legend>
+                        <TextInput id="surname" label=|s| s.surname value=surname on_input=set_surname required=true
+                            problem=card_problem_signal(problems, CardField::Surname)/>
+                        <TextInput id="given-name" label=|s| s.given_name value=given on_input=set_given required=true
+                            problem=card_problem_signal(problems, CardField::GivenName)/>
+                        <TextInput id="patronymic" label=|s| s.patronymic value=patronymic on_input=set_patronymic/>
+                        <TextInput id="birth-date" label=|s| s.birth_date hint=|s| s.birth_date_hint value=birth
+                            on_input=set_birth required=true inputmode="numeric"
+                            problem=card_problem_signal(problems, CardField::BirthDate)/>
+                        <Select id="sex" label=|s| s.sex options=sex_options value=sex on_change=set_sex/>
+                    </fieldset>
+                    <aside class="similar" aria-labelledby="similar-h" data-testid="similar-cards">
+                        <h3 id="similar-h">{tr(|s| s.similar_title)}</h3>
+                        {move || {
+                            let ids = live.get();
+                            if ids.is_empty() {
+                                view! { <p class="muted">{ctx.t().similar_none}</p> }.into_any()
+                            } else {
+                                view! {
+                                    <ul class="results compact">
+                                        {ids.into_iter().map(|id| view! { <SearchHit id=id draft=draft/> }).collect_view()}
+                                    </ul>
+                                }.into_any()
+                            }
+                        }}
+                    </aside>
+                    <fieldset class="group">
+                        <legend>{tr(|s| s.group_contacts)}</legend>
+                        <TextInput id="phones" label=|s| s.phones hint=|s| s.phones_hint value=phones on_input=set_phones
+                            kind="tel" inputmode="tel" problem=card_problem_signal(problems, CardField::Phones)/>
+                        <TextInput id="email" label=|s| s.email value=email on_input=set_email kind="email"
+                            inputmode="email" problem=card_problem_signal(problems, CardField::Email)/>
+                    </fieldset>
+                    <fieldset class="group">
+                        <legend>{tr(|s| s.group_address)}</legend>
+                        <TextInput id="address" label=|s| s.address value=address on_input=set_address
+                            disabled=no_address problem=card_problem_signal(problems, CardField::Address)/>
+                        <CheckBox id="no-address" label=|s| s.no_fixed_address checked=no_address on_change=set_no_address/>
+                        <TextInput id="registration-address" label=|s| s.registration_address value=reg_address
+                            on_input=set_reg_address/>
+                    </fieldset>
+                    <fieldset class="group">
+                        <legend>{tr(|s| s.group_document)}</legend>
+                        <Select id="document-kind" label=|s| s.document_kind options=doc_options value=doc_kind
+                            on_change=set_doc_kind/>
+                        <TextInput id="document-series" label=|s| s.document_series value=doc_series
+                            on_input=set_doc_series disabled=no_docs/>
+                        <TextInput id="document-number" label=|s| s.document_number value=doc_number
+                            on_input=set_doc_number disabled=no_docs problem=card_problem_signal(problems, CardField::Document)/>
+                        <CheckBox id="no-documents" label=|s| s.no_documents checked=no_docs on_change=set_no_docs/>
+                        <TextInput id="tax-number" label=|s| s.tax_number hint=|s| s.tax_number_hint value=tax
+                            on_input=set_tax inputmode="numeric" disabled=tax_refused
+                            problem=card_problem_signal(problems, CardField::TaxNumber)/>
+                        <CheckBox id="tax-refused" label=|s| s.tax_refused checked=tax_refused on_change=set_tax_refused/>
+                        {move || warnings.get().into_iter().map(|w| view! {
+                            <p class="warn-line" role="note">{i18n::card_warning(ctx.lang.get(), w)}</p>
+                        }).collect_view()}
+                    </fieldset>
+                    <fieldset class="group">
+                        <legend>{tr(|s| s.group_needs)}</legend>
+                        <TextInput id="language" label=|s| s.language value=language on_input=set_language/>
+                        <CheckBox id="need-read" label=|s| s.need_read_write checked=n_read on_change=set_n_read/>
+                        <CheckBox id="need-hearing" label=|s| s.need_hearing checked=n_hear on_change=set_n_hear/>
+                        <CheckBox id="need-vision" label=|s| s.need_vision checked=n_see on_change=set_n_see/>
+                        <CheckBox id="need-mobility" label=|s| s.need_mobility checked=n_move on_change=set_n_move/>
+                    </fieldset>
+                    <RepresentativePicker draft=draft/>
+
+            </div>
+            <Show when=move || !duplicates.get().is_empty()>
+                <div class="banner banner-warn banner-block" role="alert" data-testid="duplicate-warning">
+                    <p class="banner-title">{tr(|s| s.duplicate_title)}</p>
+                    <p>{tr(|s| s.duplicate_explain)}</p>
+                    <ul class="results compact">
+                        {move || duplicates.get().into_iter().map(|(id, why)| view! {
+                            <li>
+                                <p class="muted">{i18n::likeness(ctx.lang.get(), why)}</p>
+                                <SearchHit id=id draft=draft/>
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                    <button type="button" class="btn btn-secondary" on:click=move |ev| {
+                        confirmed_new.set(true);
+                        duplicates.set(vec![]);
+                        save(ev);
+                    }>{tr(|s| s.duplicate_save_anyway)}</button>
+                </div>
+            </Show>
+            {move || save_error.get().map(|e| view! { <p class="error" role="alert">{i18n::store_error(ctx.lang.get(), &e)}</p> })}
+            <Show when=move || !problems.get().is_empty()>
+                <p class="error" role="alert">{tr(|s| s.card_fix)}</p>
+            </Show>
+            <div class="form-actions">
+                <button type="button" class="btn btn-secondary" on:click=move |_| draft.update(|d| d.step = Step::Consent)>
+                    {tr(|s| s.back)}
+                </button>
+                <button type="button" class="btn btn-primary" disabled=move || saving.get() on:click=save>
+                    {tr(|s| s.save_card)}
+                </button>
+            </div>
+        </form>
+    }
+}
+
+/// The legal representative: another card, found by search.
+#[component]
+fn RepresentativePicker(draft: RwSignal<IntakeDraft>) -> impl IntoView {
+    let ctx = use_ctx();
+    let query = RwSignal::new(String::new());
+    let chosen = Memo::new(move |_| {
+        let id = draft.with(|d| d.card.representative_id.clone());
+        (!id.is_empty())
+            .then(|| {
+                ctx.data
+                    .clients()
+                    .with(|clients| clients.get(&id).and_then(|c| c.personal.as_ref().map(|p| p.full_name())))
+            })
+            .flatten()
+    });
+    let hits = Memo::new(move |_| {
+        let q = query.get();
+        if q.trim().chars().count() < 2 {
+            return vec![];
+        }
+        ctx.data.with_untracked(|d| {
+            d.index
+                .search(&q, 5)
+                .into_iter()
+                .filter_map(|h| {
+                    d.clients.get(&h.id).and_then(|c| c.personal.as_ref().map(|p| (h.id.clone(), p.full_name())))
+                })
+                .collect::<Vec<_>>()
+        })
+    });
+    view! {
+        <fieldset class="group">
+            <legend>{tr(|s| s.representative)}</legend>
+            <p class="hint">{tr(|s| s.representative_hint)}</p>
+            {move || match chosen.get() {
+                Some(name) => view! {
+                    <p class="figures">{name}</p>
+                    <button type="button" class="btn btn-secondary"
+                        on:click=move |_| draft.update(|d| d.card.representative_id.clear())>
+                        {ctx.t().representative_remove}
+                    </button>
+                }.into_any(),
+                None => view! {
+                    <div class="field">
+                        <label for="representative-search">{ctx.t().representative_search}</label>
+                        <input id="representative-search" type="search" autocomplete="off"
+                            prop:value=move || query.get() on:input=move |ev| query.set(event_target_value(&ev))/>
+                    </div>
+                    <ul class="results compact">
+                        {move || hits.get().into_iter().map(|(id, name)| {
+                            let label = name.clone();
+                            view! {
+                                <li class="result-row">
+                                    <span>{name}</span>
+                                    <button type="button" class="btn btn-secondary"
+                                        aria-label=move || format!("{}: {}", ctx.t().representative_pick, label)
+                                        on:click=move |_| {
+                                            let id = id.clone();
+                                            draft.update(|d| d.card.representative_id = id);
+                                            query.set(String::new());
+                                        }>
+                                        {ctx.t().representative_pick}
+                                    </button>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                }.into_any(),
+            }}
+        </fieldset>
+    }
+}

@@ -1,0 +1,223 @@
+//! New intake: search first, then consent, the card, and the appeal (guide 3.1–3.3). The whole intake lives in a
+//! draft saved as it is typed; reopening the app offers it back.
+
+use leptos::prelude::*;
+
+use crate::web::data::DataStoreFields;
+use leptos::task::spawn_local;
+
+use crate::domain::intake::{IntakeDraft, Step, INTAKE_DRAFT_ID};
+use crate::i18n::{self, Lang};
+use crate::storage::{self, Collection, Store, StoreError, WriteBatch};
+use crate::web::app::{use_ctx, Ctx};
+use crate::web::drafts::{autosave, Autosave};
+use crate::web::form::{tr, Text};
+use crate::web::platform;
+
+mod appeal;
+mod card;
+mod consent;
+mod search;
+
+use appeal::AppealStep;
+use card::CardStep;
+use consent::ConsentStep;
+use search::SearchStep;
+
+#[derive(Debug, Clone, PartialEq)]
+enum Phase {
+    Loading,
+    /// A saved draft is waiting: continue it or start anew.
+    Offer(Box<IntakeDraft>),
+    Editing,
+}
+
+/// A field of the draft as a (value, setter) pair for a form control.
+pub(super) fn lens(
+    draft: RwSignal<IntakeDraft>,
+    get: fn(&IntakeDraft) -> &String,
+    set: fn(&mut IntakeDraft, String),
+) -> (Signal<String>, Callback<String>) {
+    (Signal::derive(move || draft.with(|d| get(d).clone())), Callback::new(move |v| draft.update(|d| set(d, v))))
+}
+
+pub(super) fn flag(
+    draft: RwSignal<IntakeDraft>,
+    get: fn(&IntakeDraft) -> bool,
+    set: fn(&mut IntakeDraft, bool),
+) -> (Signal<bool>, Callback<bool>) {
+    (Signal::derive(move || draft.with(get)), Callback::new(move |v| draft.update(|d| set(d, v))))
+}
+
+/// The message for one field out of a list of (field, problem), in the current language.
+pub(super) fn problem_of<F, P>(
+    problems: RwSignal<Vec<(F, P)>>,
+    field: F,
+    text: fn(Lang, P) -> String,
+) -> Signal<Option<String>>
+where
+    F: PartialEq + Copy + Send + Sync + 'static,
+    P: Copy + Send + Sync + 'static,
+{
+    let ctx = use_ctx();
+    Signal::derive(move || {
+        let lang = ctx.lang.get();
+        problems.with(|ps| ps.iter().find(|(f, _)| *f == field).map(|(_, p)| text(lang, *p)))
+    })
+}
+
+fn fresh_draft(ctx: Ctx) -> IntakeDraft {
+    let mut d = IntakeDraft::new();
+    d.consent_by = untrack(|| ctx.worker());
+    d.appeal.received_at = platform::now_local();
+    d.card.language = ctx.t().default_language.into();
+    d
+}
+
+#[component]
+pub fn IntakeScreen() -> impl IntoView {
+    let ctx = use_ctx();
+    let phase = RwSignal::new(Phase::Loading);
+    let draft = RwSignal::new(IntakeDraft::new());
+    let editing = RwSignal::new(false);
+    let saver = autosave(ctx, draft, editing, |_, d: &mut IntakeDraft, now| d.updated_at = now.to_owned(), |_, _| {});
+    let load_error = RwSignal::new(None::<StoreError>);
+
+    // Load the saved draft once the store is open; a draft with content is offered, never silently replaced.
+    let started = StoredValue::new(false);
+    Effect::new(move |_| {
+        ctx.data_ready.track();
+        if started.get_value() || !ctx.data_ready.get_untracked() {
+            return;
+        }
+        let Some(store) = ctx.store() else { return };
+        started.set_value(true);
+        spawn_local(async move {
+            match storage::load::<IntakeDraft>(&store, INTAKE_DRAFT_ID).await {
+                Ok(Some(saved)) if saved.has_content() => {
+                    phase.try_set(Phase::Offer(Box::new(saved)));
+                }
+                Ok(_) => begin_fresh(ctx, draft, editing, phase),
+                Err(e) => {
+                    load_error.try_set(Some(e));
+                }
+            }
+        });
+    });
+
+    view! {
+        <h1 tabindex="-1">{tr(|s| s.intake_title)}</h1>
+        {move || load_error.get().map(|e| view! { <p class="error" role="alert">{i18n::store_error(ctx.lang.get(), &e)}</p> })}
+        {move || match phase.get() {
+            Phase::Loading => view! { <p>{ctx.t().loading}</p> }.into_any(),
+            Phase::Offer(saved) => view! { <DraftOffer saved=*saved draft=draft phase=phase editing=editing/> }.into_any(),
+            Phase::Editing => view! { <IntakeSteps draft=draft saver=saver/> }.into_any(),
+        }}
+    }
+}
+
+/// Starts an empty intake, or one for the client whose "new appeal" was asked for.
+fn begin_fresh(ctx: Ctx, draft: RwSignal<IntakeDraft>, editing: RwSignal<bool>, phase: RwSignal<Phase>) {
+    let mut d = fresh_draft(ctx);
+    if let Some(pending) = ctx.pending_intake.try_update(Option::take).flatten() {
+        d.client_id = Some(pending);
+        d.step = Step::Appeal;
+    }
+    draft.try_set(d);
+    editing.try_set(true);
+    phase.try_set(Phase::Editing);
+}
+
+#[component]
+fn DraftOffer(
+    saved: IntakeDraft,
+    draft: RwSignal<IntakeDraft>,
+    phase: RwSignal<Phase>,
+    editing: RwSignal<bool>,
+) -> impl IntoView {
+    let ctx = use_ctx();
+    let error = RwSignal::new(None::<StoreError>);
+    let when = platform::local_time_of(&saved.updated_at);
+    let who = {
+        let typed = [saved.card.surname.trim(), saved.card.given_name.trim()].join(" ").trim().to_owned();
+        let existing = saved.client_id.as_ref().and_then(|id| {
+            ctx.data
+                .clients()
+                .with_untracked(|clients| clients.get(id).and_then(|c| c.personal.as_ref().map(|p| p.full_name())))
+        });
+        existing.unwrap_or(typed)
+    };
+    let keep = saved.clone();
+    let resume = move |_| {
+        // The unfinished intake wins; a "new appeal" asked for meanwhile is dropped, not applied later by surprise.
+        ctx.pending_intake.set(None);
+        draft.set(keep.clone());
+        editing.set(true);
+        phase.set(Phase::Editing);
+    };
+    let discard = move |_| {
+        let Some(store) = ctx.store() else { return };
+        spawn_local(async move {
+            // Only a committed delete lets the form start empty; otherwise the draft stays offered.
+            match store.write(WriteBatch::new().delete(Collection::Drafts, INTAKE_DRAFT_ID)).await {
+                Ok(()) => begin_fresh(ctx, draft, editing, phase),
+                Err(e) => {
+                    error.try_set(Some(e));
+                }
+            }
+        });
+    };
+    view! {
+        <section class="card card-attention" role="region" aria-labelledby="offer-h">
+            <h2 id="offer-h">{tr(|s| s.draft_found)}</h2>
+            <p>{move || (ctx.t().draft_saved_at)(&when)}</p>
+            {(!who.is_empty()).then(|| view! { <p class="figures">{who.clone()}</p> })}
+            <div class="form-actions">
+                <button type="button" class="btn btn-primary" on:click=resume>{tr(|s| s.draft_continue)}</button>
+                <button type="button" class="btn btn-secondary" on:click=discard>{tr(|s| s.draft_discard)}</button>
+            </div>
+            {move || error.get().map(|e| view! { <p class="error" role="alert">{i18n::store_error(ctx.lang.get(), &e)}</p> })}
+        </section>
+    }
+}
+
+#[component]
+fn IntakeSteps(draft: RwSignal<IntakeDraft>, saver: Autosave) -> impl IntoView {
+    let ctx = use_ctx();
+    let step = Memo::new(move |_| draft.with(|d| d.step));
+    let steps: [(Step, Text); 4] = [
+        (Step::Search, |s| s.step_search),
+        (Step::Consent, |s| s.step_consent),
+        (Step::Card, |s| s.step_card),
+        (Step::Appeal, |s| s.step_appeal),
+    ];
+    view! {
+        <ol class="steps" aria-label=tr(|s| s.steps_label)>
+            {steps
+                .into_iter()
+                .enumerate()
+                .map(|(i, (s, text))| {
+                    view! {
+                        <li aria-current=move || (step.get() == s).then_some("step") class:done=move || { (step.get() as u8) > (s as u8) }>
+                            <span class="step-n" aria-hidden="true">{i + 1}</span>
+                            <span>{move || text(ctx.t())}</span>
+                        </li>
+                    }
+                })
+                .collect_view()}
+        </ol>
+        <p class="draft-status" role="status" data-testid="draft-status">
+            {move || match (saver.error.get(), saver.saved_at.get()) {
+                (Some(e), _) => format!("{} {}", ctx.t().draft_not_saved, i18n::store_error(ctx.lang.get(), &e)),
+                (None, Some(at)) => (ctx.t().draft_saved)(&platform::local_time_of(&at)),
+                (None, None) => String::new(),
+            }}
+        </p>
+        {move || match step.get() {
+            Step::Search => view! { <SearchStep draft=draft/> }.into_any(),
+            Step::Consent => view! { <ConsentStep draft=draft/> }.into_any(),
+            Step::Card => view! { <CardStep draft=draft/> }.into_any(),
+            Step::Appeal => view! { <AppealStep draft=draft saver=saver/> }.into_any(),
+        }}
+    }
+}

@@ -1,0 +1,97 @@
+//! Step 1: search first — an existing card is found before a new one is made.
+
+use leptos::prelude::*;
+
+use crate::web::data::DataStoreFields;
+
+use crate::domain::intake::{IntakeDraft, Step};
+use crate::i18n::{self};
+use crate::nav::Route;
+use crate::web::app::use_ctx;
+use crate::web::form::tr;
+
+use super::lens;
+use crate::web::widgets::ClientSummary;
+
+/// Step 1: find an existing card before making a new one.
+#[component]
+pub(super) fn SearchStep(draft: RwSignal<IntakeDraft>) -> impl IntoView {
+    let ctx = use_ctx();
+    let (query, set_query) = lens(draft, |d| &d.query, |d, v| d.query = v);
+    let hits = Memo::new(move |_| {
+        let q = query.get();
+        ctx.data.index().with(|index| index.search(&q, 20).into_iter().map(|h| h.id).collect::<Vec<_>>())
+    });
+    let register = move |_| {
+        draft.update(|d| {
+            if d.card.surname.is_empty() && d.card.given_name.is_empty() {
+                let query = d.query.clone();
+                d.card.prefill_from_search(&query);
+            }
+            d.client_id = None;
+            d.step = Step::Consent;
+        });
+    };
+    view! {
+        <section class="card" aria-labelledby="search-h">
+            <h2 id="search-h">{tr(|s| s.search_title)}</h2>
+            <div class="field field-wide">
+                <label for="client-search">{tr(|s| s.search_label)}</label>
+                <p class="hint" id="client-search-hint">{tr(|s| s.search_hint)}</p>
+                <input id="client-search" type="search" autocomplete="off" aria-describedby="client-search-hint"
+                    prop:value=move || query.get() on:input=move |ev| set_query.run(event_target_value(&ev))/>
+            </div>
+            <div aria-live="polite" data-testid="search-results">
+                {move || {
+                    let ids = hits.get();
+                    if query.get().trim().is_empty() {
+                        None
+                    } else if ids.is_empty() {
+                        Some(view! { <p class="muted">{ctx.t().search_nothing}</p> }.into_any())
+                    } else {
+                        Some(view! {
+                            <p class="muted">{i18n::count(ctx.lang.get(), ids.len() as u64, &ctx.t().found_cards)}</p>
+                            <ul class="results">
+                                {ids.into_iter().map(|id| view! { <SearchHit id=id draft=draft/> }).collect_view()}
+                            </ul>
+                        }.into_any())
+                    }
+                }}
+            </div>
+            <button type="button" class="btn btn-primary" on:click=register>{tr(|s| s.register_new)}</button>
+        </section>
+    }
+}
+
+#[component]
+pub(super) fn SearchHit(id: String, draft: RwSignal<IntakeDraft>) -> impl IntoView {
+    let ctx = use_ctx();
+    let client = ctx.data.clients().with_untracked(|clients| clients.get(&id).cloned());
+    let Some(client) = client else { return ().into_any() };
+    let name = client.personal.as_ref().map(|p| p.full_name()).unwrap_or_default();
+    let id2 = id.clone();
+    let pick = move |_| {
+        let id = id2.clone();
+        draft.update(|d| {
+            d.client_id = Some(id);
+            d.step = Step::Appeal;
+        });
+    };
+    let label = name.clone();
+    view! {
+        <li class="result">
+            <ClientSummary client=client/>
+            <div class="result-actions">
+                <button type="button" class="btn btn-primary" on:click=pick
+                    aria-label=move || format!("{}: {}", ctx.t().new_appeal_for, label)>
+                    {tr(|s| s.new_appeal_for)}
+                </button>
+                <a class="btn btn-secondary" href=Route::Client(id.clone()).href()
+                    aria-label=move || format!("{}: {}", ctx.t().open_card, name)>
+                    {tr(|s| s.open_card)}
+                </a>
+            </div>
+        </li>
+    }
+    .into_any()
+}

@@ -1,0 +1,92 @@
+//! Small pieces several screens show the same way: dates as people read them, a client's summary line, the "not
+//! yet exported" line. Screens use these instead of importing each other.
+
+use leptos::prelude::*;
+
+use crate::domain::client::Client;
+use crate::domain::date::Date;
+use crate::i18n;
+use crate::transfer;
+use crate::web::app::use_ctx;
+use crate::web::data::DataStoreFields;
+use crate::web::form::tr;
+use crate::web::platform;
+
+/// "25.11.2026" from an ISO date (empty when it is not one).
+pub fn dotted(iso: &str) -> String {
+    Date::parse_iso(iso).map(Date::dotted).unwrap_or_else(|| iso.to_owned())
+}
+
+/// "25.11.2026 10:42" from "2026-11-25T10:42".
+pub fn when(received_at: &str) -> String {
+    let day = received_at.get(0..10).map(dotted).unwrap_or_default();
+    format!("{day} {}", received_at.get(11..16).unwrap_or(""))
+}
+
+/// Name, birth date and phone of a card, as search results and headers show it.
+#[component]
+pub fn ClientSummary(client: Client) -> impl IntoView {
+    match client.personal {
+        Some(p) => {
+            let details = [
+                (!p.birth_date.is_empty()).then(|| dotted(&p.birth_date)),
+                p.phones.first().cloned(),
+                (!p.tax_number.is_empty()).then(|| p.tax_number.clone()),
+            ]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" · ");
+            view! {
+                <div class="summary">
+                    <p class="summary-name">{p.full_name()}</p>
+                    <p class="muted">{details}</p>
+                </div>
+            }
+            .into_any()
+        }
+        None if client.purged_at.is_some() => {
+            view! { <p class="summary-name muted">{tr(|s| s.purged_card)}</p> }.into_any()
+        }
+        None => view! { <p class="summary-name muted">{tr(|s| s.withdrawn_card)}</p> }.into_any(),
+    }
+}
+
+/// "12 records not yet exported; the oldest from 20.11.2026 (5 days ago)", from the store itself.
+#[component]
+pub fn PendingLine() -> impl IntoView {
+    let ctx = use_ctx();
+    let figures = LocalResource::new(move || {
+        // Any change of a record of an exported type, or of what the batches carried.
+        ctx.data.clients().track();
+        ctx.data.appeals().track();
+        ctx.data.checklists().track();
+        let store = ctx.store();
+        let ledger = ctx.data.ledger().with(|ledger| ledger.clone());
+        let ready = ctx.data_ready.get();
+        async move {
+            match store {
+                Some(s) if ready => Some(transfer::pending(&s, &ledger).await),
+                _ => None,
+            }
+        }
+    });
+    move || {
+        let lang = ctx.lang.get();
+        let s = ctx.t();
+        let text = match figures.get().flatten() {
+            None => s.loading.to_owned(),
+            Some(Err(e)) => i18n::store_error(lang, &e),
+            Some(Ok((0, _))) => s.pending_none.to_owned(),
+            Some(Ok((n, oldest))) => {
+                let mut t = i18n::count(lang, n as u64, &s.pending_records);
+                if let Some(day) = oldest.as_deref().and_then(|o| Date::parse_iso(o.get(0..10)?)) {
+                    let days = (platform::today().days() - day.days()).max(0) as u64;
+                    t.push_str(&(s.pending_oldest)(&day.dotted(), &i18n::count(lang, days, &s.days_ago)));
+                }
+                t
+            }
+        };
+        view! { <p class="figures" data-testid="pending-export">{text}</p> }
+    }
+}
