@@ -18,6 +18,22 @@ pub enum ConsentForm {
     Written,
 }
 
+impl ConsentForm {
+    pub const ALL: [ConsentForm; 2] = [ConsentForm::Oral, ConsentForm::Written];
+
+    /// As stored and in form controls: "oral", "written".
+    pub fn code(self) -> &'static str {
+        match self {
+            ConsentForm::Oral => "oral",
+            ConsentForm::Written => "written",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<ConsentForm> {
+        ConsentForm::ALL.into_iter().find(|f| f.code() == code)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Consent {
     /// Which text was read (`CONSENT_TEXT_VERSION`) and in which language ("uk", "en").

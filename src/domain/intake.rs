@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::appeal::{Appeal, AppealForm};
 use super::checklist::Checklist;
-use super::client::{CardForm, Client};
+use super::client::{CardForm, Client, ConsentForm};
 use crate::storage::{Collection, Record};
 
 /// The one intake in progress on this device.
@@ -29,13 +29,28 @@ pub struct IntakeDraft {
     pub query: String,
     /// The card the appeal is for: an existing card found by search, or the new card once saved.
     pub client_id: Option<String>,
-    /// "oral" or "written"; empty until chosen.
-    pub consent_form: String,
+    /// How consent was given; `None` until chosen.
+    #[serde(deserialize_with = "consent_form_or_none")]
+    pub consent_form: Option<ConsentForm>,
     /// Who took the consent (prefilled with this device's worker).
     pub consent_by: String,
     pub card: CardForm,
     pub appeal: AppealForm,
     pub updated_at: String,
+}
+
+/// Drafts saved before the form was a choice kept "" for "not chosen yet": anything that is not a form reads as none.
+fn consent_form_or_none<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<ConsentForm>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Stored {
+        Form(ConsentForm),
+        Other(serde::de::IgnoredAny),
+    }
+    Ok(match Stored::deserialize(d)? {
+        Stored::Form(f) => Some(f),
+        Stored::Other(_) => None,
+    })
 }
 
 impl Record for IntakeDraft {
@@ -153,6 +168,21 @@ pub fn withdraw_consent(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_consent_form_is_a_choice_and_old_drafts_still_read() {
+        let old: IntakeDraft = serde_json::from_str(r#"{"id":"intake","consent_form":""}"#).expect("old, not chosen");
+        assert_eq!(old.consent_form, None);
+        let old: IntakeDraft =
+            serde_json::from_str(r#"{"id":"intake","consent_form":"written"}"#).expect("old, chosen");
+        assert_eq!(old.consent_form, Some(ConsentForm::Written));
+        let mut d = IntakeDraft::new();
+        d.consent_form = Some(ConsentForm::Oral);
+        let back: IntakeDraft = serde_json::from_str(&serde_json::to_string(&d).expect("json")).expect("read");
+        assert_eq!(back, d);
+        assert_eq!(ConsentForm::from_code("oral"), Some(ConsentForm::Oral));
+        assert_eq!(ConsentForm::from_code("усна"), None);
+    }
     use crate::domain::appeal::{AidKind, Channel};
     use crate::domain::client::{Consent, ConsentForm, Needs, Personal};
 

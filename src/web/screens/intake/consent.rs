@@ -14,12 +14,13 @@ use crate::web::platform;
 #[component]
 pub(super) fn ConsentStep(draft: RwSignal<IntakeDraft>) -> impl IntoView {
     let ctx = use_ctx();
-    let (form, set_form) = lens(draft, |d| &d.consent_form, |d, v| d.consent_form = v);
+    let form = Signal::derive(move || draft.with(|d| d.consent_form.map(ConsentForm::code).unwrap_or("").to_owned()));
+    let set_form = Callback::new(move |v: String| draft.update(|d| d.consent_form = ConsentForm::from_code(&v)));
     let (by, set_by) = lens(draft, |d| &d.consent_by, |d, v| d.consent_by = v);
     let problem = RwSignal::new(None::<String>);
     let by_problem = RwSignal::new(None::<String>);
     let next = move |_| {
-        let form_ok = !form.get_untracked().is_empty();
+        let form_ok = draft.with_untracked(|d| d.consent_form.is_some());
         let by_ok = !by.get_untracked().trim().is_empty();
         problem.set((!form_ok).then(|| ctx.t().consent_choose.to_owned()));
         by_problem.set((!by_ok).then(|| ctx.t().p_required.to_owned()));
@@ -51,11 +52,7 @@ pub(super) fn ConsentStep(draft: RwSignal<IntakeDraft>) -> impl IntoView {
 }
 
 pub(super) fn consent_now(ctx: Ctx, draft: RwSignal<IntakeDraft>) -> Option<Consent> {
-    let form = match draft.with_untracked(|d| d.consent_form.clone()).as_str() {
-        "oral" => ConsentForm::Oral,
-        "written" => ConsentForm::Written,
-        _ => return None,
-    };
+    let form = draft.with_untracked(|d| d.consent_form)?;
     Some(Consent {
         text_version: CONSENT_TEXT_VERSION.into(),
         text_lang: ctx.lang.get_untracked().code().into(),

@@ -1,0 +1,230 @@
+//! What each domain value or problem says to the user: enums and errors mapped to text of the current language.
+
+use super::{Lang, Strings};
+use crate::domain::appeal::{AidKind, AppealProblem, Channel};
+use crate::domain::client::{CardProblem, CardWarning};
+use crate::domain::device::NameProblem;
+use crate::domain::referral::DirectoryProblem;
+use crate::domain::search::Likeness;
+use crate::domain::validate::{DateProblem, TaxProblem};
+use crate::storage::StoreError;
+
+/// What to tell the user about a storage error.
+pub fn store_error(lang: Lang, e: &StoreError) -> String {
+    let s = lang.strings();
+    match e {
+        StoreError::Unavailable { .. } => s.err_unavailable.to_owned(),
+        StoreError::QuotaExceeded => s.err_quota.to_owned(),
+        StoreError::UpgradeBlocked => s.err_blocked.to_owned(),
+        StoreError::VersionTooNew => s.err_version_too_new.to_owned(),
+        StoreError::Decode { .. } => s.err_decode.to_owned(),
+        StoreError::AlreadyExists { .. } => s.err_exists.to_owned(),
+        StoreError::Other { detail } => (s.err_other)(detail),
+    }
+}
+
+pub fn name_problem(lang: Lang, p: NameProblem) -> String {
+    let s = lang.strings();
+    match p {
+        NameProblem::Empty => s.name_empty.to_owned(),
+        NameProblem::TooLong => (s.name_too_long)(crate::domain::device::MAX_NAME_CHARS),
+        NameProblem::ControlCharacters => s.name_control.to_owned(),
+    }
+}
+
+pub fn channel(lang: Lang, c: Channel) -> &'static str {
+    let s = lang.strings();
+    match c {
+        Channel::Outreach => s.channel_outreach,
+        Channel::Office => s.channel_office,
+        Channel::Phone => s.channel_phone,
+        Channel::Email => s.channel_email,
+        Channel::Kiosk => s.channel_kiosk,
+    }
+}
+
+/// The name of a kind of aid, as a text function (for radio buttons that follow the language).
+pub fn aid_text(k: AidKind) -> fn(&Strings) -> &'static str {
+    match k {
+        AidKind::LegalInformation => |s| s.aid_legal_information,
+        AidKind::Consultation => |s| s.aid_consultation,
+        AidKind::DraftingDocuments => |s| s.aid_drafting,
+        AidKind::AccessToSecondary => |s| s.aid_access_secondary,
+        AidKind::Referral => |s| s.aid_referral,
+        AidKind::NotLegalAid => |s| s.aid_not_legal,
+    }
+}
+
+pub fn card_problem(lang: Lang, p: CardProblem) -> String {
+    let s = lang.strings();
+    match p {
+        CardProblem::Required => s.p_required,
+        CardProblem::TooLong => s.p_too_long,
+        CardProblem::Date(DateProblem::Invalid) => s.p_date_invalid,
+        CardProblem::Date(DateProblem::InFuture) => s.p_date_future,
+        CardProblem::Date(DateProblem::TooOld) => s.p_date_old,
+        CardProblem::Phone => s.p_phone,
+        CardProblem::Email => s.p_email,
+        CardProblem::Tax(TaxProblem::Length) => s.p_tax_length,
+        CardProblem::Tax(TaxProblem::CheckDigit) => s.p_tax_check,
+        CardProblem::AddressOrNone => s.p_address_or_none,
+        CardProblem::DocumentOrNone => s.p_document_or_none,
+        CardProblem::TaxOrRefusal => s.p_tax_or_refusal,
+    }
+    .to_owned()
+}
+
+pub fn card_warning(lang: Lang, w: CardWarning) -> &'static str {
+    match w {
+        CardWarning::TaxNumberBirthDateDiffers => lang.strings().w_tax_birth,
+    }
+}
+
+pub fn appeal_problem(lang: Lang, p: AppealProblem) -> String {
+    let s = lang.strings();
+    match p {
+        AppealProblem::Required => s.p_required,
+        AppealProblem::InvalidDate => s.p_date_invalid,
+        AppealProblem::UnknownOrganisation => s.p_unknown_org,
+    }
+    .to_owned()
+}
+
+pub fn likeness(lang: Lang, l: Likeness) -> &'static str {
+    let s = lang.strings();
+    match l {
+        Likeness::SameTaxNumber => s.like_tax,
+        Likeness::SameNameAndBirthDate => s.like_name_birth,
+        Likeness::SamePhoneAndSurname => s.like_phone,
+    }
+}
+
+pub fn directory_problem(lang: Lang, p: &DirectoryProblem) -> String {
+    let s = lang.strings();
+    match p {
+        DirectoryProblem::NotADirectory { line, column } => (s.dir_not_json)(*line, *column),
+        DirectoryProblem::WrongFormat => s.dir_wrong_format.to_owned(),
+        DirectoryProblem::NewerVersion(v) => (s.dir_newer)(*v),
+        DirectoryProblem::MissingField { index, field } => (s.dir_missing)(*index, field),
+    }
+}
+
+/// A text of the rules file in `lang`.
+pub fn local(lang: Lang, t: &crate::domain::eligibility::Text) -> &str {
+    match lang {
+        Lang::Uk => &t.uk,
+        Lang::En => &t.en,
+    }
+}
+
+/// Where a category stands in Art. 14: "п. 14 ч. 1", "ч. 2".
+pub fn category_ref(lang: Lang, id: &str) -> String {
+    let s = lang.strings();
+    match id {
+        "p2" => s.cat_part2.to_owned(),
+        "p3" => s.cat_part3.to_owned(),
+        item => (s.cat_item)(item),
+    }
+}
+
+/// The kinds of БВПД, as a list: "захист, представництво, складення процесуальних документів".
+pub fn kinds(lang: Lang, k: crate::domain::eligibility::Kinds) -> String {
+    let s = lang.strings();
+    let list: Vec<&str> =
+        [(k.defence, s.kind_defence), (k.representation, s.kind_representation), (k.documents, s.kind_documents)]
+            .into_iter()
+            .filter_map(|(on, t)| on.then_some(t))
+            .collect();
+    if list.is_empty() {
+        s.kinds_through_other.to_owned()
+    } else {
+        list.join(", ")
+    }
+}
+
+pub fn need(lang: Lang, n: crate::domain::eligibility::Need) -> &'static str {
+    use crate::domain::eligibility::Need;
+    let s = lang.strings();
+    match n {
+        Need::Required => s.need_required,
+        Need::Alternative => s.need_alternative,
+        Need::Optional => s.need_optional,
+    }
+}
+
+pub fn money_problem(lang: Lang, p: crate::domain::checklist::MoneyProblem) -> String {
+    use crate::domain::checklist::MoneyProblem;
+    let s = lang.strings();
+    match p {
+        MoneyProblem::NotANumber => s.money_not_number,
+        MoneyProblem::Negative => s.money_negative,
+        MoneyProblem::TooManyDecimals => s.money_decimals,
+        MoneyProblem::TooLarge => s.money_too_large,
+    }
+    .to_owned()
+}
+
+pub fn decision_problem(lang: Lang, p: crate::domain::checklist::DecisionProblem) -> String {
+    use crate::domain::checklist::DecisionProblem;
+    let s = lang.strings();
+    match p {
+        DecisionProblem::NoKinds => s.decision_no_kinds,
+        DecisionProblem::NoGround => s.decision_no_ground,
+        DecisionProblem::BadDate => s.p_date_invalid,
+    }
+    .to_owned()
+}
+
+/// Why a category does not apply; `title` names a category by its id.
+pub fn not_applying(lang: Lang, r: &crate::domain::eligibility::NotApplying, title: &dyn Fn(&str) -> String) -> String {
+    use crate::domain::eligibility::NotApplying as N;
+    let s = lang.strings();
+    match r {
+        N::UnknownCategory(id) => (s.reason_unknown)(id),
+        N::IncomeTooHigh(id) => (s.reason_income_high)(&title(id)),
+        N::IncomeNotGiven(id) => (s.reason_income_missing)(&title(id)),
+        N::NotAChild(id) => (s.reason_not_child)(&title(id)),
+        N::CapReached(id) => (s.reason_cap)(&title(id)),
+        N::NeedsAnotherCategory(id) => (s.reason_needs_other)(&title(id)),
+    }
+}
+
+pub fn rules_problem(lang: Lang, p: &crate::domain::eligibility::RulesProblem) -> String {
+    use crate::domain::eligibility::RulesProblem as R;
+    let s = lang.strings();
+    match p {
+        R::NotRules { line, column } => (s.rules_not_json)(*line, *column),
+        R::WrongFormat => s.rules_wrong_format.to_owned(),
+        R::NotNewer { in_use, offered } => (s.rules_not_newer)(*in_use, *offered),
+        R::NoCategories => s.rules_no_categories.to_owned(),
+        R::DuplicateCategory(id) => (s.rules_duplicate)(id),
+        R::BadMinimum(row) => (s.rules_bad_minimum)(*row),
+    }
+}
+
+/// The language of a paper for a person, from the language written on their card ("англійська", "English").
+pub fn lang_of_person(card_language: &str) -> Lang {
+    let l = card_language.trim().to_lowercase();
+    if l.starts_with("англ") || l.starts_with("eng") || l == "en" {
+        Lang::En
+    } else {
+        Lang::Uk
+    }
+}
+
+pub fn batch_problem(lang: Lang, p: &crate::domain::batch::BatchProblem) -> String {
+    use crate::domain::batch::BatchProblem as B;
+    let s = lang.strings();
+    let text = match p {
+        B::NotJson { line, column } => (s.batch_not_json)(*line, *column),
+        B::Truncated => s.batch_truncated.to_owned(),
+        B::WrongFormat { detail } => (s.batch_wrong_format)(detail),
+        B::UnsupportedVersion(v) => (s.batch_version)(*v),
+        B::RecordChecksum { index, id } => (s.batch_record_checksum)(*index, id),
+        B::RecordInvalid { index, id, detail } => (s.batch_record_invalid)(*index, id, detail),
+        B::DuplicateRecord { index, id } => (s.batch_duplicate)(*index, id),
+        B::PayloadChecksum => s.batch_payload.to_owned(),
+        B::CountsMismatch => s.batch_counts.to_owned(),
+    };
+    format!("{text} {}", s.nothing_changed)
+}
