@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 use crate::web::data::DataStoreFields;
 
-use crate::web::form::tr;
+use crate::web::form::{tr, TextInput};
 use leptos::task::spawn_local;
 
 use crate::domain::device::{DeviceSettings, NameProblem};
@@ -106,6 +106,15 @@ fn DeviceForm() -> impl IntoView {
         device_id.try_set(d.device_id);
     });
 
+    // What is typed replaces the value; a "saved" note goes once the form changes again.
+    let typed = move |field: RwSignal<String>| {
+        Callback::new(move |v: String| {
+            field.set(v);
+            if state.get_untracked() == SaveState::Saved {
+                state.set(SaveState::Idle);
+            }
+        })
+    };
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         save_device(ctx, label.get_untracked(), worker.get_untracked(), problems, state);
@@ -119,10 +128,10 @@ fn DeviceForm() -> impl IntoView {
             <h2 id="device-h">{tr(|s| s.device_section)}</h2>
             <p class="muted">{tr(|s| s.device_intro)}</p>
             <form on:submit=submit novalidate>
-                <TextField id="device-label" label=tr(|s| s.device_label) hint=tr(|s| s.device_label_hint)
-                    value=label problem=Signal::derive(label_problem) state=state/>
-                <TextField id="device-worker" label=tr(|s| s.worker_label) hint=tr(|s| s.worker_hint)
-                    value=worker problem=Signal::derive(worker_problem) state=state/>
+                <TextInput id="device-label" label=|s| s.device_label hint=|s| s.device_label_hint
+                    value=label on_input=typed(label) problem=Signal::derive(label_problem)/>
+                <TextInput id="device-worker" label=|s| s.worker_label hint=|s| s.worker_hint
+                    value=worker on_input=typed(worker) problem=Signal::derive(worker_problem)/>
                 <div class="form-actions">
                     <button type="submit" class="btn btn-primary" disabled=move || state.get() == SaveState::Saving>
                         {move || if state.get() == SaveState::Saving { ctx.t().saving } else { ctx.t().save }}
@@ -175,43 +184,6 @@ fn save_device(ctx: Ctx, label: String, worker: String, problems: RwSignal<Field
             }
         }
     });
-}
-
-/// A labelled text input with its hint and its problem, tied together for assistive technology.
-#[component]
-fn TextField(
-    id: &'static str,
-    label: impl Fn() -> &'static str + Send + Sync + 'static,
-    hint: impl Fn() -> &'static str + Send + Sync + 'static,
-    value: RwSignal<String>,
-    problem: Signal<Option<String>>,
-    state: RwSignal<SaveState>,
-) -> impl IntoView {
-    let hint_id = format!("{id}-hint");
-    let problem_id = format!("{id}-problem");
-    let described = format!("{hint_id} {problem_id}");
-    view! {
-        <div class="field" class:field-invalid=move || problem.get().is_some()>
-            <label for=id>{label}</label>
-            <p class="hint" id=hint_id>{hint}</p>
-            <input
-                id=id
-                type="text"
-                autocomplete="off"
-                maxlength="200"
-                aria-describedby=described
-                aria-invalid=move || problem.get().is_some().then_some("true")
-                prop:value=move || value.get()
-                on:input=move |ev| {
-                    value.set(event_target_value(&ev));
-                    if state.get_untracked() == SaveState::Saved {
-                        state.set(SaveState::Idle);
-                    }
-                }
-            />
-            <p class="problem" id=problem_id>{move || problem.get()}</p>
-        </div>
-    }
 }
 
 #[component]
@@ -485,18 +457,9 @@ fn RetentionSection() -> impl IntoView {
     view! {
         <section class="card" aria-labelledby="retention-h">
             <h2 id="retention-h">{tr(|s| s.retention_section)}</h2>
-            <div class="field" class:field-invalid=move || state.get() == SaveState::Invalid>
-                <label for="retention-days">{tr(|s| s.retention_label)}</label>
-                <p class="hint" id="retention-hint">{tr(|s| s.retention_hint)}</p>
-                <input id="retention-days" type="text" inputmode="numeric" autocomplete="off" maxlength="4"
-                    aria-describedby="retention-hint retention-problem"
-                    aria-invalid=move || (state.get() == SaveState::Invalid).then_some("true")
-                    prop:value=move || text.get()
-                    on:input=move |ev| { text.set(event_target_value(&ev)); state.set(SaveState::Idle); }/>
-                <p class="problem" id="retention-problem">
-                    {move || (state.get() == SaveState::Invalid).then(|| ctx.t().retention_bad)}
-                </p>
-            </div>
+            <TextInput id="retention-days" label=|s| s.retention_label hint=|s| s.retention_hint inputmode="numeric"
+                value=text on_input=Callback::new(move |v| { text.set(v); state.set(SaveState::Idle); })
+                problem=Signal::derive(move || (state.get() == SaveState::Invalid).then(|| ctx.t().retention_bad.to_owned()))/>
             <div class="form-actions">
                 <button type="button" class="btn btn-primary" on:click=save>{tr(|s| s.retention_save)}</button>
                 <p class="form-status" role="status" data-testid="retention-status">
