@@ -6,7 +6,7 @@ use std::cell::Cell;
 use std::rc::Rc;
 
 use pryiom::domain::ids::uuid_v4;
-use pryiom::storage::conformance::{self, record};
+use pryiom::storage::conformance::record;
 use pryiom::storage::idb::{IdbStore, OpenHooks};
 use pryiom::storage::memory::MemoryStore;
 use pryiom::storage::schema::SCHEMA_VERSION;
