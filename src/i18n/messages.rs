@@ -26,66 +26,66 @@ pub fn store_error(lang: Lang, e: &StoreError) -> String {
 pub fn name_problem(lang: Lang, p: NameProblem) -> String {
     let s = lang.strings();
     match p {
-        NameProblem::Empty => s.name_empty.to_owned(),
-        NameProblem::TooLong => (s.name_too_long)(crate::domain::device::MAX_NAME_CHARS),
-        NameProblem::ControlCharacters => s.name_control.to_owned(),
+        NameProblem::Empty => s.settings.name_empty.to_owned(),
+        NameProblem::TooLong => (s.settings.name_too_long)(crate::domain::device::MAX_NAME_CHARS),
+        NameProblem::ControlCharacters => s.settings.name_control.to_owned(),
     }
 }
 
 pub fn channel(lang: Lang, c: Channel) -> &'static str {
     let s = lang.strings();
     match c {
-        Channel::Outreach => s.channel_outreach,
-        Channel::Office => s.channel_office,
-        Channel::Phone => s.channel_phone,
-        Channel::Email => s.channel_email,
-        Channel::Kiosk => s.channel_kiosk,
+        Channel::Outreach => s.intake.channel_outreach,
+        Channel::Office => s.intake.channel_office,
+        Channel::Phone => s.intake.channel_phone,
+        Channel::Email => s.intake.channel_email,
+        Channel::Kiosk => s.intake.channel_kiosk,
     }
 }
 
 /// The name of a kind of aid, as a text function (for radio buttons that follow the language).
 pub fn aid_text(k: AidKind) -> fn(&Strings) -> &'static str {
     match k {
-        AidKind::LegalInformation => |s| s.aid_legal_information,
-        AidKind::Consultation => |s| s.aid_consultation,
-        AidKind::DraftingDocuments => |s| s.aid_drafting,
-        AidKind::AccessToSecondary => |s| s.aid_access_secondary,
-        AidKind::Referral => |s| s.aid_referral,
-        AidKind::NotLegalAid => |s| s.aid_not_legal,
+        AidKind::LegalInformation => |s| s.intake.aid_legal_information,
+        AidKind::Consultation => |s| s.intake.aid_consultation,
+        AidKind::DraftingDocuments => |s| s.intake.aid_drafting,
+        AidKind::AccessToSecondary => |s| s.intake.aid_access_secondary,
+        AidKind::Referral => |s| s.intake.aid_referral,
+        AidKind::NotLegalAid => |s| s.intake.aid_not_legal,
     }
 }
 
 pub fn card_problem(lang: Lang, p: CardProblem) -> String {
     let s = lang.strings();
     match p {
-        CardProblem::Required => s.p_required,
-        CardProblem::TooLong => s.p_too_long,
-        CardProblem::Date(DateProblem::Invalid) => s.p_date_invalid,
-        CardProblem::Date(DateProblem::InFuture) => s.p_date_future,
-        CardProblem::Date(DateProblem::TooOld) => s.p_date_old,
-        CardProblem::Phone => s.p_phone,
-        CardProblem::Email => s.p_email,
-        CardProblem::Tax(TaxProblem::Length) => s.p_tax_length,
-        CardProblem::Tax(TaxProblem::CheckDigit) => s.p_tax_check,
-        CardProblem::AddressOrNone => s.p_address_or_none,
-        CardProblem::DocumentOrNone => s.p_document_or_none,
-        CardProblem::TaxOrRefusal => s.p_tax_or_refusal,
+        CardProblem::Required => s.intake.p_required,
+        CardProblem::TooLong => s.intake.p_too_long,
+        CardProblem::Date(DateProblem::Invalid) => s.intake.p_date_invalid,
+        CardProblem::Date(DateProblem::InFuture) => s.intake.p_date_future,
+        CardProblem::Date(DateProblem::TooOld) => s.intake.p_date_old,
+        CardProblem::Phone => s.intake.p_phone,
+        CardProblem::Email => s.intake.p_email,
+        CardProblem::Tax(TaxProblem::Length) => s.intake.p_tax_length,
+        CardProblem::Tax(TaxProblem::CheckDigit) => s.intake.p_tax_check,
+        CardProblem::AddressOrNone => s.intake.p_address_or_none,
+        CardProblem::DocumentOrNone => s.intake.p_document_or_none,
+        CardProblem::TaxOrRefusal => s.intake.p_tax_or_refusal,
     }
     .to_owned()
 }
 
 pub fn card_warning(lang: Lang, w: CardWarning) -> &'static str {
     match w {
-        CardWarning::TaxNumberBirthDateDiffers => lang.strings().w_tax_birth,
+        CardWarning::TaxNumberBirthDateDiffers => lang.strings().intake.w_tax_birth,
     }
 }
 
 pub fn appeal_problem(lang: Lang, p: AppealProblem) -> String {
     let s = lang.strings();
     match p {
-        AppealProblem::Required => s.p_required,
-        AppealProblem::InvalidDate => s.p_date_invalid,
-        AppealProblem::UnknownOrganisation => s.p_unknown_org,
+        AppealProblem::Required => s.intake.p_required,
+        AppealProblem::InvalidDate => s.intake.p_date_invalid,
+        AppealProblem::UnknownOrganisation => s.intake.p_unknown_org,
     }
     .to_owned()
 }
@@ -93,19 +93,19 @@ pub fn appeal_problem(lang: Lang, p: AppealProblem) -> String {
 pub fn likeness(lang: Lang, l: Likeness) -> &'static str {
     let s = lang.strings();
     match l {
-        Likeness::SameTaxNumber => s.like_tax,
-        Likeness::SameNameAndBirthDate => s.like_name_birth,
-        Likeness::SamePhoneAndSurname => s.like_phone,
+        Likeness::SameTaxNumber => s.intake.like_tax,
+        Likeness::SameNameAndBirthDate => s.intake.like_name_birth,
+        Likeness::SamePhoneAndSurname => s.intake.like_phone,
     }
 }
 
 pub fn directory_problem(lang: Lang, p: &DirectoryProblem) -> String {
     let s = lang.strings();
     match p {
-        DirectoryProblem::NotADirectory { line, column } => (s.dir_not_json)(*line, *column),
-        DirectoryProblem::WrongFormat => s.dir_wrong_format.to_owned(),
-        DirectoryProblem::NewerVersion(v) => (s.dir_newer)(*v),
-        DirectoryProblem::MissingField { index, field } => (s.dir_missing)(*index, field),
+        DirectoryProblem::NotADirectory { line, column } => (s.directory.dir_not_json)(*line, *column),
+        DirectoryProblem::WrongFormat => s.directory.dir_wrong_format.to_owned(),
+        DirectoryProblem::NewerVersion(v) => (s.directory.dir_newer)(*v),
+        DirectoryProblem::MissingField { index, field } => (s.directory.dir_missing)(*index, field),
     }
 }
 
@@ -121,22 +121,25 @@ pub fn local(lang: Lang, t: &crate::domain::eligibility::Text) -> &str {
 pub fn category_ref(lang: Lang, id: &str) -> String {
     let s = lang.strings();
     match id {
-        "p2" => s.cat_part2.to_owned(),
-        "p3" => s.cat_part3.to_owned(),
-        item => (s.cat_item)(item),
+        "p2" => s.eligibility.cat_part2.to_owned(),
+        "p3" => s.eligibility.cat_part3.to_owned(),
+        item => (s.eligibility.cat_item)(item),
     }
 }
 
 /// The kinds of БВПД, as a list: "захист, представництво, складення процесуальних документів".
 pub fn kinds(lang: Lang, k: crate::domain::eligibility::Kinds) -> String {
     let s = lang.strings();
-    let list: Vec<&str> =
-        [(k.defence, s.kind_defence), (k.representation, s.kind_representation), (k.documents, s.kind_documents)]
-            .into_iter()
-            .filter_map(|(on, t)| on.then_some(t))
-            .collect();
+    let list: Vec<&str> = [
+        (k.defence, s.eligibility.kind_defence),
+        (k.representation, s.eligibility.kind_representation),
+        (k.documents, s.eligibility.kind_documents),
+    ]
+    .into_iter()
+    .filter_map(|(on, t)| on.then_some(t))
+    .collect();
     if list.is_empty() {
-        s.kinds_through_other.to_owned()
+        s.eligibility.kinds_through_other.to_owned()
     } else {
         list.join(", ")
     }
@@ -146,9 +149,9 @@ pub fn need(lang: Lang, n: crate::domain::eligibility::Need) -> &'static str {
     use crate::domain::eligibility::Need;
     let s = lang.strings();
     match n {
-        Need::Required => s.need_required,
-        Need::Alternative => s.need_alternative,
-        Need::Optional => s.need_optional,
+        Need::Required => s.eligibility.need_required,
+        Need::Alternative => s.eligibility.need_alternative,
+        Need::Optional => s.eligibility.need_optional,
     }
 }
 
@@ -156,10 +159,10 @@ pub fn money_problem(lang: Lang, p: crate::domain::checklist::MoneyProblem) -> S
     use crate::domain::checklist::MoneyProblem;
     let s = lang.strings();
     match p {
-        MoneyProblem::NotANumber => s.money_not_number,
-        MoneyProblem::Negative => s.money_negative,
-        MoneyProblem::TooManyDecimals => s.money_decimals,
-        MoneyProblem::TooLarge => s.money_too_large,
+        MoneyProblem::NotANumber => s.eligibility.money_not_number,
+        MoneyProblem::Negative => s.eligibility.money_negative,
+        MoneyProblem::TooManyDecimals => s.eligibility.money_decimals,
+        MoneyProblem::TooLarge => s.eligibility.money_too_large,
     }
     .to_owned()
 }
@@ -168,9 +171,9 @@ pub fn decision_problem(lang: Lang, p: crate::domain::checklist::DecisionProblem
     use crate::domain::checklist::DecisionProblem;
     let s = lang.strings();
     match p {
-        DecisionProblem::NoKinds => s.decision_no_kinds,
-        DecisionProblem::NoGround => s.decision_no_ground,
-        DecisionProblem::BadDate => s.p_date_invalid,
+        DecisionProblem::NoKinds => s.eligibility.decision_no_kinds,
+        DecisionProblem::NoGround => s.eligibility.decision_no_ground,
+        DecisionProblem::BadDate => s.intake.p_date_invalid,
     }
     .to_owned()
 }
@@ -180,12 +183,12 @@ pub fn not_applying(lang: Lang, r: &crate::domain::eligibility::NotApplying, tit
     use crate::domain::eligibility::NotApplying as N;
     let s = lang.strings();
     match r {
-        N::UnknownCategory(id) => (s.reason_unknown)(id),
-        N::IncomeTooHigh(id) => (s.reason_income_high)(&title(id)),
-        N::IncomeNotGiven(id) => (s.reason_income_missing)(&title(id)),
-        N::NotAChild(id) => (s.reason_not_child)(&title(id)),
-        N::CapReached(id) => (s.reason_cap)(&title(id)),
-        N::NeedsAnotherCategory(id) => (s.reason_needs_other)(&title(id)),
+        N::UnknownCategory(id) => (s.eligibility.reason_unknown)(id),
+        N::IncomeTooHigh(id) => (s.eligibility.reason_income_high)(&title(id)),
+        N::IncomeNotGiven(id) => (s.eligibility.reason_income_missing)(&title(id)),
+        N::NotAChild(id) => (s.eligibility.reason_not_child)(&title(id)),
+        N::CapReached(id) => (s.eligibility.reason_cap)(&title(id)),
+        N::NeedsAnotherCategory(id) => (s.eligibility.reason_needs_other)(&title(id)),
     }
 }
 
@@ -193,12 +196,12 @@ pub fn rules_problem(lang: Lang, p: &crate::domain::eligibility::RulesProblem) -
     use crate::domain::eligibility::RulesProblem as R;
     let s = lang.strings();
     match p {
-        R::NotRules { line, column } => (s.rules_not_json)(*line, *column),
-        R::WrongFormat => s.rules_wrong_format.to_owned(),
-        R::NotNewer { in_use, offered } => (s.rules_not_newer)(*in_use, *offered),
-        R::NoCategories => s.rules_no_categories.to_owned(),
-        R::DuplicateCategory(id) => (s.rules_duplicate)(id),
-        R::BadMinimum(row) => (s.rules_bad_minimum)(*row),
+        R::NotRules { line, column } => (s.settings.rules_not_json)(*line, *column),
+        R::WrongFormat => s.settings.rules_wrong_format.to_owned(),
+        R::NotNewer { in_use, offered } => (s.settings.rules_not_newer)(*in_use, *offered),
+        R::NoCategories => s.settings.rules_no_categories.to_owned(),
+        R::DuplicateCategory(id) => (s.settings.rules_duplicate)(id),
+        R::BadMinimum(row) => (s.settings.rules_bad_minimum)(*row),
     }
 }
 
@@ -216,15 +219,15 @@ pub fn batch_problem(lang: Lang, p: &crate::domain::batch::BatchProblem) -> Stri
     use crate::domain::batch::BatchProblem as B;
     let s = lang.strings();
     let text = match p {
-        B::NotJson { line, column } => (s.batch_not_json)(*line, *column),
-        B::Truncated => s.batch_truncated.to_owned(),
-        B::WrongFormat { detail } => (s.batch_wrong_format)(detail),
-        B::UnsupportedVersion(v) => (s.batch_version)(*v),
-        B::RecordChecksum { index, id } => (s.batch_record_checksum)(*index, id),
-        B::RecordInvalid { index, id, detail } => (s.batch_record_invalid)(*index, id, detail),
-        B::DuplicateRecord { index, id } => (s.batch_duplicate)(*index, id),
-        B::PayloadChecksum => s.batch_payload.to_owned(),
-        B::CountsMismatch => s.batch_counts.to_owned(),
+        B::NotJson { line, column } => (s.export.batch_not_json)(*line, *column),
+        B::Truncated => s.export.batch_truncated.to_owned(),
+        B::WrongFormat { detail } => (s.export.batch_wrong_format)(detail),
+        B::UnsupportedVersion(v) => (s.export.batch_version)(*v),
+        B::RecordChecksum { index, id } => (s.export.batch_record_checksum)(*index, id),
+        B::RecordInvalid { index, id, detail } => (s.export.batch_record_invalid)(*index, id, detail),
+        B::DuplicateRecord { index, id } => (s.export.batch_duplicate)(*index, id),
+        B::PayloadChecksum => s.export.batch_payload.to_owned(),
+        B::CountsMismatch => s.export.batch_counts.to_owned(),
     };
     format!("{text} {}", s.nothing_changed)
 }

@@ -75,7 +75,7 @@ mod tests {
         for (n, want) in cases {
             assert_eq!(plural_category(Lang::Uk, n), want, "{n}");
         }
-        let f = &Lang::Uk.strings().home_clients;
+        let f = &Lang::Uk.strings().home.clients;
         assert_eq!(count(Lang::Uk, 1, f), "1 клієнт");
         assert_eq!(count(Lang::Uk, 3, f), "3 клієнти");
         assert_eq!(count(Lang::Uk, 11, f), "11 клієнтів");
@@ -83,7 +83,7 @@ mod tests {
 
     #[test]
     fn english_plurals() {
-        let f = &Lang::En.strings().home_clients;
+        let f = &Lang::En.strings().home.clients;
         assert_eq!(count(Lang::En, 1, f), "1 client");
         assert_eq!(count(Lang::En, 2, f), "2 clients");
         assert_eq!(count(Lang::En, 0, f), "0 clients");

@@ -398,7 +398,7 @@ fn Banners() -> impl IntoView {
             let n = ctx.data.unreadable().get();
             (n > 0).then(|| view! {
                 <div class="banner banner-warn" role="alert" data-testid="unreadable">
-                    <p>{i18n::count(ctx.lang.get(), n as u64, &ctx.t().unreadable_records)} ". " {ctx.t().unreadable_help}</p>
+                    <p>{i18n::count(ctx.lang.get(), n as u64, &ctx.t().settings.unreadable_records)} ". " {ctx.t().settings.unreadable_help}</p>
                 </div>
             })
         }}

@@ -48,9 +48,12 @@ pub fn TextInput(
     #[prop(default = "text")] inputmode: &'static str,
     #[prop(optional)] required: bool,
     #[prop(optional, into)] disabled: Signal<bool>,
+    /// Across the whole width of the form (a search field).
+    #[prop(optional)]
+    wide: bool,
 ) -> impl IntoView {
     view! {
-        <div class="field" class:field-invalid=move || problem.get().is_some()>
+        <div class="field" class:field-wide=wide class:field-invalid=move || problem.get().is_some()>
             <FieldLabel id=id label=label hint=hint required=required/>
             <input
                 id=id
@@ -79,14 +82,17 @@ pub fn TextArea(
     #[prop(into)] on_input: Callback<String>,
     #[prop(optional, into)] problem: Signal<Option<String>>,
     #[prop(optional)] required: bool,
+    #[prop(optional, into)] disabled: Signal<bool>,
+    #[prop(default = 4)] rows: u32,
 ) -> impl IntoView {
     view! {
         <div class="field field-wide" class:field-invalid=move || problem.get().is_some()>
             <FieldLabel id=id label=label hint=hint required=required/>
             <textarea
                 id=id
-                rows="4"
+                rows=rows.to_string()
                 maxlength="5000"
+                disabled=move || disabled.get()
                 aria-required=required.then_some("true")
                 aria-describedby=described_by(id, hint.is_some())
                 aria-invalid=move || problem.get().is_some().then_some("true")

@@ -48,7 +48,7 @@ pub fn ClientSummary(client: Client) -> impl IntoView {
         None if client.purged_at.is_some() => {
             view! { <p class="summary-name muted">{tr(|s| s.purged_card)}</p> }.into_any()
         }
-        None => view! { <p class="summary-name muted">{tr(|s| s.withdrawn_card)}</p> }.into_any(),
+        None => view! { <p class="summary-name muted">{tr(|s| s.client.withdrawn_card)}</p> }.into_any(),
     }
 }
 
@@ -77,12 +77,12 @@ pub fn PendingLine() -> impl IntoView {
         let text = match figures.get().flatten() {
             None => s.loading.to_owned(),
             Some(Err(e)) => i18n::store_error(lang, &e),
-            Some(Ok((0, _))) => s.pending_none.to_owned(),
+            Some(Ok((0, _))) => s.export.pending_none.to_owned(),
             Some(Ok((n, oldest))) => {
-                let mut t = i18n::count(lang, n as u64, &s.pending_records);
+                let mut t = i18n::count(lang, n as u64, &s.export.pending_records);
                 if let Some(day) = oldest.as_deref().and_then(|o| Date::parse_iso(o.get(0..10)?)) {
                     let days = (platform::today().days() - day.days()).max(0) as u64;
-                    t.push_str(&(s.pending_oldest)(&day.dotted(), &i18n::count(lang, days, &s.days_ago)));
+                    t.push_str(&(s.export.pending_oldest)(&day.dotted(), &i18n::count(lang, days, &s.export.days_ago)));
                 }
                 t
             }

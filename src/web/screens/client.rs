@@ -38,14 +38,14 @@ pub fn ClientScreen(id: String) -> impl IntoView {
         {move || match client.get() {
             None if !ctx.data_ready.get() => view! { <p>{ctx.t().loading}</p> }.into_any(),
             None => view! {
-                <h1 tabindex="-1">{ctx.t().client_not_found}</h1>
+                <h1 tabindex="-1">{ctx.t().client.not_found}</h1>
                 <a class="btn btn-secondary" href=Screen::Clients.href()>{ctx.t().nav_clients}</a>
             }.into_any(),
             Some(c) => {
                 let title = match (&c.personal, &c.purged_at) {
                     (Some(p), _) => p.full_name(),
                     (None, Some(_)) => ctx.t().purged_card.to_owned(),
-                    (None, None) => ctx.t().withdrawn_card.to_owned(),
+                    (None, None) => ctx.t().client.withdrawn_card.to_owned(),
                 };
                 let purged = c.purged_at.clone();
                 let withdrawn = c.personal.is_none();
@@ -53,7 +53,7 @@ pub fn ClientScreen(id: String) -> impl IntoView {
                     <h1 tabindex="-1">{title}</h1>
                     <div class="form-actions">
                         <Show when=move || !withdrawn>
-                            <button type="button" class="btn btn-primary" on:click=new_appeal>{tr(|s| s.new_appeal)}</button>
+                            <button type="button" class="btn btn-primary" on:click=new_appeal>{tr(|s| s.client.new_appeal)}</button>
                         </Show>
                     </div>
                     {purged.map(|at| view! {
@@ -61,11 +61,11 @@ pub fn ClientScreen(id: String) -> impl IntoView {
                     })}
                     <CardDetails client=c.clone()/>
                     <section class="card" aria-labelledby="history-h">
-                        <h2 id="history-h">{tr(|s| s.history_title)}</h2>
+                        <h2 id="history-h">{tr(|s| s.client.history_title)}</h2>
                         {move || {
                             let list = appeals.get();
                             if list.is_empty() {
-                                view! { <p class="muted">{ctx.t().history_none}</p> }.into_any()
+                                view! { <p class="muted">{ctx.t().client.history_none}</p> }.into_any()
                             } else {
                                 view! { <ol class="history">{list.into_iter().map(|a| view! { <AppealItem appeal=a/> }).collect_view()}</ol> }.into_any()
                             }
@@ -89,18 +89,18 @@ fn CardDetails(client: Client) -> impl IntoView {
         })
     });
     let needs: Vec<&'static str> = [
-        (p.needs.cannot_read_write, s().need_read_write),
-        (p.needs.hearing, s().need_hearing),
-        (p.needs.vision, s().need_vision),
-        (p.needs.mobility, s().need_mobility),
+        (p.needs.cannot_read_write, s().intake.need_read_write),
+        (p.needs.hearing, s().intake.need_hearing),
+        (p.needs.vision, s().intake.need_vision),
+        (p.needs.mobility, s().intake.need_mobility),
     ]
     .into_iter()
     .filter_map(|(on, text)| on.then_some(text))
     .collect();
     let document = if p.no_documents {
-        s().no_documents.to_owned()
+        s().intake.no_documents.to_owned()
     } else {
-        let kind = s().document_kinds.iter().find(|(c, _)| *c == p.document_kind).map(|(_, t)| *t).unwrap_or("");
+        let kind = s().intake.document_kinds.iter().find(|(c, _)| *c == p.document_kind).map(|(_, t)| *t).unwrap_or("");
         [kind, p.document_series.as_str(), p.document_number.as_str()]
             .iter()
             .filter(|x| !x.is_empty())
@@ -109,25 +109,28 @@ fn CardDetails(client: Client) -> impl IntoView {
             .join(" ")
     };
     let rows: Vec<(&'static str, String)> = vec![
-        (s().birth_date, dotted(&p.birth_date)),
-        (s().phones, p.phones.join(", ")),
-        (s().email, p.email.clone()),
-        (s().address, if p.no_fixed_address { s().no_fixed_address.to_owned() } else { p.address.clone() }),
-        (s().registration_address, p.registration_address.clone()),
-        (s().group_document, document),
-        (s().tax_number, if p.tax_refused { s().tax_refused.to_owned() } else { p.tax_number.clone() }),
-        (s().language, p.language.clone()),
+        (s().intake.birth_date, dotted(&p.birth_date)),
+        (s().intake.phones, p.phones.join(", ")),
+        (s().intake.email, p.email.clone()),
+        (
+            s().intake.address,
+            if p.no_fixed_address { s().intake.no_fixed_address.to_owned() } else { p.address.clone() },
+        ),
+        (s().intake.registration_address, p.registration_address.clone()),
+        (s().intake.group_document, document),
+        (s().intake.tax_number, if p.tax_refused { s().intake.tax_refused.to_owned() } else { p.tax_number.clone() }),
+        (s().intake.language, p.language.clone()),
     ];
     view! {
         <section class="card" aria-labelledby="card-details-h">
-            <h2 id="card-details-h">{tr(|s| s.card_title)}</h2>
+            <h2 id="card-details-h">{tr(|s| s.intake.card_title)}</h2>
             {(!needs.is_empty()).then(|| view! {
-                <ul class="needs" aria-label=s().group_needs>{needs.into_iter().map(|n| view! { <li class="badge">{n}</li> }).collect_view()}</ul>
+                <ul class="needs" aria-label=s().intake.group_needs>{needs.into_iter().map(|n| view! { <li class="badge">{n}</li> }).collect_view()}</ul>
             })}
             <dl class="facts">
                 {rows.into_iter().filter(|(_, v)| !v.is_empty()).map(|(k, v)| view! { <dt>{k}</dt><dd>{v}</dd> }).collect_view()}
                 {representative.map(|(rid, name)| view! {
-                    <dt>{s().representative}</dt>
+                    <dt>{s().intake.representative}</dt>
                     <dd><a href=Route::Client(rid).href()>{name}</a></dd>
                 })}
             </dl>
@@ -160,21 +163,21 @@ fn AppealItem(appeal: Appeal) -> impl IntoView {
             {(!appeal.account.is_empty()).then(|| view! { <p>{appeal.account.clone()}</p> })}
             {(!appeal.outcome.is_empty()).then(|| view! { <p class="muted">{appeal.outcome.clone()}</p> })}
             {appeal.referral.clone().map(|r| view! {
-                <p>{tr(|s| s.referred_to)} " " <strong>{r.organisation.name.clone()}</strong></p>
+                <p>{tr(|s| s.client.referred_to)} " " <strong>{r.organisation.name.clone()}</strong></p>
             })}
             {deadlines.map(|d| view! {
-                <p class="deadline">{move || (ctx.t().deadline_text)(&d.answer_by.dotted(), &d.at_most.dotted())}</p>
+                <p class="deadline">{move || (ctx.t().intake.deadline_text)(&d.answer_by.dotted(), &d.at_most.dotted())}</p>
             })}
-            {appeal.follow_up.clone().map(|f| view! { <p>{tr(|s| s.follow_up)} ": " {dotted(&f)}</p> })}
+            {appeal.follow_up.clone().map(|f| view! { <p>{tr(|s| s.intake.follow_up)} ": " {dotted(&f)}</p> })}
             <div class="form-actions">
-                {slip.map(|href| view! { <a class="btn btn-secondary" href=href>{tr(|s| s.slip_open)}</a> })}
+                {slip.map(|href| view! { <a class="btn btn-secondary" href=href>{tr(|s| s.client.slip_open)}</a> })}
                 {checklist.map(|(href, exists)| view! {
                     <a class="btn btn-secondary" href=href>
-                        {tr(if exists { |s| s.elig_open_existing } else { |s| s.elig_open })}
+                        {tr(if exists { |s| s.eligibility.open_existing } else { |s| s.eligibility.open })}
                     </a>
                 })}
             </div>
-            {(appeal.aid == AidKind::NotLegalAid).then(|| view! { <p class="muted">{tr(|s| s.not_legal_aid_note)}</p> })}
+            {(appeal.aid == AidKind::NotLegalAid).then(|| view! { <p class="muted">{tr(|s| s.intake.not_legal_aid_note)}</p> })}
         </li>
     }
 }
@@ -188,8 +191,8 @@ fn ConsentSection(client: Client, appeals: Memo<Vec<Appeal>>) -> impl IntoView {
     let busy = RwSignal::new(false);
     let consent = client.consent.clone();
     let form = move || match consent.form {
-        ConsentForm::Oral => ctx.t().consent_oral,
-        ConsentForm::Written => ctx.t().consent_written,
+        ConsentForm::Oral => ctx.t().intake.consent_oral,
+        ConsentForm::Written => ctx.t().intake.consent_written,
     };
     let given = [
         consent.given_at.get(0..10).map(dotted).unwrap_or_default(),
@@ -252,32 +255,32 @@ fn ConsentSection(client: Client, appeals: Memo<Vec<Appeal>>) -> impl IntoView {
     let preview = Memo::new(move |_| erasure_preview(&c3, &appeals.get(), drafts.get()));
     view! {
         <section class="card" aria-labelledby="consent-h">
-            <h2 id="consent-h">{tr(|s| s.consent_section)}</h2>
+            <h2 id="consent-h">{tr(|s| s.client.consent_section)}</h2>
             <dl class="facts">
-                <dt>{tr(|s| s.consent_how)}</dt><dd>{form}</dd>
-                <dt>{tr(|s| s.consent_given_label)}</dt><dd>{given}</dd>
+                <dt>{tr(|s| s.intake.consent_how)}</dt><dd>{form}</dd>
+                <dt>{tr(|s| s.client.consent_given_label)}</dt><dd>{given}</dd>
             </dl>
             {match withdrawn {
                 Some(at) => view! {
-                    <p class="notice" data-testid="consent-withdrawn">{move || (ctx.t().consent_withdrawn_on)(&at.get(0..10).map(dotted).unwrap_or_default())}</p>
+                    <p class="notice" data-testid="consent-withdrawn">{move || (ctx.t().client.consent_withdrawn_on)(&at.get(0..10).map(dotted).unwrap_or_default())}</p>
                 }.into_any(),
                 None => view! {
                     <Show when=move || !asking.get()>
-                        <button type="button" class="btn btn-danger" on:click=ask.clone()>{tr(|s| s.withdraw)}</button>
+                        <button type="button" class="btn btn-danger" on:click=ask.clone()>{tr(|s| s.client.withdraw)}</button>
                     </Show>
                     <Show when=move || asking.get()>
                         <div class="banner banner-error banner-block" role="alertdialog" aria-labelledby="withdraw-h" aria-describedby="withdraw-list">
-                            <p class="banner-title" id="withdraw-h">{tr(|s| s.withdraw_title)}</p>
+                            <p class="banner-title" id="withdraw-h">{tr(|s| s.client.withdraw_title)}</p>
                             <ul id="withdraw-list" data-testid="erasure-preview">
-                                <li>{tr(|s| s.withdraw_card)}</li>
-                                <li>{move || i18n::count(ctx.lang.get(), preview.get().appeals as u64, &ctx.t().withdraw_appeals)}</li>
-                                <li>{move || i18n::count(ctx.lang.get(), preview.get().drafts as u64, &ctx.t().withdraw_drafts)}</li>
+                                <li>{tr(|s| s.client.withdraw_card)}</li>
+                                <li>{move || i18n::count(ctx.lang.get(), preview.get().appeals as u64, &ctx.t().client.withdraw_appeals)}</li>
+                                <li>{move || i18n::count(ctx.lang.get(), preview.get().drafts as u64, &ctx.t().client.withdraw_drafts)}</li>
                             </ul>
-                            <p>{tr(|s| s.withdraw_keeps)}</p>
+                            <p>{tr(|s| s.client.withdraw_keeps)}</p>
                             <div class="form-actions">
                                 <button type="button" class="btn btn-secondary" on:click=move |_| asking.set(false)>{tr(|s| s.cancel)}</button>
                                 <button type="button" class="btn btn-danger" disabled=move || busy.get() on:click=confirm.clone()>
-                                    {tr(|s| s.withdraw_confirm)}
+                                    {tr(|s| s.client.withdraw_confirm)}
                                 </button>
                             </div>
                         </div>

@@ -9,7 +9,7 @@ use crate::domain::date::Date;
 use crate::i18n;
 use crate::nav::Route;
 use crate::web::app::use_ctx;
-use crate::web::form::{tr, Select};
+use crate::web::form::{tr, Select, TextInput};
 
 use crate::web::widgets::{when, ClientSummary};
 
@@ -87,41 +87,37 @@ pub fn ClientsScreen() -> impl IntoView {
         let s = ctx.t();
         vec![
             (String::new(), s.any.to_owned()),
-            ("no".into(), s.not_exported.to_owned()),
-            ("yes".into(), s.exported.to_owned()),
+            ("no".into(), s.clients.not_exported.to_owned()),
+            ("yes".into(), s.clients.exported.to_owned()),
         ]
     });
 
     view! {
         <h1 tabindex="-1">{tr(|s| s.clients_title)}</h1>
         <section class="card" aria-labelledby="find-h">
-            <h2 id="find-h" class="visually-hidden">{tr(|s| s.search_title)}</h2>
-            <div class="field field-wide">
-                <label for="clients-search">{tr(|s| s.search_label)}</label>
-                <p class="hint" id="clients-search-hint">{tr(|s| s.search_hint)}</p>
-                <input id="clients-search" type="search" autocomplete="off" aria-describedby="clients-search-hint"
-                    prop:value=move || query.get() on:input=move |ev| { query.set(event_target_value(&ev)); shown.set(PAGE); }/>
-            </div>
+            <h2 id="find-h" class="visually-hidden">{tr(|s| s.intake.search_title)}</h2>
+            <TextInput id="clients-search" kind="search" wide=true label=|s| s.intake.search_label hint=|s| s.intake.search_hint
+                value=query on_input=Callback::new(move |v| { query.set(v); shown.set(PAGE); })/>
             <fieldset class="filters">
-                <legend>{tr(|s| s.filters)}</legend>
+                <legend>{tr(|s| s.clients.filters)}</legend>
                 <div class="field">
-                    <label for="filter-from">{tr(|s| s.date_from)}</label>
+                    <label for="filter-from">{tr(|s| s.clients.date_from)}</label>
                     <input id="filter-from" type="date" prop:value=move || from.get() on:input=move |ev| from.set(event_target_value(&ev))/>
                 </div>
                 <div class="field">
-                    <label for="filter-to">{tr(|s| s.date_to)}</label>
+                    <label for="filter-to">{tr(|s| s.clients.date_to)}</label>
                     <input id="filter-to" type="date" prop:value=move || to.get() on:input=move |ev| to.set(event_target_value(&ev))/>
                 </div>
-                <Select id="filter-area" label=|s| s.area options=area_options value=area on_change=Callback::new(move |v| area.set(v))/>
-                <Select id="filter-aid" label=|s| s.aid_legend options=aid_options value=aid on_change=Callback::new(move |v| aid.set(v))/>
-                <Select id="filter-exported" label=|s| s.export_state options=exported_options value=exported
+                <Select id="filter-area" label=|s| s.intake.area options=area_options value=area on_change=Callback::new(move |v| area.set(v))/>
+                <Select id="filter-aid" label=|s| s.intake.aid_legend options=aid_options value=aid on_change=Callback::new(move |v| aid.set(v))/>
+                <Select id="filter-exported" label=|s| s.clients.export_state options=exported_options value=exported
                     on_change=Callback::new(move |v| exported.set(v))/>
             </fieldset>
         </section>
         {move || (!ctx.data_ready.get()).then(|| view! { <p>{ctx.t().loading}</p> })}
         <div class="cards">
             <section class="card" aria-labelledby="list-clients-h">
-                <h2 id="list-clients-h">{move || i18n::count(ctx.lang.get(), lists.with(|l| l.0.len()) as u64, &ctx.t().home_clients)}</h2>
+                <h2 id="list-clients-h">{move || i18n::count(ctx.lang.get(), lists.with(|l| l.0.len()) as u64, &ctx.t().home.clients)}</h2>
                 <ul class="results" data-testid="client-list">
                     // Keyed: a row is made once per card and kept while the list around it changes.
                     <For each=move || lists.with(|l| l.0.iter().take(shown.get()).cloned().collect::<Vec<_>>())
@@ -136,7 +132,7 @@ pub fn ClientsScreen() -> impl IntoView {
                 </Show>
             </section>
             <section class="card" aria-labelledby="list-appeals-h">
-                <h2 id="list-appeals-h">{move || i18n::count(ctx.lang.get(), lists.with(|l| l.1.len()) as u64, &ctx.t().home_appeals)}</h2>
+                <h2 id="list-appeals-h">{move || i18n::count(ctx.lang.get(), lists.with(|l| l.1.len()) as u64, &ctx.t().home.appeals)}</h2>
                 <ul class="results" data-testid="appeal-list">
                     <For each=move || lists.with(|l| l.1.iter().take(shown.get()).cloned().collect::<Vec<Appeal>>())
                         key=|a| a.id.clone() let:appeal>
@@ -161,7 +157,7 @@ fn ClientRow(id: String) -> impl IntoView {
                 <li class="result">
                     <a class="result-link" href=Route::Client(id.clone()).href()>
                         <ClientSummary client=c/>
-                        <span class="muted">{move || i18n::count(ctx.lang.get(), count.get() as u64, &ctx.t().home_appeals)}</span>
+                        <span class="muted">{move || i18n::count(ctx.lang.get(), count.get() as u64, &ctx.t().home.appeals)}</span>
                     </a>
                 </li>
             }
@@ -180,9 +176,9 @@ fn AppealRow(appeal: Appeal) -> impl IntoView {
     view! {
         <li class="result">
             <a class="result-link" href=Route::Client(appeal.client_id.clone()).href()>
-                <span><strong>{when(&appeal.received_at)}</strong> " · " {move || name.get().unwrap_or_else(|| ctx.t().withdrawn_card.to_owned())}</span>
+                <span><strong>{when(&appeal.received_at)}</strong> " · " {move || name.get().unwrap_or_else(|| ctx.t().client.withdrawn_card.to_owned())}</span>
                 <span class="muted">{appeal.area.clone()} " · " {move || i18n::aid_text(appeal.aid)(ctx.t())}</span>
-                {deadline.map(|d| view! { <span class="deadline">{move || (ctx.t().answer_by)(&d.answer_by.dotted())}</span> })}
+                {deadline.map(|d| view! { <span class="deadline">{move || (ctx.t().intake.answer_by)(&d.answer_by.dotted())}</span> })}
             </a>
         </li>
     }

@@ -80,8 +80,8 @@ pub fn DirectoryScreen() -> impl IntoView {
     };
 
     view! {
-        <h1 tabindex="-1">{tr(|s| s.directory_title)}</h1>
-        <p class="lead">{tr(|s| s.directory_intro)}</p>
+        <h1 tabindex="-1">{tr(|s| s.directory.title)}</h1>
+        <p class="lead">{tr(|s| s.directory.intro)}</p>
         <div class="form-actions">
             <button type="button" class="btn btn-primary" on:click=move |_| {
                 match new_id() {
@@ -89,17 +89,17 @@ pub fn DirectoryScreen() -> impl IntoView {
                         hours: String::new(), contact: String::new(), topics: vec![] })),
                     Err(e) => note.set(Some(Note::Failed(e))),
                 }
-            }>{tr(|s| s.org_add)}</button>
-            <button type="button" class="btn btn-secondary" on:click=export>{tr(|s| s.directory_export)}</button>
+            }>{tr(|s| s.directory.org_add)}</button>
+            <button type="button" class="btn btn-secondary" on:click=export>{tr(|s| s.directory.export)}</button>
             <label class="btn btn-secondary file-button">
-                {tr(|s| s.directory_import)}
+                {tr(|s| s.directory.import)}
                 <input type="file" accept=".json,application/json" class="visually-hidden" on:change=import/>
             </label>
         </div>
         <p role="status" class="form-status" data-testid="directory-status">
             {move || note.get().map(|n| match n {
-                Note::Saved => ctx.t().saved.to_owned(),
-                Note::Imported(a, r) => (ctx.t().directory_imported)(a, r),
+                Note::Saved => ctx.t().settings.saved.to_owned(),
+                Note::Imported(a, r) => (ctx.t().directory.imported)(a, r),
                 Note::Refused(p) => i18n::directory_problem(ctx.lang.get(), &p),
                 Note::Unreadable => ctx.t().file_unreadable.to_owned(),
                 Note::DownloadFailed => ctx.t().download_failed.to_owned(),
@@ -111,7 +111,7 @@ pub fn DirectoryScreen() -> impl IntoView {
             {move || {
                 let list = orgs.get();
                 if list.is_empty() {
-                    return view! { <li class="muted">{ctx.t().directory_empty}</li> }.into_any();
+                    return view! { <li class="muted">{ctx.t().directory.empty}</li> }.into_any();
                 }
                 list.into_iter().map(|o| {
                     let edit = o.clone();
@@ -151,7 +151,7 @@ fn OrgForm(org: Organisation, editing: RwSignal<Option<Organisation>>, note: RwS
         (Signal::derive(move || form.with(get)), Callback::new(move |v| form.update(|o| set(o, v))))
     };
     let problem = move |field: OrgField| {
-        Signal::derive(move || missing.with(|m| m.contains(&field)).then(|| ctx.t().name_empty.to_owned()))
+        Signal::derive(move || missing.with(|m| m.contains(&field)).then(|| ctx.t().settings.name_empty.to_owned()))
     };
     let (name, set_name) = f(|o| o.name.clone(), |o, v| o.name = v);
     let (address, set_address) = f(|o| o.address.clone(), |o, v| o.address = v);
@@ -176,16 +176,16 @@ fn OrgForm(org: Organisation, editing: RwSignal<Option<Organisation>>, note: RwS
     };
     view! {
         <form class="card" aria-labelledby="org-form-h" novalidate on:submit=|ev| ev.prevent_default()>
-            <h2 id="org-form-h">{tr(|s| s.org_form_title)}</h2>
-            <TextInput id="org-name" label=|s| s.org_name value=name on_input=set_name required=true problem=problem(OrgField::Name)/>
-            <TextInput id="org-address" label=|s| s.org_address value=address on_input=set_address required=true problem=problem(OrgField::Address)/>
-            <TextInput id="org-phone" label=|s| s.org_phone value=phone on_input=set_phone kind="tel" required=true problem=problem(OrgField::Phone)/>
-            <TextInput id="org-hours" label=|s| s.org_hours hint=|s| s.org_hours_hint value=hours on_input=set_hours required=true problem=problem(OrgField::Hours)/>
-            <TextInput id="org-contact" label=|s| s.org_contact hint=|s| s.org_contact_hint value=contact on_input=set_contact/>
-            <TextInput id="org-topics" label=|s| s.org_topics hint=|s| s.org_topics_hint value=topics on_input=set_topics/>
+            <h2 id="org-form-h">{tr(|s| s.directory.org_form_title)}</h2>
+            <TextInput id="org-name" label=|s| s.directory.org_name value=name on_input=set_name required=true problem=problem(OrgField::Name)/>
+            <TextInput id="org-address" label=|s| s.directory.org_address value=address on_input=set_address required=true problem=problem(OrgField::Address)/>
+            <TextInput id="org-phone" label=|s| s.directory.org_phone value=phone on_input=set_phone kind="tel" required=true problem=problem(OrgField::Phone)/>
+            <TextInput id="org-hours" label=|s| s.directory.org_hours hint=|s| s.directory.org_hours_hint value=hours on_input=set_hours required=true problem=problem(OrgField::Hours)/>
+            <TextInput id="org-contact" label=|s| s.directory.org_contact hint=|s| s.directory.org_contact_hint value=contact on_input=set_contact/>
+            <TextInput id="org-topics" label=|s| s.directory.org_topics hint=|s| s.directory.org_topics_hint value=topics on_input=set_topics/>
             <div class="form-actions">
                 <button type="button" class="btn btn-secondary" on:click=move |_| editing.set(None)>{tr(|s| s.cancel)}</button>
-                <button type="button" class="btn btn-primary" on:click=save>{tr(|s| s.save)}</button>
+                <button type="button" class="btn btn-primary" on:click=save>{tr(|s| s.settings.save)}</button>
             </div>
         </form>
     }

@@ -16,7 +16,7 @@ use crate::i18n::{self, Lang};
 use crate::nav::Route;
 use crate::web::app::{new_id, use_ctx, Ctx};
 use crate::web::drafts::autosave;
-use crate::web::form::{tr, TextInput};
+use crate::web::form::{tr, TextArea, TextInput};
 use crate::web::platform;
 
 use crate::web::widgets::{dotted, when};
@@ -32,7 +32,7 @@ pub fn ChecklistScreen(id: String) -> impl IntoView {
     });
     move || match found.get() {
         None if !ctx.data_ready.get() => view! { <p>{tr(|s| s.loading)}</p> }.into_any(),
-        None => view! { <h1 tabindex="-1">{tr(|s| s.elig_not_found)}</h1> }.into_any(),
+        None => view! { <h1 tabindex="-1">{tr(|s| s.eligibility.not_found)}</h1> }.into_any(),
         Some((appeal, client)) => view! { <ChecklistPage appeal=appeal client=client/> }.into_any(),
     }
 }
@@ -104,18 +104,18 @@ fn ChecklistPage(appeal: Appeal, client: Client) -> impl IntoView {
         <div class="form-actions no-print">
             <a class="btn btn-secondary" href=back>{tr(|s| s.back)}</a>
         </div>
-        <h1 tabindex="-1">{tr(|s| s.elig_title)}</h1>
+        <h1 tabindex="-1">{tr(|s| s.eligibility.title)}</h1>
         <p class="lead">{name} " · " {when(&appeal.received_at)} " · " {appeal.area.clone()}</p>
         <p class="form-status" role="status" data-testid="checklist-saved">
             {move || match (saver.error.get(), saver.saved_at.get()) {
                 (Some(e), _) => i18n::store_error(ctx.lang.get(), &e),
-                (None, Some(at)) => (ctx.t().elig_saved_at)(&platform::local_time_of(&at)),
+                (None, Some(at)) => (ctx.t().eligibility.saved_at)(&platform::local_time_of(&at)),
                 (None, None) => String::new(),
             }}
         </p>
         {move || match rules.get() {
             None if ctx.data_ready.get() && current.get().is_none() => view! {
-                <p class="banner banner-error" role="alert">{tr(|s| s.elig_no_rules)}</p>
+                <p class="banner banner-error" role="alert">{tr(|s| s.eligibility.no_rules)}</p>
             }.into_any(),
             None => view! { <p>{tr(|s| s.loading)}</p> }.into_any(),
             Some(_) => view! {
@@ -145,15 +145,15 @@ fn RulesLine(page: Page, current: Memo<Option<Rules>>) -> impl IntoView {
     view! {
         <section class="card">
             <dl class="facts">
-                <dt>{tr(|s| s.elig_rules)}</dt>
+                <dt>{tr(|s| s.eligibility.rules)}</dt>
                 <dd data-testid="rules-version">{version}</dd>
             </dl>
             <Show when=older>
-                <p class="notice">{tr(|s| s.elig_kept_rules)}</p>
+                <p class="notice">{tr(|s| s.eligibility.kept_rules)}</p>
             </Show>
             <div class="field">
-                <label for="elig-date">{tr(|s| s.elig_date)}</label>
-                <p class="hint" id="elig-date-hint">{tr(|s| s.elig_date_hint)}</p>
+                <label for="elig-date">{tr(|s| s.eligibility.date)}</label>
+                <p class="hint" id="elig-date-hint">{tr(|s| s.eligibility.date_hint)}</p>
                 <input id="elig-date" type="date" aria-describedby="elig-date-hint"
                     disabled=move || page.decided.get()
                     prop:value=move || cl.with(|c| c.on.clone())
@@ -187,14 +187,14 @@ fn Categories(page: Page) -> impl IntoView {
     });
     view! {
         <section class="card" aria-labelledby="cats-h">
-            <h2 id="cats-h">{tr(|s| s.elig_categories)}</h2>
-            <TextInput id="cat-search" kind="search" label=|s| s.elig_search hint=|s| s.elig_search_hint
+            <h2 id="cats-h">{tr(|s| s.eligibility.categories)}</h2>
+            <TextInput id="cat-search" kind="search" label=|s| s.eligibility.search hint=|s| s.eligibility.search_hint
                 value=query on_input=Callback::new(move |v| query.set(v))/>
             <ul class="cats">
                 {move || {
                     let items = list.get();
                     if items.is_empty() {
-                        return view! { <li class="muted">{tr(|s| s.elig_search_none)}</li> }.into_any();
+                        return view! { <li class="muted">{tr(|s| s.eligibility.search_none)}</li> }.into_any();
                     }
                     items.into_iter().map(|c| view! { <CategoryItem cat=c page=page/> }).collect_view().into_any()
                 }}
@@ -225,8 +225,8 @@ fn CategoryItem(cat: CategoryRule, page: Page) -> impl IntoView {
                     <span class="hint">{move || i18n::local(ctx.lang.get(), &hint).to_owned()}</span>
                     <span class="cat-badges">
                         <span class="badge">{move || i18n::kinds(ctx.lang.get(), cat.scope.kinds())}</span>
-                        {cat.cap.then(|| view! { <span class="badge">{tr(|s| s.elig_capped)}</span> })}
-                        {(!cat.walk_in).then(|| view! { <span class="badge badge-muted">{tr(|s| s.elig_not_walk_in)}</span> })}
+                        {cat.cap.then(|| view! { <span class="badge">{tr(|s| s.eligibility.capped)}</span> })}
+                        {(!cat.walk_in).then(|| view! { <span class="badge badge-muted">{tr(|s| s.eligibility.not_walk_in)}</span> })}
                     </span>
                 </span>
             </label>
@@ -249,7 +249,7 @@ fn Documents(page: Page) -> impl IntoView {
     view! {
         <Show when=move || !cats.with(Vec::is_empty)>
             <section class="card" aria-labelledby="docs-h">
-                <h2 id="docs-h">{tr(|s| s.elig_documents)}</h2>
+                <h2 id="docs-h">{tr(|s| s.eligibility.documents)}</h2>
                 {move || cats.get().into_iter().map(|c| view! { <DocsFor cat=c page=page/> }).collect_view()}
             </section>
         </Show>
@@ -269,10 +269,10 @@ fn DocsFor(cat: CategoryRule, page: Page) -> impl IntoView {
 }
 
 const DOC_CHOICES: [(&str, fn(&i18n::Strings) -> &'static str); 4] = [
-    ("original", |s| s.doc_original),
-    ("copy", |s| s.doc_copy),
-    ("missing", |s| s.doc_missing),
-    ("bring", |s| s.doc_will_bring),
+    ("original", |s| s.eligibility.doc_original),
+    ("copy", |s| s.eligibility.doc_copy),
+    ("missing", |s| s.eligibility.doc_missing),
+    ("bring", |s| s.eligibility.doc_will_bring),
 ];
 
 fn status_code(s: &Option<DocStatus>) -> &'static str {
@@ -325,7 +325,7 @@ fn DocRow(cat: String, doc: DocumentRule, page: Page) -> impl IntoView {
             <Show when=move || matches!(status.get(), Some(DocStatus::WillBring(_)))>
                 <div class="field">
                     <label for=keys.with_value(|k| k.3.clone())>
-                        {move || keys.with_value(|k| (ctx.t().doc_bring_by)(i18n::local(ctx.lang.get(), &k.2)))}
+                        {move || keys.with_value(|k| (ctx.t().eligibility.doc_bring_by)(i18n::local(ctx.lang.get(), &k.2)))}
                     </label>
                     <input id=keys.with_value(|k| k.3.clone()) type="date" disabled=move || page.decided.get()
                         prop:value=move || match status.get() { Some(DocStatus::WillBring(d)) => d, _ => String::new() }
@@ -357,15 +357,17 @@ fn Income(page: Page) -> impl IntoView {
         Group::AbleBodied => "able",
         Group::LostWorkingCapacity => "lost",
     };
-    let groups: [(&str, Group, fn(&i18n::Strings) -> &'static str); 2] =
-        [("able", Group::AbleBodied, |s| s.income_able), ("lost", Group::LostWorkingCapacity, |s| s.income_lost)];
+    let groups: [(&str, Group, fn(&i18n::Strings) -> &'static str); 2] = [
+        ("able", Group::AbleBodied, |s| s.eligibility.income_able),
+        ("lost", Group::LostWorkingCapacity, |s| s.eligibility.income_lost),
+    ];
     view! {
         <Show when=move || needed.get()>
             <section class="card" aria-labelledby="income-h">
-                <h2 id="income-h">{tr(|s| s.income_title)}</h2>
-                <p class="hint">{tr(|s| s.income_hint)}</p>
+                <h2 id="income-h">{tr(|s| s.eligibility.income_title)}</h2>
+                <p class="hint">{tr(|s| s.eligibility.income_hint)}</p>
                 <fieldset class="choices">
-                    <legend>{tr(|s| s.income_group)}</legend>
+                    <legend>{tr(|s| s.eligibility.income_group)}</legend>
                     {groups.into_iter().map(|(code, g, text)| view! {
                         <label class="choice">
                             <input type="radio" name="income-group" value=code disabled=move || page.decided.get()
@@ -379,14 +381,14 @@ fn Income(page: Page) -> impl IntoView {
                     <input id="income-disability" type="checkbox" disabled=move || page.decided.get()
                         prop:checked=move || disability.get()
                         on:change=move |ev| cl.update(|c| c.income.disability = event_target_checked(&ev))/>
-                    <span>{tr(|s| s.income_disability)}</span>
+                    <span>{tr(|s| s.eligibility.income_disability)}</span>
                 </label>
                 <Show when=move || disability.get()
                     fallback=move || view! {
                         <div class="months">
                             {(0..INCOME_MONTHS).map(|i| view! {
                                 <MoneyInput id=format!("income-month-{}", i + 1)
-                                    label=Signal::derive(move || (ctx.t().income_month)(i + 1))
+                                    label=Signal::derive(move || (ctx.t().eligibility.income_month)(i + 1))
                                     value=Signal::derive(move || cl.with(|c| c.income.months.get(i).cloned().unwrap_or_default()))
                                     on_input=Callback::new(move |v: String| cl.update(|c| {
                                         c.income.months.resize(INCOME_MONTHS.max(c.income.months.len()), String::new());
@@ -398,7 +400,7 @@ fn Income(page: Page) -> impl IntoView {
                         </div>
                     }>
                     <MoneyInput id="income-pension".to_owned()
-                        label=Signal::derive(move || ctx.t().income_pension.to_owned())
+                        label=Signal::derive(move || ctx.t().eligibility.income_pension.to_owned())
                         value=Signal::derive(move || cl.with(|c| c.income.pension.clone()))
                         on_input=Callback::new(move |v: String| cl.update(|c| c.income.pension = v))
                         problem=Signal::derive(problem_of(MoneyField::Pension))
@@ -443,13 +445,18 @@ fn IncomeFigures(page: Page) -> impl IntoView {
         let lang = ctx.lang.get();
         let s = ctx.t();
         let Some(r) = page.assessment.with(|a| a.as_ref().and_then(|a| a.income.clone())) else {
-            return view! { <p class="muted" data-testid="income-figures">{s.income_none}</p> }.into_any();
+            return view! { <p class="muted" data-testid="income-figures">{s.eligibility.income_none}</p> }.into_any();
         };
         let rows = [
-            ((s.income_minimum)(&dotted(&r.minimum_from)), i18n::money(lang, r.minimum)),
-            (s.income_threshold.to_owned(), i18n::money(lang, r.threshold)),
+            ((s.eligibility.income_minimum)(&dotted(&r.minimum_from)), i18n::money(lang, r.minimum)),
+            (s.eligibility.income_threshold.to_owned(), i18n::money(lang, r.threshold)),
             (
-                if disability.get() { s.income_compared_pension } else { s.income_compared_average }.to_owned(),
+                if disability.get() {
+                    s.eligibility.income_compared_pension
+                } else {
+                    s.eligibility.income_compared_average
+                }
+                .to_owned(),
                 i18n::money(lang, r.compared),
             ),
         ];
@@ -459,7 +466,7 @@ fn IncomeFigures(page: Page) -> impl IntoView {
                     {rows.into_iter().map(|(k, v)| view! { <dt>{k}</dt><dd>{v}</dd> }).collect_view()}
                 </dl>
                 <p class=if r.passes { "verdict verdict-ok" } else { "verdict verdict-no" }>
-                    {if r.passes { s.income_passes } else { s.income_exceeds }}
+                    {if r.passes { s.eligibility.income_passes } else { s.eligibility.income_exceeds }}
                 </p>
             </div>
         }
@@ -476,20 +483,20 @@ fn Person(page: Page, birth: Option<Date>, grants: Memo<usize>) -> impl IntoView
     let picked_child = Memo::new(move |_| page.picked.with(|p| p.iter().any(|c| c == "2")));
     view! {
         <section class="card" aria-labelledby="person-h">
-            <h2 id="person-h">{tr(|s| s.elig_person)}</h2>
+            <h2 id="person-h">{tr(|s| s.eligibility.person)}</h2>
             <p data-testid="child-status">
                 {move || match (birth, child.get()) {
-                    (None, _) => ctx.t().child_unknown.to_owned(),
-                    (_, Some(Child::ThroughRepresentative)) => ctx.t().child_under_14.to_owned(),
-                    (_, Some(Child::MayApplyPersonally)) => ctx.t().child_14_plus.to_owned(),
-                    _ => ctx.t().child_adult.to_owned(),
+                    (None, _) => ctx.t().eligibility.child_unknown.to_owned(),
+                    (_, Some(Child::ThroughRepresentative)) => ctx.t().eligibility.child_under_14.to_owned(),
+                    (_, Some(Child::MayApplyPersonally)) => ctx.t().eligibility.child_14_plus.to_owned(),
+                    _ => ctx.t().eligibility.child_adult.to_owned(),
                 }}
             </p>
             <Show when=move || picked_child.get()>
-                <p class="hint">{tr(|s| s.child_one_application)}</p>
+                <p class="hint">{tr(|s| s.eligibility.child_one_application)}</p>
             </Show>
             <p data-testid="grants" class:notice=move || { grants.get() >= CAP }>
-                {move || (ctx.t().grants_text)(grants.get(), year.get(), CAP)}
+                {move || (ctx.t().eligibility.grants_text)(grants.get(), year.get(), CAP)}
             </p>
         </section>
     }
@@ -505,13 +512,13 @@ fn OutcomeCard(page: Page) -> impl IntoView {
         let (Some(a), Some(rules)) = (page.assessment.get(), page.rules.get()) else { return ().into_any() };
         let title_of = |id: &str| rules.category(id).map(|c| category_title(lang, c)).unwrap_or_else(|| id.to_owned());
         let body = if page.picked.with(Vec::is_empty) {
-            view! { <p class="muted">{s.outcome_pick}</p> }.into_any()
+            view! { <p class="muted">{s.eligibility.outcome_pick}</p> }.into_any()
         } else {
             match &a.outcome {
                 Outcome::Eligible { categories, kinds } => view! {
-                    <p class="verdict verdict-ok">{s.outcome_eligible}</p>
+                    <p class="verdict verdict-ok">{s.eligibility.outcome_eligible}</p>
                     <ul>{categories.iter().map(|c| view! { <li>{title_of(c)}</li> }).collect_view()}</ul>
-                    <p>{s.outcome_kinds} " " <strong>{i18n::kinds(lang, *kinds)}</strong></p>
+                    <p>{s.eligibility.outcome_kinds} " " <strong>{i18n::kinds(lang, *kinds)}</strong></p>
                 }
                 .into_any(),
                 Outcome::OnceDocumentsBrought { categories, kinds, to_bring } => {
@@ -521,27 +528,27 @@ fn OutcomeCard(page: Page) -> impl IntoView {
                         .map(|d| i18n::local(lang, &d.name).to_owned())
                         .collect();
                     view! {
-                        <p class="verdict verdict-wait">{s.outcome_once_brought}</p>
+                        <p class="verdict verdict-wait">{s.eligibility.outcome_once_brought}</p>
                         <ul>{categories.iter().map(|c| view! { <li>{title_of(c)}</li> }).collect_view()}</ul>
-                        <p>{s.outcome_kinds} " " <strong>{i18n::kinds(lang, *kinds)}</strong></p>
-                        <p>{s.outcome_to_bring}</p>
+                        <p>{s.eligibility.outcome_kinds} " " <strong>{i18n::kinds(lang, *kinds)}</strong></p>
+                        <p>{s.eligibility.outcome_to_bring}</p>
                         <ul>{docs.into_iter().map(|d| view! { <li>{d}</li> }).collect_view()}</ul>
-                        <a class="btn btn-primary" href=Route::ToBring(appeal_id.clone()).href()>{s.to_bring_open}</a>
+                        <a class="btn btn-primary" href=Route::ToBring(appeal_id.clone()).href()>{s.eligibility.to_bring_open}</a>
                     }
                     .into_any()
                 }
                 Outcome::NotEligible { reasons } => view! {
-                    <p class="verdict verdict-no">{s.outcome_not_eligible}</p>
+                    <p class="verdict verdict-no">{s.eligibility.outcome_not_eligible}</p>
                     <ul>{reasons.iter().map(|r| view! { <li>{i18n::not_applying(lang, r, &title_of)}</li> }).collect_view()}</ul>
-                    <p>{s.outcome_primary}</p>
-                    <a class="btn btn-secondary" href=Route::Directory.href()>{s.outcome_directory}</a>
+                    <p>{s.eligibility.outcome_primary}</p>
+                    <a class="btn btn-secondary" href=Route::Directory.href()>{s.eligibility.outcome_directory}</a>
                 }
                 .into_any(),
             }
         };
         view! {
             <section class="card outcome" aria-labelledby="outcome-h" data-testid="outcome">
-                <h2 id="outcome-h">{s.outcome_title}</h2>
+                <h2 id="outcome-h">{s.eligibility.outcome_title}</h2>
                 <div role="status">{body}</div>
             </section>
         }
@@ -566,47 +573,40 @@ fn ApplicationCard(page: Page, appeal_id: String) -> impl IntoView {
     view! {
         <Show when=move || show.get()>
             <section class="card" aria-labelledby="application-h">
-                <h2 id="application-h">{tr(|s| s.application_title)}</h2>
-                <div class="field field-wide">
-                    <label for="application-issue">{tr(|s| s.application_issue)}</label>
-                    <p class="hint" id="application-issue-hint">{tr(|s| s.application_issue_hint)}</p>
-                    <textarea id="application-issue" rows="4" maxlength="5000" aria-describedby="application-issue-hint"
-                        disabled=move || page.decided.get()
-                        prop:value=move || cl.with(|c| c.application.issue.clone())
-                        on:input=move |ev| cl.update(|c| c.application.issue = event_target_value(&ev))></textarea>
-                </div>
+                <h2 id="application-h">{tr(|s| s.eligibility.application_title)}</h2>
+                <TextArea id="application-issue" label=|s| s.eligibility.application_issue hint=|s| s.eligibility.application_issue_hint
+                    disabled=page.decided
+                    value=Signal::derive(move || cl.with(|c| c.application.issue.clone()))
+                    on_input=Callback::new(move |v| cl.update(|c| c.application.issue = v))/>
                 <div class="form-actions">
-                    <a class="btn btn-secondary" href=print.clone()>{tr(|s| s.application_print)}</a>
+                    <a class="btn btn-secondary" href=print.clone()>{tr(|s| s.eligibility.application_print)}</a>
                     <Show when=move || accepted.get().is_none()>
                         <button type="button" class="btn btn-primary"
                             on:click=move |_| cl.update(|c| c.application.accepted_on = Some(platform::today().iso()))>
-                            {tr(|s| s.application_accept)}
+                            {tr(|s| s.eligibility.application_accept)}
                         </button>
                     </Show>
                 </div>
                 {move || accepted.get().map(|on| view! {
-                    <p data-testid="application-accepted">{(ctx.t().application_accepted_on)(&dotted(&on))}</p>
+                    <p data-testid="application-accepted">{(ctx.t().eligibility.application_accepted_on)(&dotted(&on))}</p>
                 })}
                 {move || deadlines.get().filter(|_| !page.decided.get()).map(|d| view! {
                     <p class="deadline" data-testid="application-deadlines">
-                        {(ctx.t().application_deadlines)(&d.return_by.dotted(), &d.decide_by.dotted())}
+                        {(ctx.t().eligibility.application_deadlines)(&d.return_by.dotted(), &d.decide_by.dotted())}
                     </p>
                 })}
                 <Show when=move || accepted.get().is_some() && !page.decided.get()>
                     <details class="returned" open=move || returned.get().is_some()>
-                        <summary>{tr(|s| s.returned_title)}</summary>
-                        <div class="field field-wide">
-                            <label for="return-reasons">{tr(|s| s.returned_reasons)}</label>
-                            <textarea id="return-reasons" rows="3" maxlength="5000"
-                                prop:value=move || cl.with(|c| c.application.return_reasons.clone())
-                                on:input=move |ev| cl.update(|c| c.application.return_reasons = event_target_value(&ev))></textarea>
-                        </div>
+                        <summary>{tr(|s| s.eligibility.returned_title)}</summary>
+                        <TextArea id="return-reasons" rows=3 label=|s| s.eligibility.returned_reasons
+                            value=Signal::derive(move || cl.with(|c| c.application.return_reasons.clone()))
+                            on_input=Callback::new(move |v| cl.update(|c| c.application.return_reasons = v))/>
                         {move || match returned.get() {
-                            Some(on) => view! { <p>{(ctx.t().returned_on)(&dotted(&on))}</p> }.into_any(),
+                            Some(on) => view! { <p>{(ctx.t().eligibility.returned_on)(&dotted(&on))}</p> }.into_any(),
                             None => view! {
                                 <button type="button" class="btn btn-secondary"
                                     on:click=move |_| cl.update(|c| c.application.returned_on = Some(platform::today().iso()))>
-                                    {tr(|s| s.returned_record)}
+                                    {tr(|s| s.eligibility.returned_record)}
                                 </button>
                             }.into_any(),
                         }}
@@ -644,32 +644,34 @@ fn DecisionCard(page: Page) -> impl IntoView {
         });
     };
     let kinds: [(&str, fn(&mut Kinds) -> &mut bool, fn(&i18n::Strings) -> &'static str); 3] = [
-        ("kind-defence", |k| &mut k.defence, |s| s.kind_defence),
-        ("kind-representation", |k| &mut k.representation, |s| s.kind_representation),
-        ("kind-documents", |k| &mut k.documents, |s| s.kind_documents),
+        ("kind-defence", |k| &mut k.defence, |s| s.eligibility.kind_defence),
+        ("kind-representation", |k| &mut k.representation, |s| s.eligibility.kind_representation),
+        ("kind-documents", |k| &mut k.documents, |s| s.eligibility.kind_documents),
     ];
-    let verdicts: [(&str, Verdict, fn(&i18n::Strings) -> &'static str); 2] =
-        [("granted", Verdict::Granted, |s| s.decision_granted), ("refused", Verdict::Refused, |s| s.decision_refused)];
+    let verdicts: [(&str, Verdict, fn(&i18n::Strings) -> &'static str); 2] = [
+        ("granted", Verdict::Granted, |s| s.eligibility.decision_granted),
+        ("refused", Verdict::Refused, |s| s.eligibility.decision_refused),
+    ];
     view! {
         <Show when=move || accepted.get()>
             <section class="card" aria-labelledby="decision-h">
-                <h2 id="decision-h">{tr(|s| s.decision_title)}</h2>
+                <h2 id="decision-h">{tr(|s| s.eligibility.decision_title)}</h2>
                 {move || match cl.with(|c| c.decision.clone()) {
                     Some(d) => {
                         let lang = ctx.lang.get();
                         let text = match d.verdict {
-                            Verdict::Granted => (ctx.t().decision_granted_text)(&dotted(&d.on), &i18n::kinds(lang, d.kinds)),
-                            Verdict::Refused => (ctx.t().decision_refused_text)(&dotted(&d.on), &d.ground),
+                            Verdict::Granted => (ctx.t().eligibility.decision_granted_text)(&dotted(&d.on), &i18n::kinds(lang, d.kinds)),
+                            Verdict::Refused => (ctx.t().eligibility.decision_refused_text)(&dotted(&d.on), &d.ground),
                         };
                         view! {
                             <p class="verdict" data-testid="decision">{text}</p>
                             <button type="button" class="btn btn-secondary"
-                                on:click=move |_| cl.update(|c| c.decision = None)>{tr(|s| s.decision_correct)}</button>
+                                on:click=move |_| cl.update(|c| c.decision = None)>{tr(|s| s.eligibility.decision_correct)}</button>
                         }.into_any()
                     }
                     None => view! {
                         <fieldset class="choices">
-                            <legend>{tr(|s| s.decision_legend)}</legend>
+                            <legend>{tr(|s| s.eligibility.decision_legend)}</legend>
                             {verdicts.into_iter().map(|(code, v, text)| view! {
                                 <label class="choice">
                                     <input type="radio" name="verdict" value=code
@@ -681,15 +683,12 @@ fn DecisionCard(page: Page) -> impl IntoView {
                         </fieldset>
                         <Show when=move || form.with(|f| f.verdict == Verdict::Granted)
                             fallback=move || view! {
-                                <div class="field field-wide">
-                                    <label for="decision-ground">{tr(|s| s.decision_ground)}</label>
-                                    <textarea id="decision-ground" rows="3" maxlength="5000"
-                                        prop:value=move || form.with(|f| f.ground.clone())
-                                        on:input=move |ev| cl.update(|c| c.decision_form.ground = event_target_value(&ev))></textarea>
-                                </div>
+                                <TextArea id="decision-ground" rows=3 label=|s| s.eligibility.decision_ground
+                                    value=Signal::derive(move || form.with(|f| f.ground.clone()))
+                                    on_input=Callback::new(move |v| cl.update(|c| c.decision_form.ground = v))/>
                             }>
                             <fieldset class="choices">
-                                <legend>{tr(|s| s.decision_kinds)}</legend>
+                                <legend>{tr(|s| s.eligibility.decision_kinds)}</legend>
                                 {kinds.into_iter().map(|(id, field, text)| view! {
                                     <label class="check" for=id>
                                         <input id=id type="checkbox"
@@ -704,13 +703,13 @@ fn DecisionCard(page: Page) -> impl IntoView {
                             </fieldset>
                         </Show>
                         <div class="field">
-                            <label for="decision-date">{tr(|s| s.decision_date)}</label>
+                            <label for="decision-date">{tr(|s| s.eligibility.decision_date)}</label>
                             <input id="decision-date" type="date"
                                 prop:value=move || { let on = form.with(|f| f.on.clone()); if on.is_empty() { platform::today().iso() } else { on } }
                                 on:change=move |ev| cl.update(|c| c.decision_form.on = event_target_value(&ev))/>
                         </div>
                         <p class="problem" role="alert">{move || problem.get().map(|p| i18n::decision_problem(ctx.lang.get(), p))}</p>
-                        <button type="button" class="btn btn-primary" on:click=record>{tr(|s| s.decision_record)}</button>
+                        <button type="button" class="btn btn-primary" on:click=record>{tr(|s| s.eligibility.decision_record)}</button>
                     }.into_any(),
                 }}
             </section>

@@ -54,14 +54,14 @@ fn note_text(ctx: Ctx, n: &Note) -> String {
     let lang = ctx.lang.get();
     let s = ctx.t();
     match n {
-        Note::Nothing => s.export_nothing.to_owned(),
-        Note::BadRange => s.export_bad_range.to_owned(),
-        Note::Made(file) => (s.export_made)(file),
-        Note::Imported(sum) => (s.import_done)(sum.added, sum.updated, sum.unchanged, sum.ignored),
+        Note::Nothing => s.export.nothing.to_owned(),
+        Note::BadRange => s.export.bad_range.to_owned(),
+        Note::Made(file) => (s.export.made)(file),
+        Note::Imported(sum) => (s.export.import_done)(sum.added, sum.updated, sum.unchanged, sum.ignored),
         Note::Refused(p) => i18n::batch_problem(lang, p),
-        Note::Purged(n) => (s.batch_purged_note)(*n),
-        Note::Confirmed => s.batch_confirmed_note.to_owned(),
-        Note::FileDamaged => s.batch_file_changed.to_owned(),
+        Note::Purged(n) => (s.export.batch_purged_note)(*n),
+        Note::Confirmed => s.export.batch_confirmed_note.to_owned(),
+        Note::FileDamaged => s.export.batch_file_changed.to_owned(),
         Note::FileUnreadable => s.file_unreadable.to_owned(),
         Note::DownloadFailed => s.download_failed.to_owned(),
         Note::Failed(e) => i18n::store_error(lang, e),
@@ -72,7 +72,7 @@ fn note_text(ctx: Ctx, n: &Note) -> String {
 pub fn ExportScreen() -> impl IntoView {
     view! {
         <h1 tabindex="-1">{tr(|s| s.export_title)}</h1>
-        <p class="lead">{tr(|s| s.export_intro)}</p>
+        <p class="lead">{tr(|s| s.export.intro)}</p>
         <MakeBatch note=RwSignal::new(None)/>
         <Batches note=RwSignal::new(None)/>
         <ImportBatch note=RwSignal::new(None)/>
@@ -159,13 +159,13 @@ fn MakeBatch(note: RwSignal<Option<Note>>) -> impl IntoView {
         });
     };
     let choices: [(&'static str, fn(&i18n::Strings) -> &'static str); 3] =
-        [("new", |s| s.export_choice_new), ("since", |s| s.export_choice_since), ("range", |s| s.export_choice_range)];
+        [("new", |s| s.export.choice_new), ("since", |s| s.export.choice_since), ("range", |s| s.export.choice_range)];
     view! {
         <section class="card" aria-labelledby="make-h">
-            <h2 id="make-h">{tr(|s| s.export_make_title)}</h2>
+            <h2 id="make-h">{tr(|s| s.export.make_title)}</h2>
             <widgets::PendingLine/>
             <fieldset class="choices choices-stack">
-                <legend>{tr(|s| s.export_choice_legend)}</legend>
+                <legend>{tr(|s| s.export.choice_legend)}</legend>
                 {choices.into_iter().map(|(code, text)| view! {
                     <label class="choice">
                         <input type="radio" name="export-choice" value=code
@@ -178,12 +178,12 @@ fn MakeBatch(note: RwSignal<Option<Note>>) -> impl IntoView {
             <Show when=move || choice.get() == "range">
                 <div class="form-row">
                     <div class="field">
-                        <label for="export-from">{tr(|s| s.export_from)}</label>
+                        <label for="export-from">{tr(|s| s.export.from)}</label>
                         <input id="export-from" type="date" prop:value=move || from.get()
                             on:change=move |ev| from.set(event_target_value(&ev))/>
                     </div>
                     <div class="field">
-                        <label for="export-to">{tr(|s| s.export_to)}</label>
+                        <label for="export-to">{tr(|s| s.export.to)}</label>
                         <input id="export-to" type="date" prop:value=move || to.get()
                             on:change=move |ev| to.set(event_target_value(&ev))/>
                     </div>
@@ -191,10 +191,10 @@ fn MakeBatch(note: RwSignal<Option<Note>>) -> impl IntoView {
             </Show>
             <div class="form-actions">
                 <button type="button" class="btn btn-primary" disabled=move || progress.get().is_some() on:click=make>
-                    {tr(|s| s.export_make)}
+                    {tr(|s| s.export.make)}
                 </button>
             </div>
-            <ProgressLine id="export-progress" progress=progress label=|s| s.export_progress/>
+            <ProgressLine id="export-progress" progress=progress label=|s| s.export.progress/>
             <p class="form-status" role="status" data-testid="export-status">{move || note.get().map(|n| note_text(ctx, &n))}</p>
         </section>
     }
@@ -237,8 +237,8 @@ fn Batches(note: RwSignal<Option<Note>>) -> impl IntoView {
     let empty = Memo::new(move |_| list.with(Vec::is_empty));
     view! {
         <section class="card" aria-labelledby="batches-h">
-            <h2 id="batches-h">{tr(|s| s.batches_title)}</h2>
-            <Show when=move || !empty.get() fallback=|| view! { <p class="muted">{tr(|s| s.batches_none)}</p> }>
+            <h2 id="batches-h">{tr(|s| s.export.batches_title)}</h2>
+            <Show when=move || !empty.get() fallback=|| view! { <p class="muted">{tr(|s| s.export.batches_none)}</p> }>
                 <ol class="history" data-testid="batches">
                     // Keyed by what a row shows that can change: a confirmed or purged batch gets a new row.
                     <For each=move || list.get()
@@ -373,10 +373,10 @@ fn BatchItem(info: BatchInfo, note: RwSignal<Option<Note>>) -> impl IntoView {
                 iso.as_deref().and_then(|x| Date::parse_iso(x.get(0..10)?)).map(Date::dotted).unwrap_or_default()
             };
             match (&b.uploaded_at, &b.purged_at) {
-                (_, Some(_)) => (s.batch_status_purged)(&on(&b.purged_at)),
-                (Some(_), None) => (s.batch_status_uploaded)(&on(&b.uploaded_at)),
-                (None, None) if b.imported => s.batch_status_imported.to_owned(),
-                (None, None) => s.batch_status_created.to_owned(),
+                (_, Some(_)) => (s.export.batch_status_purged)(&on(&b.purged_at)),
+                (Some(_), None) => (s.export.batch_status_uploaded)(&on(&b.uploaded_at)),
+                (None, None) if b.imported => s.export.batch_status_imported.to_owned(),
+                (None, None) => s.export.batch_status_created.to_owned(),
             }
         })
     };
@@ -385,11 +385,11 @@ fn BatchItem(info: BatchInfo, note: RwSignal<Option<Note>>) -> impl IntoView {
         let s = ctx.t();
         b.with_value(|b| {
             let mut parts = vec![
-                i18n::count(lang, b.counts.clients as u64, &s.home_clients),
-                i18n::count(lang, b.counts.appeals as u64, &s.home_appeals),
+                i18n::count(lang, b.counts.clients as u64, &s.home.clients),
+                i18n::count(lang, b.counts.appeals as u64, &s.home.appeals),
             ];
             if b.counts.checklists > 0 {
-                parts.push(i18n::count(lang, b.counts.checklists as u64, &s.batch_checklists));
+                parts.push(i18n::count(lang, b.counts.checklists as u64, &s.export.batch_checklists));
             }
             parts.join(", ")
         })
@@ -407,36 +407,36 @@ fn BatchItem(info: BatchInfo, note: RwSignal<Option<Note>>) -> impl IntoView {
             <p>{counts}</p>
             <p><span class="badge" data-testid="batch-status">{status}</span></p>
             <div class="form-actions">
-                <button type="button" class="btn btn-secondary" aria-label=label(|s| s.batch_download) on:click=download>
-                    {tr(|s| s.batch_download)}
+                <button type="button" class="btn btn-secondary" aria-label=label(|s| s.export.batch_download) on:click=download>
+                    {tr(|s| s.export.batch_download)}
                 </button>
-                <button type="button" class="btn btn-secondary" aria-label=label(|s| s.batch_csv) on:click=csv>
-                    {tr(|s| s.batch_csv)}
+                <button type="button" class="btn btn-secondary" aria-label=label(|s| s.export.batch_csv) on:click=csv>
+                    {tr(|s| s.export.batch_csv)}
                 </button>
                 {(!uploaded).then(|| view! {
-                    <button type="button" class="btn btn-primary" on:click=move |_| asking.set(Asking::Confirm)>{tr(|s| s.batch_confirm)}</button>
+                    <button type="button" class="btn btn-primary" on:click=move |_| asking.set(Asking::Confirm)>{tr(|s| s.export.batch_confirm)}</button>
                 })}
                 {(uploaded && !purged).then(|| view! {
-                    <button type="button" class="btn btn-danger" on:click=move |_| asking.set(Asking::Purge)>{tr(|s| s.batch_purge)}</button>
+                    <button type="button" class="btn btn-danger" on:click=move |_| asking.set(Asking::Purge)>{tr(|s| s.export.batch_purge)}</button>
                 })}
             </div>
             {move || match asking.get() {
                 Asking::No => ().into_any(),
                 Asking::Confirm => view! {
-                    <div class="banner banner-info banner-block" role="alertdialog" aria-label=move || ctx.t().batch_confirm>
-                        <p>{move || b.with_value(|b| (ctx.t().batch_confirm_q)(&b.file_name))}</p>
+                    <div class="banner banner-info banner-block" role="alertdialog" aria-label=move || ctx.t().export.batch_confirm>
+                        <p>{move || b.with_value(|b| (ctx.t().export.batch_confirm_q)(&b.file_name))}</p>
                         <div class="form-actions">
                             <button type="button" class="btn btn-secondary" on:click=move |_| asking.set(Asking::No)>{tr(|s| s.cancel)}</button>
-                            <button type="button" class="btn btn-primary" disabled=move || busy.get() on:click=confirm>{tr(|s| s.batch_confirm_yes)}</button>
+                            <button type="button" class="btn btn-primary" disabled=move || busy.get() on:click=confirm>{tr(|s| s.export.batch_confirm_yes)}</button>
                         </div>
                     </div>
                 }.into_any(),
                 Asking::Purge => view! {
-                    <div class="banner banner-error banner-block" role="alertdialog" aria-label=move || ctx.t().batch_purge>
-                        <p>{tr(|s| s.batch_purge_q)}</p>
+                    <div class="banner banner-error banner-block" role="alertdialog" aria-label=move || ctx.t().export.batch_purge>
+                        <p>{tr(|s| s.export.batch_purge_q)}</p>
                         <div class="form-actions">
                             <button type="button" class="btn btn-secondary" on:click=move |_| asking.set(Asking::No)>{tr(|s| s.cancel)}</button>
-                            <button type="button" class="btn btn-danger" disabled=move || busy.get() on:click=purge>{tr(|s| s.batch_purge_yes)}</button>
+                            <button type="button" class="btn btn-danger" disabled=move || busy.get() on:click=purge>{tr(|s| s.export.batch_purge_yes)}</button>
                         </div>
                     </div>
                 }.into_any(),
@@ -480,16 +480,16 @@ fn ImportBatch(note: RwSignal<Option<Note>>) -> impl IntoView {
     };
     view! {
         <section class="card" aria-labelledby="import-h">
-            <h2 id="import-h">{tr(|s| s.import_title)}</h2>
-            <p class="hint" id="import-hint">{tr(|s| s.import_intro)}</p>
+            <h2 id="import-h">{tr(|s| s.export.import_title)}</h2>
+            <p class="hint" id="import-hint">{tr(|s| s.export.import_intro)}</p>
             <label class="btn btn-secondary file-button" class:btn-busy=move || busy.get()>
-                {tr(|s| s.import_choose)}
+                {tr(|s| s.export.import_choose)}
                 <input type="file" accept=".json,application/json" class="visually-hidden" aria-describedby="import-hint"
                     disabled=move || busy.get() on:change=import/>
             </label>
-            <ProgressLine id="import-progress" progress=progress label=|s| s.import_progress/>
+            <ProgressLine id="import-progress" progress=progress label=|s| s.export.import_progress/>
             <p class="form-status" role="status" data-testid="import-status">
-                {move || if busy.get() { Some(ctx.t().import_busy.to_owned()) } else { note.get().map(|n| note_text(ctx, &n)) }}
+                {move || if busy.get() { Some(ctx.t().export.import_busy.to_owned()) } else { note.get().map(|n| note_text(ctx, &n)) }}
             </p>
         </section>
     }

@@ -50,17 +50,17 @@ pub fn HomeScreen() -> impl IntoView {
             Some(Ok(o)) => Some(
                 view! {
                     <p class="figures">
-                        <span data-testid="count-clients">{i18n::count(lang, o.clients.into(), &s.home_clients)}</span>
+                        <span data-testid="count-clients">{i18n::count(lang, o.clients.into(), &s.home.clients)}</span>
                         " · "
-                        <span data-testid="count-appeals">{i18n::count(lang, o.appeals.into(), &s.home_appeals)}</span>
+                        <span data-testid="count-appeals">{i18n::count(lang, o.appeals.into(), &s.home.appeals)}</span>
                     </p>
                     <crate::web::widgets::PendingLine/>
                     <Show when=move || ctx.device.with(|d| d.as_ref().is_some_and(|d| !d.is_named()))>
                         <div class="notice">
-                            <p>{tr(|s| s.home_unnamed_device)}</p>
+                            <p>{tr(|s| s.home.unnamed_device)}</p>
                             <a class="btn btn-secondary" href=Screen::Settings.href()
                                 on:click=move |ev| { ev.prevent_default(); ctx.go(Screen::Settings); }>
-                                {tr(|s| s.home_open_settings)}
+                                {tr(|s| s.home.open_settings)}
                             </a>
                         </div>
                     </Show>
@@ -71,24 +71,24 @@ pub fn HomeScreen() -> impl IntoView {
     };
 
     view! {
-        <h1 tabindex="-1">{tr(|s| s.home_title)}</h1>
-        <p class="lead">{tr(|s| s.home_intro)}</p>
+        <h1 tabindex="-1">{tr(|s| s.home.title)}</h1>
+        <p class="lead">{tr(|s| s.home.intro)}</p>
         <a class="btn btn-primary btn-hero" href=Screen::Intake.href()
             on:click=move |ev| { ev.prevent_default(); ctx.go(Screen::Intake); }>
             {icons::new_intake()}
-            <span>{tr(|s| s.home_start_intake)}</span>
+            <span>{tr(|s| s.home.start_intake)}</span>
         </a>
         <div class="cards">
             <section class="card" aria-labelledby="on-device">
-                <h2 id="on-device">{tr(|s| s.home_on_device)}</h2>
+                <h2 id="on-device">{tr(|s| s.home.on_device)}</h2>
                 {on_device}
             </section>
             <section class="card card-quiet">
                 <Show when=move || ctx.offline_ready.get()>
-                    <p class="ok-line">{icons::check()}<span>{tr(|s| s.home_offline_ready)}</span></p>
+                    <p class="ok-line">{icons::check()}<span>{tr(|s| s.home.offline_ready)}</span></p>
                 </Show>
                 <Show when=move || ctx.persisted.get() == Some(false)>
-                    <p class="warn-line">{icons::warning()}<span>{tr(|s| s.home_persist_off)}</span></p>
+                    <p class="warn-line">{icons::warning()}<span>{tr(|s| s.home.persist_off)}</span></p>
                 </Show>
             </section>
         </div>

@@ -30,7 +30,7 @@ fn PaperActions(back: String) -> impl IntoView {
     view! {
         <div class="no-print form-actions">
             <a class="btn btn-secondary" href=back>{tr(|s| s.back)}</a>
-            <button type="button" class="btn btn-primary" on:click=move |_| platform::print()>{tr(|s| s.print_a4)}</button>
+            <button type="button" class="btn btn-primary" on:click=move |_| platform::print()>{tr(|s| s.slip.print_a4)}</button>
         </div>
     }
 }
@@ -46,7 +46,7 @@ where
     });
     move || match found.get() {
         None if !ctx.data_ready.get() => view! { <p>{tr(|s| s.loading)}</p> }.into_any(),
-        None => view! { <h1 tabindex="-1">{tr(|s| s.elig_not_found)}</h1> }.into_any(),
+        None => view! { <h1 tabindex="-1">{tr(|s| s.eligibility.not_found)}</h1> }.into_any(),
         Some((client, c, rules)) => {
             let back = Route::Checklist(c.appeal_id.clone()).href();
             view! { <PaperActions back=back/> {body(client, c, rules)} }.into_any()
@@ -63,7 +63,7 @@ pub fn ToBringScreen(id: String) -> impl IntoView {
         let name = client.personal.as_ref().map(Personal::full_name).unwrap_or_default();
         view! {
             <fieldset class="choices no-print">
-                <legend>{tr(|s| s.to_bring_lang)}</legend>
+                <legend>{tr(|s| s.eligibility.to_bring_lang)}</legend>
                 {Lang::ALL.into_iter().map(|l| view! {
                     <label class="choice">
                         <input type="radio" name="paper-lang" value=l.code()
@@ -81,7 +81,7 @@ pub fn ToBringScreen(id: String) -> impl IntoView {
                     let seen = c.documents.get(&cat.id).unwrap_or(&empty);
                     for d in documents_to_bring(cat, seen) {
                         let by = match seen.get(&d.id) {
-                            Some(DocStatus::WillBring(date)) if !date.is_empty() => (s.to_bring_by)(&dotted(date)),
+                            Some(DocStatus::WillBring(date)) if !date.is_empty() => (s.eligibility.to_bring_by)(&dotted(date)),
                             _ => String::new(),
                         };
                         items.push((i18n::local(l, &d.name).to_owned(), i18n::local(l, &cat.title).to_owned(), by));
@@ -89,11 +89,11 @@ pub fn ToBringScreen(id: String) -> impl IntoView {
                 }
                 view! {
                     <article class="slip" data-testid="to-bring" lang=l.code()>
-                        <h1 tabindex="-1">{s.to_bring_title}</h1>
-                        <p>{s.slip_for} " " <strong>{name.clone()}</strong></p>
-                        <p class="slip-lead">{s.to_bring_lead}</p>
+                        <h1 tabindex="-1">{s.eligibility.to_bring_title}</h1>
+                        <p>{s.slip.slip_for} " " <strong>{name.clone()}</strong></p>
+                        <p class="slip-lead">{s.eligibility.to_bring_lead}</p>
                         {if items.is_empty() {
-                            view! { <p>{s.to_bring_nothing}</p> }.into_any()
+                            view! { <p>{s.eligibility.to_bring_nothing}</p> }.into_any()
                         } else {
                             view! {
                                 <ol class="paper-list">
@@ -105,10 +105,10 @@ pub fn ToBringScreen(id: String) -> impl IntoView {
                             }.into_any()
                         }}
                         <p class="muted">
-                            {[format!("{} {}", s.slip_issued, platform::today().dotted()), ctx.worker(), ctx.device_label()]
+                            {[format!("{} {}", s.slip.issued, platform::today().dotted()), ctx.worker(), ctx.device_label()]
                                 .into_iter().filter(|x| !x.trim().is_empty()).collect::<Vec<_>>().join(" · ")}
                         </p>
-                        <p class="muted">{s.slip_footer}</p>
+                        <p class="muted">{s.slip.footer}</p>
                     </article>
                 }
             }}
@@ -124,7 +124,7 @@ pub fn ApplicationScreen(id: String) -> impl IntoView {
     paper(ctx, id, move |client, c, rules| {
         let s = Lang::Uk.strings();
         let p = client.personal.clone().unwrap_or_default();
-        let residence = if p.no_fixed_address { s.no_fixed_address.to_owned() } else { p.address.clone() };
+        let residence = if p.no_fixed_address { s.intake.no_fixed_address.to_owned() } else { p.address.clone() };
         let postal = if p.address.is_empty() { p.registration_address.clone() } else { p.address.clone() };
         let phones =
             [p.phones.join(", "), p.email.clone()].into_iter().filter(|x| !x.is_empty()).collect::<Vec<_>>().join(", ");
@@ -133,7 +133,7 @@ pub fn ApplicationScreen(id: String) -> impl IntoView {
             .categories
             .iter()
             .filter_map(|id| rules.category(id))
-            .map(|cat| (s.form_category_line)(&i18n::category_ref(Lang::Uk, &cat.id), &cat.title.uk))
+            .map(|cat| (s.eligibility.form_category_line)(&i18n::category_ref(Lang::Uk, &cat.id), &cat.title.uk))
             .collect();
         let attached: Vec<String> = c
             .attached(&rules)
@@ -145,40 +145,44 @@ pub fn ApplicationScreen(id: String) -> impl IntoView {
                     .filter_map(|id| rules.category(id))
                     .flat_map(|x| &x.documents)
                     .find(|x| x.id == doc)?;
-                Some(format!("{} ({})", d.name.uk, if original { s.form_original } else { s.form_copy }))
+                Some(format!(
+                    "{} ({})",
+                    d.name.uk,
+                    if original { s.eligibility.form_original } else { s.eligibility.form_copy }
+                ))
             })
             .collect();
         let minor = Date::parse_iso(&p.birth_date).zip(c.date()).is_some_and(|(b, on)| b.age_on(on) < 14);
         let rows = [
-            (s.form_name, p.full_name()),
-            (s.form_residence, residence),
-            (s.form_postal, postal),
-            (s.form_phones, phones),
+            (s.eligibility.form_name, p.full_name()),
+            (s.eligibility.form_residence, residence),
+            (s.eligibility.form_postal, postal),
+            (s.eligibility.form_phones, phones),
         ];
         view! {
             <Show when=move || ctx.lang.get() != Lang::Uk>
-                <p class="notice no-print">{tr(|s| s.form_in_ukrainian)}</p>
+                <p class="notice no-print">{tr(|s| s.eligibility.form_in_ukrainian)}</p>
             </Show>
             <article class="slip application" data-testid="application" lang="uk">
-                <p class="app-to">{s.form_to}</p>
-                <h1 tabindex="-1" class="app-title">{s.form_title}</h1>
+                <p class="app-to">{s.eligibility.form_to}</p>
+                <h1 tabindex="-1" class="app-title">{s.eligibility.form_title}</h1>
                 <dl class="facts">
                     {rows.into_iter().map(|(k, v)| view! { <dt>{k}</dt><dd>{if v.is_empty() { "—".to_owned() } else { v }}</dd> }).collect_view()}
                 </dl>
-                <h2>{s.form_issue}</h2>
+                <h2>{s.eligibility.form_issue}</h2>
                 <p class="app-issue">{c.application.issue.clone()}</p>
-                <h2>{s.form_category}</h2>
+                <h2>{s.eligibility.form_category}</h2>
                 <ul>{categories.into_iter().map(|x| view! { <li>{x}</li> }).collect_view()}</ul>
-                <h2>{s.form_attached}</h2>
+                <h2>{s.eligibility.form_attached}</h2>
                 {if attached.is_empty() {
                     view! { <p>"—"</p> }.into_any()
                 } else {
                     view! { <ol>{attached.into_iter().map(|x| view! { <li>{x}</li> }).collect_view()}</ol> }.into_any()
                 }}
-                {minor.then(|| view! { <p>{s.form_representative}</p> })}
+                {minor.then(|| view! { <p>{s.eligibility.form_representative}</p> })}
                 <div class="app-sign">
-                    <p>{s.form_date} " " {date}</p>
-                    <p>{s.form_signature}</p>
+                    <p>{s.eligibility.form_date} " " {date}</p>
+                    <p>{s.eligibility.form_signature}</p>
                 </div>
             </article>
         }

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 use crate::web::data::DataStoreFields;
 
-use crate::web::form::{tr, TextInput};
+use crate::web::form::{tr, TextArea, TextInput};
 use leptos::task::spawn_local;
 
 use crate::domain::device::{DeviceSettings, NameProblem};
@@ -18,7 +18,7 @@ use crate::web::{device, platform};
 #[component]
 pub fn SettingsScreen() -> impl IntoView {
     view! {
-        <h1 tabindex="-1">{tr(|s| s.settings_title)}</h1>
+        <h1 tabindex="-1">{tr(|s| s.settings.title)}</h1>
         <LanguagePicker/>
         <DeviceForm/>
         <WorkSection/>
@@ -35,7 +35,7 @@ fn LanguagePicker() -> impl IntoView {
     view! {
         <section class="card">
             <fieldset class="choices">
-                <legend>{tr(|s| s.lang_legend)}</legend>
+                <legend>{tr(|s| s.settings.lang_legend)}</legend>
                 {Lang::ALL
                     .into_iter()
                     .map(|lang| {
@@ -125,21 +125,21 @@ fn DeviceForm() -> impl IntoView {
 
     view! {
         <section class="card" aria-labelledby="device-h">
-            <h2 id="device-h">{tr(|s| s.device_section)}</h2>
-            <p class="muted">{tr(|s| s.device_intro)}</p>
+            <h2 id="device-h">{tr(|s| s.settings.device_section)}</h2>
+            <p class="muted">{tr(|s| s.settings.device_intro)}</p>
             <form on:submit=submit novalidate>
-                <TextInput id="device-label" label=|s| s.device_label hint=|s| s.device_label_hint
+                <TextInput id="device-label" label=|s| s.settings.device_label hint=|s| s.settings.device_label_hint
                     value=label on_input=typed(label) problem=Signal::derive(label_problem)/>
-                <TextInput id="device-worker" label=|s| s.worker_label hint=|s| s.worker_hint
+                <TextInput id="device-worker" label=|s| s.settings.worker_label hint=|s| s.settings.worker_hint
                     value=worker on_input=typed(worker) problem=Signal::derive(worker_problem)/>
                 <div class="form-actions">
                     <button type="submit" class="btn btn-primary" disabled=move || state.get() == SaveState::Saving>
-                        {move || if state.get() == SaveState::Saving { ctx.t().saving } else { ctx.t().save }}
+                        {move || if state.get() == SaveState::Saving { ctx.t().settings.saving } else { ctx.t().settings.save }}
                     </button>
                     <p class="form-status" role="status" data-testid="device-save-status">
                         {move || match state.get() {
-                            SaveState::Saved => ctx.t().saved.to_owned(),
-                            SaveState::Invalid => ctx.t().fix_fields.to_owned(),
+                            SaveState::Saved => ctx.t().settings.saved.to_owned(),
+                            SaveState::Invalid => ctx.t().settings.fix_fields.to_owned(),
                             SaveState::Failed(e) => i18n::store_error(ctx.lang.get(), &e),
                             SaveState::Idle | SaveState::Saving => String::new(),
                         }}
@@ -147,7 +147,7 @@ fn DeviceForm() -> impl IntoView {
                 </div>
             </form>
             <dl class="facts">
-                <dt>{tr(|s| s.device_id_label)}</dt>
+                <dt>{tr(|s| s.settings.device_id_label)}</dt>
                 <dd class="mono" data-testid="device-id">{move || device_id.get()}</dd>
             </dl>
         </section>
@@ -202,31 +202,31 @@ fn StorageSection() -> impl IntoView {
     let usage = move || {
         let lang = ctx.lang.get();
         ctx.estimate.get().map(|e| {
-            let text = (lang.strings().storage_used_of)(&i18n::format_bytes(lang, e.usage), &i18n::format_bytes(lang, e.quota));
+            let text = (lang.strings().settings.storage_used_of)(&i18n::format_bytes(lang, e.usage), &i18n::format_bytes(lang, e.quota));
             view! {
-                <meter min="0" max=e.quota.max(1).to_string() value=e.usage.to_string() aria-label=lang.strings().storage_meter_label></meter>
+                <meter min="0" max=e.quota.max(1).to_string() value=e.usage.to_string() aria-label=lang.strings().settings.storage_meter_label></meter>
                 <p data-testid="storage-usage">{text}</p>
             }
         })
     };
     view! {
         <section class="card" aria-labelledby="storage-h">
-            <h2 id="storage-h">{tr(|s| s.storage_section)}</h2>
+            <h2 id="storage-h">{tr(|s| s.settings.storage_section)}</h2>
             {usage}
             <p data-testid="persist-explain">
                 {move || match ctx.persisted.get() {
-                    Some(true) => ctx.t().persist_on_explain,
-                    Some(false) => ctx.t().persist_off_explain,
-                    None => ctx.t().persist_unsupported,
+                    Some(true) => ctx.t().settings.persist_on_explain,
+                    Some(false) => ctx.t().settings.persist_off_explain,
+                    None => ctx.t().settings.persist_unsupported,
                 }}
             </p>
             <Show when=move || ctx.persisted.get() == Some(false)>
-                <button type="button" class="btn btn-secondary" on:click=ask>{tr(|s| s.persist_ask)}</button>
+                <button type="button" class="btn btn-secondary" on:click=ask>{tr(|s| s.settings.persist_ask)}</button>
             </Show>
             <p role="status" class="form-status">
                 {move || match asked.get() {
-                    Some(Some(false)) => ctx.t().persist_refused,
-                    Some(None) => ctx.t().persist_unsupported,
+                    Some(Some(false)) => ctx.t().settings.persist_refused,
+                    Some(None) => ctx.t().settings.persist_unsupported,
                     _ => "",
                 }}
             </p>
@@ -239,15 +239,15 @@ fn AboutSection() -> impl IntoView {
     let ctx = use_ctx();
     view! {
         <section class="card" aria-labelledby="about-h">
-            <h2 id="about-h">{tr(|s| s.about_section)}</h2>
+            <h2 id="about-h">{tr(|s| s.settings.about_section)}</h2>
             <dl class="facts">
-                <dt>{tr(|s| s.about_version)}</dt>
+                <dt>{tr(|s| s.settings.about_version)}</dt>
                 <dd data-testid="about-version">{env!("CARGO_PKG_VERSION")}</dd>
-                <dt>{tr(|s| s.about_build)}</dt>
+                <dt>{tr(|s| s.settings.about_build)}</dt>
                 <dd class="mono" data-testid="about-build">{move || ctx.build.with_value(|b| short_build(b))}</dd>
-                <dt>{tr(|s| s.about_schema)}</dt>
+                <dt>{tr(|s| s.settings.about_schema)}</dt>
                 <dd>{SCHEMA_VERSION}</dd>
-                <dt>{tr(|s| s.about_offline)}</dt>
+                <dt>{tr(|s| s.settings.about_offline)}</dt>
                 <dd>{move || if ctx.offline_ready.get() { "✓" } else { "—" }}</dd>
             </dl>
         </section>
@@ -297,25 +297,21 @@ fn WorkSection() -> impl IntoView {
     };
     view! {
         <section class="card" aria-labelledby="work-h">
-            <h2 id="work-h">{tr(|s| s.work_section)}</h2>
-            <div class="field field-wide">
-                <label for="areas">{tr(|s| s.areas_label)}</label>
-                <p class="hint" id="areas-hint">{tr(|s| s.areas_hint)}</p>
-                <textarea id="areas" rows="8" aria-describedby="areas-hint" prop:value=move || text.get()
-                    on:input=move |ev| { text.set(event_target_value(&ev)); state.set(SaveState::Idle); }></textarea>
-            </div>
+            <h2 id="work-h">{tr(|s| s.settings.work_section)}</h2>
+            <TextArea id="areas" rows=8 label=|s| s.settings.areas_label hint=|s| s.settings.areas_hint value=text
+                on_input=Callback::new(move |v| { text.set(v); state.set(SaveState::Idle); })/>
             <div class="form-actions">
-                <button type="button" class="btn btn-primary" on:click=save>{tr(|s| s.save_areas)}</button>
+                <button type="button" class="btn btn-primary" on:click=save>{tr(|s| s.settings.save_areas)}</button>
                 <p class="form-status" role="status">
                     {move || match state.get() {
-                        SaveState::Saved => ctx.t().saved.to_owned(),
-                        SaveState::Invalid => ctx.t().areas_empty.to_owned(),
+                        SaveState::Saved => ctx.t().settings.saved.to_owned(),
+                        SaveState::Invalid => ctx.t().settings.areas_empty.to_owned(),
                         SaveState::Failed(e) => i18n::store_error(ctx.lang.get(), &e),
                         SaveState::Idle | SaveState::Saving => String::new(),
                     }}
                 </p>
             </div>
-            <a class="btn btn-secondary" href=crate::nav::Route::Directory.href()>{tr(|s| s.directory_open)}</a>
+            <a class="btn btn-secondary" href=crate::nav::Route::Directory.href()>{tr(|s| s.directory.open)}</a>
         </section>
     }
 }
@@ -381,26 +377,26 @@ fn RulesSection() -> impl IntoView {
     };
     view! {
         <section class="card" aria-labelledby="rules-h">
-            <h2 id="rules-h">{tr(|s| s.rules_section)}</h2>
+            <h2 id="rules-h">{tr(|s| s.settings.rules_section)}</h2>
             <p data-testid="rules-in-use">
                 {move || match in_use.get() {
                     Some((v, n, installed)) => format!(
                         "{} · {}",
-                        (ctx.t().rules_in_use)(&v, n),
-                        if installed { ctx.t().rules_installed } else { ctx.t().rules_shipped }
+                        (ctx.t().settings.rules_in_use)(&v, n),
+                        if installed { ctx.t().settings.rules_installed } else { ctx.t().settings.rules_shipped }
                     ),
                     None => ctx.t().loading.to_owned(),
                 }}
             </p>
-            <p class="hint" id="rules-file-hint">{tr(|s| s.rules_replace_hint)}</p>
+            <p class="hint" id="rules-file-hint">{tr(|s| s.settings.rules_replace_hint)}</p>
             <label class="btn btn-secondary file-button">
-                {tr(|s| s.rules_replace)}
+                {tr(|s| s.settings.rules_replace)}
                 <input type="file" accept=".json,application/json" class="visually-hidden"
                     aria-describedby="rules-file-hint" on:change=import/>
             </label>
             <p role="status" class="form-status" data-testid="rules-status">
                 {move || note.get().map(|n| match n {
-                    RulesNote::Installed(v) => (ctx.t().rules_replaced)(&v),
+                    RulesNote::Installed(v) => (ctx.t().settings.rules_replaced)(&v),
                     RulesNote::Refused(p) => i18n::rules_problem(ctx.lang.get(), &p),
                     RulesNote::Unreadable => ctx.t().file_unreadable.to_owned(),
                     RulesNote::Failed(e) => i18n::store_error(ctx.lang.get(), &e),
@@ -456,15 +452,15 @@ fn RetentionSection() -> impl IntoView {
     };
     view! {
         <section class="card" aria-labelledby="retention-h">
-            <h2 id="retention-h">{tr(|s| s.retention_section)}</h2>
-            <TextInput id="retention-days" label=|s| s.retention_label hint=|s| s.retention_hint inputmode="numeric"
+            <h2 id="retention-h">{tr(|s| s.settings.retention_section)}</h2>
+            <TextInput id="retention-days" label=|s| s.settings.retention_label hint=|s| s.settings.retention_hint inputmode="numeric"
                 value=text on_input=Callback::new(move |v| { text.set(v); state.set(SaveState::Idle); })
-                problem=Signal::derive(move || (state.get() == SaveState::Invalid).then(|| ctx.t().retention_bad.to_owned()))/>
+                problem=Signal::derive(move || (state.get() == SaveState::Invalid).then(|| ctx.t().settings.retention_bad.to_owned()))/>
             <div class="form-actions">
-                <button type="button" class="btn btn-primary" on:click=save>{tr(|s| s.retention_save)}</button>
+                <button type="button" class="btn btn-primary" on:click=save>{tr(|s| s.settings.retention_save)}</button>
                 <p class="form-status" role="status" data-testid="retention-status">
                     {move || match state.get() {
-                        SaveState::Saved => ctx.t().saved.to_owned(),
+                        SaveState::Saved => ctx.t().settings.saved.to_owned(),
                         SaveState::Failed(e) => i18n::store_error(ctx.lang.get(), &e),
                         _ => String::new(),
                     }}

@@ -37,39 +37,39 @@ pub fn SlipScreen(id: String) -> impl IntoView {
     };
     view! {
         {move || match found.get() {
-            None => view! { <h1 tabindex="-1">{ctx.t().slip_not_found}</h1> }.into_any(),
+            None => view! { <h1 tabindex="-1">{ctx.t().slip.not_found}</h1> }.into_any(),
             Some((appeal, name)) => {
                 let Some(r) = appeal.referral.clone() else {
-                    return view! { <h1 tabindex="-1">{ctx.t().slip_not_found}</h1> }.into_any();
+                    return view! { <h1 tabindex="-1">{ctx.t().slip.not_found}</h1> }.into_any();
                 };
                 let o = r.organisation;
                 let back = Route::Client(appeal.client_id.clone()).href();
                 view! {
                     <div class="no-print form-actions">
                         <a class="btn btn-secondary" href=back>{ctx.t().back}</a>
-                        <button type="button" class="btn btn-primary" on:click=move |_| print(false)>{ctx.t().print_a4}</button>
-                        <button type="button" class="btn btn-secondary" on:click=move |_| print(true)>{ctx.t().print_receipt}</button>
+                        <button type="button" class="btn btn-primary" on:click=move |_| print(false)>{ctx.t().slip.print_a4}</button>
+                        <button type="button" class="btn btn-secondary" on:click=move |_| print(true)>{ctx.t().slip.print_receipt}</button>
                     </div>
                     <article class="slip" data-testid="slip">
-                        <h1 tabindex="-1">{ctx.t().slip_title}</h1>
-                        {name.map(|n| view! { <p>{ctx.t().slip_for} " " <strong>{n}</strong></p> })}
-                        <p class="slip-lead">{ctx.t().slip_go_to}</p>
+                        <h1 tabindex="-1">{ctx.t().slip.title}</h1>
+                        {name.map(|n| view! { <p>{ctx.t().slip.slip_for} " " <strong>{n}</strong></p> })}
+                        <p class="slip-lead">{ctx.t().slip.go_to}</p>
                         <p class="slip-org">{o.name.clone()}</p>
                         <dl class="facts slip-facts">
-                            <dt>{ctx.t().org_address}</dt><dd>{o.address.clone()}</dd>
-                            <dt>{ctx.t().org_phone}</dt><dd>{o.phone.clone()}</dd>
-                            <dt>{ctx.t().org_hours}</dt><dd>{o.hours.clone()}</dd>
-                            {(!o.contact.is_empty()).then(|| view! { <dt>{ctx.t().org_contact}</dt><dd>{o.contact.clone()}</dd> })}
+                            <dt>{ctx.t().directory.org_address}</dt><dd>{o.address.clone()}</dd>
+                            <dt>{ctx.t().directory.org_phone}</dt><dd>{o.phone.clone()}</dd>
+                            <dt>{ctx.t().directory.org_hours}</dt><dd>{o.hours.clone()}</dd>
+                            {(!o.contact.is_empty()).then(|| view! { <dt>{ctx.t().directory.org_contact}</dt><dd>{o.contact.clone()}</dd> })}
                         </dl>
                         {(!r.note.is_empty()).then(|| view! { <p>{r.note.clone()}</p> })}
                         <p class="muted">
-                            {[format!("{} {}", ctx.t().slip_issued, when(&appeal.received_at)), appeal.worker.clone(), ctx.device_label()]
+                            {[format!("{} {}", ctx.t().slip.issued, when(&appeal.received_at)), appeal.worker.clone(), ctx.device_label()]
                                 .into_iter()
                                 .filter(|s| !s.trim().is_empty())
                                 .collect::<Vec<_>>()
                                 .join(" · ")}
                         </p>
-                        <p class="muted">{ctx.t().slip_footer}</p>
+                        <p class="muted">{ctx.t().slip.footer}</p>
                     </article>
                 }.into_any()
             }

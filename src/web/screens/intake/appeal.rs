@@ -126,7 +126,7 @@ pub(super) fn AppealStep(draft: RwSignal<IntakeDraft>, saver: Autosave) -> impl 
             match data::save_appeal(&store, &appeal, &platform::now_iso()).await {
                 Ok(()) => {
                     data::remember_appeal(ctx, appeal);
-                    ctx.flash.set(Some(ctx.t().appeal_saved.to_owned()));
+                    ctx.flash.set(Some(ctx.t().intake.appeal_saved.to_owned()));
                     // The draft is gone from the store, and nothing still pending may write it back; a fresh one
                     // starts if the user comes back.
                     saver.enabled.try_set(false);
@@ -148,45 +148,45 @@ pub(super) fn AppealStep(draft: RwSignal<IntakeDraft>, saver: Autosave) -> impl 
 
     view! {
         <form class="card" aria-labelledby="appeal-h" novalidate on:submit=|ev| ev.prevent_default()>
-            <h2 id="appeal-h">{tr(|s| s.appeal_title)}</h2>
+            <h2 id="appeal-h">{tr(|s| s.intake.appeal_title)}</h2>
             {move || client.get().map(|c| view! { <ClientSummary client=c/> })}
             <p class="muted">{tr(|s| s.required_note)}</p>
-            <TextInput id="received-at" label=|s| s.received_at value=received on_input=set_received kind="datetime-local"
+            <TextInput id="received-at" label=|s| s.intake.received_at value=received on_input=set_received kind="datetime-local"
                 required=true problem=appeal_problem_signal(problems, AppealField::ReceivedAt)/>
-            <Select id="channel" label=|s| s.channel options=channel_options value=channel on_change=set_channel required=true
+            <Select id="channel" label=|s| s.intake.channel options=channel_options value=channel on_change=set_channel required=true
                 problem=appeal_problem_signal(problems, AppealField::Channel)/>
-            <TextInput id="location" label=|s| s.location hint=|s| s.location_hint value=location on_input=set_location/>
-            <Select id="area" label=|s| s.area options=area_options value=area on_change=set_area required=true
+            <TextInput id="location" label=|s| s.intake.location hint=|s| s.intake.location_hint value=location on_input=set_location/>
+            <Select id="area" label=|s| s.intake.area options=area_options value=area on_change=set_area required=true
                 problem=appeal_problem_signal(problems, AppealField::Area)/>
-            <TextArea id="account" label=|s| s.account hint=|s| s.account_hint value=account on_input=set_account required=true
+            <TextArea id="account" label=|s| s.intake.account hint=|s| s.intake.account_hint value=account on_input=set_account required=true
                 problem=appeal_problem_signal(problems, AppealField::Account)/>
-            <RadioGroup name="aid" legend=|s| s.aid_legend options=aid_options value=aid on_change=set_aid required=true
+            <RadioGroup name="aid" legend=|s| s.intake.aid_legend options=aid_options value=aid on_change=set_aid required=true
                 problem=appeal_problem_signal(problems, AppealField::Aid)/>
             <Show when=move || aid.get() == AidKind::Referral.code()>
                 <fieldset class="group">
-                    <legend>{tr(|s| s.referral_title)}</legend>
-                    <p class="hint">{tr(|s| s.referral_hint)}</p>
-                    <Select id="organisation" label=|s| s.organisation options=org_options value=org on_change=set_org
+                    <legend>{tr(|s| s.intake.referral_title)}</legend>
+                    <p class="hint">{tr(|s| s.intake.referral_hint)}</p>
+                    <Select id="organisation" label=|s| s.intake.organisation options=org_options value=org on_change=set_org
                         required=true problem=appeal_problem_signal(problems, AppealField::Organisation)/>
-                    <a class="btn btn-secondary" href=Route::Directory.href()>{tr(|s| s.directory_open)}</a>
-                    <TextInput id="referral-note" label=|s| s.referral_note value=note on_input=set_note/>
+                    <a class="btn btn-secondary" href=Route::Directory.href()>{tr(|s| s.directory.open)}</a>
+                    <TextInput id="referral-note" label=|s| s.intake.referral_note value=note on_input=set_note/>
                 </fieldset>
             </Show>
-            <TextArea id="outcome" label=|s| s.outcome value=outcome on_input=set_outcome/>
-            <TextInput id="follow-up" label=|s| s.follow_up value=follow_up on_input=set_follow_up kind="date"
+            <TextArea id="outcome" label=|s| s.intake.outcome value=outcome on_input=set_outcome/>
+            <TextInput id="follow-up" label=|s| s.intake.follow_up value=follow_up on_input=set_follow_up kind="date"
                 problem=appeal_problem_signal(problems, AppealField::FollowUp)/>
-            <CheckBox id="written" label=|s| s.written_appeal checked=written on_change=set_written/>
+            <CheckBox id="written" label=|s| s.intake.written_appeal checked=written on_change=set_written/>
             {move || deadlines.get().map(|(due, max)| view! {
-                <p class="deadline" data-testid="deadlines">{(ctx.t().deadline_text)(&due.dotted(), &max.dotted())}</p>
+                <p class="deadline" data-testid="deadlines">{(ctx.t().intake.deadline_text)(&due.dotted(), &max.dotted())}</p>
             })}
             {move || save_error.get().map(|e| view! { <p class="error" role="alert">{i18n::store_error(ctx.lang.get(), &e)}</p> })}
             <Show when=move || !problems.get().is_empty()>
-                <p class="error" role="alert">{tr(|s| s.card_fix)}</p>
+                <p class="error" role="alert">{tr(|s| s.intake.card_fix)}</p>
             </Show>
             <div class="form-actions">
                 <button type="button" class="btn btn-secondary" on:click=back>{tr(|s| s.back)}</button>
                 <button type="button" class="btn btn-primary" disabled=move || saving.get() on:click=save>
-                    {tr(|s| s.save_appeal)}
+                    {tr(|s| s.intake.save_appeal)}
                 </button>
             </div>
         </form>

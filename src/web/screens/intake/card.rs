@@ -148,42 +148,42 @@ pub(super) fn CardStep(draft: RwSignal<IntakeDraft>) -> impl IntoView {
     let sex_options = Signal::derive(move || {
         let s = ctx.t();
         vec![
-            ("".into(), s.sex_unspecified.into()),
-            ("female".into(), s.sex_female.into()),
-            ("male".into(), s.sex_male.into()),
+            ("".into(), s.intake.sex_unspecified.into()),
+            ("female".into(), s.intake.sex_female.into()),
+            ("male".into(), s.intake.sex_male.into()),
         ]
     });
     let doc_options = Signal::derive(move || {
         let s = ctx.t();
         let mut v = vec![(String::new(), s.choose.to_owned())];
-        v.extend(s.document_kinds.iter().map(|(code, text)| ((*code).to_owned(), (*text).to_owned())));
+        v.extend(s.intake.document_kinds.iter().map(|(code, text)| ((*code).to_owned(), (*text).to_owned())));
         v
     });
     let warnings = Signal::derive(move || draft.with(|d| d.card.warnings()));
 
     view! {
         <form class="card" aria-labelledby="card-h" novalidate on:submit=|ev| ev.prevent_default()>
-            <h2 id="card-h">{tr(|s| s.card_title)}</h2>
+            <h2 id="card-h">{tr(|s| s.intake.card_title)}</h2>
             <p class="muted">{tr(|s| s.required_note)}</p>
             <div class="card-layout">
                     <fieldset class="group">
-                        <legend>{tr(|s| s.group_person)}</legend>
-                        <TextInput id="surname" label=|s| s.surname value=surname on_input=set_surname required=true
+                        <legend>{tr(|s| s.intake.group_person)}</legend>
+                        <TextInput id="surname" label=|s| s.intake.surname value=surname on_input=set_surname required=true
                             problem=card_problem_signal(problems, CardField::Surname)/>
-                        <TextInput id="given-name" label=|s| s.given_name value=given on_input=set_given required=true
+                        <TextInput id="given-name" label=|s| s.intake.given_name value=given on_input=set_given required=true
                             problem=card_problem_signal(problems, CardField::GivenName)/>
-                        <TextInput id="patronymic" label=|s| s.patronymic value=patronymic on_input=set_patronymic/>
-                        <TextInput id="birth-date" label=|s| s.birth_date hint=|s| s.birth_date_hint value=birth
+                        <TextInput id="patronymic" label=|s| s.intake.patronymic value=patronymic on_input=set_patronymic/>
+                        <TextInput id="birth-date" label=|s| s.intake.birth_date hint=|s| s.intake.birth_date_hint value=birth
                             on_input=set_birth required=true inputmode="numeric"
                             problem=card_problem_signal(problems, CardField::BirthDate)/>
-                        <Select id="sex" label=|s| s.sex options=sex_options value=sex on_change=set_sex/>
+                        <Select id="sex" label=|s| s.intake.sex options=sex_options value=sex on_change=set_sex/>
                     </fieldset>
                     <aside class="similar" aria-labelledby="similar-h" data-testid="similar-cards">
-                        <h3 id="similar-h">{tr(|s| s.similar_title)}</h3>
+                        <h3 id="similar-h">{tr(|s| s.intake.similar_title)}</h3>
                         {move || {
                             let ids = live.get();
                             if ids.is_empty() {
-                                view! { <p class="muted">{ctx.t().similar_none}</p> }.into_any()
+                                view! { <p class="muted">{ctx.t().intake.similar_none}</p> }.into_any()
                             } else {
                                 view! {
                                     <ul class="results compact">
@@ -194,52 +194,52 @@ pub(super) fn CardStep(draft: RwSignal<IntakeDraft>) -> impl IntoView {
                         }}
                     </aside>
                     <fieldset class="group">
-                        <legend>{tr(|s| s.group_contacts)}</legend>
-                        <TextInput id="phones" label=|s| s.phones hint=|s| s.phones_hint value=phones on_input=set_phones
+                        <legend>{tr(|s| s.intake.group_contacts)}</legend>
+                        <TextInput id="phones" label=|s| s.intake.phones hint=|s| s.intake.phones_hint value=phones on_input=set_phones
                             kind="tel" inputmode="tel" problem=card_problem_signal(problems, CardField::Phones)/>
-                        <TextInput id="email" label=|s| s.email value=email on_input=set_email kind="email"
+                        <TextInput id="email" label=|s| s.intake.email value=email on_input=set_email kind="email"
                             inputmode="email" problem=card_problem_signal(problems, CardField::Email)/>
                     </fieldset>
                     <fieldset class="group">
-                        <legend>{tr(|s| s.group_address)}</legend>
-                        <TextInput id="address" label=|s| s.address value=address on_input=set_address
+                        <legend>{tr(|s| s.intake.group_address)}</legend>
+                        <TextInput id="address" label=|s| s.intake.address value=address on_input=set_address
                             disabled=no_address problem=card_problem_signal(problems, CardField::Address)/>
-                        <CheckBox id="no-address" label=|s| s.no_fixed_address checked=no_address on_change=set_no_address/>
-                        <TextInput id="registration-address" label=|s| s.registration_address value=reg_address
+                        <CheckBox id="no-address" label=|s| s.intake.no_fixed_address checked=no_address on_change=set_no_address/>
+                        <TextInput id="registration-address" label=|s| s.intake.registration_address value=reg_address
                             on_input=set_reg_address/>
                     </fieldset>
                     <fieldset class="group">
-                        <legend>{tr(|s| s.group_document)}</legend>
-                        <Select id="document-kind" label=|s| s.document_kind options=doc_options value=doc_kind
+                        <legend>{tr(|s| s.intake.group_document)}</legend>
+                        <Select id="document-kind" label=|s| s.intake.document_kind options=doc_options value=doc_kind
                             on_change=set_doc_kind/>
-                        <TextInput id="document-series" label=|s| s.document_series value=doc_series
+                        <TextInput id="document-series" label=|s| s.intake.document_series value=doc_series
                             on_input=set_doc_series disabled=no_docs/>
-                        <TextInput id="document-number" label=|s| s.document_number value=doc_number
+                        <TextInput id="document-number" label=|s| s.intake.document_number value=doc_number
                             on_input=set_doc_number disabled=no_docs problem=card_problem_signal(problems, CardField::Document)/>
-                        <CheckBox id="no-documents" label=|s| s.no_documents checked=no_docs on_change=set_no_docs/>
-                        <TextInput id="tax-number" label=|s| s.tax_number hint=|s| s.tax_number_hint value=tax
+                        <CheckBox id="no-documents" label=|s| s.intake.no_documents checked=no_docs on_change=set_no_docs/>
+                        <TextInput id="tax-number" label=|s| s.intake.tax_number hint=|s| s.intake.tax_number_hint value=tax
                             on_input=set_tax inputmode="numeric" disabled=tax_refused
                             problem=card_problem_signal(problems, CardField::TaxNumber)/>
-                        <CheckBox id="tax-refused" label=|s| s.tax_refused checked=tax_refused on_change=set_tax_refused/>
+                        <CheckBox id="tax-refused" label=|s| s.intake.tax_refused checked=tax_refused on_change=set_tax_refused/>
                         {move || warnings.get().into_iter().map(|w| view! {
                             <p class="warn-line" role="note">{i18n::card_warning(ctx.lang.get(), w)}</p>
                         }).collect_view()}
                     </fieldset>
                     <fieldset class="group">
-                        <legend>{tr(|s| s.group_needs)}</legend>
-                        <TextInput id="language" label=|s| s.language value=language on_input=set_language/>
-                        <CheckBox id="need-read" label=|s| s.need_read_write checked=n_read on_change=set_n_read/>
-                        <CheckBox id="need-hearing" label=|s| s.need_hearing checked=n_hear on_change=set_n_hear/>
-                        <CheckBox id="need-vision" label=|s| s.need_vision checked=n_see on_change=set_n_see/>
-                        <CheckBox id="need-mobility" label=|s| s.need_mobility checked=n_move on_change=set_n_move/>
+                        <legend>{tr(|s| s.intake.group_needs)}</legend>
+                        <TextInput id="language" label=|s| s.intake.language value=language on_input=set_language/>
+                        <CheckBox id="need-read" label=|s| s.intake.need_read_write checked=n_read on_change=set_n_read/>
+                        <CheckBox id="need-hearing" label=|s| s.intake.need_hearing checked=n_hear on_change=set_n_hear/>
+                        <CheckBox id="need-vision" label=|s| s.intake.need_vision checked=n_see on_change=set_n_see/>
+                        <CheckBox id="need-mobility" label=|s| s.intake.need_mobility checked=n_move on_change=set_n_move/>
                     </fieldset>
                     <RepresentativePicker draft=draft/>
 
             </div>
             <Show when=move || !duplicates.get().is_empty()>
                 <div class="banner banner-warn banner-block" role="alert" data-testid="duplicate-warning">
-                    <p class="banner-title">{tr(|s| s.duplicate_title)}</p>
-                    <p>{tr(|s| s.duplicate_explain)}</p>
+                    <p class="banner-title">{tr(|s| s.intake.duplicate_title)}</p>
+                    <p>{tr(|s| s.intake.duplicate_explain)}</p>
                     <ul class="results compact">
                         {move || duplicates.get().into_iter().map(|(id, why)| view! {
                             <li>
@@ -252,19 +252,19 @@ pub(super) fn CardStep(draft: RwSignal<IntakeDraft>) -> impl IntoView {
                         confirmed_new.set(true);
                         duplicates.set(vec![]);
                         save(ev);
-                    }>{tr(|s| s.duplicate_save_anyway)}</button>
+                    }>{tr(|s| s.intake.duplicate_save_anyway)}</button>
                 </div>
             </Show>
             {move || save_error.get().map(|e| view! { <p class="error" role="alert">{i18n::store_error(ctx.lang.get(), &e)}</p> })}
             <Show when=move || !problems.get().is_empty()>
-                <p class="error" role="alert">{tr(|s| s.card_fix)}</p>
+                <p class="error" role="alert">{tr(|s| s.intake.card_fix)}</p>
             </Show>
             <div class="form-actions">
                 <button type="button" class="btn btn-secondary" on:click=move |_| draft.update(|d| d.step = Step::Consent)>
                     {tr(|s| s.back)}
                 </button>
                 <button type="button" class="btn btn-primary" disabled=move || saving.get() on:click=save>
-                    {tr(|s| s.save_card)}
+                    {tr(|s| s.intake.save_card)}
                 </button>
             </div>
         </form>
@@ -303,19 +303,19 @@ fn RepresentativePicker(draft: RwSignal<IntakeDraft>) -> impl IntoView {
     });
     view! {
         <fieldset class="group">
-            <legend>{tr(|s| s.representative)}</legend>
-            <p class="hint">{tr(|s| s.representative_hint)}</p>
+            <legend>{tr(|s| s.intake.representative)}</legend>
+            <p class="hint">{tr(|s| s.intake.representative_hint)}</p>
             {move || match chosen.get() {
                 Some(name) => view! {
                     <p class="figures">{name}</p>
                     <button type="button" class="btn btn-secondary"
                         on:click=move |_| draft.update(|d| d.card.representative_id.clear())>
-                        {ctx.t().representative_remove}
+                        {ctx.t().intake.representative_remove}
                     </button>
                 }.into_any(),
                 None => view! {
                     <div class="field">
-                        <label for="representative-search">{ctx.t().representative_search}</label>
+                        <label for="representative-search">{ctx.t().intake.representative_search}</label>
                         <input id="representative-search" type="search" autocomplete="off"
                             prop:value=move || query.get() on:input=move |ev| query.set(event_target_value(&ev))/>
                     </div>
@@ -326,13 +326,13 @@ fn RepresentativePicker(draft: RwSignal<IntakeDraft>) -> impl IntoView {
                                 <li class="result-row">
                                     <span>{name}</span>
                                     <button type="button" class="btn btn-secondary"
-                                        aria-label=move || format!("{}: {}", ctx.t().representative_pick, label)
+                                        aria-label=move || format!("{}: {}", ctx.t().intake.representative_pick, label)
                                         on:click=move |_| {
                                             let id = id.clone();
                                             draft.update(|d| d.card.representative_id = id);
                                             query.set(String::new());
                                         }>
-                                        {ctx.t().representative_pick}
+                                        {ctx.t().intake.representative_pick}
                                     </button>
                                 </li>
                             }

@@ -22,30 +22,30 @@ pub(super) fn ConsentStep(draft: RwSignal<IntakeDraft>) -> impl IntoView {
     let next = move |_| {
         let form_ok = draft.with_untracked(|d| d.consent_form.is_some());
         let by_ok = !by.get_untracked().trim().is_empty();
-        problem.set((!form_ok).then(|| ctx.t().consent_choose.to_owned()));
-        by_problem.set((!by_ok).then(|| ctx.t().p_required.to_owned()));
+        problem.set((!form_ok).then(|| ctx.t().intake.consent_choose.to_owned()));
+        by_problem.set((!by_ok).then(|| ctx.t().intake.p_required.to_owned()));
         if form_ok && by_ok {
             draft.update(|d| d.step = Step::Card);
         }
     };
     view! {
         <section class="card" aria-labelledby="consent-h">
-            <h2 id="consent-h">{tr(|s| s.consent_title)}</h2>
-            <p>{tr(|s| s.consent_read_aloud)}</p>
+            <h2 id="consent-h">{tr(|s| s.intake.consent_title)}</h2>
+            <p>{tr(|s| s.intake.consent_read_aloud)}</p>
             <blockquote class="consent-text" data-testid="consent-text">
-                {move || ctx.t().consent_text.iter().map(|p| view! { <p>{*p}</p> }).collect_view()}
+                {move || ctx.t().intake.consent_text.iter().map(|p| view! { <p>{*p}</p> }).collect_view()}
             </blockquote>
-            <p class="muted">{move || (ctx.t().consent_version)(CONSENT_TEXT_VERSION)}</p>
-            <RadioGroup name="consent-form" legend=|s| s.consent_how
-                options=vec![("oral", |s: &Strings| s.consent_oral), ("written", |s: &Strings| s.consent_written)]
+            <p class="muted">{move || (ctx.t().intake.consent_version)(CONSENT_TEXT_VERSION)}</p>
+            <RadioGroup name="consent-form" legend=|s| s.intake.consent_how
+                options=vec![("oral", |s: &Strings| s.intake.consent_oral), ("written", |s: &Strings| s.intake.consent_written)]
                 value=form on_change=set_form problem=problem required=true/>
-            <TextInput id="consent-by" label=|s| s.consent_by hint=|s| s.consent_by_hint value=by on_input=set_by
+            <TextInput id="consent-by" label=|s| s.settings.consent_by hint=|s| s.settings.consent_by_hint value=by on_input=set_by
                 required=true problem=by_problem/>
             <div class="form-actions">
                 <button type="button" class="btn btn-secondary" on:click=move |_| draft.update(|d| d.step = Step::Search)>
                     {tr(|s| s.back)}
                 </button>
-                <button type="button" class="btn btn-primary" on:click=next>{tr(|s| s.consent_given)}</button>
+                <button type="button" class="btn btn-primary" on:click=next>{tr(|s| s.intake.consent_given)}</button>
             </div>
         </section>
     }

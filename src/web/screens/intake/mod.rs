@@ -70,7 +70,7 @@ fn fresh_draft(ctx: Ctx) -> IntakeDraft {
     let mut d = IntakeDraft::new();
     d.consent_by = untrack(|| ctx.worker());
     d.appeal.received_at = platform::now_local();
-    d.card.language = ctx.t().default_language.into();
+    d.card.language = ctx.t().settings.default_language.into();
     d
 }
 
@@ -169,12 +169,12 @@ fn DraftOffer(
     };
     view! {
         <section class="card card-attention" role="region" aria-labelledby="offer-h">
-            <h2 id="offer-h">{tr(|s| s.draft_found)}</h2>
-            <p>{move || (ctx.t().draft_saved_at)(&when)}</p>
+            <h2 id="offer-h">{tr(|s| s.intake.draft_found)}</h2>
+            <p>{move || (ctx.t().intake.draft_saved_at)(&when)}</p>
             {(!who.is_empty()).then(|| view! { <p class="figures">{who.clone()}</p> })}
             <div class="form-actions">
-                <button type="button" class="btn btn-primary" on:click=resume>{tr(|s| s.draft_continue)}</button>
-                <button type="button" class="btn btn-secondary" on:click=discard>{tr(|s| s.draft_discard)}</button>
+                <button type="button" class="btn btn-primary" on:click=resume>{tr(|s| s.intake.draft_continue)}</button>
+                <button type="button" class="btn btn-secondary" on:click=discard>{tr(|s| s.intake.draft_discard)}</button>
             </div>
             {move || error.get().map(|e| view! { <p class="error" role="alert">{i18n::store_error(ctx.lang.get(), &e)}</p> })}
         </section>
@@ -186,13 +186,13 @@ fn IntakeSteps(draft: RwSignal<IntakeDraft>, saver: Autosave) -> impl IntoView {
     let ctx = use_ctx();
     let step = Memo::new(move |_| draft.with(|d| d.step));
     let steps: [(Step, Text); 4] = [
-        (Step::Search, |s| s.step_search),
-        (Step::Consent, |s| s.step_consent),
-        (Step::Card, |s| s.step_card),
-        (Step::Appeal, |s| s.step_appeal),
+        (Step::Search, |s| s.intake.step_search),
+        (Step::Consent, |s| s.intake.step_consent),
+        (Step::Card, |s| s.intake.step_card),
+        (Step::Appeal, |s| s.intake.step_appeal),
     ];
     view! {
-        <ol class="steps" aria-label=tr(|s| s.steps_label)>
+        <ol class="steps" aria-label=tr(|s| s.intake.steps_label)>
             {steps
                 .into_iter()
                 .enumerate()
@@ -208,8 +208,8 @@ fn IntakeSteps(draft: RwSignal<IntakeDraft>, saver: Autosave) -> impl IntoView {
         </ol>
         <p class="draft-status" role="status" data-testid="draft-status">
             {move || match (saver.error.get(), saver.saved_at.get()) {
-                (Some(e), _) => format!("{} {}", ctx.t().draft_not_saved, i18n::store_error(ctx.lang.get(), &e)),
-                (None, Some(at)) => (ctx.t().draft_saved)(&platform::local_time_of(&at)),
+                (Some(e), _) => format!("{} {}", ctx.t().intake.draft_not_saved, i18n::store_error(ctx.lang.get(), &e)),
+                (None, Some(at)) => (ctx.t().intake.draft_saved)(&platform::local_time_of(&at)),
                 (None, None) => String::new(),
             }}
         </p>

@@ -8,7 +8,7 @@ use crate::domain::intake::{IntakeDraft, Step};
 use crate::i18n::{self};
 use crate::nav::Route;
 use crate::web::app::use_ctx;
-use crate::web::form::tr;
+use crate::web::form::{tr, TextInput};
 
 use super::lens;
 use crate::web::widgets::ClientSummary;
@@ -34,23 +34,19 @@ pub(super) fn SearchStep(draft: RwSignal<IntakeDraft>) -> impl IntoView {
     };
     view! {
         <section class="card" aria-labelledby="search-h">
-            <h2 id="search-h">{tr(|s| s.search_title)}</h2>
-            <div class="field field-wide">
-                <label for="client-search">{tr(|s| s.search_label)}</label>
-                <p class="hint" id="client-search-hint">{tr(|s| s.search_hint)}</p>
-                <input id="client-search" type="search" autocomplete="off" aria-describedby="client-search-hint"
-                    prop:value=move || query.get() on:input=move |ev| set_query.run(event_target_value(&ev))/>
-            </div>
+            <h2 id="search-h">{tr(|s| s.intake.search_title)}</h2>
+            <TextInput id="client-search" kind="search" wide=true label=|s| s.intake.search_label hint=|s| s.intake.search_hint
+                value=query on_input=set_query/>
             <div aria-live="polite" data-testid="search-results">
                 {move || {
                     let ids = hits.get();
                     if query.get().trim().is_empty() {
                         None
                     } else if ids.is_empty() {
-                        Some(view! { <p class="muted">{ctx.t().search_nothing}</p> }.into_any())
+                        Some(view! { <p class="muted">{ctx.t().intake.search_nothing}</p> }.into_any())
                     } else {
                         Some(view! {
-                            <p class="muted">{i18n::count(ctx.lang.get(), ids.len() as u64, &ctx.t().found_cards)}</p>
+                            <p class="muted">{i18n::count(ctx.lang.get(), ids.len() as u64, &ctx.t().intake.found_cards)}</p>
                             <ul class="results">
                                 {ids.into_iter().map(|id| view! { <SearchHit id=id draft=draft/> }).collect_view()}
                             </ul>
@@ -58,7 +54,7 @@ pub(super) fn SearchStep(draft: RwSignal<IntakeDraft>) -> impl IntoView {
                     }
                 }}
             </div>
-            <button type="button" class="btn btn-primary" on:click=register>{tr(|s| s.register_new)}</button>
+            <button type="button" class="btn btn-primary" on:click=register>{tr(|s| s.intake.register_new)}</button>
         </section>
     }
 }
@@ -83,12 +79,12 @@ pub(super) fn SearchHit(id: String, draft: RwSignal<IntakeDraft>) -> impl IntoVi
             <ClientSummary client=client/>
             <div class="result-actions">
                 <button type="button" class="btn btn-primary" on:click=pick
-                    aria-label=move || format!("{}: {}", ctx.t().new_appeal_for, label)>
-                    {tr(|s| s.new_appeal_for)}
+                    aria-label=move || format!("{}: {}", ctx.t().intake.new_appeal_for, label)>
+                    {tr(|s| s.intake.new_appeal_for)}
                 </button>
                 <a class="btn btn-secondary" href=Route::Client(id.clone()).href()
-                    aria-label=move || format!("{}: {}", ctx.t().open_card, name)>
-                    {tr(|s| s.open_card)}
+                    aria-label=move || format!("{}: {}", ctx.t().intake.open_card, name)>
+                    {tr(|s| s.intake.open_card)}
                 </a>
             </div>
         </li>
