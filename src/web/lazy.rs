@@ -27,54 +27,59 @@ fn route_id() -> String {
     }
 }
 
-#[lazy]
-fn intake() -> AnyView {
-    view! { <IntakeScreen/> }.into_any()
+/// Each screen below is its own piece of WebAssembly in the release build. Built with `--cfg pryiom_unsplit` (only
+/// to measure what splitting is worth: `./pryiom bench-split`) they are plain async functions in one module.
+macro_rules! on_demand {
+    ($(fn $name:ident() $body:block)*) => { $(
+        #[cfg(not(pryiom_unsplit))]
+        #[lazy]
+        fn $name() -> AnyView $body
+
+        #[cfg(pryiom_unsplit)]
+        async fn $name() -> AnyView $body
+    )* };
 }
 
-#[lazy]
-fn clients() -> AnyView {
-    view! { <ClientsScreen/> }.into_any()
-}
+on_demand! {
+    fn intake() {
+        view! { <IntakeScreen/> }.into_any()
+    }
 
-#[lazy]
-fn client() -> AnyView {
-    view! { <ClientScreen id=route_id()/> }.into_any()
-}
+    fn clients() {
+        view! { <ClientsScreen/> }.into_any()
+    }
 
-#[lazy]
-fn slip() -> AnyView {
-    view! { <SlipScreen id=route_id()/> }.into_any()
-}
+    fn client() {
+        view! { <ClientScreen id=route_id()/> }.into_any()
+    }
 
-#[lazy]
-fn export() -> AnyView {
-    view! { <ExportScreen/> }.into_any()
-}
+    fn slip() {
+        view! { <SlipScreen id=route_id()/> }.into_any()
+    }
 
-#[lazy]
-fn settings() -> AnyView {
-    view! { <SettingsScreen/> }.into_any()
-}
+    fn export() {
+        view! { <ExportScreen/> }.into_any()
+    }
 
-#[lazy]
-fn directory() -> AnyView {
-    view! { <DirectoryScreen/> }.into_any()
-}
+    fn settings() {
+        view! { <SettingsScreen/> }.into_any()
+    }
 
-#[lazy]
-fn checklist() -> AnyView {
-    view! { <ChecklistScreen id=route_id()/> }.into_any()
-}
+    fn directory() {
+        view! { <DirectoryScreen/> }.into_any()
+    }
 
-#[lazy]
-fn to_bring() -> AnyView {
-    view! { <ToBringScreen id=route_id()/> }.into_any()
-}
+    fn checklist() {
+        view! { <ChecklistScreen id=route_id()/> }.into_any()
+    }
 
-#[lazy]
-fn application() -> AnyView {
-    view! { <ApplicationScreen id=route_id()/> }.into_any()
+    fn to_bring() {
+        view! { <ToBringScreen id=route_id()/> }.into_any()
+    }
+
+    fn application() {
+        view! { <ApplicationScreen id=route_id()/> }.into_any()
+    }
 }
 
 type Loading = Pin<Box<dyn Future<Output = AnyView>>>;

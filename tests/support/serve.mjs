@@ -3,6 +3,7 @@ import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { brotliCompressSync, constants } from 'node:zlib';
 
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
@@ -23,7 +24,10 @@ export const CSP =
   "font-src 'self'; connect-src 'self'; worker-src 'self'; manifest-src 'self'; object-src 'none'; " +
   "base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
-export function startServer({ dir, port = 0, host = '127.0.0.1' }) {
+// `brotli`: answer clients that accept it with brotli-compressed bodies (compressed once per file and kept), as a
+// production server in front of the app would; the benchmarks use it so transfer sizes are realistic.
+export function startServer({ dir, port = 0, host = '127.0.0.1', brotli = false }) {
+  const compressed = new Map();
   const root = resolve(dir);
   const server = createServer(async (req, res) => {
     try {
@@ -34,8 +38,18 @@ export function startServer({ dir, port = 0, host = '127.0.0.1' }) {
         return;
       }
       if ((await stat(file).catch(() => null))?.isDirectory()) file = join(file, 'index.html');
-      const body = await readFile(file);
+      let body = await readFile(file);
+      const extra = {};
+      if (brotli && /\bbr\b/.test(req.headers['accept-encoding'] ?? '')) {
+        if (!compressed.has(file)) {
+          compressed.set(file, brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }));
+        }
+        body = compressed.get(file);
+        extra['Content-Encoding'] = 'br';
+        extra['Vary'] = 'Accept-Encoding';
+      }
       res.writeHead(200, {
+        ...extra,
         'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
         'Content-Security-Policy': CSP,
         'X-Content-Type-Options': 'nosniff',
