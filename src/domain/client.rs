@@ -64,6 +64,89 @@ pub struct Needs {
 }
 
 /// Everything on the card that identifies the person. Withdrawing consent removes all of it.
+/// The language a person is served in (guide 3.1). The common ones are a choice; any other is kept as written.
+/// Stored and exported as text ("українська", or what was typed), so records made before it was a choice read as they
+/// are and the batch format does not change.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(from = "String", into = "String")]
+pub enum PersonLanguage {
+    #[default]
+    Ukrainian,
+    English,
+    Russian,
+    CrimeanTatar,
+    /// Ukrainian sign language.
+    Sign,
+    /// Another language, as written (empty until written).
+    Other(String),
+}
+
+impl PersonLanguage {
+    /// The choices offered, "another" last.
+    pub const CODES: [&'static str; 6] = ["uk", "en", "ru", "crh", "sign", "other"];
+
+    /// As a form control's value.
+    pub fn code(&self) -> &'static str {
+        match self {
+            PersonLanguage::Ukrainian => "uk",
+            PersonLanguage::English => "en",
+            PersonLanguage::Russian => "ru",
+            PersonLanguage::CrimeanTatar => "crh",
+            PersonLanguage::Sign => "sign",
+            PersonLanguage::Other(_) => "other",
+        }
+    }
+
+    /// The choice of a form control's value; "other" starts empty.
+    pub fn from_code(code: &str) -> PersonLanguage {
+        match code {
+            "uk" => PersonLanguage::Ukrainian,
+            "en" => PersonLanguage::English,
+            "ru" => PersonLanguage::Russian,
+            "crh" => PersonLanguage::CrimeanTatar,
+            "sign" => PersonLanguage::Sign,
+            _ => PersonLanguage::Other(String::new()),
+        }
+    }
+
+    /// The same language with what was written tidied, and a written name of a known one read as that one.
+    pub fn tidied(&self) -> PersonLanguage {
+        match self {
+            PersonLanguage::Other(text) => PersonLanguage::from(tidy(text)),
+            known => known.clone(),
+        }
+    }
+}
+
+impl From<String> for PersonLanguage {
+    fn from(text: String) -> Self {
+        let l = text.trim().to_lowercase();
+        match l.as_str() {
+            "українська" | "укр" | "uk" | "ukrainian" => PersonLanguage::Ukrainian,
+            "англійська" | "англ" | "en" | "english" => PersonLanguage::English,
+            "російська" | "ru" | "russian" => PersonLanguage::Russian,
+            "кримськотатарська" | "crh" | "crimean tatar" => PersonLanguage::CrimeanTatar,
+            "українська жестова" | "жестова" | "sign language" | "ukrainian sign language" => {
+                PersonLanguage::Sign
+            }
+            _ => PersonLanguage::Other(text),
+        }
+    }
+}
+
+impl From<PersonLanguage> for String {
+    fn from(l: PersonLanguage) -> String {
+        match l {
+            PersonLanguage::Ukrainian => "українська".into(),
+            PersonLanguage::English => "англійська".into(),
+            PersonLanguage::Russian => "російська".into(),
+            PersonLanguage::CrimeanTatar => "кримськотатарська".into(),
+            PersonLanguage::Sign => "українська жестова".into(),
+            PersonLanguage::Other(text) => text,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Personal {
     pub surname: String,
@@ -84,7 +167,7 @@ pub struct Personal {
     pub no_documents: bool,
     pub tax_number: String,
     pub tax_refused: bool,
-    pub language: String,
+    pub language: PersonLanguage,
     pub needs: Needs,
     /// The card of the legal representative (for children and incapacitated persons), if any.
     pub representative_id: Option<String>,
@@ -141,7 +224,7 @@ pub struct CardForm {
     pub no_documents: bool,
     pub tax_number: String,
     pub tax_refused: bool,
-    pub language: String,
+    pub language: PersonLanguage,
     pub needs: Needs,
     pub representative_id: String,
 }
@@ -299,7 +382,7 @@ impl CardForm {
             no_documents: self.no_documents,
             tax_refused: self.tax_refused && tax_number.is_empty(),
             tax_number,
-            language: tidy(&self.language),
+            language: self.language.tidied(),
             needs: self.needs.clone(),
             representative_id: Some(self.representative_id.trim().to_owned()).filter(|s| !s.is_empty()),
         })
@@ -366,6 +449,29 @@ impl CardForm {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_person_language_is_a_choice_and_reads_what_was_written_before() {
+        for (text, lang) in [
+            ("українська", PersonLanguage::Ukrainian),
+            (" Англійська ", PersonLanguage::English),
+            ("English", PersonLanguage::English),
+            ("кримськотатарська", PersonLanguage::CrimeanTatar),
+            ("ромська", PersonLanguage::Other("ромська".into())),
+            ("", PersonLanguage::Other(String::new())),
+        ] {
+            assert_eq!(PersonLanguage::from(text.to_owned()), lang, "{text}");
+        }
+        // Stored as text: an older card reads, and a card written now is what an older reader expects.
+        let json = serde_json::to_string(&PersonLanguage::English).expect("json");
+        assert_eq!(json, "\"англійська\"");
+        let back: PersonLanguage = serde_json::from_str("\"ромська\"").expect("read");
+        assert_eq!(back, PersonLanguage::Other("ромська".into()));
+        for code in PersonLanguage::CODES {
+            assert_eq!(PersonLanguage::from_code(code).code(), code);
+        }
+        assert_eq!(PersonLanguage::Other("  англійська ".into()).tidied(), PersonLanguage::English);
+    }
 
     #[test]
     fn a_half_typed_card_is_read_as_far_as_it_goes() {

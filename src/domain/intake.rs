@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::appeal::{Appeal, AppealForm};
 use super::checklist::Checklist;
-use super::client::{CardForm, Client, ConsentForm};
+use super::client::{CardForm, Client, ConsentForm, PersonLanguage};
 use crate::storage::{Collection, Record};
 
 /// The one intake in progress on this device.
@@ -71,7 +71,7 @@ impl IntakeDraft {
     /// Whether there is anything worth offering back. What a fresh intake prefills (the card's language, when the
     /// appeal was received, who took the consent) is not something the user typed.
     pub fn has_content(&self) -> bool {
-        let card = CardForm { language: String::new(), ..self.card.clone() };
+        let card = CardForm { language: PersonLanguage::default(), ..self.card.clone() };
         let appeal = AppealForm { received_at: String::new(), ..self.appeal.clone() };
         !self.query.trim().is_empty() || self.client_id.is_some() || !card.is_blank() || appeal != AppealForm::default()
     }
@@ -217,7 +217,7 @@ mod tests {
                 no_documents: false,
                 tax_number: String::new(),
                 tax_refused: true,
-                language: "uk".into(),
+                language: PersonLanguage::Ukrainian,
                 needs: Needs { hearing: true, ..Needs::default() },
                 representative_id: None,
             }),
@@ -274,7 +274,7 @@ mod tests {
     fn an_empty_draft_is_not_offered() {
         let mut d = IntakeDraft::new();
         assert!(!d.has_content());
-        d.card.language = "українська".into();
+        d.card.language = PersonLanguage::Ukrainian;
         d.appeal.received_at = "2026-11-25T10:42".into();
         d.consent_by = "Олена Коваль".into();
         assert!(!d.has_content(), "what a fresh intake prefills is not content");

@@ -205,7 +205,7 @@ impl SearchIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::client::Needs;
+    use crate::domain::client::{Needs, PersonLanguage};
 
     fn person(surname: &str, given: &str, birth: &str, phone: &str, tax: &str) -> Personal {
         Personal {
@@ -225,7 +225,7 @@ mod tests {
             no_documents: true,
             tax_number: tax.into(),
             tax_refused: tax.is_empty(),
-            language: String::new(),
+            language: PersonLanguage::default(),
             needs: Needs::default(),
             representative_id: None,
         }

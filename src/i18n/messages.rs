@@ -205,13 +205,34 @@ pub fn rules_problem(lang: Lang, p: &crate::domain::eligibility::RulesProblem) -
     }
 }
 
-/// The language of a paper for a person, from the language written on their card ("англійська", "English").
-pub fn lang_of_person(card_language: &str) -> Lang {
-    let l = card_language.trim().to_lowercase();
-    if l.starts_with("англ") || l.starts_with("eng") || l == "en" {
-        Lang::En
-    } else {
-        Lang::Uk
+/// The language of a paper for a person: English for an English speaker, else Ukrainian.
+pub fn lang_of_person(language: &crate::domain::client::PersonLanguage) -> Lang {
+    match language {
+        crate::domain::client::PersonLanguage::English => Lang::En,
+        _ => Lang::Uk,
+    }
+}
+
+/// A person's language, named in the interface's language.
+pub fn person_language(lang: Lang, language: &crate::domain::client::PersonLanguage) -> String {
+    use crate::domain::client::PersonLanguage as L;
+    let s = &lang.strings().intake;
+    match language {
+        L::Ukrainian => s.lang_uk.to_owned(),
+        L::English => s.lang_en.to_owned(),
+        L::Russian => s.lang_ru.to_owned(),
+        L::CrimeanTatar => s.lang_crh.to_owned(),
+        L::Sign => s.lang_sign.to_owned(),
+        L::Other(text) => text.clone(),
+    }
+}
+
+/// The text of a language choice's code (see `PersonLanguage::CODES`).
+pub fn person_language_choice(lang: Lang, code: &str) -> String {
+    use crate::domain::client::PersonLanguage;
+    match code {
+        "other" => lang.strings().intake.lang_other.to_owned(),
+        c => person_language(lang, &PersonLanguage::from_code(c)),
     }
 }
 

@@ -161,6 +161,13 @@ pub struct IntakeStrings {
     pub tax_number_hint: &'static str,
     pub tax_refused: &'static str,
     pub language: &'static str,
+    pub lang_uk: &'static str,
+    pub lang_en: &'static str,
+    pub lang_ru: &'static str,
+    pub lang_crh: &'static str,
+    pub lang_sign: &'static str,
+    pub lang_other: &'static str,
+    pub language_other: &'static str,
     pub need_read_write: &'static str,
     pub need_hearing: &'static str,
     pub need_vision: &'static str,
@@ -516,8 +523,6 @@ pub struct SettingsStrings {
     pub unreadable_help: &'static str,
     pub consent_by: &'static str,
     pub consent_by_hint: &'static str,
-    /// The language of communication a new card starts with.
-    pub default_language: &'static str,
 
     pub rules_section: &'static str,
     pub rules_in_use: fn(&str, u32) -> String,

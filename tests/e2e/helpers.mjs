@@ -144,6 +144,11 @@ export async function registerClient(page, c, appeal = {}) {
   await page.getByRole('textbox', { name: 'Номер', exact: true }).fill(c.document ?? '123456789');
   if (c.tax) await page.getByLabel('РНОКПП (ідентифікаційний номер)').fill(c.tax);
   else await page.getByLabel('Відмовився від РНОКПП (релігійні переконання)').check();
+  if (c.language) {
+    // A language not among the choices is written out.
+    await page.getByLabel('Мова спілкування').selectOption({ label: 'інша мова' });
+    await page.getByLabel('Яка саме мова').fill(c.language);
+  }
   await page.getByRole('button', { name: 'Зберегти картку' }).click();
   if (c.expectDuplicate) return null;
   await page.getByRole('heading', { name: 'Звернення', exact: true }).waitFor();

@@ -16,7 +16,7 @@ describe('intake', () => {
     try {
       const { page } = app;
       await waitForStorage(page);
-      const id = await registerClient(page, SHEVCHENKO, { written: true });
+      const id = await registerClient(page, { ...SHEVCHENKO, language: 'ромська' }, { written: true });
       assert.match(id, /^[0-9a-f-]{36}$/);
       // Consent is recorded with the card: which text, in which language, how, when and by whom.
       const stored = JSON.parse((await readIdb(page, 'clients', id)).payload);
@@ -26,6 +26,7 @@ describe('intake', () => {
       assert.equal(stored.consent.taken_by, 'Олена Коваль');
       assert.match(stored.consent.given_at, /^\d{4}-\d\d-\d\dT/);
       assert.equal(stored.personal.tax_number, '3184710691');
+      assert.equal(stored.personal.language, 'ромська', 'a language not among the choices, as written');
       await page.getByRole('heading', { level: 1, name: 'Шевченко Олександр' }).waitFor();
       assert.match(await page.getByText(/Відповісти до/).textContent(), /3 робочі дні/);
       await screenshot(page, 'client-1280x800');

@@ -119,7 +119,7 @@ fn CardDetails(client: Client) -> impl IntoView {
         (s().intake.registration_address, p.registration_address.clone()),
         (s().intake.group_document, document),
         (s().intake.tax_number, if p.tax_refused { s().intake.tax_refused.to_owned() } else { p.tax_number.clone() }),
-        (s().intake.language, p.language.clone()),
+        (s().intake.language, i18n::person_language(ctx.lang.get(), &p.language)),
     ];
     view! {
         <section class="card" aria-labelledby="card-details-h">

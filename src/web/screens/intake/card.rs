@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use crate::web::data::DataStoreFields;
 use leptos::task::spawn_local;
 
-use crate::domain::client::{CardField, CardForm, CardProblem, Client};
+use crate::domain::client::{CardField, CardForm, CardProblem, Client, PersonLanguage};
 use crate::domain::intake::{IntakeDraft, Step};
 use crate::domain::search::Likeness;
 use crate::i18n::{self};
@@ -139,7 +139,22 @@ pub(super) fn CardStep(draft: RwSignal<IntakeDraft>) -> impl IntoView {
     let (no_docs, set_no_docs) = b(|f| f.no_documents, |f, v| f.no_documents = v);
     let (tax, set_tax) = c(|f| &f.tax_number, |f, v| f.tax_number = v);
     let (tax_refused, set_tax_refused) = b(|f| f.tax_refused, |f, v| f.tax_refused = v);
-    let (language, set_language) = c(|f| &f.language, |f, v| f.language = v);
+    // The language: a choice of the common ones, or another one written out.
+    let language_code = Signal::derive(move || draft.with(|d| d.card.language.code().to_owned()));
+    let set_language_code =
+        Callback::new(move |code: String| draft.update(|d| d.card.language = PersonLanguage::from_code(&code)));
+    let language_options = Signal::derive(move || {
+        let lang = ctx.lang.get();
+        PersonLanguage::CODES.iter().map(|c| (c.to_string(), i18n::person_language_choice(lang, c))).collect::<Vec<_>>()
+    });
+    let other_language = Memo::new(move |_| {
+        draft.with(|d| match &d.card.language {
+            PersonLanguage::Other(text) => Some(text.clone()),
+            _ => None,
+        })
+    });
+    let set_other_language =
+        Callback::new(move |v: String| draft.update(|d| d.card.language = PersonLanguage::Other(v)));
     let (n_read, set_n_read) = b(|f| f.needs.cannot_read_write, |f, v| f.needs.cannot_read_write = v);
     let (n_hear, set_n_hear) = b(|f| f.needs.hearing, |f, v| f.needs.hearing = v);
     let (n_see, set_n_see) = b(|f| f.needs.vision, |f, v| f.needs.vision = v);
@@ -227,7 +242,13 @@ pub(super) fn CardStep(draft: RwSignal<IntakeDraft>) -> impl IntoView {
                     </fieldset>
                     <fieldset class="group">
                         <legend>{tr(|s| s.intake.group_needs)}</legend>
-                        <TextInput id="language" label=|s| s.intake.language value=language on_input=set_language/>
+                        <Select id="language" label=|s| s.intake.language options=language_options value=language_code
+                            on_change=set_language_code/>
+                        <Show when=move || other_language.with(Option::is_some)>
+                            <TextInput id="language-other" label=|s| s.intake.language_other
+                                value=Signal::derive(move || other_language.get().unwrap_or_default())
+                                on_input=set_other_language/>
+                        </Show>
                         <CheckBox id="need-read" label=|s| s.intake.need_read_write checked=n_read on_change=set_n_read/>
                         <CheckBox id="need-hearing" label=|s| s.intake.need_hearing checked=n_hear on_change=set_n_hear/>
                         <CheckBox id="need-vision" label=|s| s.intake.need_vision checked=n_see on_change=set_n_see/>

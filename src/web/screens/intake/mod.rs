@@ -70,7 +70,6 @@ fn fresh_draft(ctx: Ctx) -> IntakeDraft {
     let mut d = IntakeDraft::new();
     d.consent_by = untrack(|| ctx.worker());
     d.appeal.received_at = platform::now_local();
-    d.card.language = ctx.t().settings.default_language.into();
     d
 }
 
