@@ -4,6 +4,7 @@
 //! browser app and builds for wasm32 only.
 
 pub mod domain;
+pub mod erasure;
 pub mod i18n;
 pub mod nav;
 pub mod storage;

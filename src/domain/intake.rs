@@ -139,10 +139,12 @@ pub struct ErasurePreview {
     pub has_card: bool,
     pub appeals: usize,
     pub drafts: usize,
+    /// Kept export files that carried the client's records (removed with them).
+    pub files: usize,
 }
 
-pub fn erasure_preview(client: &Client, appeals: &[Appeal], drafts: usize) -> ErasurePreview {
-    ErasurePreview { has_card: client.personal.is_some(), appeals: appeals.len(), drafts }
+pub fn erasure_preview(client: &Client, appeals: &[Appeal], drafts: usize, files: usize) -> ErasurePreview {
+    ErasurePreview { has_card: client.personal.is_some(), appeals: appeals.len(), drafts, files }
 }
 
 pub fn withdraw_consent(
@@ -258,8 +260,8 @@ mod tests {
         assert_eq!(e.appeals[0].area, "житлові питання");
         assert_eq!(e.drafts, vec!["intake"]);
         assert_eq!(
-            erasure_preview(&client(), &[appeal()], 1),
-            ErasurePreview { has_card: true, appeals: 1, drafts: 1 }
+            erasure_preview(&client(), &[appeal()], 1, 2),
+            ErasurePreview { has_card: true, appeals: 1, drafts: 1, files: 2 }
         );
     }
 

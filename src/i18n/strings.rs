@@ -251,6 +251,7 @@ pub struct ClientStrings {
     pub withdraw_card: &'static str,
     pub withdraw_appeals: Plural,
     pub withdraw_drafts: Plural,
+    pub withdraw_files: Plural,
     pub withdraw_keeps: &'static str,
     pub withdraw_confirm: &'static str,
 }
@@ -463,6 +464,8 @@ pub struct ExportStrings {
     pub batch_purge_yes: &'static str,
     pub batch_purged_note: fn(usize) -> String,
     pub batch_file_changed: &'static str,
+    pub file_removed_purged: &'static str,
+    pub file_removed_withdrawal: &'static str,
     pub import_title: &'static str,
     pub import_intro: &'static str,
     pub import_choose: &'static str,

@@ -1,11 +1,11 @@
 //! Removing the personal data of a batch's records once the centre confirmed it received the batch.
 
 use crate::domain::appeal::Appeal;
-use crate::domain::batch::{BatchInfo, Entry, RecordType};
+use crate::domain::batch::{BatchInfo, Entry, FileRemoved, RecordType, RemovedBecause};
 use crate::domain::checklist::Checklist;
 use crate::domain::client::Client;
 use crate::domain::date::Date;
-use crate::storage::{codec, Store, StoreResult, StoredRecord, WriteBatch};
+use crate::storage::{codec, Collection, Store, StoreResult, StoredRecord, WriteBatch};
 
 use super::collection_of;
 
@@ -49,7 +49,9 @@ pub async fn purge(store: &impl Store, info: &BatchInfo, now: &str) -> StoreResu
     let mut next = info.clone();
     next.purged_at = Some(now.to_owned());
     next.purged.extend(purged);
-    store.write(batch.next(&next, now)?).await?;
+    // The kept file holds the personal data just purged: it goes too (the centre has it).
+    next.file_removed = Some(FileRemoved { at: now.to_owned(), because: RemovedBecause::Purged });
+    store.write(batch.delete(Collection::BatchFiles, info.id.clone()).next(&next, now)?).await?;
     Ok(Some(next))
 }
 

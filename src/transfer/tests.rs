@@ -199,6 +199,13 @@ fn purge_waits_for_the_upload_and_keeps_what_statistics_need() {
         info.uploaded_at = Some("2026-11-26T08:30:00Z".into());
         let done = purge(&s, &info, "2026-11-26T09:00:00Z").await.expect("purge").expect("confirmed");
         assert_eq!(done.purged.len(), 5);
+        // The kept file held the same personal data: it is gone too, and the batch says why.
+        assert_eq!(s.count(Collection::BatchFiles).await.expect("count"), 0);
+        assert_eq!(done.file_removed.as_ref().map(|f| f.because), Some(crate::domain::batch::RemovedBecause::Purged));
+        assert!(
+            Ledger::of(&[done.clone()]).exported(RecordType::Client, "c1").is_some(),
+            "a delivered batch still counts"
+        );
         let c: Client = load(&s, "c1").await.expect("load").expect("c1");
         assert_eq!(c.personal, None);
         assert_eq!(c.purged_at.as_deref(), Some("2026-11-26T09:00:00Z"));

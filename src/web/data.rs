@@ -15,12 +15,10 @@ use crate::domain::batch::{BatchInfo, Ledger};
 use crate::domain::checklist::Checklist;
 use crate::domain::client::Client;
 use crate::domain::eligibility::{Rules, RulesRecord, RULES_ID};
-use crate::domain::intake::{
-    withdraw_consent, Erasure, IntakeDraft, QuestionAreas, INTAKE_DRAFT_ID, QUESTION_AREAS_ID,
-};
+use crate::domain::intake::{Erasure, IntakeDraft, QuestionAreas, INTAKE_DRAFT_ID, QUESTION_AREAS_ID};
 use crate::domain::referral::{Directory, DirectoryRecord, DIRECTORY_ID};
 use crate::domain::search::SearchIndex;
-use crate::storage::{self, codec, Collection, IndexName, Record, Store, StoreResult, WriteBatch};
+use crate::storage::{self, codec, Collection, Record, Store, StoreResult, WriteBatch};
 
 use super::app::Ctx;
 use super::app_store::AppStore;
@@ -165,38 +163,6 @@ pub async fn create_client(store: &AppStore, client: &Client, draft: &IntakeDraf
 pub async fn save_appeal(store: &AppStore, appeal: &Appeal, now: &str) -> StoreResult<()> {
     let batch = WriteBatch::new().next(appeal, now)?.delete(Collection::Drafts, INTAKE_DRAFT_ID);
     store.write(batch).await
-}
-
-/// Withdrawal of consent: the card loses its personal data, appeals keep statistics only, the client's drafts go.
-/// All in one transaction. Returns what was written, for the memory copy.
-pub async fn withdraw(
-    store: &AppStore,
-    client: &Client,
-    appeals: &[Appeal],
-    now: &str,
-    by: &str,
-) -> StoreResult<Erasure> {
-    let drafts: Vec<String> =
-        store.find(Collection::Drafts, IndexName::ByClient, &client.id).await?.into_iter().map(|r| r.id).collect();
-    let checklists = store
-        .find(Collection::Assessments, IndexName::ByClient, &client.id)
-        .await?
-        .iter()
-        .map(codec::decode::<Checklist>)
-        .collect::<StoreResult<Vec<_>>>()?;
-    let erasure = withdraw_consent(client, appeals, &checklists, drafts, now, by);
-    let mut batch = WriteBatch::new().next(&erasure.client, now)?;
-    for a in &erasure.appeals {
-        batch = batch.next(a, now)?;
-    }
-    for c in &erasure.checklists {
-        batch = batch.next(c, now)?;
-    }
-    for d in &erasure.drafts {
-        batch = batch.delete(Collection::Drafts, d.clone());
-    }
-    store.write(batch).await?;
-    Ok(erasure)
 }
 
 // What a committed write changed, into the decoded data: each touches only the fields it changes, so only the views

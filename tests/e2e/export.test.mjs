@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
-  ARTIFACTS, ROOT, TABLET_PORTRAIT, openApp, readAllIdb, registerClient, screenshot, sharedBrowserAndBuild,
+  ARTIFACTS, ROOT, TABLET_PORTRAIT, dumpIdb, openApp, readAllIdb, registerClient, screenshot, sharedBrowserAndBuild,
   waitForStorage,
 } from './helpers.mjs';
 
@@ -154,8 +154,13 @@ describe('export and import', () => {
         assert.match(p.purged_at, /^\d{4}-/);
       }
       for (const a of after.appeals) assert.equal(JSON.parse(a.payload).account, '');
-      const raw = JSON.stringify(after);
-      for (const personal of ['Мельник', 'Гнатюк', '380501234567', 'HYPERLINK']) assert.ok(!raw.includes(personal), personal);
+      // In EVERY store: the kept batch file held the same data, and is gone too.
+      const everything = await dumpIdb(page);
+      for (const personal of ['Мельник', 'Гнатюк', '380501234567', 'HYPERLINK']) {
+        assert.ok(!everything.includes(personal), `"${personal}" is still stored`);
+      }
+      assert.equal(await imported.getByRole('button', { name: /Зберегти файл ще раз/ }).count(), 0, 'no file to save again');
+      await imported.getByTestId('batch-file-removed').getByText(/видалено з пристрою після підтвердження/).waitFor();
       // What the purge wrote is not "not exported": the centre has everything.
       await page.getByTestId('pending-export').getByText('Усе експортовано.').waitFor();
       await nav.getByRole('link', { name: 'Головна' }).click();

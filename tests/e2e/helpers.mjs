@@ -124,6 +124,26 @@ export async function readAllIdb(page, store) {
   }), store);
 }
 
+/** Every record of every object store of the app's database, as one text: what a person holding the tablet could read. */
+export async function dumpIdb(page) {
+  return page.evaluate(() => new Promise((ok, fail) => {
+    const open = indexedDB.open('pryiom');
+    open.onerror = () => fail(open.error);
+    open.onsuccess = () => {
+      const db = open.result;
+      const names = [...db.objectStoreNames];
+      const tx = db.transaction(names);
+      const out = {};
+      for (const n of names) {
+        const all = tx.objectStore(n).getAll();
+        all.onsuccess = () => { out[n] = all.result; };
+      }
+      tx.oncomplete = () => { db.close(); ok(JSON.stringify(out)); };
+      tx.onerror = () => { db.close(); fail(tx.error); };
+    };
+  }));
+}
+
 /**
  * Registers a client through the intake screens as a worker would, and saves one appeal.
  * Returns the client's id (from the URL of the client page the app opens).

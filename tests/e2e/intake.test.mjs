@@ -3,7 +3,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  TABLET_PORTRAIT, openApp, readAllIdb, readIdb, registerClient, screenshot, sharedBrowserAndBuild, waitForStorage,
+  TABLET_PORTRAIT, dumpIdb, openApp, readAllIdb, readIdb, registerClient, screenshot, sharedBrowserAndBuild,
+  waitForStorage,
 } from './helpers.mjs';
 
 const SHEVCHENKO = { surname: 'Шевченко', given: 'Олександр', birth: '12.03.1987', phone: '067 123 45 67', tax: '3184710691' };
@@ -188,11 +189,19 @@ describe('intake', () => {
       await waitForStorage(page);
       const person = { surname: 'Гнатюк', given: 'Ярина', birth: '06.02.1979', phone: '097 765 43 21', tax: '2889104560', document: 'АБ 987654' };
       const id = await registerClient(page, person, { account: 'Гнатюк просить допомогти з розлученням', area: 'сімейні питання' });
+      // The card is exported first: the kept batch file holds the personal data as well.
+      const nav = page.getByRole('navigation', { name: 'Розділи' });
+      await nav.getByRole('link', { name: 'Експорт' }).click();
+      await page.getByRole('button', { name: 'Створити пакет і зберегти файл' }).click();
+      await page.getByTestId('export-status').getByText(/Пакет створено/).waitFor();
+      assert.ok((await dumpIdb(page)).includes('2889104560'), 'the kept file holds the tax number (the check can fail)');
+      await page.goto(`${page.url().split('#')[0]}#/client/${id}`);
       await page.getByRole('button', { name: 'Відкликати згоду' }).click();
       const preview = page.getByTestId('erasure-preview');
       await preview.waitFor();
       assert.match(await preview.textContent(), /усі персональні дані картки/);
       assert.match(await preview.textContent(), /1 звернення — суть і результат/);
+      assert.match(await preview.textContent(), /1 збережений файл експорту/);
       await page.getByRole('button', { name: 'Так, видалити персональні дані' }).click();
       await page.getByTestId('consent-withdrawn').waitFor();
 
@@ -203,6 +212,11 @@ describe('intake', () => {
       const stored = JSON.stringify({ mine, appeals: appeals.filter((a) => a.client_id === id), drafts });
       for (const value of ['Гнатюк', 'Ярина', '1979', '765', '2889104560', '987654', 'розлученням']) {
         assert.ok(!stored.includes(value), `"${value}" is still stored`);
+      }
+      // In EVERY store, the kept export file included.
+      const everything = await dumpIdb(page);
+      for (const value of ['Гнатюк', 'Ярина', '2889104560', '987654', 'розлученням']) {
+        assert.ok(!everything.includes(value), `"${value}" is still stored somewhere`);
       }
       const payload = JSON.parse(mine.payload);
       assert.equal(payload.personal, null);

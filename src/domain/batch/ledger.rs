@@ -44,6 +44,26 @@ pub struct BatchInfo {
     /// The revisions the purge wrote (carried by no batch, but nothing the centre lacks).
     #[serde(default)]
     pub purged: Vec<Entry>,
+    /// The kept file was removed from this device (it held personal data that must not stay): when and why. It can
+    /// no longer be saved again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file_removed: Option<FileRemoved>,
+}
+
+/// Why and when a batch's kept file was removed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileRemoved {
+    pub at: String,
+    pub because: RemovedBecause,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RemovedBecause {
+    /// The centre confirmed it and the personal data of its records was purged.
+    Purged,
+    /// A client in it withdrew consent.
+    Withdrawal,
 }
 
 impl crate::storage::Record for BatchInfo {
@@ -66,7 +86,19 @@ impl BatchInfo {
             uploaded_at: None,
             purged_at: None,
             purged: vec![],
+            file_removed: None,
         }
+    }
+
+    /// Whether it carried any of these records (by type and id).
+    pub fn carries(&self, kind: RecordType, ids: &[&str]) -> bool {
+        self.entries.iter().any(|e| e.kind == kind && ids.contains(&e.id.as_str()))
+    }
+
+    /// Whether its records count as exported: a batch whose file was removed before the centre confirmed it never
+    /// reached the centre as far as this device knows, so its records go in the next batch again.
+    pub fn delivered_or_kept(&self) -> bool {
+        self.uploaded_at.is_some() || self.file_removed.is_none()
     }
 }
 
@@ -91,7 +123,7 @@ pub struct Ledger(pub std::collections::HashMap<(RecordType, String), u64>);
 impl Ledger {
     pub fn of(batches: &[BatchInfo]) -> Ledger {
         let mut l = Ledger::default();
-        for b in batches {
+        for b in batches.iter().filter(|b| b.delivered_or_kept()) {
             for e in b.entries.iter().chain(&b.purged) {
                 l.note(e);
             }

@@ -249,7 +249,7 @@ use canonical::PayloadHasher;
 pub use canonical::{canonical, sha256_hex};
 pub use check::{fate, read_batch, BatchCheck, BatchProblem, Fate, ImportSummary};
 pub use csv::{csv_cell, csv_tables};
-pub use ledger::{file_name, short, BatchInfo, BatchText, Entry, Ledger};
+pub use ledger::{file_name, short, BatchInfo, BatchText, Entry, FileRemoved, Ledger, RemovedBecause};
 
 #[cfg(test)]
 pub(crate) mod tests;

@@ -10,6 +10,7 @@ use leptos::task::spawn_local;
 use crate::domain::appeal::{AidKind, Appeal};
 use crate::domain::client::{Client, ConsentForm};
 use crate::domain::intake::erasure_preview;
+use crate::erasure;
 use crate::i18n;
 use crate::nav::{Route, Screen};
 use crate::storage::{Collection, IndexName, Store, StoreError};
@@ -187,6 +188,7 @@ fn ConsentSection(client: Client, appeals: Memo<Vec<Appeal>>) -> impl IntoView {
     let ctx = use_ctx();
     let asking = RwSignal::new(false);
     let drafts = RwSignal::new(0usize);
+    let files = RwSignal::new(0usize);
     let error = RwSignal::new(None::<StoreError>);
     let busy = RwSignal::new(false);
     let consent = client.consent.clone();
@@ -214,10 +216,17 @@ fn ConsentSection(client: Client, appeals: Memo<Vec<Appeal>>) -> impl IntoView {
             }
         };
         let id = c1.id.clone();
+        let list = appeals.get_untracked();
         spawn_local(async move {
-            match store.find(Collection::Drafts, IndexName::ByClient, &id).await {
-                Ok(d) => {
-                    drafts.try_set(d.len());
+            let found = async {
+                let d = store.find(Collection::Drafts, IndexName::ByClient, &id).await?;
+                let f = erasure::files_carrying(&store, &id, &list).await?;
+                Ok::<_, StoreError>((d.len(), f.len()))
+            };
+            match found.await {
+                Ok((d, f)) => {
+                    drafts.try_set(d);
+                    files.try_set(f);
                     asking.try_set(true);
                 }
                 Err(e) => {
@@ -239,9 +248,12 @@ fn ConsentSection(client: Client, appeals: Memo<Vec<Appeal>>) -> impl IntoView {
         let list = appeals.get_untracked();
         busy.set(true);
         spawn_local(async move {
-            match data::withdraw(&store, &client, &list, &platform::now_iso(), &untrack(|| ctx.worker())).await {
-                Ok(erasure) => {
-                    data::remember_erasure(ctx, erasure);
+            match erasure::withdraw(&store, &client, &list, &platform::now_iso(), &untrack(|| ctx.worker())).await {
+                Ok(done) => {
+                    data::remember_erasure(ctx, done.erasure);
+                    for b in done.batches {
+                        data::remember_batch(ctx, b);
+                    }
                     asking.try_set(false);
                 }
                 Err(e) => {
@@ -252,7 +264,7 @@ fn ConsentSection(client: Client, appeals: Memo<Vec<Appeal>>) -> impl IntoView {
         });
     };
     let c3 = client.clone();
-    let preview = Memo::new(move |_| erasure_preview(&c3, &appeals.get(), drafts.get()));
+    let preview = Memo::new(move |_| erasure_preview(&c3, &appeals.get(), drafts.get(), files.get()));
     view! {
         <section class="card" aria-labelledby="consent-h">
             <h2 id="consent-h">{tr(|s| s.client.consent_section)}</h2>
@@ -275,6 +287,7 @@ fn ConsentSection(client: Client, appeals: Memo<Vec<Appeal>>) -> impl IntoView {
                                 <li>{tr(|s| s.client.withdraw_card)}</li>
                                 <li>{move || i18n::count(ctx.lang.get(), preview.get().appeals as u64, &ctx.t().client.withdraw_appeals)}</li>
                                 <li>{move || i18n::count(ctx.lang.get(), preview.get().drafts as u64, &ctx.t().client.withdraw_drafts)}</li>
+                                <li>{move || i18n::count(ctx.lang.get(), preview.get().files as u64, &ctx.t().client.withdraw_files)}</li>
                             </ul>
                             <p>{tr(|s| s.client.withdraw_keeps)}</p>
                             <div class="form-actions">

@@ -6,7 +6,9 @@ use leptos::prelude::*;
 use crate::web::data::DataStoreFields;
 use leptos::task::spawn_local;
 
-use crate::domain::batch::{csv_tables, read_batch, sha256_hex, BatchInfo, BatchText, Origin, Selection};
+use crate::domain::batch::{
+    csv_tables, read_batch, sha256_hex, BatchInfo, BatchText, Origin, RemovedBecause, Selection,
+};
 use crate::domain::date::Date;
 use crate::i18n;
 use crate::storage::{self, StoreError};
@@ -242,7 +244,7 @@ fn Batches(note: RwSignal<Option<Note>>) -> impl IntoView {
                 <ol class="history" data-testid="batches">
                     // Keyed by what a row shows that can change: a confirmed or purged batch gets a new row.
                     <For each=move || list.get()
-                        key=|b| (b.id.clone(), b.uploaded_at.clone(), b.purged_at.clone()) let:b>
+                        key=|b| (b.id.clone(), b.uploaded_at.clone(), b.purged_at.clone(), b.file_removed.is_some()) let:b>
                         <BatchItem info=b note=note/>
                     </For>
                 </ol>
@@ -396,6 +398,8 @@ fn BatchItem(info: BatchInfo, note: RwSignal<Option<Note>>) -> impl IntoView {
     };
     let uploaded = info.uploaded_at.is_some();
     let purged = info.purged_at.is_some();
+    // Why there is no file to save again, when it was removed for holding personal data.
+    let removed = info.file_removed.as_ref().map(|f| f.because);
     let name = info.file_name.clone();
     let label = move |t: fn(&i18n::Strings) -> &'static str| {
         let name = name.clone();
@@ -406,13 +410,21 @@ fn BatchItem(info: BatchInfo, note: RwSignal<Option<Note>>) -> impl IntoView {
             <p class="history-head"><strong>{day} " " {when}</strong> " · " <span class="mono">{info.file_name.clone()}</span></p>
             <p>{counts}</p>
             <p><span class="badge" data-testid="batch-status">{status}</span></p>
+            {removed.map(|why| view! {
+                <p class="muted" data-testid="batch-file-removed">{move || match why {
+                    RemovedBecause::Purged => ctx.t().export.file_removed_purged,
+                    RemovedBecause::Withdrawal => ctx.t().export.file_removed_withdrawal,
+                }}</p>
+            })}
             <div class="form-actions">
-                <button type="button" class="btn btn-secondary" aria-label=label(|s| s.export.batch_download) on:click=download>
-                    {tr(|s| s.export.batch_download)}
-                </button>
-                <button type="button" class="btn btn-secondary" aria-label=label(|s| s.export.batch_csv) on:click=csv>
-                    {tr(|s| s.export.batch_csv)}
-                </button>
+                {removed.is_none().then(|| view! {
+                    <button type="button" class="btn btn-secondary" aria-label=label(|s| s.export.batch_download) on:click=download>
+                        {tr(|s| s.export.batch_download)}
+                    </button>
+                    <button type="button" class="btn btn-secondary" aria-label=label(|s| s.export.batch_csv) on:click=csv>
+                        {tr(|s| s.export.batch_csv)}
+                    </button>
+                })}
                 {(!uploaded).then(|| view! {
                     <button type="button" class="btn btn-primary" on:click=move |_| asking.set(Asking::Confirm)>{tr(|s| s.export.batch_confirm)}</button>
                 })}

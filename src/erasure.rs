@@ -1,0 +1,80 @@
+//! Erasures the app promises, over the storage seam, so that what the screen says ("removed") holds in every store:
+//! withdrawal of consent erases the card's personal data, the appeals' and checklists' personal text, the client's
+//! drafts, and the kept export files that carried any of them — in one transaction. Plain Rust, tested on the host.
+
+use crate::domain::appeal::Appeal;
+use crate::domain::batch::{BatchInfo, FileRemoved, RecordType, RemovedBecause};
+use crate::domain::checklist::Checklist;
+use crate::domain::client::Client;
+use crate::domain::intake::{withdraw_consent, Erasure};
+use crate::storage::{codec, Collection, IndexName, Store, StoreResult, WriteBatch};
+
+/// What a withdrawal wrote, for the copy in memory.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Withdrawn {
+    pub erasure: Erasure,
+    /// Batches whose kept file was removed because it carried this client's records.
+    pub batches: Vec<BatchInfo>,
+}
+
+/// The kept batch files that carry any record of this client (the card, its appeals, its checklists).
+pub async fn files_carrying(store: &impl Store, client_id: &str, appeals: &[Appeal]) -> StoreResult<Vec<BatchInfo>> {
+    let checklists: Vec<String> =
+        store.find(Collection::Assessments, IndexName::ByClient, client_id).await?.into_iter().map(|r| r.id).collect();
+    let appeal_ids: Vec<&str> = appeals.iter().map(|a| a.id.as_str()).collect();
+    let checklist_ids: Vec<&str> = checklists.iter().map(String::as_str).collect();
+    let mut out = Vec::new();
+    for rec in store.all(Collection::Batches).await? {
+        let b: BatchInfo = codec::decode(&rec)?;
+        let carries = b.carries(RecordType::Client, &[client_id])
+            || b.carries(RecordType::Appeal, &appeal_ids)
+            || b.carries(RecordType::Checklist, &checklist_ids);
+        if carries && b.file_removed.is_none() {
+            out.push(b);
+        }
+    }
+    Ok(out)
+}
+
+/// Withdrawal of consent (guide 5.3.14): the card loses its personal data, appeals and checklists keep statistics
+/// only, the client's drafts go, and so does the kept text of every batch that carried any of these records (a batch
+/// the centre has not confirmed then counts as not exported, so its records go in the next batch, without the
+/// withdrawn data). All in one transaction.
+pub async fn withdraw(
+    store: &impl Store,
+    client: &Client,
+    appeals: &[Appeal],
+    now: &str,
+    by: &str,
+) -> StoreResult<Withdrawn> {
+    let drafts: Vec<String> =
+        store.find(Collection::Drafts, IndexName::ByClient, &client.id).await?.into_iter().map(|r| r.id).collect();
+    let checklists = store
+        .find(Collection::Assessments, IndexName::ByClient, &client.id)
+        .await?
+        .iter()
+        .map(codec::decode::<Checklist>)
+        .collect::<StoreResult<Vec<_>>>()?;
+    let erasure = withdraw_consent(client, appeals, &checklists, drafts, now, by);
+    let mut batch = WriteBatch::new().next(&erasure.client, now)?;
+    for a in &erasure.appeals {
+        batch = batch.next(a, now)?;
+    }
+    for c in &erasure.checklists {
+        batch = batch.next(c, now)?;
+    }
+    for d in &erasure.drafts {
+        batch = batch.delete(Collection::Drafts, d.clone());
+    }
+    let mut batches = Vec::new();
+    for mut b in files_carrying(store, &client.id, appeals).await? {
+        b.file_removed = Some(FileRemoved { at: now.to_owned(), because: RemovedBecause::Withdrawal });
+        batch = batch.delete(Collection::BatchFiles, b.id.clone()).next(&b, now)?;
+        batches.push(b);
+    }
+    store.write(batch).await?;
+    Ok(Withdrawn { erasure, batches })
+}
+
+#[cfg(test)]
+mod tests;

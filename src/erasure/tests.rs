@@ -1,0 +1,95 @@
+use super::*;
+use crate::domain::batch::tests::{appeal, client};
+use crate::domain::batch::{Ledger, Origin, Selection};
+use crate::domain::checklist::Checklist;
+use crate::domain::date::Date;
+use crate::storage::conformance::block_on;
+use crate::storage::memory::MemoryStore;
+use crate::storage::{self, load};
+use crate::transfer;
+
+fn origin(id: &str) -> Origin {
+    Origin { batch_id: id.into(), created_at: "2026-11-25T12:00:00Z".into(), ..Origin::default() }
+}
+
+/// Every record of every store, as stored text: what a thief with the tablet could read.
+async fn everything(s: &MemoryStore) -> String {
+    let mut out = String::new();
+    for c in Collection::ALL {
+        for r in s.all(c).await.expect("all") {
+            out.push_str(&serde_json::to_string(&r).expect("json"));
+        }
+    }
+    out
+}
+
+/// Personal values only the client "c1" has (the test helper gives both clients the same phone and address): the
+/// surname and the account of its appeal (also the checklist's issue text).
+const C1_PERSONAL: [&str; 2] = ["Гнатюк", "Борг за оренду"];
+
+async fn seeded() -> MemoryStore {
+    let s = MemoryStore::new();
+    let t = "2026-11-20T10:00:00Z";
+    storage::save(&s, &client("c1", "Гнатюк"), t).await.expect("save");
+    storage::save(&s, &client("c2", "Шевченко"), t).await.expect("save");
+    storage::save(&s, &appeal("a1", "c1", "Борг за оренду", true), t).await.expect("save");
+    storage::save(&s, &appeal("a2", "c2", "Пенсія", false), t).await.expect("save");
+    let mut k = Checklist::new(
+        "k1".into(),
+        "a1".into(),
+        "c1".into(),
+        Date::new(2026, 11, 20).expect("date"),
+        "Борг за оренду".into(),
+    );
+    k.income.months[0] = "5000".into();
+    storage::save(&s, &k, t).await.expect("save");
+    s
+}
+
+#[test]
+fn a_withdrawal_leaves_no_personal_value_in_any_store_not_even_in_kept_batch_files() {
+    block_on(async {
+        let s = seeded().await;
+        let made = transfer::export(&s, &origin("b1"), Selection::NotExported, &Ledger::default(), &mut ())
+            .await
+            .expect("export")
+            .expect("made");
+        let before = everything(&s).await;
+        for value in C1_PERSONAL {
+            assert!(before.contains(value), "{value} is stored before (the check can fail)");
+        }
+        let c1: Client = load(&s, "c1").await.expect("load").expect("c1");
+        let a1 = appeal("a1", "c1", "Борг за оренду", true);
+        let done = withdraw(&s, &c1, &[a1], "2026-11-26T09:00:00Z", "Олена").await.expect("withdraw");
+
+        let all = everything(&s).await;
+        for value in C1_PERSONAL {
+            assert!(!all.contains(value), "{value} is still stored somewhere");
+        }
+        assert!(all.contains("Шевченко"), "another client's card stays");
+        assert_eq!(s.count(Collection::BatchFiles).await.expect("count"), 0);
+        assert_eq!(done.batches.len(), 1);
+        let k1: Checklist = load(&s, "k1").await.expect("load").expect("k1");
+        assert_eq!(k1.income.months[0], "", "the checklist's income goes too");
+        let info: BatchInfo = load(&s, &made.info.id).await.expect("load").expect("batch");
+        assert_eq!(info.file_removed.as_ref().map(|f| f.because), Some(RemovedBecause::Withdrawal));
+        // Not confirmed by the centre and its file gone: its records count as not exported again.
+        let pending = transfer::pending(&s, &Ledger::of(&[info])).await.expect("pending");
+        assert_eq!(pending.0, 5);
+    });
+}
+
+#[test]
+fn a_withdrawal_keeps_batch_files_that_never_carried_the_client() {
+    block_on(async {
+        let s = seeded().await;
+        let c2_only = Selection::Range { from: "2026-11-20".into(), to: "2026-11-20".into() };
+        transfer::export(&s, &origin("b1"), c2_only, &Ledger::default(), &mut ()).await.expect("export");
+        // Withdraw a client no batch carried: the kept file stays.
+        let c3 = client("c3", "Мельник");
+        storage::save(&s, &c3, "2026-11-21T10:00:00Z").await.expect("save");
+        let done = withdraw(&s, &c3, &[], "2026-11-26T09:00:00Z", "Олена").await.expect("withdraw");
+        assert!(done.batches.is_empty());
+        assert_eq!(s.count(Collection::BatchFiles).await.expect("count"), 1);
+    });
+}
