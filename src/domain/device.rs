@@ -25,6 +25,16 @@ pub struct DeviceSettings {
     /// when the user purges it.
     #[serde(default)]
     pub retention_days: Option<u32>,
+    /// Days an intake left unfinished is offered back before it is erased (it may hold a person's data).
+    #[serde(default = "default_draft_days")]
+    pub draft_days: u32,
+}
+
+/// An unfinished intake is offered back for a week.
+pub const DEFAULT_DRAFT_DAYS: u32 = 7;
+
+fn default_draft_days() -> u32 {
+    DEFAULT_DRAFT_DAYS
 }
 
 impl Record for DeviceSettings {
@@ -65,6 +75,7 @@ impl DeviceSettings {
             label: String::new(),
             worker: String::new(),
             retention_days: None,
+            draft_days: DEFAULT_DRAFT_DAYS,
         }
     }
 

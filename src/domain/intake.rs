@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use super::appeal::{Appeal, AppealForm};
 use super::checklist::Checklist;
 use super::client::{CardForm, Client, ConsentForm, PersonLanguage};
+use super::date::Date;
 use crate::storage::{Collection, Record};
 
 /// The one intake in progress on this device.
@@ -66,6 +67,27 @@ impl Record for IntakeDraft {
 impl IntakeDraft {
     pub fn new() -> Self {
         Self { id: INTAKE_DRAFT_ID.into(), ..Self::default() }
+    }
+
+    /// Whether the person's consent is part of this intake: an existing card was chosen (its consent is on record),
+    /// or consent was given (how is recorded) and the card is being filled in.
+    pub fn consented(&self) -> bool {
+        self.client_id.is_some() || (self.consent_form.is_some() && matches!(self.step, Step::Card | Step::Appeal))
+    }
+
+    /// The copy that may be written to the device. Before consent nothing personal is kept: the search text and the
+    /// names it prefilled stay on the screen only (after a crash the worker searches again).
+    pub fn to_store(&self) -> IntakeDraft {
+        if self.consented() {
+            self.clone()
+        } else {
+            IntakeDraft { query: String::new(), card: CardForm::default(), ..self.clone() }
+        }
+    }
+
+    /// An intake untouched for more than `days` days is abandoned: erased rather than offered back.
+    pub fn abandoned(&self, today: Date, days: u32) -> bool {
+        self.updated_at.get(0..10).and_then(Date::parse_iso).is_some_and(|d| today.days() - d.days() > i64::from(days))
     }
 
     /// Whether there is anything worth offering back. What a fresh intake prefills (the card's language, when the
@@ -170,6 +192,36 @@ pub fn withdraw_consent(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn before_consent_a_draft_keeps_nothing_personal() {
+        let mut d = IntakeDraft::new();
+        d.query = "Петренко 01.01.1990".into();
+        d.card.prefill_from_search(&d.query.clone());
+        d.step = Step::Consent;
+        d.consent_form = Some(ConsentForm::Oral);
+        let kept = d.to_store();
+        assert_eq!((kept.query.as_str(), kept.card.surname.as_str()), ("", ""));
+        assert!(!kept.has_content(), "nothing to offer back before consent");
+        assert_eq!(kept.consent_form, Some(ConsentForm::Oral), "how consent is being given is not personal");
+        d.step = Step::Card;
+        assert_eq!(d.to_store().card.surname, "Петренко", "once consent is given the card is kept");
+        let mut existing = IntakeDraft::new();
+        existing.client_id = Some("c1".into());
+        existing.step = Step::Appeal;
+        existing.appeal.account = "Борг".into();
+        assert_eq!(existing.to_store(), existing, "an existing card's consent is on record");
+    }
+
+    #[test]
+    fn a_draft_untouched_for_longer_than_the_period_is_abandoned() {
+        let mut d = IntakeDraft::new();
+        d.updated_at = "2026-11-20T10:00:00Z".into();
+        let day = |n| Date::new(2026, 11, n).expect("date");
+        assert!(!d.abandoned(day(27), 7));
+        assert!(d.abandoned(day(28), 7));
+        assert!(!IntakeDraft::new().abandoned(day(28), 0), "no date: never erased by age");
+    }
 
     #[test]
     fn the_consent_form_is_a_choice_and_old_drafts_still_read() {

@@ -545,4 +545,7 @@ pub struct SettingsStrings {
     pub retention_hint: &'static str,
     pub retention_save: &'static str,
     pub retention_bad: &'static str,
+    pub draft_days_label: &'static str,
+    pub draft_days_hint: &'static str,
+    pub draft_days_bad: &'static str,
 }

@@ -149,6 +149,10 @@ async fn open_storage(ctx: Ctx) {
                     if let Err(e) = data::purge_due(ctx, &store).await {
                         ctx.purge_failed.set(Some(e));
                     }
+                    // An intake left unfinished longer than the period in Settings is not kept.
+                    if let Err(e) = data::erase_abandoned_draft(ctx, &store).await {
+                        ctx.purge_failed.set(Some(e));
+                    }
                 }
                 Err(e) => ctx.store_state.set(StoreState::Failed(e)),
             }

@@ -250,3 +250,16 @@ pub async fn purge_due(ctx: Ctx, store: &AppStore) -> StoreResult<usize> {
     }
     Ok(due.len())
 }
+
+/// Erases the intake left unfinished for longer than the period set in Settings (it may hold a person's data).
+/// Returns whether one was erased.
+pub async fn erase_abandoned_draft(ctx: Ctx, store: &AppStore) -> StoreResult<bool> {
+    let Some(days) = ctx.device.with_untracked(|d| d.as_ref().map(|d| d.draft_days)) else { return Ok(false) };
+    match storage::load::<IntakeDraft>(store, INTAKE_DRAFT_ID).await? {
+        Some(d) if d.abandoned(super::platform::today(), days) => {
+            store.write(WriteBatch::new().delete(Collection::Drafts, INTAKE_DRAFT_ID)).await?;
+            Ok(true)
+        }
+        _ => Ok(false),
+    }
+}

@@ -182,10 +182,10 @@ describe('export and import', () => {
       const nav = page.getByRole('navigation', { name: 'Розділи' });
       await nav.getByRole('link', { name: 'Налаштування' }).click();
       await page.getByLabel('Через скільки днів після підтвердження видаляти особисті дані').fill('тиждень');
-      await page.getByRole('button', { name: 'Зберегти строк' }).click();
+      await page.getByRole('button', { name: 'Зберегти строки' }).click();
       await page.getByText('Введіть ціле число днів від 0 до 3650 або залиште поле порожнім.').waitFor();
       await page.getByLabel('Через скільки днів після підтвердження видаляти особисті дані').fill('0');
-      await page.getByRole('button', { name: 'Зберегти строк' }).click();
+      await page.getByRole('button', { name: 'Зберегти строки' }).click();
       await page.getByTestId('retention-status').getByText('Збережено').waitFor();
 
       await nav.getByRole('link', { name: 'Експорт' }).click();

@@ -317,4 +317,64 @@ describe('intake', () => {
       await app.close();
     }
   });
+
+  test('before consent the stored draft holds nothing personal; an intake left too long is erased at start', async () => {
+    const app = await openApp(env.browser, env.served);
+    try {
+      const { page } = app;
+      await waitForStorage(page);
+      await page.getByRole('link', { name: 'Нове звернення', exact: true }).first().click();
+      await page.getByLabel('Пошук клієнта').fill('Бондаренко Остап');
+      await page.getByRole('button', { name: 'Зареєструвати нового клієнта' }).click();
+      await page.getByRole('radio', { name: 'Усно' }).check();
+      // Autosave runs within half a second of a change: give it time, then read every store.
+      await page.waitForTimeout(1500);
+      const everything = await dumpIdb(page);
+      for (const value of ['Бондаренко', 'Остап']) assert.ok(!everything.includes(value), `"${value}" stored before consent`);
+
+      await page.getByLabel('Хто отримав згоду').fill('Олена Коваль');
+      await page.getByRole('button', { name: 'Згоду отримано — далі' }).click();
+      await page.getByLabel('Телефони').fill('063 555 44 33');
+      // After consent the card is kept (so the check above could fail): it reaches IndexedDB within moments.
+      for (let i = 0; i < 50 && !(await dumpIdb(page)).includes('Бондаренко'); i++) await page.waitForTimeout(100);
+      assert.ok((await dumpIdb(page)).includes('Бондаренко'), 'after consent the card is kept');
+
+      // Ten days later (the period is 7 by default): the draft is erased at start, not offered.
+      await page.evaluate(() => new Promise((ok, fail) => {
+        const open = indexedDB.open('pryiom');
+        open.onsuccess = () => {
+          const tx = open.result.transaction('drafts', 'readwrite');
+          const store = tx.objectStore('drafts');
+          const get = store.get('intake');
+          get.onsuccess = () => {
+            const rec = get.result;
+            const payload = JSON.parse(rec.payload);
+            payload.updated_at = new Date(Date.now() - 10 * 86400000).toISOString();
+            rec.payload = JSON.stringify(payload);
+            store.put(rec);
+          };
+          tx.oncomplete = () => { open.result.close(); ok(); };
+          tx.onerror = () => fail(tx.error);
+        };
+        open.onerror = () => fail(open.error);
+      }));
+      await page.goto(`${env.served.url}#/home`);
+      await page.reload();
+      await waitForStorage(page);
+      await page.waitForFunction(() => new Promise((ok) => {
+        const open = indexedDB.open('pryiom');
+        open.onsuccess = () => {
+          const get = open.result.transaction('drafts').objectStore('drafts').count();
+          get.onsuccess = () => { open.result.close(); ok(get.result === 0); };
+        };
+      }));
+      await page.getByRole('link', { name: 'Нове звернення', exact: true }).first().click();
+      await page.getByLabel('Пошук клієнта').waitFor();
+      assert.equal(await page.getByRole('heading', { name: 'Є незавершене звернення' }).count(), 0);
+      assert.ok(!(await dumpIdb(page)).includes('Бондаренко'));
+      assert.deepEqual(app.errors, []);
+    } finally {
+      await app.close();
+    }
+  });
 });

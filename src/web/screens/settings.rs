@@ -418,19 +418,34 @@ fn parse_days(text: &str) -> Result<Option<u32>, ()> {
     }
 }
 
-/// How long personal data of handed-over batches stays on the device (kept in the device settings).
+/// Reads the days an unfinished intake is kept: a whole number from 1 to 90.
+fn parse_draft_days(text: &str) -> Result<u32, ()> {
+    match text.trim().parse::<u32>() {
+        Ok(n) if (1..=90).contains(&n) => Ok(n),
+        _ => Err(()),
+    }
+}
+
+/// How long personal data stays on the device: of handed-over batches, and of intakes left unfinished (both kept in
+/// the device settings).
 #[component]
 fn RetentionSection() -> impl IntoView {
     let ctx = use_ctx();
     let text = RwSignal::new(String::new());
+    let drafts = RwSignal::new(String::new());
+    // Which field is refused: (retention, drafts).
+    let bad = RwSignal::new((false, false));
     let state = RwSignal::new(SaveState::Idle);
     with_device_settings(ctx, move |d| {
         if let Some(days) = d.retention_days {
             text.try_set(days.to_string());
         }
+        drafts.try_set(d.draft_days.to_string());
     });
     let save = move |_| {
-        let Ok(days) = parse_days(&text.get_untracked()) else {
+        let (days, draft_days) = (parse_days(&text.get_untracked()), parse_draft_days(&drafts.get_untracked()));
+        bad.set((days.is_err(), draft_days.is_err()));
+        let (Ok(days), Ok(draft_days)) = (days, draft_days) else {
             state.set(SaveState::Invalid);
             return;
         };
@@ -442,6 +457,7 @@ fn RetentionSection() -> impl IntoView {
             }
         };
         next.retention_days = days;
+        next.draft_days = draft_days;
         state.set(SaveState::Saving);
         spawn_local(async move {
             state.try_set(match device::save(ctx, next).await {
@@ -450,12 +466,21 @@ fn RetentionSection() -> impl IntoView {
             });
         });
     };
+    let typed = move |field: RwSignal<String>| {
+        Callback::new(move |v: String| {
+            field.set(v);
+            state.set(SaveState::Idle);
+        })
+    };
     view! {
         <section class="card" aria-labelledby="retention-h">
             <h2 id="retention-h">{tr(|s| s.settings.retention_section)}</h2>
             <TextInput id="retention-days" label=|s| s.settings.retention_label hint=|s| s.settings.retention_hint inputmode="numeric"
-                value=text on_input=Callback::new(move |v| { text.set(v); state.set(SaveState::Idle); })
-                problem=Signal::derive(move || (state.get() == SaveState::Invalid).then(|| ctx.t().settings.retention_bad.to_owned()))/>
+                value=text on_input=typed(text)
+                problem=Signal::derive(move || bad.get().0.then(|| ctx.t().settings.retention_bad.to_owned()))/>
+            <TextInput id="draft-days" label=|s| s.settings.draft_days_label hint=|s| s.settings.draft_days_hint inputmode="numeric"
+                value=drafts on_input=typed(drafts)
+                problem=Signal::derive(move || bad.get().1.then(|| ctx.t().settings.draft_days_bad.to_owned()))/>
             <div class="form-actions">
                 <button type="button" class="btn btn-primary" on:click=save>{tr(|s| s.settings.retention_save)}</button>
                 <p class="form-status" role="status" data-testid="retention-status">

@@ -79,7 +79,17 @@ pub fn IntakeScreen() -> impl IntoView {
     let phase = RwSignal::new(Phase::Loading);
     let draft = RwSignal::new(IntakeDraft::new());
     let editing = RwSignal::new(false);
-    let saver = autosave(ctx, draft, editing, |_, d: &mut IntakeDraft, now| d.updated_at = now.to_owned(), |_, _| {});
+    // Before consent the stored copy holds nothing personal (the screen keeps what was typed).
+    let saver = autosave(
+        ctx,
+        draft,
+        editing,
+        |_, d: &mut IntakeDraft, now| {
+            *d = d.to_store();
+            d.updated_at = now.to_owned();
+        },
+        |_, _| {},
+    );
     let load_error = RwSignal::new(None::<StoreError>);
 
     // Load the saved draft once the store is open; a draft with content is offered, never silently replaced.
@@ -93,7 +103,8 @@ pub fn IntakeScreen() -> impl IntoView {
         started.set_value(true);
         spawn_local(async move {
             match storage::load::<IntakeDraft>(&store, INTAKE_DRAFT_ID).await {
-                Ok(Some(saved)) if saved.has_content() => {
+                // One left longer than the period in Settings is not offered (start-up erases it).
+                Ok(Some(saved)) if saved.has_content() && !abandoned(ctx, &saved) => {
                     phase.try_set(Phase::Offer(Box::new(saved)));
                 }
                 Ok(_) => begin_fresh(ctx, draft, editing, phase),
@@ -113,6 +124,10 @@ pub fn IntakeScreen() -> impl IntoView {
             Phase::Editing => view! { <IntakeSteps draft=draft saver=saver/> }.into_any(),
         }}
     }
+}
+
+fn abandoned(ctx: Ctx, d: &IntakeDraft) -> bool {
+    ctx.device.with_untracked(|s| s.as_ref().is_some_and(|s| d.abandoned(platform::today(), s.draft_days)))
 }
 
 /// Starts an empty intake, or one for the client whose "new appeal" was asked for.
