@@ -47,7 +47,7 @@ macro_rules! __store_conformance_cases {
         $crate::$each!($make;
             empty_store put_get_and_order put_replaces insert_conflict_writes_nothing delete batch_across_collections
             find_by_index typed_save_and_load text_survives large_batch next_revision_is_read_in_the_transaction
-            next_revision_rolls_back_with_the_batch);
+            next_revision_rolls_back_with_the_batch next_revision_stops_at_the_limit);
     };
 }
 
@@ -229,6 +229,18 @@ pub async fn next_revision_rolls_back_with_the_batch(s: &impl Store) {
     assert!(matches!(s.write(failing).await, Err(StoreError::AlreadyExists { .. })));
     let rec = s.get(Collection::Drafts, "n1").await.unwrap().unwrap();
     assert_eq!((rec.rev, rec.updated_at.as_str()), (1, "t1"), "the whole batch rolled back");
+}
+
+/// Revisions are bounded (IndexedDB numbers are exact to 2^53 − 1): the highest one is kept and read back exactly,
+/// and a save past it is refused instead of wrapping to a low revision that would never be exported again.
+pub async fn next_revision_stops_at_the_limit(s: &impl Store) {
+    let mut top = record("n1", None, "t1");
+    top.rev = super::MAX_REV;
+    s.write(WriteBatch::new().put(Collection::Drafts, top.clone())).await.unwrap();
+    assert_eq!(s.get(Collection::Drafts, "n1").await.unwrap(), Some(top.clone()));
+    let err = save(s, &Sample { id: "n1".into(), text: "b".into() }, "t2").await.unwrap_err();
+    assert!(matches!(err, StoreError::Other { .. }), "{err:?}");
+    assert_eq!(s.get(Collection::Drafts, "n1").await.unwrap(), Some(top), "nothing written");
 }
 
 /// Drives a future that never waits (the memory store's) to completion on the host.

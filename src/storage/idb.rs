@@ -264,7 +264,7 @@ impl Store for IdbStore {
                     let store = tx.object_store(c.name()).map_err(op_error)?;
                     let prev: Option<JsValue> = store.get(rec.id.as_str()).await.map_err(op_error)?;
                     let prev = prev.map(|v| decode_js(c, v)).transpose()?;
-                    rec.rev = super::revision_after(prev.as_ref());
+                    rec.rev = super::revision_after(prev.as_ref())?;
                     store.put(encode_js(&rec)?).await.map_err(op_error)?;
                 }
                 WriteOp::Delete(c, id) => {

@@ -74,7 +74,7 @@ impl Store for MemoryStore {
                 }
                 WriteOp::Next(c, mut rec) => {
                     let table = next.entry(c).or_default();
-                    rec.rev = super::revision_after(table.get(&rec.id));
+                    rec.rev = super::revision_after(table.get(&rec.id))?;
                     table.insert(rec.id.clone(), rec);
                 }
                 WriteOp::Delete(c, id) => {

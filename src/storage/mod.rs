@@ -167,9 +167,16 @@ pub async fn save<T: Record>(store: &impl Store, value: &T, now: &str) -> StoreR
     store.write(WriteBatch::new().next(value, now)?).await
 }
 
-/// The revision that follows `prev` (what a [`WriteOp::Next`] writes).
-pub fn revision_after(prev: Option<&StoredRecord>) -> u64 {
-    prev.map_or(1, |p| p.rev + 1)
+/// The highest revision a record may have: IndexedDB keeps numbers as doubles, exact up to 2^53 − 1.
+pub const MAX_REV: u64 = (1 << 53) - 1;
+
+/// The revision that follows `prev` (what a [`WriteOp::Next`] writes); an error past [`MAX_REV`], never a wrap.
+pub fn revision_after(prev: Option<&StoredRecord>) -> StoreResult<u64> {
+    match prev {
+        None => Ok(1),
+        Some(p) if p.rev < MAX_REV => Ok(p.rev + 1),
+        Some(p) => Err(StoreError::Other { detail: format!("record {} is at the highest revision", p.id) }),
+    }
 }
 
 /// Every value of a collection, decoded.

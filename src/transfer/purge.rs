@@ -10,7 +10,7 @@ use crate::storage::{codec, Collection, Store, StoreResult, StoredRecord, WriteB
 use super::collection_of;
 
 fn scrub(kind: RecordType, rec: &StoredRecord, now: &str) -> StoreResult<Option<StoredRecord>> {
-    let rev = rec.rev + 1;
+    let rev = crate::storage::revision_after(Some(rec))?;
     match kind {
         RecordType::Client => {
             let mut c: Client = codec::decode(rec)?;

@@ -127,11 +127,11 @@ impl BatchCheck {
             if let Err(detail) = checked {
                 return Err(BatchProblem::RecordInvalid { index: index + 1, id, detail });
             }
-            if r.rev == 0 {
+            if r.rev == 0 || r.rev > crate::storage::MAX_REV {
                 return Err(BatchProblem::RecordInvalid {
                     index: index + 1,
                     id,
-                    detail: "rev must be 1 or more".into(),
+                    detail: "rev must be from 1 to 2^53 - 1".into(),
                 });
             }
             if !self.seen.insert((r.kind, r.id.clone())) {

@@ -181,6 +181,21 @@ fn an_invalid_record_names_the_record_and_the_field() {
 }
 
 #[test]
+fn revisions_outside_1_to_2_pow_53_are_refused() {
+    let c = client("c1", "Коваль");
+    let at = |rev: u64| {
+        let data = serde_json::to_value(&c).expect("value");
+        let records =
+            vec![record_of(Source { kind: RecordType::Client, id: "c1".into(), rev, updated_at: "t".into(), data })];
+        read_batch(&assemble(&origin(), Selection::NotExported, records).expect("assemble").1)
+    };
+    assert!(at(crate::storage::MAX_REV).is_ok(), "the highest exact revision is accepted");
+    for rev in [0, crate::storage::MAX_REV + 1, u64::MAX] {
+        assert!(matches!(at(rev), Err(BatchProblem::RecordInvalid { index: 1, .. })), "rev {rev}");
+    }
+}
+
+#[test]
 fn the_same_record_twice_is_refused() {
     let c = client("c1", "Коваль");
     let records =
