@@ -225,6 +225,14 @@ impl Checklist {
         }
     }
 
+    /// A new checklist for an appeal, assessed on the appeal's date: an appeal entered days later (from a paper form)
+    /// is weighed against the subsistence minimum in force when the person came, not today's. `today` only when the
+    /// appeal's date cannot be read.
+    pub fn for_appeal(id: String, appeal: &crate::domain::appeal::Appeal, today: Date) -> Checklist {
+        let on = appeal.received_at.get(0..10).and_then(Date::parse_iso).unwrap_or(today);
+        Checklist::new(id, appeal.id.clone(), appeal.client_id.clone(), on, appeal.account.clone())
+    }
+
     /// Once decided, a checklist is kept as it was decided: it no longer follows newer rules.
     pub fn is_decided(&self) -> bool {
         self.decision.is_some()
@@ -348,6 +356,34 @@ mod tests {
 
     fn d(s: &str) -> Date {
         Date::parse_iso(s).expect("date")
+    }
+
+    #[test]
+    fn a_past_appeal_is_assessed_on_its_own_date() {
+        let appeal = crate::domain::appeal::Appeal {
+            id: "a1".into(),
+            client_id: "c1".into(),
+            received_at: "2025-12-31T10:00".into(),
+            account: "Борг".into(),
+            ..crate::domain::batch::tests::appeal("a1", "c1", "Борг", false)
+        };
+        let mut c = Checklist::for_appeal("k1".into(), &appeal, d("2026-11-28"));
+        assert_eq!(c.on, "2025-12-31", "the appeal's date, not the day it is typed in");
+        assert_eq!((c.appeal_id.as_str(), c.client_id.as_str(), c.application.issue.as_str()), ("a1", "c1", "Борг"));
+        // An average of 6,100.00 a month: over the line on the appeal's date, under it on today's minimum.
+        c.toggle_category("1");
+        for m in 0..6 {
+            c.income.months[m] = "6100".into();
+        }
+        let on_appeal = c.assess(&rules(), None, 0);
+        let mut today = c.clone();
+        today.on = "2026-11-28".into();
+        let on_today = today.assess(&rules(), None, 0);
+        assert!(on_appeal.outcome != on_today.outcome, "{:?} / {:?}", on_appeal.outcome, on_today.outcome);
+        assert!(matches!(on_today.outcome, Outcome::Eligible { .. } | Outcome::OnceDocumentsBrought { .. }));
+        let mut unreadable = appeal.clone();
+        unreadable.received_at = "вчора".into();
+        assert_eq!(Checklist::for_appeal("k2".into(), &unreadable, d("2026-11-28")).on, "2026-11-28");
     }
 
     #[test]

@@ -65,9 +65,7 @@ fn ChecklistPage(appeal: Appeal, client: Client) -> impl IntoView {
     let existing = ctx.data.checklists().with_untracked(|checklists| checklists.get(&appeal.id).cloned());
     let start = match existing {
         Some(c) => Ok(c),
-        None => new_id().map(|id| {
-            Checklist::new(id, appeal.id.clone(), client.id.clone(), platform::today(), appeal.account.clone())
-        }),
+        None => new_id().map(|id| Checklist::for_appeal(id, &appeal, platform::today())),
     };
     let start = match start {
         Ok(c) => c,
