@@ -243,10 +243,12 @@ pub fn batch_problem(lang: Lang, p: &crate::domain::batch::BatchProblem) -> Stri
         B::NotJson { line, column } => (s.export.batch_not_json)(*line, *column),
         B::Truncated => s.export.batch_truncated.to_owned(),
         B::WrongFormat { detail } => (s.export.batch_wrong_format)(detail),
-        B::UnsupportedVersion(v) => (s.export.batch_version)(*v),
+        B::UnsupportedVersion(v) if *v > crate::domain::batch::BATCH_VERSION => (s.export.batch_version)(*v),
+        B::UnsupportedVersion(v) => (s.export.batch_version_unknown)(*v),
         B::RecordChecksum { index, id } => (s.export.batch_record_checksum)(*index, id),
         B::RecordInvalid { index, id, detail } => (s.export.batch_record_invalid)(*index, id, detail),
         B::DuplicateRecord { index, id } => (s.export.batch_duplicate)(*index, id),
+        B::Conflict { index, id } => (s.export.batch_conflict)(*index, id),
         B::PayloadChecksum => s.export.batch_payload.to_owned(),
         B::CountsMismatch => s.export.batch_counts.to_owned(),
     };

@@ -110,6 +110,18 @@ mod tests {
     }
 
     #[test]
+    fn an_unknown_old_batch_version_is_not_called_newer() {
+        use crate::domain::batch::BatchProblem;
+        let newer = batch_problem(Lang::Uk, &BatchProblem::UnsupportedVersion(2));
+        let zero = batch_problem(Lang::Uk, &BatchProblem::UnsupportedVersion(0));
+        assert!(newer.contains("новішою"), "{newer}");
+        assert!(!zero.contains("новішою") && zero.contains("немає"), "{zero}");
+        assert!(
+            batch_problem(Lang::En, &BatchProblem::Conflict { index: 3, id: "c1".into() }).contains("same revision")
+        );
+    }
+
+    #[test]
     fn every_store_error_has_a_message_in_each_language() {
         let errors = [
             StoreError::Unavailable { detail: "x".into() },

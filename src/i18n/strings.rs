@@ -476,9 +476,11 @@ pub struct ExportStrings {
     pub batch_truncated: &'static str,
     pub batch_wrong_format: fn(&str) -> String,
     pub batch_version: fn(u32) -> String,
+    pub batch_version_unknown: fn(u32) -> String,
     pub batch_record_checksum: fn(usize, &str) -> String,
     pub batch_record_invalid: fn(usize, &str, &str) -> String,
     pub batch_duplicate: fn(usize, &str) -> String,
+    pub batch_conflict: fn(usize, &str) -> String,
     pub batch_payload: &'static str,
     pub batch_counts: &'static str,
 }

@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::domain::appeal::Appeal;
 use crate::domain::batch::{
-    fate, BatchCheck, BatchFile, BatchInfo, BatchProblem, BatchText, Data, Fate, ImportSummary, RecordType,
+    canonical, fate, BatchCheck, BatchFile, BatchInfo, BatchProblem, BatchText, Data, Fate, ImportSummary, RecordType,
 };
 use crate::domain::checklist::Checklist;
 use crate::domain::client::Client;
@@ -16,15 +16,51 @@ use crate::storage::{codec, Collection, Record, Store, StoreError, StoreResult, 
 
 use super::{collection_of, Pace, SLICE};
 
-/// The revision of every record of the exported types on this device.
-pub async fn existing_revs(store: &impl Store) -> StoreResult<HashMap<(RecordType, String), u64>> {
-    let mut out = HashMap::new();
+/// What the device holds of the exported types: each record's revision and, for records a file brings at the same
+/// revision, the stored payload (to tell a true "unchanged" from a conflict).
+#[derive(Debug, Default)]
+pub struct Existing {
+    revs: HashMap<(RecordType, String), u64>,
+    same_rev: HashMap<(RecordType, String), String>,
+}
+
+impl Existing {
+    pub fn rev(&self, kind: RecordType, id: &str) -> Option<u64> {
+        self.revs.get(&(kind, id.to_owned())).copied()
+    }
+}
+
+/// Reads what the device holds of the records of `file`.
+pub async fn existing(store: &impl Store, file: &BatchFile) -> StoreResult<Existing> {
+    let incoming: HashMap<(RecordType, &str), u64> =
+        file.records.iter().map(|r| ((r.kind, r.id.as_str()), r.rev)).collect();
+    let mut out = Existing::default();
     for kind in RecordType::ALL {
         for r in store.all(collection_of(kind)).await? {
-            out.insert((kind, r.id), r.rev);
+            if incoming.get(&(kind, r.id.as_str())) == Some(&r.rev) {
+                out.same_rev.insert((kind, r.id.clone()), r.payload);
+            }
+            out.revs.insert((kind, r.id), r.rev);
         }
     }
     Ok(out)
+}
+
+/// Both read as the domain type and written back as canonical JSON: a field an older app version did not write
+/// reads as its default on both sides, so only a real difference counts.
+fn normalised<T: DeserializeOwned + Serialize>(json: &str) -> Option<String> {
+    let v: T = serde_json::from_str(json).ok()?;
+    Some(canonical(&serde_json::to_value(&v).ok()?))
+}
+
+/// Whether a stored payload holds the same data as a batch record's.
+fn same_data(kind: RecordType, payload: &str, data: &Data) -> bool {
+    let pair = match kind {
+        RecordType::Client => (normalised::<Client>(payload), normalised::<Client>(data.text())),
+        RecordType::Appeal => (normalised::<Appeal>(payload), normalised::<Appeal>(data.text())),
+        RecordType::Checklist => (normalised::<Checklist>(payload), normalised::<Checklist>(data.text())),
+    };
+    matches!(pair, (Some(a), Some(b)) if a == b)
 }
 
 fn stored<T: DeserializeOwned + Serialize + Record>(data: &Data, rev: u64, at: &str) -> StoreResult<StoredRecord> {
@@ -37,13 +73,19 @@ fn stored<T: DeserializeOwned + Serialize + Record>(data: &Data, rev: u64, at: &
 pub fn import_writes(
     file: &BatchFile,
     text: &str,
-    existing: &HashMap<(RecordType, String), u64>,
+    existing: &Existing,
     known_batch: bool,
-) -> StoreResult<(WriteBatch, ImportSummary)> {
+) -> Result<(WriteBatch, ImportSummary), ImportError> {
     let mut batch = WriteBatch::new();
     let mut summary = ImportSummary::default();
-    for r in &file.records {
-        let f = fate(r.rev, existing.get(&(r.kind, r.id.clone())).copied());
+    for (index, r) in file.records.iter().enumerate() {
+        let f = fate(r.rev, existing.rev(r.kind, &r.id));
+        if f == Fate::Unchanged {
+            let here = existing.same_rev.get(&(r.kind, r.id.clone()));
+            if !here.is_some_and(|p| same_data(r.kind, p, &r.data)) {
+                return Err(ImportError::Refused(BatchProblem::Conflict { index: index + 1, id: r.id.clone() }));
+            }
+        }
         summary.count(f);
         if matches!(f, Fate::Added | Fate::Updated) {
             let rec = match r.kind {
@@ -103,7 +145,7 @@ pub async fn import(store: &impl Store, text: &str, pace: &mut impl Pace) -> Res
     }
     let file = check.finish()?;
     pace.step(total - 1, total).await;
-    let existing = existing_revs(store).await?;
+    let existing = existing(store, &file).await?;
     let known = store.get(Collection::Batches, &file.manifest.batch_id).await?.is_some();
     let (batch, summary) = import_writes(&file, text, &existing, known)?;
     if !batch.ops.is_empty() {

@@ -12,7 +12,7 @@ mod import;
 mod purge;
 
 pub use export::{export, keep_batch, pending, selected, source_of, Exported};
-pub use import::{existing_revs, import, import_writes, ImportError, Imported};
+pub use import::{existing, import, import_writes, Existing, ImportError, Imported};
 pub use purge::{due_for_purge, purge};
 
 use crate::domain::batch::RecordType;

@@ -228,6 +228,38 @@ fn purge_waits_for_the_upload_and_keeps_what_statistics_need() {
     });
 }
 
+#[test]
+fn the_same_revision_with_other_data_is_refused_as_a_conflict() {
+    block_on(async {
+        let s = seeded();
+        let Exported { text, .. } = made(&s, "b1", Selection::NotExported, &Ledger::default()).await;
+        let target = MemoryStore::new();
+        // The same card at the same revision, but changed outside the app on this device.
+        let mut changed = client("c1", "Коваль-Змінена");
+        changed.created_at = "2026-11-20T09:00:00Z".into();
+        target
+            .write(WriteBatch::new().put(Collection::Clients, codec::encode(&changed, 1, "t").expect("encode")))
+            .await
+            .expect("seed");
+        let before = everything(&target).await;
+        match import_text(&target, &text).await {
+            Err(ImportError::Refused(BatchProblem::Conflict { id, .. })) => assert_eq!(id, "c1"),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(everything(&target).await, before, "nothing written");
+        assert!(target.all(Collection::Batches).await.expect("all").is_empty());
+        // The same data at the same revision is simply unchanged.
+        let same = MemoryStore::new();
+        same.write(
+            WriteBatch::new().put(Collection::Clients, codec::encode(&client("c1", "Коваль"), 1, "t").expect("encode")),
+        )
+        .await
+        .expect("seed");
+        let (_, summary) = import_text(&same, &text).await.expect("import");
+        assert_eq!(summary.unchanged, 1);
+    });
+}
+
 /// Counts what the pipelines report, as the progress bar shows it.
 #[derive(Default)]
 struct Steps(Vec<(usize, usize)>);

@@ -28,6 +28,9 @@ pub enum BatchProblem {
     RecordInvalid { index: usize, id: String, detail: String },
     /// The same record twice in one batch.
     DuplicateRecord { index: usize, id: String },
+    /// The device has this record at the same revision with other data: one of the two copies was changed outside
+    /// the app, and neither may silently win.
+    Conflict { index: usize, id: String },
     /// The list of records does not match the manifest's checksum (a record added, removed or reordered).
     PayloadChecksum,
     /// The counts in the manifest do not match the records.
