@@ -87,7 +87,7 @@ impl IntakeDraft {
 
     /// An intake untouched for more than `days` days is abandoned: erased rather than offered back.
     pub fn abandoned(&self, today: Date, days: u32) -> bool {
-        self.updated_at.get(0..10).and_then(Date::parse_iso).is_some_and(|d| today.days() - d.days() > i64::from(days))
+        untouched_for_longer(&self.updated_at, today, days)
     }
 
     /// Whether there is anything worth offering back. What a fresh intake prefills (the card's language, when the
@@ -97,6 +97,12 @@ impl IntakeDraft {
         let appeal = AppealForm { received_at: String::new(), ..self.appeal.clone() };
         !self.query.trim().is_empty() || self.client_id.is_some() || !card.is_blank() || appeal != AppealForm::default()
     }
+}
+
+/// Whether something last changed at `updated_at` (RFC 3339) has been left more than `days` days before `today`.
+/// Read from a stored record's envelope, it tells an abandoned draft without decoding it.
+pub fn untouched_for_longer(updated_at: &str, today: Date, days: u32) -> bool {
+    updated_at.get(0..10).and_then(Date::parse_iso).is_some_and(|d| today.days() - d.days() > i64::from(days))
 }
 
 /// The editable list of question areas (no official classifier exists).

@@ -15,7 +15,9 @@ use crate::domain::batch::{BatchInfo, Ledger};
 use crate::domain::checklist::Checklist;
 use crate::domain::client::Client;
 use crate::domain::eligibility::{Rules, RulesRecord, RULES_ID};
-use crate::domain::intake::{Erasure, IntakeDraft, QuestionAreas, INTAKE_DRAFT_ID, QUESTION_AREAS_ID};
+use crate::domain::intake::{
+    untouched_for_longer, Erasure, IntakeDraft, QuestionAreas, INTAKE_DRAFT_ID, QUESTION_AREAS_ID,
+};
 use crate::domain::referral::{Directory, DirectoryRecord, DIRECTORY_ID};
 use crate::domain::search::SearchIndex;
 use crate::storage::{self, codec, Collection, Record, Store, StoreResult, WriteBatch};
@@ -255,8 +257,9 @@ pub async fn purge_due(ctx: Ctx, store: &AppStore) -> StoreResult<usize> {
 /// Returns whether one was erased.
 pub async fn erase_abandoned_draft(ctx: Ctx, store: &AppStore) -> StoreResult<bool> {
     let Some(days) = ctx.device.with_untracked(|d| d.as_ref().map(|d| d.draft_days)) else { return Ok(false) };
-    match storage::load::<IntakeDraft>(store, INTAKE_DRAFT_ID).await? {
-        Some(d) if d.abandoned(super::platform::today(), days) => {
+    // By the envelope's time of the last save: the draft itself is not decoded here (nor its code kept in the shell).
+    match store.get(Collection::Drafts, INTAKE_DRAFT_ID).await? {
+        Some(d) if untouched_for_longer(&d.updated_at, super::platform::today(), days) => {
             store.write(WriteBatch::new().delete(Collection::Drafts, INTAKE_DRAFT_ID)).await?;
             Ok(true)
         }
