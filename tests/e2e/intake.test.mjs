@@ -349,8 +349,10 @@ describe('intake', () => {
           get.onsuccess = () => {
             const rec = get.result;
             const payload = JSON.parse(rec.payload);
-            payload.updated_at = new Date(Date.now() - 10 * 86400000).toISOString();
+            const tenDaysAgo = new Date(Date.now() - 10 * 86400000).toISOString();
+            payload.updated_at = tenDaysAgo;
             rec.payload = JSON.stringify(payload);
+            rec.updated_at = tenDaysAgo;
             store.put(rec);
           };
           tx.oncomplete = () => { open.result.close(); ok(); };
