@@ -28,6 +28,43 @@ pub struct DeviceSettings {
     /// Days an intake left unfinished is offered back before it is erased (it may hold a person's data).
     #[serde(default = "default_draft_days")]
     pub draft_days: u32,
+    /// The phone printed at the foot of slips and lists for clients (the centre's contacts); empty: none printed.
+    #[serde(default = "default_hotline")]
+    pub hotline: String,
+}
+
+/// The free legal aid system's national hotline (24/7, free of charge): what slips print until a centre sets its own.
+pub const DEFAULT_HOTLINE: &str = "0 800 213 103";
+
+fn default_hotline() -> String {
+    DEFAULT_HOTLINE.into()
+}
+
+/// Longest phone text printed for clients, in characters.
+pub const MAX_HOTLINE_CHARS: usize = 40;
+
+/// Why a phone for clients was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HotlineProblem {
+    TooLong,
+    /// Only digits, spaces, "+", "-" and brackets, with at least three digits.
+    NotAPhone,
+}
+
+/// Checks and tidies the phone printed for clients: spaces folded; empty means none.
+pub fn clean_hotline(input: &str) -> Result<String, HotlineProblem> {
+    let folded = input.split_whitespace().collect::<Vec<_>>().join(" ");
+    if folded.is_empty() {
+        return Ok(folded);
+    }
+    if folded.chars().count() > MAX_HOTLINE_CHARS {
+        return Err(HotlineProblem::TooLong);
+    }
+    let allowed = folded.chars().all(|c| c.is_ascii_digit() || " +-()".contains(c));
+    if !allowed || folded.chars().filter(char::is_ascii_digit).count() < 3 {
+        return Err(HotlineProblem::NotAPhone);
+    }
+    Ok(folded)
 }
 
 /// An unfinished intake is offered back for a week.
@@ -76,6 +113,7 @@ impl DeviceSettings {
             worker: String::new(),
             retention_days: None,
             draft_days: DEFAULT_DRAFT_DAYS,
+            hotline: DEFAULT_HOTLINE.into(),
         }
     }
 
@@ -95,6 +133,20 @@ impl DeviceSettings {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_phone_for_clients_is_checked_and_defaults_to_the_hotline() {
+        assert_eq!(clean_hotline("  (04577)   5-12-34 "), Ok("(04577) 5-12-34".into()));
+        assert_eq!(clean_hotline("+380 44 123 45 67"), Ok("+380 44 123 45 67".into()));
+        assert_eq!(clean_hotline(" "), Ok(String::new()), "empty: no phone printed");
+        assert_eq!(clean_hotline("дзвоніть"), Err(HotlineProblem::NotAPhone));
+        assert_eq!(clean_hotline("12"), Err(HotlineProblem::NotAPhone));
+        assert_eq!(clean_hotline(&"1".repeat(MAX_HOTLINE_CHARS + 1)), Err(HotlineProblem::TooLong));
+        // Settings saved before the field existed read with the national hotline.
+        let old: DeviceSettings =
+            serde_json::from_str(r#"{"id":"device","device_id":"d","label":"","worker":""}"#).expect("old settings");
+        assert_eq!(old.hotline, DEFAULT_HOTLINE);
+    }
 
     #[test]
     fn names_are_tidied() {

@@ -12,6 +12,15 @@ use crate::web::data::DataStoreFields;
 use crate::web::form::tr;
 use crate::web::platform;
 
+/// The foot of a paper for a client: free legal aid, with the phone set in Settings when there is one.
+pub fn footer(s: &i18n::Strings, phone: &str) -> String {
+    if phone.is_empty() {
+        s.slip.footer_plain.to_owned()
+    } else {
+        (s.slip.footer)(phone)
+    }
+}
+
 /// "25.11.2026" from an ISO date (empty when it is not one).
 pub fn dotted(iso: &str) -> String {
     Date::parse_iso(iso).map(Date::dotted).unwrap_or_else(|| iso.to_owned())

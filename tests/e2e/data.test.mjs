@@ -31,7 +31,7 @@ describe('data on the device', () => {
       assert.equal(rec.rev, 2);
       assert.deepEqual(JSON.parse(rec.payload), {
         id: 'device', device_id: deviceId, label: 'Планшет 2, Ірпінське бюро', worker: 'Мар’яна Коваль', retention_days: null,
-        draft_days: 7,
+        draft_days: 7, hotline: '0 800 213 103',
       });
       const local = await page.evaluate(() => Object.keys(localStorage).sort());
       assert.deepEqual(local, ['pryiom.lang', 'pryiom.screen']);

@@ -143,6 +143,16 @@ describe('intake', () => {
     try {
       const { page } = app;
       await waitForStorage(page);
+      // The centre's own phone for clients, printed at the foot of the slip; a text that is no phone is refused.
+      await page.goto(env.served.url + '#/settings');
+      const phone = page.getByLabel('Телефон, що друкується на направленнях і переліках документів');
+      assert.equal(await phone.inputValue(), '0 800 213 103', 'the national hotline by default');
+      await phone.fill('дзвоніть');
+      await page.getByRole('button', { name: 'Зберегти телефон' }).click();
+      await page.getByText('Лише цифри, пробіли, «+», «-» і дужки').waitFor();
+      await phone.fill('(04577)  5-00-00');
+      await page.getByRole('button', { name: 'Зберегти телефон' }).click();
+      await page.getByTestId('contacts-status').getByText('Збережено').waitFor();
       await page.goto(env.served.url + '#/directory');
       await page.getByText('Довідник порожній').waitFor();
       await page.getByRole('button', { name: 'Додати організацію' }).click();
@@ -165,10 +175,10 @@ describe('intake', () => {
       const printed = await page.evaluate(() => document.body.innerText);
       for (const text of ['Направлення', 'Для: Бондаренко Ганна', 'З вашим питанням зверніться до:', 'Управління соціального захисту населення',
         'смт Бородянка, вул. Центральна, 315, каб. 12', '(04577) 5-12-34', 'пн–чт 8:00–17:00, пт 8:00–16:00',
-        'Мельник Оксана Іванівна, начальниця відділу']) {
+        'Мельник Оксана Іванівна, начальниця відділу', 'Безоплатна правнича допомога · телефон (04577) 5-00-00']) {
         assert.ok(printed.includes(text), `printed slip lacks "${text}"`);
       }
-      for (const absent of ['Розділи', 'Друкувати (A4)', 'Онлайн']) {
+      for (const absent of ['Розділи', 'Друкувати (A4)', 'Онлайн', '0 800 213 103']) {
         assert.ok(!printed.includes(absent), `printed slip shows "${absent}"`);
       }
       const pdf = await page.pdf({ format: 'A4' });

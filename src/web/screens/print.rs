@@ -12,7 +12,7 @@ use crate::nav::Route;
 use crate::web::app::{use_ctx, Ctx};
 use crate::web::form::tr;
 use crate::web::platform;
-use crate::web::widgets::dotted;
+use crate::web::widgets::{dotted, footer};
 
 /// The checklist of an appeal with its client and the rules it is weighed with.
 fn paper_data(ctx: Ctx, appeal_id: &str) -> Option<(Client, Checklist, Rules)> {
@@ -108,7 +108,7 @@ pub fn ToBringScreen(id: String) -> impl IntoView {
                             {[format!("{} {}", s.slip.issued, platform::today().dotted()), ctx.worker(), ctx.device_label()]
                                 .into_iter().filter(|x| !x.trim().is_empty()).collect::<Vec<_>>().join(" · ")}
                         </p>
-                        <p class="muted">{s.slip.footer}</p>
+                        <p class="muted">{footer(s, &ctx.device.with(|d| d.as_ref().map(|d| d.hotline.clone()).unwrap_or_default()))}</p>
                     </article>
                 }
             }}

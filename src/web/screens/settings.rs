@@ -7,7 +7,7 @@ use crate::web::data::DataStoreFields;
 use crate::web::form::{tr, TextArea, TextInput};
 use leptos::task::spawn_local;
 
-use crate::domain::device::{DeviceSettings, NameProblem};
+use crate::domain::device::{clean_hotline, DeviceSettings, NameProblem};
 use crate::domain::eligibility::{Rules, RulesProblem};
 use crate::i18n::{self, Lang};
 use crate::storage::schema::SCHEMA_VERSION;
@@ -23,6 +23,7 @@ pub fn SettingsScreen() -> impl IntoView {
         <DeviceForm/>
         <WorkSection/>
         <RulesSection/>
+        <ContactsSection/>
         <RetentionSection/>
         <StorageSection/>
         <AboutSection/>
@@ -415,6 +416,56 @@ fn parse_days(text: &str) -> Result<Option<u32>, ()> {
     match t.parse::<u32>() {
         Ok(n) if n <= 3650 => Ok(Some(n)),
         _ => Err(()),
+    }
+}
+
+/// The phone printed for clients on slips and lists (the centre's contacts; by default the national hotline).
+#[component]
+fn ContactsSection() -> impl IntoView {
+    let ctx = use_ctx();
+    let phone = RwSignal::new(String::new());
+    let state = RwSignal::new(SaveState::Idle);
+    with_device_settings(ctx, move |d| {
+        phone.try_set(d.hotline);
+    });
+    let save = move |_| {
+        let Ok(hotline) = clean_hotline(&phone.get_untracked()) else {
+            state.set(SaveState::Invalid);
+            return;
+        };
+        let mut next = match device::current(ctx) {
+            Ok(d) => d,
+            Err(e) => {
+                state.set(SaveState::Failed(e));
+                return;
+            }
+        };
+        next.hotline = hotline;
+        state.set(SaveState::Saving);
+        spawn_local(async move {
+            state.try_set(match device::save(ctx, next).await {
+                Ok(()) => SaveState::Saved,
+                Err(e) => SaveState::Failed(e),
+            });
+        });
+    };
+    view! {
+        <section class="card" aria-labelledby="contacts-h">
+            <h2 id="contacts-h">{tr(|s| s.settings.contacts_section)}</h2>
+            <TextInput id="hotline" label=|s| s.settings.hotline_label hint=|s| s.settings.hotline_hint inputmode="tel"
+                value=phone on_input=Callback::new(move |v| { phone.set(v); state.set(SaveState::Idle); })
+                problem=Signal::derive(move || (state.get() == SaveState::Invalid).then(|| ctx.t().settings.hotline_bad.to_owned()))/>
+            <div class="form-actions">
+                <button type="button" class="btn btn-primary" on:click=save>{tr(|s| s.settings.hotline_save)}</button>
+                <p class="form-status" role="status" data-testid="contacts-status">
+                    {move || match state.get() {
+                        SaveState::Saved => ctx.t().settings.saved.to_owned(),
+                        SaveState::Failed(e) => i18n::store_error(ctx.lang.get(), &e),
+                        _ => String::new(),
+                    }}
+                </p>
+            </div>
+        </section>
     }
 }
 

@@ -7,7 +7,7 @@ use crate::web::app::use_ctx;
 use crate::web::platform;
 
 use crate::nav::Route;
-use crate::web::widgets::when;
+use crate::web::widgets::{footer, when};
 
 #[component]
 pub fn SlipScreen(id: String) -> impl IntoView {
@@ -69,7 +69,7 @@ pub fn SlipScreen(id: String) -> impl IntoView {
                                 .collect::<Vec<_>>()
                                 .join(" · ")}
                         </p>
-                        <p class="muted">{ctx.t().slip.footer}</p>
+                        <p class="muted">{move || footer(ctx.t(), &ctx.device.with(|d| d.as_ref().map(|d| d.hotline.clone()).unwrap_or_default()))}</p>
                     </article>
                 }.into_any()
             }
