@@ -3,6 +3,7 @@
 //! Pure modules (`domain`, `i18n`, `storage` but for `storage::idb`) build and test on the host; `web` is the
 //! browser app and builds for wasm32 only.
 
+pub mod crypto;
 pub mod domain;
 pub mod erasure;
 pub mod i18n;

@@ -187,3 +187,134 @@ fn browser_quota_errors_map_to_quota_exceeded() {
         web_sys::DomException::new_with_message_and_name("The quota has been exceeded.", "QuotaExceededError").unwrap();
     assert_eq!(StoreError::from_dom(&e.name(), &e.message()), StoreError::QuotaExceeded);
 }
+
+/// Every record of every object store of database `name`, as JSON text: what a person holding the device could read.
+async fn raw_dump(name: &str) -> String {
+    let db = raw_open(name, SCHEMA_VERSION).await;
+    let mut out = String::new();
+    for c in Collection::ALL {
+        let tx = db.transaction_with_str(c.name()).unwrap();
+        let all = done(&tx.object_store(c.name()).unwrap().get_all().unwrap()).await.unwrap();
+        let arr: js_sys::Array = all.unchecked_into();
+        for v in arr.iter() {
+            // Bytes (a sealed payload) are dumped as their numbers: text inside them would still show.
+            let payload = js_sys::Reflect::get(&v, &"payload".into()).unwrap();
+            if let Some(bytes) = payload.dyn_ref::<js_sys::Uint8Array>() {
+                out.push_str(&String::from_utf8_lossy(&bytes.to_vec()));
+            }
+            out.push_str(&js_sys::JSON::stringify(&v).unwrap().as_string().unwrap());
+        }
+    }
+    db.close();
+    out
+}
+
+async fn put_raw(name: &str, store: &str, value: &JsValue) {
+    let db = raw_open(name, SCHEMA_VERSION).await;
+    let tx = db.transaction_with_str_and_mode(store, web_sys::IdbTransactionMode::Readwrite).unwrap();
+    done(&tx.object_store(store).unwrap().put(value).unwrap()).await.unwrap();
+    db.close();
+}
+
+async fn get_raw(name: &str, store: &str, id: &str) -> JsValue {
+    let db = raw_open(name, SCHEMA_VERSION).await;
+    let tx = db.transaction_with_str(store).unwrap();
+    let v = done(&tx.object_store(store).unwrap().get(&id.into()).unwrap()).await.unwrap();
+    db.close();
+    v
+}
+
+/// The browser's AES-GCM (WebCrypto) is the standard one, as the host's is (same published vector).
+#[wasm_bindgen_test]
+async fn webcrypto_matches_the_published_vector() {
+    assert!(pryiom::crypto::cipher_matches_nist().await);
+}
+
+const SECRETS: [&str; 4] = ["Шевченко", "Тарас", "+380671234567", "1234567890"];
+
+/// Unlocked, personal records reach IndexedDB sealed: a dump of every store finds none of their text; locked, the
+/// app cannot read them; a changed byte or a payload moved to another record does not open.
+#[wasm_bindgen_test]
+async fn indexeddb_holds_no_personal_text_and_refuses_tampering() {
+    use pryiom::storage::codec;
+    use pryiom::storage::conformance::Sample;
+    let name = random_name();
+    let s = open(&name, SCHEMA_VERSION).await.unwrap();
+    codec::unlock(pryiom::crypto::DataKey::generate().await.unwrap());
+    for c in Collection::ALL.into_iter().filter(|c| c.holds_personal()) {
+        let mut r = record(&format!("{}-r", c.name()), Some("k"), "2026-11-28T10:00:00Z");
+        r.payload = serde_json::json!({ "id": r.id, "text": SECRETS.join(" ") }).to_string();
+        s.write(WriteBatch::new().put(c, r)).await.unwrap();
+    }
+    pryiom::storage::save(&s, &Sample { id: "d1".into(), text: SECRETS.join(", ") }, "t").await.unwrap();
+    let dump = raw_dump(&name).await;
+    for secret in SECRETS {
+        assert!(!dump.contains(secret), "{secret} readable in IndexedDB");
+    }
+    assert_eq!(s.find(Collection::Appeals, IndexName::ByClient, "k").await.unwrap().len(), 1, "index on the envelope");
+    let back = s.get(Collection::Drafts, "d1").await.unwrap().unwrap();
+    assert!(back.payload.contains("Шевченко"));
+
+    // A changed byte, and one record's sealed payload put into another's place.
+    let a = get_raw(&name, "drafts", "d1").await;
+    let bytes: js_sys::Uint8Array = js_sys::Reflect::get(&a, &"payload".into()).unwrap().unchecked_into();
+    let mut changed = bytes.to_vec();
+    changed[20] ^= 1;
+    let tampered = js_sys::Object::assign(&js_sys::Object::new(), a.unchecked_ref());
+    js_sys::Reflect::set(&tampered, &"payload".into(), &js_sys::Uint8Array::from(changed.as_slice())).unwrap();
+    put_raw(&name, "drafts", &tampered).await;
+    assert!(matches!(s.get(Collection::Drafts, "d1").await, Err(StoreError::Decode { .. })));
+    let moved = js_sys::Object::assign(&js_sys::Object::new(), get_raw(&name, "drafts", "drafts-r").await.unchecked_ref());
+    js_sys::Reflect::set(&moved, &"payload".into(), &bytes).unwrap();
+    put_raw(&name, "drafts", &moved).await;
+    assert!(matches!(s.get(Collection::Drafts, "drafts-r").await, Err(StoreError::Decode { .. })), "moved payload");
+
+    codec::lock();
+    assert_eq!(s.get(Collection::Clients, "clients-r").await, Err(StoreError::Locked));
+    assert_eq!(s.write(WriteBatch::new().put(Collection::Clients, record("x", None, "t"))).await, Err(StoreError::Locked));
+    codec::unprotect();
+    s.close();
+}
+
+/// A device made before encryption: records written in clear are all sealed by the upgrade, and all read back.
+#[wasm_bindgen_test]
+async fn the_upgrade_seals_every_record_made_in_clear() {
+    use pryiom::storage::codec;
+    let name = random_name();
+    let s = open(&name, SCHEMA_VERSION).await.unwrap();
+    codec::unprotect();
+    let mut batch = WriteBatch::new().put(Collection::Settings, record("device", None, "t"));
+    let personal: Vec<Collection> = Collection::ALL.into_iter().filter(|c| c.holds_personal()).collect();
+    for c in &personal {
+        for i in 0..40 {
+            let mut r = record(&format!("{}-{i:02}", c.name()), Some("k"), "2026-11-01T10:00:00Z");
+            r.payload = serde_json::json!({ "id": r.id, "text": SECRETS.join(" ") }).to_string();
+            r.rev = 2;
+            batch = batch.put(*c, r);
+        }
+    }
+    s.write(batch).await.unwrap();
+    let before: Vec<_> = {
+        let mut v = Vec::new();
+        for c in &personal {
+            v.push(s.all(*c).await.unwrap());
+        }
+        v
+    };
+    assert!(raw_dump(&name).await.contains("Шевченко"), "in clear before");
+    codec::unlock(pryiom::crypto::DataKey::generate().await.unwrap());
+    let mut upgrade = WriteBatch::new();
+    for c in &personal {
+        upgrade = upgrade.seal_all(*c);
+    }
+    s.write(upgrade).await.unwrap();
+    let dump = raw_dump(&name).await;
+    for secret in SECRETS {
+        assert!(!dump.contains(secret), "{secret} still readable after the upgrade");
+    }
+    for (c, was) in personal.iter().zip(before) {
+        assert_eq!(s.all(*c).await.unwrap(), was, "{c:?}: every record kept");
+    }
+    codec::unprotect();
+    s.close();
+}

@@ -31,6 +31,23 @@ pub struct DeviceSettings {
     /// The phone printed at the foot of slips and lists for clients (the centre's contacts); empty: none printed.
     #[serde(default = "default_hotline")]
     pub hotline: String,
+    /// Minutes without a touch (or with the screen hidden) after which the device locks itself.
+    #[serde(default = "default_lock_minutes")]
+    pub lock_minutes: u32,
+}
+
+/// The device locks after five idle minutes unless Settings say otherwise.
+pub const DEFAULT_LOCK_MINUTES: u32 = 5;
+/// The range Settings accept for the idle lock.
+pub const LOCK_MINUTES: std::ops::RangeInclusive<u32> = 1..=60;
+
+fn default_lock_minutes() -> u32 {
+    DEFAULT_LOCK_MINUTES
+}
+
+/// The idle period as typed in Settings: a whole number of minutes in [`LOCK_MINUTES`].
+pub fn parse_lock_minutes(typed: &str) -> Option<u32> {
+    typed.trim().parse::<u32>().ok().filter(|m| LOCK_MINUTES.contains(m))
 }
 
 /// The free legal aid system's national hotline (24/7, free of charge): what slips print until a centre sets its own.
@@ -113,6 +130,7 @@ impl DeviceSettings {
             worker: String::new(),
             retention_days: None,
             draft_days: DEFAULT_DRAFT_DAYS,
+            lock_minutes: DEFAULT_LOCK_MINUTES,
             hotline: DEFAULT_HOTLINE.into(),
         }
     }
@@ -133,6 +151,19 @@ impl DeviceSettings {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn idle_lock_minutes_are_whole_numbers_from_one_to_sixty() {
+        assert_eq!(parse_lock_minutes(" 5 "), Some(5));
+        assert_eq!(parse_lock_minutes("1"), Some(1));
+        assert_eq!(parse_lock_minutes("60"), Some(60));
+        for bad in ["0", "61", "", "2.5", "-1", "п’ять"] {
+            assert_eq!(parse_lock_minutes(bad), None, "{bad}");
+        }
+        let old: DeviceSettings =
+            serde_json::from_str(r#"{"id":"device","device_id":"d","label":"","worker":""}"#).unwrap();
+        assert_eq!(old.lock_minutes, DEFAULT_LOCK_MINUTES, "settings saved before the idle lock");
+    }
 
     #[test]
     fn the_phone_for_clients_is_checked_and_defaults_to_the_hotline() {

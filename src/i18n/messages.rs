@@ -17,6 +17,7 @@ pub fn store_error(lang: Lang, e: &StoreError) -> String {
         StoreError::QuotaExceeded => s.err_quota.to_owned(),
         StoreError::UpgradeBlocked => s.err_blocked.to_owned(),
         StoreError::VersionTooNew => s.err_version_too_new.to_owned(),
+        StoreError::Locked => s.err_locked.to_owned(),
         StoreError::Decode { .. } => s.err_decode.to_owned(),
         StoreError::AlreadyExists { .. } => s.err_exists.to_owned(),
         StoreError::Other { detail } => (s.err_other)(detail),

@@ -47,7 +47,8 @@ macro_rules! __store_conformance_cases {
         $crate::$each!($make;
             empty_store put_get_and_order put_replaces insert_conflict_writes_nothing delete batch_across_collections
             find_by_index typed_save_and_load text_survives large_batch next_revision_is_read_in_the_transaction
-            next_revision_rolls_back_with_the_batch next_revision_stops_at_the_limit);
+            next_revision_rolls_back_with_the_batch next_revision_stops_at_the_limit sealed_records_hide_their_text
+            seal_all_upgrades_records_in_clear locked_store_writes_nothing_personal);
     };
 }
 
@@ -241,6 +242,79 @@ pub async fn next_revision_stops_at_the_limit(s: &impl Store) {
     let err = save(s, &Sample { id: "n1".into(), text: "b".into() }, "t2").await.unwrap_err();
     assert!(matches!(err, StoreError::Other { .. }), "{err:?}");
     assert_eq!(s.get(Collection::Drafts, "n1").await.unwrap(), Some(top), "nothing written");
+}
+
+async fn fresh_key() -> (crate::crypto::DataKey, [u8; 32]) {
+    let k = crate::crypto::DataKey::generate().await.unwrap();
+    let bytes = *k.bytes();
+    (k, bytes)
+}
+
+async fn key_from(bytes: [u8; 32]) -> crate::crypto::DataKey {
+    crate::crypto::DataKey::from_bytes(zeroize::Zeroizing::new(bytes)).await.unwrap()
+}
+
+/// Unlocked, a personal record is kept sealed: it reads back whole with the key, not at all while locked (a record
+/// kept in clear would), and not with another key. Settings stay readable while locked. The key state is per thread:
+/// each case sets the state it needs and leaves the device unprotected.
+pub async fn sealed_records_hide_their_text(s: &impl Store) {
+    let (k, bytes) = fresh_key().await;
+    codec::unlock(k);
+    let v = Sample { id: "s1".into(), text: "Шевченко Тарас, +380671234567".into() };
+    save(s, &v, "t1").await.unwrap();
+    s.write(WriteBatch::new().put(Collection::Settings, record("device", None, "t"))).await.unwrap();
+    assert_eq!(load::<Sample>(s, "s1").await.unwrap(), Some(v.clone()));
+    codec::lock();
+    assert_eq!(s.get(Collection::Drafts, "s1").await, Err(StoreError::Locked));
+    assert_eq!(s.all(Collection::Drafts).await, Err(StoreError::Locked));
+    assert_eq!(s.get(Collection::Settings, "device").await.unwrap().unwrap().codec, codec::CODEC_JSON_V1);
+    assert_eq!(s.count(Collection::Drafts).await.unwrap(), 1, "counts need no key");
+    codec::unlock(fresh_key().await.0);
+    assert!(matches!(s.get(Collection::Drafts, "s1").await, Err(StoreError::Decode { .. })), "another key");
+    codec::unlock(key_from(bytes).await);
+    assert_eq!(load::<Sample>(s, "s1").await.unwrap(), Some(v));
+    codec::unprotect();
+}
+
+/// The upgrade of a device made before encryption: every record in clear is sealed in one write, keeping its
+/// revision and time; settings stay readable; nothing is lost.
+pub async fn seal_all_upgrades_records_in_clear(s: &impl Store) {
+    codec::unprotect();
+    let mut batch = WriteBatch::new().put(Collection::Settings, record("device", None, "t"));
+    for i in 0..30 {
+        let mut r = record(&format!("c{i:02}"), Some("k"), "2026-01-01T00:00:00Z");
+        r.rev = 3;
+        batch = batch.put(Collection::Appeals, r);
+    }
+    s.write(batch).await.unwrap();
+    let before = s.all(Collection::Appeals).await.unwrap();
+    let (k, bytes) = fresh_key().await;
+    codec::unlock(k);
+    s.write(WriteBatch::new().seal_all(Collection::Appeals).seal_all(Collection::Settings)).await.unwrap();
+    assert_eq!(s.all(Collection::Appeals).await.unwrap(), before, "every record, revision and time kept");
+    assert_eq!(s.find(Collection::Appeals, IndexName::ByClient, "k").await.unwrap().len(), 30, "indexes still work");
+    codec::lock();
+    assert_eq!(s.get(Collection::Appeals, "c07").await, Err(StoreError::Locked), "sealed");
+    assert_eq!(s.get(Collection::Settings, "device").await.unwrap().unwrap().codec, codec::CODEC_JSON_V1);
+    // A second run changes nothing.
+    codec::unlock(key_from(bytes).await);
+    s.write(WriteBatch::new().seal_all(Collection::Appeals)).await.unwrap();
+    assert_eq!(s.all(Collection::Appeals).await.unwrap(), before);
+    codec::unprotect();
+}
+
+/// Locked, a personal write fails and writes nothing, and the upgrade refuses to run.
+pub async fn locked_store_writes_nothing_personal(s: &impl Store) {
+    codec::unprotect();
+    s.write(WriteBatch::new().put(Collection::Clients, record("c1", None, "t"))).await.unwrap();
+    codec::lock();
+    assert_eq!(save(s, &Sample { id: "d".into(), text: "x".into() }, "t").await, Err(StoreError::Locked));
+    let mixed = WriteBatch::new().put(Collection::Settings, record("x", None, "t")).seal_all(Collection::Clients);
+    assert_eq!(s.write(mixed).await, Err(StoreError::Locked));
+    assert_eq!(s.count(Collection::Drafts).await.unwrap(), 0);
+    assert_eq!(s.get(Collection::Settings, "x").await.unwrap(), None, "the whole batch refused");
+    assert_eq!(s.get(Collection::Clients, "c1").await.unwrap().unwrap().codec, codec::CODEC_JSON_V1);
+    codec::unprotect();
 }
 
 /// Drives a future that never waits (the memory store's) to completion on the host.

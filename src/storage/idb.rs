@@ -104,6 +104,30 @@ impl IdbStore {
         }
     }
 
+    /// Sealed copies of the records of `c` kept in clear: (id, revision, what to keep), for [`WriteOp::SealAll`].
+    async fn sealed_copies(&self, c: Collection) -> StoreResult<Vec<(String, u64, JsValue)>> {
+        let values: Vec<JsValue> = {
+            let tx = self.read_tx(c)?;
+            let store = tx.object_store(c.name()).map_err(op_error)?;
+            let values = store.get_all::<JsValue>().await.map_err(op_error)?;
+            values.collect::<Result<_, _>>().map_err(op_error)?
+        };
+        let mut out = Vec::new();
+        for v in values {
+            let rec = decode_js(c, v)?;
+            if rec.codec != super::codec::CODEC_JSON_V1 || !c.holds_personal() {
+                continue;
+            }
+            let obj = kept(c, &rec).await?;
+            if field(&obj, "codec").as_f64() != Some(f64::from(super::codec::CODEC_SEALED_V1)) {
+                // Not protected: nothing to seal with.
+                return Err(StoreError::Locked);
+            }
+            out.push((rec.id.clone(), rec.rev, obj));
+        }
+        Ok(out)
+    }
+
     fn read_tx(&self, c: Collection) -> StoreResult<indexed_db_futures::transaction::Transaction<'_>> {
         self.db.transaction(c.name()).build().map_err(op_error)
     }
@@ -161,7 +185,40 @@ fn field(obj: &JsValue, name: &str) -> JsValue {
     js_sys::Reflect::get(obj, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED)
 }
 
-/// A stored JS object back to a [`StoredRecord`]; any field of the wrong type is a decode error.
+/// A stored JS object as callers see it: opened when it is sealed.
+async fn opened(c: Collection, value: JsValue) -> StoreResult<StoredRecord> {
+    let mut rec = decode_js(c, value.clone())?;
+    if rec.codec == super::codec::CODEC_SEALED_V1 {
+        let bytes = field(&value, "payload")
+            .dyn_into::<js_sys::Uint8Array>()
+            .map_err(|_| StoreError::Decode { collection: c, id: rec.id.clone(), detail: "field payload".into() })?
+            .to_vec();
+        rec.payload = super::codec::open(c, &rec.id, &bytes).await?;
+        rec.codec = super::codec::CODEC_JSON_V1;
+    }
+    Ok(rec)
+}
+
+/// Opens many stored objects; the browser decrypts them side by side.
+async fn all_opened(c: Collection, values: Vec<JsValue>) -> StoreResult<Vec<StoredRecord>> {
+    futures::future::join_all(values.into_iter().map(|v| opened(c, v))).await.into_iter().collect()
+}
+
+/// What IndexedDB keeps for a record handed to the store: sealed (the payload as bytes) when the codec says so.
+async fn kept(c: Collection, rec: &StoredRecord) -> StoreResult<JsValue> {
+    let obj = encode_js(rec)?;
+    if let Some(bytes) = super::codec::seal(c, rec).await? {
+        let set = |k: &str, v: JsValue| {
+            js_sys::Reflect::set(&obj, &JsValue::from_str(k), &v).map_err(|_| StoreError::Other { detail: "encode".into() })
+        };
+        set("codec", JsValue::from_f64(f64::from(super::codec::CODEC_SEALED_V1)))?;
+        set("payload", js_sys::Uint8Array::from(bytes.as_slice()).into())?;
+    }
+    Ok(obj)
+}
+
+/// A stored JS object back to a [`StoredRecord`] (a sealed payload is left empty: see [`opened`]); any field of the
+/// wrong type is a decode error.
 fn decode_js(c: Collection, value: JsValue) -> StoreResult<StoredRecord> {
     let id = field(&value, "id").as_string();
     let fail = |what: &str| StoreError::Decode {
@@ -182,7 +239,11 @@ fn decode_js(c: Collection, value: JsValue) -> StoreResult<StoredRecord> {
             Some(client_id.as_string().ok_or_else(|| fail("client_id"))?)
         },
         codec: number("codec")? as u32,
-        payload: field(&value, "payload").as_string().ok_or_else(|| fail("payload"))?,
+        payload: if field(&value, "codec").as_f64() == Some(f64::from(super::codec::CODEC_SEALED_V1)) {
+            String::new()
+        } else {
+            field(&value, "payload").as_string().ok_or_else(|| fail("payload"))?
+        },
     })
 }
 
@@ -206,19 +267,34 @@ fn encode_js(rec: &StoredRecord) -> StoreResult<JsValue> {
     Ok(obj.into())
 }
 
+/// A write op with its record already sealed and turned into what IndexedDB keeps.
+enum Ready {
+    Put(Collection, JsValue),
+    Insert(Collection, String, JsValue),
+    Next(Collection, String, JsValue),
+    Delete(Collection, String),
+    Reseal(Collection, Vec<(String, u64, JsValue)>),
+}
+
 impl Store for IdbStore {
     async fn get(&self, collection: Collection, id: &str) -> StoreResult<Option<StoredRecord>> {
         let tx = self.read_tx(collection)?;
         let store = tx.object_store(collection.name()).map_err(op_error)?;
         let value: Option<JsValue> = store.get(id).await.map_err(op_error)?;
-        value.map(|v| decode_js(collection, v)).transpose()
+        drop(tx);
+        match value {
+            Some(v) => opened(collection, v).await.map(Some),
+            None => Ok(None),
+        }
     }
 
     async fn all(&self, collection: Collection) -> StoreResult<Vec<StoredRecord>> {
         let tx = self.read_tx(collection)?;
         let store = tx.object_store(collection.name()).map_err(op_error)?;
         let values = store.get_all::<JsValue>().await.map_err(op_error)?;
-        values.map(|v| decode_js(collection, v.map_err(op_error)?)).collect()
+        let values: Vec<JsValue> = values.collect::<Result<_, _>>().map_err(op_error)?;
+        drop(tx);
+        all_opened(collection, values).await
     }
 
     async fn find(&self, collection: Collection, index: IndexName, key: &str) -> StoreResult<Vec<StoredRecord>> {
@@ -226,7 +302,9 @@ impl Store for IdbStore {
         let store = tx.object_store(collection.name()).map_err(op_error)?;
         let idx = store.index(index.name()).map_err(op_error)?;
         let values = idx.get_all::<JsValue>().with_query(key).await.map_err(op_error)?;
-        values.map(|v| decode_js(collection, v.map_err(op_error)?)).collect()
+        let values: Vec<JsValue> = values.collect::<Result<_, _>>().map_err(op_error)?;
+        drop(tx);
+        all_opened(collection, values).await
     }
 
     async fn count(&self, collection: Collection) -> StoreResult<u32> {
@@ -240,36 +318,68 @@ impl Store for IdbStore {
         if names.is_empty() {
             return Ok(());
         }
+        // Seal BEFORE the transaction: a read-write transaction commits by itself once nothing of it is pending, so it
+        // cannot wait for the browser's cipher.
+        let mut ops = Vec::with_capacity(batch.ops.len());
+        for op in batch.ops {
+            ops.push(match op {
+                WriteOp::Put(c, rec) => Ready::Put(c, kept(c, &rec).await?),
+                WriteOp::Insert(c, rec) => Ready::Insert(c, rec.id.clone(), kept(c, &rec).await?),
+                WriteOp::Next(c, rec) => Ready::Next(c, rec.id.clone(), kept(c, &rec).await?),
+                WriteOp::Delete(c, id) => Ready::Delete(c, id),
+                WriteOp::SealAll(c) => Ready::Reseal(c, self.sealed_copies(c).await?),
+            });
+        }
         let tx =
             self.db.transaction(names.as_slice()).with_mode(TransactionMode::Readwrite).build().map_err(op_error)?;
-        for op in batch.ops {
+        for op in ops {
             match op {
-                WriteOp::Put(c, rec) => {
+                Ready::Put(c, obj) => {
                     let store = tx.object_store(c.name()).map_err(op_error)?;
-                    store.put(encode_js(&rec)?).await.map_err(op_error)?;
+                    store.put(obj).await.map_err(op_error)?;
                 }
-                WriteOp::Insert(c, rec) => {
+                Ready::Insert(c, id, obj) => {
                     let store = tx.object_store(c.name()).map_err(op_error)?;
-                    match store.add(encode_js(&rec)?).await {
+                    match store.add(obj).await {
                         Ok(()) => {}
                         Err(IdbError::DomException(DomException::ConstraintError(_))) => {
                             // Dropping `tx` without committing rolls back every earlier op of this batch.
-                            return Err(StoreError::AlreadyExists { collection: c, id: rec.id });
+                            return Err(StoreError::AlreadyExists { collection: c, id });
                         }
                         Err(e) => return Err(op_error(e)),
                     }
                 }
-                WriteOp::Next(c, mut rec) => {
+                Ready::Next(c, id, obj) => {
                     // Read in the same read-write transaction: no other write can come between.
                     let store = tx.object_store(c.name()).map_err(op_error)?;
-                    let prev: Option<JsValue> = store.get(rec.id.as_str()).await.map_err(op_error)?;
+                    let prev: Option<JsValue> = store.get(id.as_str()).await.map_err(op_error)?;
                     let prev = prev.map(|v| decode_js(c, v)).transpose()?;
-                    rec.rev = super::revision_after(prev.as_ref())?;
-                    store.put(encode_js(&rec)?).await.map_err(op_error)?;
+                    let rev = super::revision_after(prev.as_ref())?;
+                    js_sys::Reflect::set(&obj, &JsValue::from_str("rev"), &JsValue::from_f64(rev as f64))
+                        .map_err(|_| StoreError::Other { detail: "encode".into() })?;
+                    store.put(obj).await.map_err(op_error)?;
                 }
-                WriteOp::Delete(c, id) => {
+                Ready::Delete(c, id) => {
                     let store = tx.object_store(c.name()).map_err(op_error)?;
                     store.delete(id.as_str()).await.map_err(op_error)?;
+                }
+                Ready::Reseal(c, copies) => {
+                    // Each copy replaces its record only if the record is still the one that was sealed (read here,
+                    // inside the transaction); one changed meanwhile fails the whole batch rather than stay in clear.
+                    let store = tx.object_store(c.name()).map_err(op_error)?;
+                    for (id, rev, obj) in copies {
+                        let now: Option<JsValue> = store.get(id.as_str()).await.map_err(op_error)?;
+                        let now = now.map(|v| decode_js(c, v)).transpose()?;
+                        match now {
+                            Some(r) if r.codec == super::codec::CODEC_JSON_V1 && r.rev != rev => {
+                                return Err(StoreError::Other { detail: "a record changed while it was sealed".into() })
+                            }
+                            Some(r) if r.codec == super::codec::CODEC_JSON_V1 => {
+                                store.put(obj).await.map_err(op_error)?;
+                            }
+                            _ => {}
+                        }
+                    }
                 }
             }
         }

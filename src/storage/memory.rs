@@ -4,7 +4,7 @@ use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
-use super::{Collection, IndexName, Store, StoreError, StoreResult, StoredRecord, WriteBatch, WriteOp};
+use super::{codec, Collection, IndexName, Store, StoreError, StoreResult, StoredRecord, WriteBatch, WriteOp};
 
 type Tables = BTreeMap<Collection, BTreeMap<String, StoredRecord>>;
 
@@ -25,6 +25,43 @@ impl MemoryStore {
     }
 }
 
+/// What the memory store keeps for a record handed to it: sealed bytes (as hex, in the payload) when the codec says so.
+async fn kept(c: Collection, mut rec: StoredRecord) -> StoreResult<StoredRecord> {
+    if let Some(bytes) = codec::seal(c, &rec).await? {
+        rec.codec = codec::CODEC_SEALED_V1;
+        rec.payload = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    }
+    Ok(rec)
+}
+
+/// A kept record as callers see it: opened when sealed.
+async fn opened(c: Collection, mut rec: StoredRecord) -> StoreResult<StoredRecord> {
+    if rec.codec == codec::CODEC_SEALED_V1 {
+        let bytes: Vec<u8> = (0..rec.payload.len() / 2)
+            .map(|i| u8::from_str_radix(rec.payload.get(2 * i..2 * i + 2).unwrap_or("zz"), 16))
+            .collect::<Result<_, _>>()
+            .map_err(|_| StoreError::Decode { collection: c, id: rec.id.clone(), detail: "sealed payload".into() })?;
+        rec.payload = codec::open(c, &rec.id, &bytes).await?;
+        rec.codec = codec::CODEC_JSON_V1;
+    }
+    Ok(rec)
+}
+
+async fn all_opened(c: Collection, recs: Vec<StoredRecord>) -> StoreResult<Vec<StoredRecord>> {
+    let mut out = Vec::with_capacity(recs.len());
+    for r in recs {
+        out.push(opened(c, r).await?);
+    }
+    Ok(out)
+}
+
+impl MemoryStore {
+    /// What the store keeps of a collection, unopened (what a person holding the device could read).
+    pub fn raw(&self, c: Collection) -> Vec<StoredRecord> {
+        self.tables.borrow().get(&c).map(|t| t.values().cloned().collect()).unwrap_or_default()
+    }
+}
+
 fn index_value(rec: &StoredRecord, index: IndexName) -> Option<&str> {
     match index {
         IndexName::ByClient => rec.client_id.as_deref(),
@@ -34,20 +71,25 @@ fn index_value(rec: &StoredRecord, index: IndexName) -> Option<&str> {
 
 impl Store for MemoryStore {
     async fn get(&self, collection: Collection, id: &str) -> StoreResult<Option<StoredRecord>> {
-        Ok(self.tables.borrow().get(&collection).and_then(|t| t.get(id)).cloned())
+        let rec = self.tables.borrow().get(&collection).and_then(|t| t.get(id)).cloned();
+        match rec {
+            Some(r) => opened(collection, r).await.map(Some),
+            None => Ok(None),
+        }
     }
 
     async fn all(&self, collection: Collection) -> StoreResult<Vec<StoredRecord>> {
-        Ok(self.tables.borrow().get(&collection).map(|t| t.values().cloned().collect()).unwrap_or_default())
+        all_opened(collection, self.raw(collection)).await
     }
 
     async fn find(&self, collection: Collection, index: IndexName, key: &str) -> StoreResult<Vec<StoredRecord>> {
-        Ok(self
+        let found = self
             .tables
             .borrow()
             .get(&collection)
             .map(|t| t.values().filter(|r| index_value(r, index) == Some(key)).cloned().collect())
-            .unwrap_or_default())
+            .unwrap_or_default();
+        all_opened(collection, found).await
     }
 
     async fn count(&self, collection: Collection) -> StoreResult<u32> {
@@ -58,9 +100,30 @@ impl Store for MemoryStore {
         if let Some(e) = self.fail_writes.borrow().clone() {
             return Err(e);
         }
-        // Work on a copy and swap it in only when every op succeeded: all or nothing, like a transaction.
-        let mut next = self.tables.borrow().clone();
+        // Seal first (as the IndexedDB store does, before its transaction), then work on a copy and swap it in only
+        // when every op succeeded: all or nothing, like a transaction.
+        let mut ops = Vec::with_capacity(batch.ops.len());
         for op in batch.ops {
+            ops.push(match op {
+                WriteOp::Put(c, rec) => WriteOp::Put(c, kept(c, rec).await?),
+                WriteOp::Insert(c, rec) => WriteOp::Insert(c, kept(c, rec).await?),
+                WriteOp::Next(c, rec) => WriteOp::Next(c, kept(c, rec).await?),
+                WriteOp::SealAll(c) => {
+                    for rec in self.raw(c).into_iter().filter(|r| r.codec == codec::CODEC_JSON_V1) {
+                        let sealed = kept(c, rec).await?;
+                        if sealed.codec == codec::CODEC_JSON_V1 && c.holds_personal() {
+                            // Not protected: nothing to seal with.
+                            return Err(StoreError::Locked);
+                        }
+                        ops.push(WriteOp::Put(c, sealed));
+                    }
+                    continue;
+                }
+                other => other,
+            });
+        }
+        let mut next = self.tables.borrow().clone();
+        for op in ops {
             match op {
                 WriteOp::Put(c, rec) => {
                     next.entry(c).or_default().insert(rec.id.clone(), rec);
@@ -80,6 +143,7 @@ impl Store for MemoryStore {
                 WriteOp::Delete(c, id) => {
                     next.entry(c).or_default().remove(&id);
                 }
+                WriteOp::SealAll(_) => {}
             }
         }
         *self.tables.borrow_mut() = next;
@@ -93,6 +157,21 @@ mod tests {
     use crate::storage::conformance;
 
     crate::store_conformance_host!(|| async { MemoryStore::new() });
+
+    #[test]
+    fn what_the_store_keeps_of_a_sealed_record_has_no_trace_of_it() {
+        conformance::block_on(async {
+            codec::unlock(crate::crypto::DataKey::generate().await.unwrap());
+            let s = MemoryStore::new();
+            let v = conformance::Sample { id: "d1".into(), text: "Шевченко Тарас 1234567890".into() };
+            crate::storage::save(&s, &v, "t").await.unwrap();
+            let raw = s.raw(Collection::Drafts);
+            assert_eq!(raw[0].codec, codec::CODEC_SEALED_V1);
+            let text = format!("{raw:?}");
+            assert!(!text.contains("Шевченко") && !text.contains("1234567890") && !text.contains("text"));
+            codec::unprotect();
+        });
+    }
 
     #[test]
     fn a_failing_store_changes_nothing() {

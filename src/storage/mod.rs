@@ -51,6 +51,9 @@ pub enum WriteOp {
     Next(Collection, StoredRecord),
     /// Remove (no error if absent).
     Delete(Collection, String),
+    /// Seal every record of the collection still stored in clear ([`codec::seal_stored`]), read INSIDE the
+    /// transaction: the one upgrade of a device made before encryption. Needs the device unlocked.
+    SealAll(Collection),
 }
 
 /// Changes written together in ONE transaction: all of them or none.
@@ -76,6 +79,10 @@ impl WriteBatch {
         self.ops.push(WriteOp::Next(T::COLLECTION, codec::encode(value, 0, now)?));
         Ok(self)
     }
+    pub fn seal_all(mut self, c: Collection) -> Self {
+        self.ops.push(WriteOp::SealAll(c));
+        self
+    }
     pub fn delete(mut self, c: Collection, id: impl Into<String>) -> Self {
         self.ops.push(WriteOp::Delete(c, id.into()));
         self
@@ -86,7 +93,11 @@ impl WriteBatch {
             .ops
             .iter()
             .map(|op| match op {
-                WriteOp::Put(c, _) | WriteOp::Insert(c, _) | WriteOp::Next(c, _) | WriteOp::Delete(c, _) => *c,
+                WriteOp::Put(c, _)
+                | WriteOp::Insert(c, _)
+                | WriteOp::Next(c, _)
+                | WriteOp::Delete(c, _)
+                | WriteOp::SealAll(c) => *c,
             })
             .collect();
         out.sort();
@@ -108,6 +119,8 @@ pub enum StoreError {
     VersionTooNew,
     /// A stored record could not be read back.
     Decode { collection: Collection, id: String, detail: String },
+    /// The device is locked: personal records can be neither read nor written until a worker unlocks it.
+    Locked,
     /// An insert found a record with the same id.
     AlreadyExists { collection: Collection, id: String },
     /// Anything else the browser reported; `detail` is technical and holds no personal data.
@@ -124,6 +137,7 @@ impl std::fmt::Display for StoreError {
             StoreError::Decode { collection, id, detail } => {
                 write!(f, "cannot decode {} record {id}: {detail}", collection.name())
             }
+            StoreError::Locked => write!(f, "the device is locked"),
             StoreError::AlreadyExists { collection, id } => {
                 write!(f, "{} record {id} already exists", collection.name())
             }

@@ -36,6 +36,12 @@ impl Collection {
         Collection::BatchFiles,
     ];
 
+    /// Whether records of this collection can hold personal data, and so are sealed with the data key. Settings
+    /// (device label, key slots) and reference lists (rules, directory of services) are read before unlock.
+    pub fn holds_personal(self) -> bool {
+        !matches!(self, Collection::Settings | Collection::Reference)
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             Collection::Clients => "clients",
