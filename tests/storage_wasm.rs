@@ -264,14 +264,18 @@ async fn indexeddb_holds_no_personal_text_and_refuses_tampering() {
     js_sys::Reflect::set(&tampered, &"payload".into(), &js_sys::Uint8Array::from(changed.as_slice())).unwrap();
     put_raw(&name, "drafts", &tampered).await;
     assert!(matches!(s.get(Collection::Drafts, "d1").await, Err(StoreError::Decode { .. })));
-    let moved = js_sys::Object::assign(&js_sys::Object::new(), get_raw(&name, "drafts", "drafts-r").await.unchecked_ref());
+    let moved =
+        js_sys::Object::assign(&js_sys::Object::new(), get_raw(&name, "drafts", "drafts-r").await.unchecked_ref());
     js_sys::Reflect::set(&moved, &"payload".into(), &bytes).unwrap();
     put_raw(&name, "drafts", &moved).await;
     assert!(matches!(s.get(Collection::Drafts, "drafts-r").await, Err(StoreError::Decode { .. })), "moved payload");
 
     codec::lock();
     assert_eq!(s.get(Collection::Clients, "clients-r").await, Err(StoreError::Locked));
-    assert_eq!(s.write(WriteBatch::new().put(Collection::Clients, record("x", None, "t"))).await, Err(StoreError::Locked));
+    assert_eq!(
+        s.write(WriteBatch::new().put(Collection::Clients, record("x", None, "t"))).await,
+        Err(StoreError::Locked)
+    );
     codec::unprotect();
     s.close();
 }

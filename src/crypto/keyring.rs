@@ -204,14 +204,28 @@ impl Keyring {
     }
 
     /// Adds a worker (needs the data key, so an unlocked session). Returns the new slot's id.
-    pub async fn add_worker(&mut self, dk: &DataKey, name: &str, passphrase: &str, kdf: KdfParams) -> Result<String, KeyError> {
+    pub async fn add_worker(
+        &mut self,
+        dk: &DataKey,
+        name: &str,
+        passphrase: &str,
+        kdf: KdfParams,
+    ) -> Result<String, KeyError> {
         let id = new_slot_id()?;
-        self.replace(Slot::make(id.clone(), SlotKind::Worker { name: name.trim().to_owned() }, passphrase, dk, kdf).await?);
+        self.replace(
+            Slot::make(id.clone(), SlotKind::Worker { name: name.trim().to_owned() }, passphrase, dk, kdf).await?,
+        );
         Ok(id)
     }
 
     /// A new passphrase for one worker: only that slot is re-wrapped.
-    pub async fn change_passphrase(&mut self, dk: &DataKey, slot_id: &str, passphrase: &str, kdf: KdfParams) -> Result<(), KeyError> {
+    pub async fn change_passphrase(
+        &mut self,
+        dk: &DataKey,
+        slot_id: &str,
+        passphrase: &str,
+        kdf: KdfParams,
+    ) -> Result<(), KeyError> {
         let slot = self.slot(slot_id).filter(|s| s.worker().is_some()).ok_or(KeyError::NoSlot)?;
         let next = Slot::make(slot.id.clone(), slot.kind.clone(), passphrase, dk, kdf).await?;
         self.replace(next);
@@ -325,7 +339,10 @@ mod tests {
             assert!(matches!(ring.unlock_with_recovery(&other).await, Err(KeyError::Wrong)));
             assert!(matches!(ring.unlock("no-such-slot", "x", LIGHT).await, Err(KeyError::NoSlot)));
             let recovery_id = ring.slots[1].id.clone();
-            assert!(matches!(ring.unlock(&recovery_id, "x", LIGHT).await, Err(KeyError::NoSlot)), "recovery is no worker slot");
+            assert!(
+                matches!(ring.unlock(&recovery_id, "x", LIGHT).await, Err(KeyError::NoSlot)),
+                "recovery is no worker slot"
+            );
         })
     }
 

@@ -86,7 +86,10 @@ impl Cipher {
         Ok(crypto.subtle())
     }
 
-    async fn call(promise: Result<js_sys::Promise, wasm_bindgen::JsValue>, fail: CryptoError) -> Result<wasm_bindgen::JsValue, CryptoError> {
+    async fn call(
+        promise: Result<js_sys::Promise, wasm_bindgen::JsValue>,
+        fail: CryptoError,
+    ) -> Result<wasm_bindgen::JsValue, CryptoError> {
         wasm_bindgen_futures::JsFuture::from(promise.map_err(|_| CryptoError::Unavailable)?).await.map_err(|_| fail)
     }
 

@@ -1,8 +1,8 @@
 //! English.
 
-use super::strings::{LockStrings, 
+use super::strings::{
     ClientStrings, ClientsStrings, DirectoryStrings, EligibilityStrings, ExportStrings, HomeStrings, IntakeStrings,
-    SettingsStrings, SlipStrings,
+    LockStrings, SettingsStrings, SlipStrings,
 };
 use super::{Plural, Strings};
 
@@ -615,10 +615,12 @@ pub static STRINGS: Strings = Strings {
         section_intro: "Clients' data on this device is encrypted (AES-256). The key is in memory only while the device is unlocked.",
         lock_after_label: "Lock after inactivity, minutes",
         lock_after_hint: "From 1 to 60. The device also locks when the screen was hidden longer than this.",
+        lock_after_save: "Save the lock time",
         lock_after_bad: "Type a whole number from 1 to 60.",
         workers_title: "Workers on this device",
         you: "you",
         add_worker: "Add a worker",
+        new_worker_label: "Worker’s name",
         add_worker_hint: "The new worker gets their own passphrase; the data is not re-encrypted.",
         worker_added: "Worker added.",
         remove_worker: "Remove",

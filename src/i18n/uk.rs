@@ -1,8 +1,8 @@
 //! Українська — мова за замовчуванням.
 
-use super::strings::{LockStrings, 
+use super::strings::{
     ClientStrings, ClientsStrings, DirectoryStrings, EligibilityStrings, ExportStrings, HomeStrings, IntakeStrings,
-    SettingsStrings, SlipStrings,
+    LockStrings, SettingsStrings, SlipStrings,
 };
 use super::{Plural, Strings};
 
@@ -615,10 +615,12 @@ pub static STRINGS: Strings = Strings {
         section_intro: "Дані клієнтів на цьому пристрої зашифровано (AES-256). Ключ є в пам’яті лише поки пристрій розблоковано.",
         lock_after_label: "Блокувати після бездіяльності, хвилин",
         lock_after_hint: "Від 1 до 60. Пристрій блокується й тоді, коли екран був прихований довше за цей час.",
+        lock_after_save: "Зберегти час блокування",
         lock_after_bad: "Введіть ціле число від 1 до 60.",
         workers_title: "Працівники цього пристрою",
         you: "це ви",
         add_worker: "Додати працівника",
+        new_worker_label: "Ім’я працівника",
         add_worker_hint: "Новий працівник отримає власну парольну фразу; дані не перешифровуються.",
         worker_added: "Працівника додано.",
         remove_worker: "Прибрати",

@@ -42,7 +42,7 @@ pub enum KeyState {
 }
 
 thread_local! {
-    static KEY: RefCell<KeyState> = RefCell::new(KeyState::Open);
+    static KEY: RefCell<KeyState> = const { RefCell::new(KeyState::Open) };
 }
 
 /// Keeps the data key in memory: personal records are sealed and opened with it from now on.
@@ -199,7 +199,10 @@ mod tests {
             assert_eq!(seal(Collection::Drafts, &rec).await, Err(StoreError::Locked));
             assert_eq!(open(Collection::Drafts, "n1", &sealed).await, Err(StoreError::Locked));
             unlock(DataKey::generate().await.unwrap());
-            assert!(matches!(open(Collection::Drafts, "n1", &sealed).await, Err(StoreError::Decode { .. })), "other key");
+            assert!(
+                matches!(open(Collection::Drafts, "n1", &sealed).await, Err(StoreError::Decode { .. })),
+                "other key"
+            );
             unprotect();
         })
     }

@@ -209,7 +209,8 @@ async fn kept(c: Collection, rec: &StoredRecord) -> StoreResult<JsValue> {
     let obj = encode_js(rec)?;
     if let Some(bytes) = super::codec::seal(c, rec).await? {
         let set = |k: &str, v: JsValue| {
-            js_sys::Reflect::set(&obj, &JsValue::from_str(k), &v).map_err(|_| StoreError::Other { detail: "encode".into() })
+            js_sys::Reflect::set(&obj, &JsValue::from_str(k), &v)
+                .map_err(|_| StoreError::Other { detail: "encode".into() })
         };
         set("codec", JsValue::from_f64(f64::from(super::codec::CODEC_SEALED_V1)))?;
         set("payload", js_sys::Uint8Array::from(bytes.as_slice()).into())?;

@@ -14,10 +14,12 @@ use crate::storage::idb::{IdbStore, OpenHooks};
 use crate::storage::StoreError;
 
 use super::app_store::AppStore;
-use super::data::{self, Data, DataStoreFields};
+use super::data::{Data, DataStoreFields};
+use super::lock::{self, Gate, LockBar, Session};
 use super::platform::{self, Estimate};
 use super::screens::home::HomeScreen;
 use super::{device, icons, prefs, sw};
+use crate::storage::codec;
 use reactive_stores::Store;
 
 /// Where the storage stands.
@@ -56,11 +58,20 @@ pub struct Ctx {
     pub build: StoredValue<String>,
     /// The automatic purge after the retention period failed (it is tried again at the next start).
     pub purge_failed: RwSignal<Option<StoreError>>,
+    /// Set-up, locked, or the app's screens (see `lock.rs`).
+    pub gate: RwSignal<Gate>,
+    /// The worker who unlocked, while unlocked.
+    pub session: RwSignal<Option<Session>>,
+    /// The device locked on the intake: after unlocking, its draft is resumed without asking.
+    pub resume_draft: RwSignal<bool>,
 }
 
 impl Ctx {
-    /// The worker named in this device's settings (reactive), for records and slips.
+    /// The worker who unlocked the device (else the one named in its settings) (reactive), for records and slips.
     pub fn worker(&self) -> String {
+        if let Some(s) = self.session.with(|s| s.as_ref().map(|s| s.worker.clone())) {
+            return s;
+        }
         self.device.with(|d| d.as_ref().map(|d| d.worker.clone()).unwrap_or_default())
     }
 
@@ -130,32 +141,17 @@ async fn open_storage(ctx: Ctx) {
         let store = IdbStore::open_app(hooks).await?;
         store.probe().await?;
         let device = device::load_or_create(&store).await?;
-        Ok::<_, StoreError>((store, device))
+        let gate = lock::gate_at_start(&store).await?;
+        Ok::<_, StoreError>((store, device, gate))
     }
     .await;
     match result {
-        Ok((store, device)) => {
+        Ok((store, device, gate)) => {
             ctx.device.set(Some(device));
-            ctx.store.set_value(Some(store.clone()));
+            ctx.store.set_value(Some(store));
             ctx.store_state.set(StoreState::Ready);
+            ctx.gate.set(gate);
             ctx.data_changed();
-            match Data::load(&store).await {
-                Ok(data) => {
-                    ctx.data.set(data);
-                    ctx.data_ready.set(true);
-                    ctx.data_changed();
-                    load_shipped_rules(ctx).await;
-                    // Personal data of batches confirmed long enough ago; a failure leaves them for next time.
-                    if let Err(e) = data::purge_due(ctx, &store).await {
-                        ctx.purge_failed.set(Some(e));
-                    }
-                    // An intake left unfinished longer than the period in Settings is not kept.
-                    if let Err(e) = data::erase_abandoned_draft(ctx, &store).await {
-                        ctx.purge_failed.set(Some(e));
-                    }
-                }
-                Err(e) => ctx.store_state.set(StoreState::Failed(e)),
-            }
         }
         Err(e) => ctx.store_state.set(StoreState::Failed(e)),
     }
@@ -163,7 +159,7 @@ async fn open_storage(ctx: Ctx) {
 
 /// The rules file shipped with the app (precached by the service worker, so this works offline): used when it is
 /// newer than the one a centre installed.
-async fn load_shipped_rules(ctx: Ctx) {
+pub(super) async fn load_shipped_rules(ctx: Ctx) {
     let shipped = platform::fetch_text("rules.json").await.and_then(|t| Rules::parse(&t).ok());
     ctx.data.shipped_rules().set(shipped.as_ref().map(|r| r.serial));
     ctx.data.rules().set(newest(shipped, ctx.data.installed_rules().get_untracked()));
@@ -205,8 +201,14 @@ pub fn App() -> impl IntoView {
         offline_ready: RwSignal::new(false),
         build: StoredValue::new(platform::build_id()),
         purge_failed: RwSignal::new(None),
+        gate: RwSignal::new(Gate::Checking),
+        session: RwSignal::new(None),
+        resume_draft: RwSignal::new(false),
     };
     provide_context(ctx);
+    // Nothing personal is read or written until a worker unlocks (or, on a new device, sets a passphrase).
+    codec::lock();
+    lock::watch_idle(ctx);
 
     sw::register(ctx.update_ready, ctx.offline_ready);
     spawn_local(open_storage(ctx));
@@ -285,15 +287,21 @@ pub fn App() -> impl IntoView {
                     </div>
                 </div>
                 <StatusArea/>
+                <LockBar/>
             </header>
-            <NavBar/>
-            <main id="main" class="content" tabindex="-1">
+            <Show when=move || ctx.gate.get() == Gate::Open>
+                <NavBar/>
+            </Show>
+            <main id="main" class="content" tabindex="-1" data-gate=move || format!("{:?}", ctx.gate.get())>
                 <Banners/>
-                {move || {
-                    let r = route.get();
-                    super::lazy::screen(&r).unwrap_or_else(|| match r {
-                        _ => view! { <HomeScreen/> }.into_any(),
-                    })
+                {move || match ctx.gate.get() {
+                    Gate::Open => {
+                        let r = route.get();
+                        super::lazy::screen(&r).unwrap_or_else(|| view! { <HomeScreen/> }.into_any())
+                    }
+                    Gate::SetUp | Gate::Locked => super::lazy::gate(),
+                    Gate::Checking => view! { <p class="muted" role="status">{tr(|s| s.loading)}</p> }.into_any(),
+                    Gate::Locking => view! { <p class="muted" role="status">{tr(|s| s.lock.locking)}</p> }.into_any(),
                 }}
             </main>
         </div>

@@ -66,6 +66,7 @@ where
             return;
         }
         let st = st.clone();
+        super::lock::save_started();
         spawn_local(async move {
             loop {
                 let next = st.lock().ok().and_then(|mut s| s.pending.take());
@@ -94,6 +95,7 @@ where
             if let Ok(mut s) = st.lock() {
                 s.saving = false;
             }
+            super::lock::save_ended();
         });
     });
 

@@ -15,7 +15,7 @@ use super::app::use_ctx;
 use super::form::tr;
 use super::screens::{
     client::ClientScreen, clients::ClientsScreen, directory::DirectoryScreen, eligibility::ChecklistScreen,
-    export::ExportScreen, intake::IntakeScreen, print::ApplicationScreen, print::ToBringScreen,
+    export::ExportScreen, gate::GateScreen, intake::IntakeScreen, print::ApplicationScreen, print::ToBringScreen,
     settings::SettingsScreen, slip::SlipScreen,
 };
 
@@ -80,6 +80,10 @@ on_demand! {
     fn application() {
         view! { <ApplicationScreen id=route_id()/> }.into_any()
     }
+
+    fn gate_screen() {
+        view! { <GateScreen/> }.into_any()
+    }
 }
 
 type Loading = Pin<Box<dyn Future<Output = AnyView>>>;
@@ -99,13 +103,20 @@ pub fn screen(route: &Route) -> Option<AnyView> {
         Route::Application(_) => Box::pin(application()),
         Route::Screen(_) => return None,
     };
+    Some(suspended(load))
+}
+
+/// Set-up or the unlock form (with Argon2id), loaded on demand like a screen.
+pub fn gate() -> AnyView {
+    suspended(Box::pin(gate_screen()))
+}
+
+fn suspended(load: Loading) -> AnyView {
     let load = SendWrapper::new(load);
-    Some(
-        view! {
-            <Suspense fallback=|| view! { <p class="muted" role="status">{tr(|s| s.loading)}</p> }>
-                {Suspend::new(load)}
-            </Suspense>
-        }
-        .into_any(),
-    )
+    view! {
+        <Suspense fallback=|| view! { <p class="muted" role="status">{tr(|s| s.loading)}</p> }>
+            {Suspend::new(load)}
+        </Suspense>
+    }
+    .into_any()
 }

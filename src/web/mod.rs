@@ -8,6 +8,7 @@ mod drafts;
 mod form;
 mod icons;
 mod lazy;
+mod lock;
 mod platform;
 mod prefs;
 mod screens;
@@ -36,7 +37,10 @@ pub fn start() {
 /// saved is safe). The panic message is logged only in debug builds: it might quote data.
 fn on_panic(info: &std::panic::PanicHookInfo<'_>) {
     #[cfg(debug_assertions)]
-    web_sys::console::error_1(&info.to_string().into());
+    web_sys::console::error_2(
+        &info.to_string().into(),
+        &js_sys::Reflect::get(&js_sys::Error::new("stack"), &"stack".into()).unwrap_or_default(),
+    );
     #[cfg(not(debug_assertions))]
     let _ = info;
     if let Some(el) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("app-crashed")) {

@@ -2,7 +2,8 @@
 // explained instead of failing later.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openApp, readIdb, sharedBrowserAndBuild, waitForStorage } from './helpers.mjs';
+import { openApp, readIdb, sharedBrowserAndBuild, waitForStorage, reload
+} from './helpers.mjs';
 
 describe('data on the device', () => {
   const env = sharedBrowserAndBuild();
@@ -12,7 +13,7 @@ describe('data on the device', () => {
     try {
       const { page } = app;
       const label = page.getByRole('textbox', { name: 'Назва пристрою' });
-      const worker = page.getByRole('textbox', { name: 'Працівник' });
+      const worker = page.getByRole('textbox', { name: 'Працівник', exact: true });
       const deviceId = await page.getByTestId('device-id').filter({ hasText: /-/ }).textContent();
       assert.match(deviceId, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
 
@@ -21,7 +22,7 @@ describe('data on the device', () => {
       await page.getByRole('button', { name: 'Зберегти', exact: true }).click();
       await page.getByRole('status').filter({ hasText: 'Збережено на пристрої.' }).waitFor();
 
-      await page.reload();
+      await reload(page);
       await page.getByTestId('device-id').filter({ hasText: deviceId }).waitFor();
       assert.equal(await label.inputValue(), 'Планшет 2, Ірпінське бюро');
       assert.equal(await worker.inputValue(), 'Мар’яна Коваль');
@@ -31,7 +32,7 @@ describe('data on the device', () => {
       assert.equal(rec.rev, 2);
       assert.deepEqual(JSON.parse(rec.payload), {
         id: 'device', device_id: deviceId, label: 'Планшет 2, Ірпінське бюро', worker: 'Мар’яна Коваль', retention_days: null,
-        draft_days: 7, hotline: '0 800 213 103',
+        draft_days: 7, hotline: '0 800 213 103', lock_minutes: 5,
       });
       const local = await page.evaluate(() => Object.keys(localStorage).sort());
       assert.deepEqual(local, ['pryiom.lang', 'pryiom.screen']);
@@ -59,7 +60,7 @@ describe('data on the device', () => {
       await label.fill('Планшет 1');
       await page.getByRole('button', { name: 'Зберегти', exact: true }).click();
       await page.getByRole('status').filter({ hasText: 'Виправте позначені поля — нічого не збережено.' }).waitFor();
-      const worker = page.getByRole('textbox', { name: 'Працівник' });
+      const worker = page.getByRole('textbox', { name: 'Працівник', exact: true });
       assert.equal(await worker.getAttribute('aria-invalid'), 'true');
       assert.equal(await label.getAttribute('aria-invalid'), null);
       // The message is tied to the field for screen readers.
@@ -98,7 +99,7 @@ describe('data on the device', () => {
       const { page, context } = app;
       await page.getByTestId('device-id').filter({ hasText: /-/ }).waitFor();
       await page.getByRole('textbox', { name: 'Назва пристрою' }).fill('Перший');
-      await page.getByRole('textbox', { name: 'Працівник' }).fill('Олена');
+      await page.getByRole('textbox', { name: 'Працівник', exact: true }).fill('Олена');
       await page.getByRole('button', { name: 'Зберегти', exact: true }).click();
       await page.getByRole('status').filter({ hasText: 'Збережено на пристрої.' }).waitFor();
 
@@ -139,7 +140,7 @@ describe('data on the device', () => {
           tx.onerror = () => fail(tx.error);
         };
       }));
-      await page.reload();
+      await reload(page);
       const alert = page.getByTestId('unreadable');
       await alert.waitFor();
       assert.equal(await alert.textContent(), '1 запис не вдалося прочитати. Інші дані в безпеці й працюють; повідомте адміністратора.');

@@ -3,7 +3,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  TABLET_PORTRAIT, openApp, readAllIdb, registerClient, screenshot, sharedBrowserAndBuild, waitForStorage,
+  TABLET_PORTRAIT, openApp, readAllIdb, registerClient, screenshot, sharedBrowserAndBuild, waitForStorage, reload,
 } from './helpers.mjs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -140,7 +140,7 @@ describe('eligibility checklist', () => {
       await page.waitForTimeout(600);
 
       // Reload: everything is still there, from IndexedDB.
-      await page.reload();
+      await reload(page);
       await page.getByRole('heading', { level: 1, name: 'Право на безоплатну вторинну правничу допомогу' }).waitFor();
       assert.match(await page.getByTestId('decision').textContent(), /надано БВПД — представництво/);
       assert.equal(await page.getByLabel('Дохід за місяць 2, грн').inputValue(), '6 656,00');
@@ -207,7 +207,7 @@ describe('eligibility checklist', () => {
 
       // The installed rules survive a reload; the old decision still shows the rules it was made on.
       await page.goto(checklistUrl);
-      await page.reload();
+      await reload(page);
       await page.getByTestId('decision').waitFor();
       assert.match(await page.getByTestId('rules-version').textContent(), /^2026-01-01/);
       await page.getByText('Рішення ухвалено за цими правилами; перевірку показано так, як її було зроблено.').waitFor();

@@ -7,8 +7,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
-  ARTIFACTS, ROOT, TABLET_PORTRAIT, dumpIdb, openApp, readAllIdb, registerClient, screenshot, sharedBrowserAndBuild,
-  waitForStorage,
+  ARTIFACTS, ROOT, TABLET_PORTRAIT, dumpPlain, openApp, readAllIdb, registerClient, screenshot, sharedBrowserAndBuild,
+  waitForStorage, reload,
 } from './helpers.mjs';
 
 const PYTHON = process.env.PRYIOM_PYTHON || 'python3';
@@ -35,7 +35,7 @@ async function downloads(page, click, n = 1) {
 /** Reloads the app on its Home screen (the route would otherwise stay where it was). */
 async function reloadHome(page) {
   await page.evaluate(() => { window.location.hash = '#/home'; });
-  await page.reload();
+  await reload(page);
   await waitForStorage(page);
 }
 
@@ -155,7 +155,7 @@ describe('export and import', () => {
       }
       for (const a of after.appeals) assert.equal(JSON.parse(a.payload).account, '');
       // In EVERY store: the kept batch file held the same data, and is gone too.
-      const everything = await dumpIdb(page);
+      const everything = await dumpPlain(page);
       for (const personal of ['Мельник', 'Гнатюк', '380501234567', 'HYPERLINK']) {
         assert.ok(!everything.includes(personal), `"${personal}" is still stored`);
       }
@@ -198,12 +198,12 @@ describe('export and import', () => {
       await page.getByRole('button', { name: 'Так, центр отримав' }).click();
       await page.getByTestId('batch-status').getByText(/^Центр отримав/).waitFor();
       await reloadHome(page);
-      await page.waitForFunction(async () => {
-        const db = await new Promise((res, rej) => { const r = indexedDB.open('pryiom'); r.onsuccess = () => res(r.result); r.onerror = rej; });
-        const rows = await new Promise((res) => { const r = db.transaction('clients').objectStore('clients').getAll(); r.onsuccess = () => res(r.result); });
-        db.close();
+      const purged = async () => {
+        const rows = await readAllIdb(page, 'clients');
         return rows.length === 1 && JSON.parse(rows[0].payload).personal === null;
-      });
+      };
+      for (let i = 0; i < 100 && !(await purged()); i++) await page.waitForTimeout(100);
+      assert.ok(await purged(), 'purged at start-up');
       assert.deepEqual(app.errors, []);
     } finally {
       await app.close();

@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
 import { startServer } from '../support/serve.mjs';
+import { dataKey, openPayload, sealPayload } from '../support/vault.mjs';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const ARTIFACTS = join(ROOT, 'target', 'e2e');
@@ -48,7 +49,7 @@ export async function serveBuild() {
  * A fresh browser profile on the app. Every request is recorded; any that leaves the app's origin is a failure
  * (`app.foreign`), and so is any page error.
  */
-export async function openApp(browser, served, { viewport = TABLET_LANDSCAPE, hash = '', options = {} } = {}) {
+export async function openApp(browser, served, { viewport = TABLET_LANDSCAPE, hash = '', options = {}, gate = true } = {}) {
   const context = await browser.newContext({ viewport, serviceWorkers: 'allow', ...options });
   const foreign = [];
   const errors = [];
@@ -59,12 +60,75 @@ export async function openApp(browser, served, { viewport = TABLET_LANDSCAPE, ha
   const page = await context.newPage();
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto(served.url + hash);
+  // A new profile is a new device: protect it as its first worker does (`gate: false` to see the set-up itself).
+  if (gate) await waitForStorage(page, { home: false });
   return { context, page, foreign, errors, close: () => context.close() };
 }
 
-/** Waits until the app has opened its storage: the home screen shows the device's counts. */
-export async function waitForStorage(page) {
-  await page.getByTestId('count-clients').waitFor();
+/** Reloads the page; the device comes back locked, and the worker unlocks it. */
+export async function reload(page, options = {}) {
+  await page.reload(options);
+  await waitForStorage(page, { home: false });
+}
+
+/** The passphrase and worker the tests protect a new device with. */
+export const PASSPHRASE = 'тестова фраза для планшета';
+export const WORKER = 'Олена Коваль';
+
+const SET_UP = /^(Захист даних на цьому пристрої|Protect the data on this device)$/;
+const LOCKED = /^(Пристрій заблоковано|The device is locked)$/;
+
+/**
+ * Waits until the app has opened its storage and is unlocked, as a worker gets there: on a new device they set a
+ * passphrase and type back the recovery code; on a locked one they unlock. Then the home screen shows the device's
+ * counts. Returns the recovery code when one was shown.
+ */
+export async function waitForStorage(page, { passphrase = PASSPHRASE, worker = WORKER, home = true } = {}) {
+  const setUp = page.getByRole('heading', { level: 1, name: SET_UP });
+  const locked = page.getByRole('heading', { level: 1, name: LOCKED });
+  const open = page.locator('main[data-gate="Open"]');
+  await setUp.or(locked).or(open).first().waitFor();
+  let code = null;
+  if (await setUp.isVisible()) code = await setUpProtection(page, { passphrase, worker });
+  else if (await locked.isVisible()) await unlock(page, { passphrase, worker });
+  await open.waitFor();
+  if (home) await page.getByTestId('count-clients').waitFor();
+  return code;
+}
+
+/** First start: name, passphrase twice, the recovery code read and two of its groups typed back. */
+export async function setUpProtection(page, { passphrase = PASSPHRASE, worker = WORKER } = {}) {
+  await page.getByLabel(/^(Ваше ім’я|Your name)/).fill(worker);
+  await page.getByLabel(/^(Парольна фраза|Passphrase)$/).fill(passphrase);
+  await page.getByLabel(/^(Повторіть парольну фразу|Repeat the passphrase)$/).fill(passphrase);
+  await page.getByRole('button', { name: /^(Далі|Next)$/ }).click();
+  const code = (await page.getByTestId('recovery-code').textContent()).replace(/\s+/g, ' ').trim();
+  await page.getByRole('button', { name: /^(Я записав\(ла\) код — далі|I have written the code down — next)$/ }).click();
+  await typeBackGroups(page, code);
+  await page.getByRole('button', { name: /^(Увімкнути захист|Turn protection on)$/ }).click();
+  return code;
+}
+
+/** Types the two groups of `code` the check screen asks for. */
+export async function typeBackGroups(page, code, { wrong = false } = {}) {
+  const groups = code.split(' ');
+  const fields = page.getByLabel(/^(Група|Group) \d+$/);
+  await fields.first().waitFor();
+  for (let i = 0; i < 2; i += 1) {
+    const field = fields.nth(i);
+    const label = await page.locator(`label[for="${await field.getAttribute('id')}"]`).textContent();
+    const group = groups[Number(label.match(/\d+/)[0]) - 1];
+    await field.fill(wrong && i === 1 ? String((Number(group) + 1) % 10000).padStart(4, '0') : group);
+  }
+}
+
+/** The lock screen: choose the worker (when there are several) and type the passphrase. */
+export async function unlock(page, { passphrase = PASSPHRASE, worker } = {}) {
+  await page.getByRole('heading', { level: 1, name: LOCKED }).waitFor();
+  const who = page.getByRole('radio', { name: worker, exact: true });
+  if (worker && await who.count()) await who.check();
+  await page.getByLabel(/^(Парольна фраза|Passphrase)$/).fill(passphrase);
+  await page.getByRole('button', { name: /^(Розблокувати|Unlock)$/ }).click();
 }
 
 /** Waits until a service worker controls the page (the app is then available offline). */
@@ -77,18 +141,61 @@ export async function waitForServiceWorker(page) {
   });
 }
 
-/** Reads one record straight from IndexedDB, bypassing the app. */
-export async function readIdb(page, store, id) {
+/** Reads one record straight from IndexedDB, bypassing the app; a sealed payload comes as base64. */
+export async function readRawIdb(page, store, id) {
   return page.evaluate(([store, id]) => new Promise((ok, fail) => {
     const open = indexedDB.open('pryiom');
     open.onerror = () => fail(open.error);
     open.onsuccess = () => {
       const db = open.result;
       const get = db.transaction(store).objectStore(store).get(id);
-      get.onsuccess = () => { db.close(); ok(get.result ?? null); };
+      const b64 = (u8) => { let s = ''; for (const b of u8) s += String.fromCharCode(b); return btoa(s); };
+      get.onsuccess = () => {
+        db.close();
+        const r = get.result ?? null;
+        ok(r && r.payload instanceof Uint8Array ? { ...r, payload: b64(r.payload) } : r);
+      };
       get.onerror = () => { db.close(); fail(get.error); };
     };
   }), [store, id]);
+}
+
+/** The data key, opened from the stored keyring with a worker's passphrase (see tests/support/vault.mjs). */
+async function deviceKey(page, passphrase = PASSPHRASE) {
+  const ring = await readRawIdb(page, 'settings', 'keyring');
+  if (!ring) throw new Error('this device has no keyring');
+  return dataKey(JSON.parse(ring.payload), passphrase);
+}
+
+/** A stored record as the app reads it: a sealed payload opened (and marked `sealed`). */
+async function opened(page, store, rec) {
+  if (!rec || rec.codec !== 2) return rec;
+  return { ...rec, codec: 1, sealed: true, payload: await openPayload(await deviceKey(page), store, rec.id, rec.payload) };
+}
+
+/** Reads one record straight from IndexedDB, bypassing the app, and opens it with the test passphrase if sealed. */
+export async function readIdb(page, store, id) {
+  return opened(page, store, await readRawIdb(page, store, id));
+}
+
+/** Writes one record straight into IndexedDB (a record read with `readIdb` is sealed again as it was). */
+export async function putIdb(page, store, rec) {
+  let raw = rec;
+  if (rec.sealed) {
+    const { sealed, ...rest } = rec;
+    raw = { ...rest, codec: 2, payload: await sealPayload(await deviceKey(page), store, rec.id, rec.payload) };
+  }
+  await page.evaluate(([store, rec]) => new Promise((ok, fail) => {
+    const open = indexedDB.open('pryiom');
+    open.onerror = () => fail(open.error);
+    open.onsuccess = () => {
+      const tx = open.result.transaction(store, 'readwrite');
+      const value = rec.codec === 2 ? { ...rec, payload: Uint8Array.from(atob(rec.payload), (c) => c.charCodeAt(0)) } : rec;
+      tx.objectStore(store).put(value);
+      tx.oncomplete = () => { open.result.close(); ok(); };
+      tx.onerror = () => fail(tx.error);
+    };
+  }), [store, raw]);
 }
 
 export async function screenshot(page, name) {
@@ -110,22 +217,8 @@ export function sharedBrowserAndBuild() {
   return env;
 }
 
-/** Reads every record of an object store straight from IndexedDB. */
-export async function readAllIdb(page, store) {
-  return page.evaluate((store) => new Promise((ok, fail) => {
-    const open = indexedDB.open('pryiom');
-    open.onerror = () => fail(open.error);
-    open.onsuccess = () => {
-      const db = open.result;
-      const all = db.transaction(store).objectStore(store).getAll();
-      all.onsuccess = () => { db.close(); ok(all.result); };
-      all.onerror = () => { db.close(); fail(all.error); };
-    };
-  }), store);
-}
-
-/** Every record of every object store of the app's database, as one text: what a person holding the tablet could read. */
-export async function dumpIdb(page) {
+/** Every record of every object store, straight from IndexedDB: { store: [records] }, sealed payloads as base64. */
+async function rawStores(page) {
   return page.evaluate(() => new Promise((ok, fail) => {
     const open = indexedDB.open('pryiom');
     open.onerror = () => fail(open.error);
@@ -134,14 +227,41 @@ export async function dumpIdb(page) {
       const names = [...db.objectStoreNames];
       const tx = db.transaction(names);
       const out = {};
+      const b64 = (u8) => { let s = ''; for (const b of u8) s += String.fromCharCode(b); return btoa(s); };
       for (const n of names) {
         const all = tx.objectStore(n).getAll();
-        all.onsuccess = () => { out[n] = all.result; };
+        all.onsuccess = () => {
+          out[n] = all.result.map((r) => (r.payload instanceof Uint8Array ? { ...r, payload: b64(r.payload) } : r));
+        };
       }
-      tx.oncomplete = () => { db.close(); ok(JSON.stringify(out)); };
+      tx.oncomplete = () => { db.close(); ok(out); };
       tx.onerror = () => { db.close(); fail(tx.error); };
     };
   }));
+}
+
+/** Every record of an object store straight from IndexedDB, sealed payloads opened with the test passphrase. */
+export async function readAllIdb(page, store) {
+  const all = (await rawStores(page))[store] ?? [];
+  return Promise.all(all.map((r) => opened(page, store, r)));
+}
+
+/**
+ * Every record of every object store of the app's database, as one text, as it is kept: what a person holding the
+ * tablet could read (sealed payloads stay sealed).
+ */
+export async function dumpIdb(page) {
+  return JSON.stringify(await rawStores(page));
+}
+
+/**
+ * The same with every sealed payload opened (with the test passphrase): what the app itself holds, to prove that a
+ * removal removed the data, not just that it is encrypted.
+ */
+export async function dumpPlain(page) {
+  const stores = await rawStores(page);
+  for (const [name, recs] of Object.entries(stores)) stores[name] = await Promise.all(recs.map((r) => opened(page, name, r)));
+  return JSON.stringify(stores);
 }
 
 /**

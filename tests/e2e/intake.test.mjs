@@ -3,8 +3,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  TABLET_PORTRAIT, dumpIdb, openApp, readAllIdb, readIdb, registerClient, screenshot, sharedBrowserAndBuild,
-  waitForStorage,
+  TABLET_PORTRAIT, dumpPlain, openApp, putIdb, readAllIdb, readIdb, registerClient, screenshot, sharedBrowserAndBuild,
+  waitForStorage, reload,
 } from './helpers.mjs';
 
 const SHEVCHENKO = { surname: 'Шевченко', given: 'Олександр', birth: '12.03.1987', phone: '067 123 45 67', tax: '3184710691' };
@@ -121,6 +121,7 @@ describe('intake', () => {
     try {
       const again = await context.newPage();
       await again.goto(env.served.url + '#/intake');
+      await waitForStorage(again, { home: false });
       await again.getByRole('heading', { name: 'Є незавершене звернення' }).waitFor();
       assert.match(await again.getByRole('region', { name: 'Є незавершене звернення' }).textContent(), /Петренко Іван/);
       await again.getByRole('button', { name: 'Продовжити' }).click();
@@ -204,7 +205,7 @@ describe('intake', () => {
       await nav.getByRole('link', { name: 'Експорт' }).click();
       await page.getByRole('button', { name: 'Створити пакет і зберегти файл' }).click();
       await page.getByTestId('export-status').getByText(/Пакет створено/).waitFor();
-      assert.ok((await dumpIdb(page)).includes('2889104560'), 'the kept file holds the tax number (the check can fail)');
+      assert.ok((await dumpPlain(page)).includes('2889104560'), 'the kept file holds the tax number (the check can fail)');
       await page.goto(`${page.url().split('#')[0]}#/client/${id}`);
       await page.getByRole('button', { name: 'Відкликати згоду' }).click();
       const preview = page.getByTestId('erasure-preview');
@@ -224,7 +225,7 @@ describe('intake', () => {
         assert.ok(!stored.includes(value), `"${value}" is still stored`);
       }
       // In EVERY store, the kept export file included.
-      const everything = await dumpIdb(page);
+      const everything = await dumpPlain(page);
       for (const value of ['Гнатюк', 'Ярина', '2889104560', '987654', 'розлученням']) {
         assert.ok(!everything.includes(value), `"${value}" is still stored somewhere`);
       }
@@ -339,39 +340,25 @@ describe('intake', () => {
       await page.getByRole('radio', { name: 'Усно' }).check();
       // Autosave runs within half a second of a change: give it time, then read every store.
       await page.waitForTimeout(1500);
-      const everything = await dumpIdb(page);
+      const everything = await dumpPlain(page);
       for (const value of ['Бондаренко', 'Остап']) assert.ok(!everything.includes(value), `"${value}" stored before consent`);
 
       await page.getByLabel('Хто отримав згоду').fill('Олена Коваль');
       await page.getByRole('button', { name: 'Згоду отримано — далі' }).click();
       await page.getByLabel('Телефони').fill('063 555 44 33');
       // After consent the card is kept (so the check above could fail): it reaches IndexedDB within moments.
-      for (let i = 0; i < 50 && !(await dumpIdb(page)).includes('Бондаренко'); i++) await page.waitForTimeout(100);
-      assert.ok((await dumpIdb(page)).includes('Бондаренко'), 'after consent the card is kept');
+      for (let i = 0; i < 50 && !(await dumpPlain(page)).includes('Бондаренко'); i++) await page.waitForTimeout(100);
+      assert.ok((await dumpPlain(page)).includes('Бондаренко'), 'after consent the card is kept');
 
       // Ten days later (the period is 7 by default): the draft is erased at start, not offered.
-      await page.evaluate(() => new Promise((ok, fail) => {
-        const open = indexedDB.open('pryiom');
-        open.onsuccess = () => {
-          const tx = open.result.transaction('drafts', 'readwrite');
-          const store = tx.objectStore('drafts');
-          const get = store.get('intake');
-          get.onsuccess = () => {
-            const rec = get.result;
-            const payload = JSON.parse(rec.payload);
-            const tenDaysAgo = new Date(Date.now() - 10 * 86400000).toISOString();
-            payload.updated_at = tenDaysAgo;
-            rec.payload = JSON.stringify(payload);
-            rec.updated_at = tenDaysAgo;
-            store.put(rec);
-          };
-          tx.oncomplete = () => { open.result.close(); ok(); };
-          tx.onerror = () => fail(tx.error);
-        };
-        open.onerror = () => fail(open.error);
-      }));
+      const aged = await readIdb(page, 'drafts', 'intake');
+      assert.ok(aged.sealed, 'the draft is kept sealed');
+      const tenDaysAgo = new Date(Date.now() - 10 * 86400000).toISOString();
+      await putIdb(page, 'drafts', {
+        ...aged, updated_at: tenDaysAgo, payload: JSON.stringify({ ...JSON.parse(aged.payload), updated_at: tenDaysAgo }),
+      });
       await page.goto(`${env.served.url}#/home`);
-      await page.reload();
+      await reload(page);
       await waitForStorage(page);
       await page.waitForFunction(() => new Promise((ok) => {
         const open = indexedDB.open('pryiom');
@@ -383,7 +370,7 @@ describe('intake', () => {
       await page.getByRole('link', { name: 'Нове звернення', exact: true }).first().click();
       await page.getByLabel('Пошук клієнта').waitFor();
       assert.equal(await page.getByRole('heading', { name: 'Є незавершене звернення' }).count(), 0);
-      assert.ok(!(await dumpIdb(page)).includes('Бондаренко'));
+      assert.ok(!(await dumpPlain(page)).includes('Бондаренко'));
       assert.deepEqual(app.errors, []);
     } finally {
       await app.close();

@@ -4,7 +4,8 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { appendFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { launchBrowser, openApp, readIdb, screenshot, serveBuild, waitForServiceWorker, waitForStorage } from './helpers.mjs';
+import { launchBrowser, openApp, readIdb, screenshot, serveBuild, waitForServiceWorker, waitForStorage, reload
+} from './helpers.mjs';
 
 describe('offline and updates', () => {
   let browser;
@@ -25,7 +26,7 @@ describe('offline and updates', () => {
       await served.stop();
       await context.setOffline(true);
 
-      await page.reload();
+      await reload(page);
       await waitForStorage(page);
       await page.getByRole('region', { name: 'Стан пристрою' }).getByText('Офлайн').waitFor();
       assert.ok(await page.getByText('Застосунок збережено на пристрої').isVisible());
@@ -34,10 +35,10 @@ describe('offline and updates', () => {
       await page.getByRole('link', { name: 'Налаштування', exact: true }).click();
       await page.getByTestId('device-id').filter({ hasText: /-/ }).waitFor();
       await page.getByRole('textbox', { name: 'Назва пристрою' }).fill('Виїзний пункт, Бородянка');
-      await page.getByRole('textbox', { name: 'Працівник' }).fill('Іван Петренко');
+      await page.getByRole('textbox', { name: 'Працівник', exact: true }).fill('Іван Петренко');
       await page.getByRole('button', { name: 'Зберегти', exact: true }).click();
       await page.getByRole('status').filter({ hasText: 'Збережено на пристрої.' }).waitFor();
-      await page.reload();
+      await reload(page);
       await page.getByTestId('device-id').filter({ hasText: /-/ }).waitFor();
       assert.equal(await page.getByRole('textbox', { name: 'Назва пристрою' }).inputValue(), 'Виїзний пункт, Бородянка');
       await screenshot(page, 'offline-settings-1280x800');
@@ -73,7 +74,7 @@ describe('offline and updates', () => {
       const newBuild = await served.rebuild((dir) => appendFile(join(dir, 'app.css'), '\n/* next release */\n'));
       assert.notEqual(newBuild, oldBuild);
 
-      await page.reload();
+      await reload(page);
       const banner = page.getByTestId('update-banner');
       await banner.waitFor();
       assert.match(await banner.textContent(), /Доступна нова версія застосунку\./);
@@ -92,7 +93,7 @@ describe('offline and updates', () => {
 
       // And the new build works offline too.
       await served.stop();
-      await page.reload();
+      await reload(page);
       await waitForStorage(page);
       assert.deepEqual(app.foreign, []);
       assert.deepEqual(app.errors, []);

@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import {
-  TABLET_LANDSCAPE, TABLET_PORTRAIT, openApp, registerClient, screenshot, sharedBrowserAndBuild, waitForStorage,
+  TABLET_LANDSCAPE, TABLET_PORTRAIT, openApp, registerClient, screenshot, sharedBrowserAndBuild, waitForStorage, reload,
 } from './helpers.mjs';
 
 const require = createRequire(import.meta.url);
@@ -33,7 +33,7 @@ describe('app shell', () => {
       assert.equal(await page.getAttribute('html', 'lang'), 'en');
       assert.equal(await page.getByRole('navigation', { name: 'Sections' }).getByRole('link').count(), 5);
 
-      await page.reload();
+      await reload(page);
       await page.getByRole('heading', { level: 1, name: 'Settings' }).waitFor();
       assert.ok(await page.getByRole('radio', { name: 'English' }).isChecked());
       await page.getByRole('link', { name: 'Home', exact: true }).click();
@@ -66,6 +66,7 @@ describe('app shell', () => {
       await page.getByRole('heading', { level: 1, name: 'Нове звернення' }).waitFor();
       // The last screen is remembered across a restart of the app.
       await page.goto(app.page.url().split('#')[0]);
+      await waitForStorage(page, { home: false });
       await page.getByRole('heading', { level: 1, name: 'Нове звернення' }).waitFor();
       assert.deepEqual(app.foreign, []);
       assert.deepEqual(app.errors, []);

@@ -21,6 +21,7 @@ pub fn SettingsScreen() -> impl IntoView {
         <h1 tabindex="-1">{tr(|s| s.settings.title)}</h1>
         <LanguagePicker/>
         <DeviceForm/>
+        <crate::web::screens::protection::ProtectionSection/>
         <WorkSection/>
         <RulesSection/>
         <ContactsSection/>

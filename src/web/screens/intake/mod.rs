@@ -104,6 +104,16 @@ pub fn IntakeScreen() -> impl IntoView {
         spawn_local(async move {
             match storage::load::<IntakeDraft>(&store, INTAKE_DRAFT_ID).await {
                 // One left longer than the period in Settings is not offered (start-up erases it).
+                // Locked while on this screen: back to the same draft without asking.
+                Ok(Some(saved))
+                    if saved.has_content() && !abandoned(ctx, &saved) && ctx.resume_draft.get_untracked() =>
+                {
+                    ctx.resume_draft.set(false);
+                    ctx.pending_intake.set(None);
+                    draft.try_set(saved);
+                    editing.try_set(true);
+                    phase.try_set(Phase::Editing);
+                }
                 Ok(Some(saved)) if saved.has_content() && !abandoned(ctx, &saved) => {
                     phase.try_set(Phase::Offer(Box::new(saved)));
                 }

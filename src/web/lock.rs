@@ -1,0 +1,166 @@
+//! The lock: what the shell shows before a worker unlocks, how it locks (the button, an idle period, a page hidden
+//! too long), and what unlocking loads. Set-up and the unlock form themselves are loaded on demand (`screens/gate.rs`,
+//! with Argon2id), so the shell carries none of that code.
+//!
+//! Locking first takes the screens away (their autosaves write what is pending, still sealed with the key), waits for
+//! those writes, then forgets the key and every decoded value: nothing personal stays in memory or in the page.
+
+use std::cell::Cell;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::crypto::keyring::KEYRING_ID;
+use crate::domain::device::DEFAULT_LOCK_MINUTES;
+use crate::nav::{Route, Screen};
+use crate::storage::{codec, Collection, Store, StoreResult};
+
+use super::app::{use_ctx, Ctx};
+use super::app_store::AppStore;
+use super::data::{self, Data};
+use super::form::tr;
+use super::platform;
+
+/// What the app shows instead of its screens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Gate {
+    /// Storage still opening.
+    Checking,
+    /// No passphrase on this device yet: set one (and the recovery code).
+    SetUp,
+    /// Protected and locked.
+    Locked,
+    /// Taking the screens away and forgetting the key.
+    Locking,
+    /// Unlocked: the app's screens.
+    Open,
+}
+
+/// Who unlocked: the worker of the slot that opened the key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    pub slot_id: String,
+    pub worker: String,
+}
+
+/// Set-up if the device has no keyring yet, else locked.
+pub async fn gate_at_start(store: &AppStore) -> StoreResult<Gate> {
+    Ok(if store.get(Collection::Settings, KEYRING_ID).await?.is_some() { Gate::Locked } else { Gate::SetUp })
+}
+
+/// The key is in the codec: load the data and open the screens (back where the worker was).
+pub async fn opened(ctx: Ctx, store: AppStore, session: Session) {
+    ctx.session.set(Some(session));
+    ctx.gate.set(Gate::Open);
+    match Data::load(&store).await {
+        Ok(d) => {
+            ctx.data.set(d);
+            ctx.data_ready.set(true);
+            ctx.data_changed();
+            super::app::load_shipped_rules(ctx).await;
+            // Personal data of batches confirmed long enough ago; a failure leaves them for next time.
+            if let Err(e) = data::purge_due(ctx, &store).await {
+                ctx.purge_failed.set(Some(e));
+            }
+            // An intake left unfinished longer than the period in Settings is not kept.
+            if let Err(e) = data::erase_abandoned_draft(ctx, &store).await {
+                ctx.purge_failed.set(Some(e));
+            }
+        }
+        Err(e) => ctx.store_state.set(super::app::StoreState::Failed(e)),
+    }
+}
+
+thread_local! {
+    static SAVES_IN_FLIGHT: Cell<u32> = const { Cell::new(0) };
+}
+
+/// Counts an autosave write from its start to its end, so locking can wait for it.
+pub fn save_started() {
+    SAVES_IN_FLIGHT.with(|n| n.set(n.get() + 1));
+}
+
+pub fn save_ended() {
+    SAVES_IN_FLIGHT.with(|n| n.set(n.get().saturating_sub(1)));
+}
+
+/// Locks now: screens away (pending drafts written), then the key and the decoded data forgotten.
+pub fn lock(ctx: Ctx) {
+    if ctx.gate.get_untracked() != Gate::Open {
+        return;
+    }
+    // Back on the intake after unlocking: its draft is resumed without asking.
+    ctx.resume_draft.set(ctx.route.get_untracked() == Route::Screen(Screen::Intake));
+    ctx.gate.set(Gate::Locking);
+    spawn_local(async move {
+        // The screens' cleanups start their writes during this tick; wait until every one has ended (bounded: a
+        // write that never ends must not keep the key in memory).
+        for _ in 0..100 {
+            platform::yield_now().await;
+            if SAVES_IN_FLIGHT.with(Cell::get) == 0 {
+                break;
+            }
+        }
+        codec::lock();
+        ctx.data.set(Data::default());
+        ctx.data_ready.set(false);
+        ctx.flash.set(None);
+        ctx.session.set(None);
+        ctx.gate.set(Gate::Locked);
+    });
+}
+
+/// Locks after the idle period of Settings without a touch, a key or a pointer, and when the page comes back after
+/// being hidden longer than that. Checked every few seconds against the clock, so a sleeping tablet locks on waking.
+pub fn watch_idle(ctx: Ctx) {
+    let last = StoredValue::new(js_sys::Date::now());
+    let touch = move |_| last.set_value(js_sys::Date::now());
+    let listeners = [
+        window_event_listener_untyped("pointerdown", touch),
+        window_event_listener_untyped("keydown", touch),
+        window_event_listener_untyped("input", touch),
+    ];
+    let check = move || {
+        if ctx.gate.get_untracked() != Gate::Open {
+            last.set_value(js_sys::Date::now());
+            return;
+        }
+        let minutes = ctx.device.with_untracked(|d| d.as_ref().map_or(DEFAULT_LOCK_MINUTES, |d| d.lock_minutes)).max(1);
+        if js_sys::Date::now() - last.get_value() >= f64::from(minutes) * 60_000.0 {
+            lock(ctx);
+        }
+    };
+    let timer = set_interval_with_handle(check, std::time::Duration::from_secs(5)).ok();
+    let visible = window_event_listener_untyped("visibilitychange", move |_| {
+        if document().visibility_state() == web_sys::VisibilityState::Visible {
+            check();
+        }
+    });
+    on_cleanup(move || {
+        for l in listeners {
+            l.remove();
+        }
+        visible.remove();
+        if let Some(t) = timer {
+            t.clear();
+        }
+    });
+}
+
+/// The Lock button and who is working, in the top bar while unlocked.
+#[component]
+pub fn LockBar() -> impl IntoView {
+    let ctx = use_ctx();
+    view! {
+        <Show when=move || ctx.gate.get() == Gate::Open>
+            <div class="lockbar">
+                <span class="muted" data-testid="on-duty">
+                    {move || ctx.session.get().map(|s| (ctx.t().lock.on_duty)(&s.worker))}
+                </span>
+                <button class="btn btn-secondary" on:click=move |_| lock(ctx)>
+                    {tr(|s| s.lock.lock_button)}
+                </button>
+            </div>
+        </Show>
+    }
+}
