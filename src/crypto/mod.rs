@@ -15,6 +15,7 @@
 pub mod keyring;
 pub mod passphrase;
 pub mod recovery;
+pub mod sealed_file;
 
 use zeroize::Zeroizing;
 

@@ -34,6 +34,10 @@ pub struct DeviceSettings {
     /// Minutes without a touch (or with the screen hidden) after which the device locks itself.
     #[serde(default = "default_lock_minutes")]
     pub lock_minutes: u32,
+    /// The centre's public age keys (`age1…`; the centre's key and optionally a backup key): export files are sealed
+    /// to them. Empty: files are saved in clear, after the worker confirms.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub centre_keys: Vec<String>,
 }
 
 /// The device locks after five idle minutes unless Settings say otherwise.
@@ -131,6 +135,7 @@ impl DeviceSettings {
             retention_days: None,
             draft_days: DEFAULT_DRAFT_DAYS,
             lock_minutes: DEFAULT_LOCK_MINUTES,
+            centre_keys: Vec::new(),
             hotline: DEFAULT_HOTLINE.into(),
         }
     }

@@ -431,6 +431,12 @@ pub static STRINGS: Strings = Strings {
     },
 
     export: ExportStrings {
+        sealed_for: |k| format!("Export files are encrypted for the centre (key {k}). Only the centre can open them."),
+        plain_warning: "Export files are not encrypted: Settings hold no key of the centre. Anyone who gets the file can read the personal data.",
+        plain_ok: "I understand: save the files without encryption",
+        plain_needs_ok: "No file saved: first confirm that it may be saved without encryption, or add the centre's key in Settings.",
+        sealed_import: "This file is encrypted for the centre: only the centre's key opens it. Nothing was changed.",
+        seal_failed: "The file could not be encrypted with the centre's key. Check the key in Settings. Nothing was saved.",
         intro: "A batch is one file with everything the centre needs. Save it to the tablet or a USB stick and hand it over when there is a connection. The centre gets every record exactly once.",
         pending_records: Plural { one: "record not yet exported", few: "records not yet exported", many: "records not yet exported" },
         pending_oldest: |d, ago| format!("; the oldest from {d} ({ago})"),
@@ -630,5 +636,13 @@ pub static STRINGS: Strings = Strings {
         current_pass: "Current passphrase",
         current_wrong: "The current passphrase does not match.",
         pass_changed: "Passphrase changed.",
+        centre_title: "The centre's key for exports",
+        centre_intro: "With the centre's key every export file (the batch and its CSV tables) is encrypted so that only the centre can open it. It is an age public key (starting age1…); the centre's secret key is never typed into a tablet.",
+        centre_key_label: "The centre's public key",
+        centre_key_hint: "age1… — 62 characters, as the centre gave it.",
+        centre_backup_label: "Backup key (optional)",
+        centre_key_bad: "This is not an age public key (age1…, 62 characters).",
+        centre_key_secret: "This is the centre's secret key: it must never be on a tablet. Type the public key (age1…) and tell the centre.",
+        centre_key_save: "Save the centre's keys",
     },
 };

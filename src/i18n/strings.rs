@@ -157,6 +157,14 @@ pub struct LockStrings {
     pub current_pass: &'static str,
     pub current_wrong: &'static str,
     pub pass_changed: &'static str,
+    pub centre_title: &'static str,
+    pub centre_intro: &'static str,
+    pub centre_key_label: &'static str,
+    pub centre_key_hint: &'static str,
+    pub centre_backup_label: &'static str,
+    pub centre_key_bad: &'static str,
+    pub centre_key_secret: &'static str,
+    pub centre_key_save: &'static str,
 }
 
 /// Home: the next action and what is on the device.
@@ -507,6 +515,12 @@ pub struct EligibilityStrings {
 
 /// Export batches, their history and import.
 pub struct ExportStrings {
+    pub sealed_for: fn(&str) -> String,
+    pub plain_warning: &'static str,
+    pub plain_ok: &'static str,
+    pub plain_needs_ok: &'static str,
+    pub sealed_import: &'static str,
+    pub seal_failed: &'static str,
     pub intro: &'static str,
     pub pending_records: Plural,
     pub pending_oldest: fn(&str, &str) -> String,

@@ -112,18 +112,26 @@ impl IdbStore {
             let values = store.get_all::<JsValue>().await.map_err(op_error)?;
             values.collect::<Result<_, _>>().map_err(op_error)?
         };
-        let mut out = Vec::new();
+        if !c.holds_personal() {
+            return Ok(Vec::new());
+        }
+        let mut clear = Vec::new();
         for v in values {
             let rec = decode_js(c, v)?;
-            if rec.codec != super::codec::CODEC_JSON_V1 || !c.holds_personal() {
-                continue;
+            if rec.codec == super::codec::CODEC_JSON_V1 {
+                clear.push(rec);
             }
-            let obj = kept(c, &rec).await?;
+        }
+        // The browser seals them side by side.
+        let sealed = futures::future::join_all(clear.iter().map(|rec| kept(c, rec))).await;
+        let mut out = Vec::with_capacity(clear.len());
+        for (rec, obj) in clear.into_iter().zip(sealed) {
+            let obj = obj?;
             if field(&obj, "codec").as_f64() != Some(f64::from(super::codec::CODEC_SEALED_V1)) {
                 // Not protected: nothing to seal with.
                 return Err(StoreError::Locked);
             }
-            out.push((rec.id.clone(), rec.rev, obj));
+            out.push((rec.id, rec.rev, obj));
         }
         Ok(out)
     }

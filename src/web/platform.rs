@@ -112,10 +112,19 @@ pub struct DownloadFailed;
 /// Offers `text` as a file download (a blob URL of this origin; nothing leaves the device).
 #[must_use = "a failed download must be shown to the user"]
 pub fn download(filename: &str, mime: &str, text: &str) -> Result<(), DownloadFailed> {
-    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    offer_blob(filename, mime, &js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text)))
+}
+
+/// Offers `bytes` as a file download (a sealed export file).
+#[must_use = "a failed download must be shown to the user"]
+pub fn download_bytes(filename: &str, mime: &str, bytes: &[u8]) -> Result<(), DownloadFailed> {
+    offer_blob(filename, mime, &js_sys::Array::of1(&js_sys::Uint8Array::from(bytes)))
+}
+
+fn offer_blob(filename: &str, mime: &str, parts: &js_sys::Array) -> Result<(), DownloadFailed> {
     let opts = web_sys::BlobPropertyBag::new();
     opts.set_type(mime);
-    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts).map_err(|_| DownloadFailed)?;
+    let blob = web_sys::Blob::new_with_buffer_source_sequence_and_options(parts, &opts).map_err(|_| DownloadFailed)?;
     let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| DownloadFailed)?;
     let ok = (|| {
         let doc = web_sys::window()?.document()?;

@@ -5,7 +5,7 @@
 //   ./pryiom bench            (builds first)    node tests/bench/transfer.mjs [records]
 import { stat as fileStat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ARTIFACTS, launchBrowser, serveBuild } from '../e2e/helpers.mjs';
+import { ARTIFACTS, launchBrowser, serveBuild, waitForStorage } from '../e2e/helpers.mjs';
 import { seed, seedData } from './seed.mjs';
 
 const N = Number(process.argv[2] ?? 20000);
@@ -41,7 +41,7 @@ async function clearDatabase(page, served) {
   }));
   await page.goto(`${served.url}#/home`);
   await page.reload();
-  await page.getByTestId('count-clients').waitFor();
+  await waitForStorage(page);
 }
 
 const browser = await launchBrowser();
@@ -52,10 +52,12 @@ try {
   const page = await context.newPage();
   const cdp = await context.newCDPSession(page);
   await page.goto(served.url);
-  await page.getByTestId('count-clients').waitFor();
+  // Seeded in clear before set-up, which seals every record (as on a device upgraded from the release before).
+  await page.getByRole('heading', { level: 1, name: 'Захист даних на цьому пристрої' }).waitFor();
   await seed(page, data);
   await page.goto(`${served.url}#/export`);
   await page.reload();
+  await waitForStorage(page, { home: false, timeout: 900000 });
   await page.getByTestId('pending-export').getByText(`${N} записів ще не експортовано`, { exact: false }).waitFor({ timeout: 300000 });
   await cdp.send('HeapProfiler.collectGarbage').catch(() => {});
 

@@ -67,13 +67,19 @@ describe('export and import', () => {
       await nav.getByRole('link', { name: 'Експорт' }).click();
       await page.getByRole('heading', { level: 1, name: 'Експорт' }).waitFor();
       assert.ok(await page.getByRole('radio', { name: 'Усе, що ще не експортовано' }).isChecked());
+      // No centre key in Settings: the screen says files are not encrypted, and nothing is saved until that is confirmed.
+      await page.getByTestId('export-sealing').getByText('Файли експорту не шифруються').waitFor();
+      await page.getByRole('button', { name: 'Створити пакет і зберегти файл' }).click();
+      await page.getByTestId('export-status').getByText('Файл не збережено: спершу підтвердьте').waitFor();
+      assert.equal(await page.getByTestId('batch').count(), 0, 'no batch made');
+      await page.getByRole('checkbox', { name: 'Я розумію: зберігати файли без шифрування' }).check();
       const [batch] = await downloads(page, () => page.getByRole('button', { name: 'Створити пакет і зберегти файл' }).click());
       assert.match(batch.name, /^pryiom-\d{4}-\d\d-\d\d-[0-9a-f]{8}\.json$/);
       await page.getByTestId('export-status').getByText(`Пакет створено й збережено у файл ${batch.name}.`, { exact: false }).waitFor();
       const file = JSON.parse(batch.text);
       assert.equal(file.format, 'pryiom-batch');
       assert.deepEqual(file.manifest.counts, { clients: 2, appeals: 2, checklists: 0, consents: 2, referrals: 0 });
-      assert.equal(file.manifest.worker, '');
+      assert.equal(file.manifest.worker, 'Олена Коваль', 'the worker who unlocked');
       await page.getByTestId('pending-export').getByText('Усе експортовано.').waitFor();
       // The appeal list knows which appeals a batch carried.
       await nav.getByRole('link', { name: 'Клієнти' }).click();
@@ -84,7 +90,8 @@ describe('export and import', () => {
       await nav.getByRole('link', { name: 'Експорт' }).click();
       const item = page.getByTestId('batch');
       assert.equal(await item.getByTestId('batch-status').textContent(), 'Створено, ще не передано');
-      // Nothing new: no empty batch.
+      // Nothing new: no empty batch. (Saving in clear is confirmed again on each visit of the screen.)
+      await page.getByRole('checkbox', { name: 'Я розумію: зберігати файли без шифрування' }).check();
       await page.getByRole('button', { name: 'Створити пакет і зберегти файл' }).click();
       await page.getByTestId('export-status').getByText('Немає нічого для експорту.').waitFor();
       assert.equal(await page.getByTestId('batch').count(), 1);
@@ -189,6 +196,7 @@ describe('export and import', () => {
       await page.getByTestId('retention-status').getByText('Збережено').waitFor();
 
       await nav.getByRole('link', { name: 'Експорт' }).click();
+      await page.getByRole('checkbox', { name: 'Я розумію: зберігати файли без шифрування' }).check();
       await downloads(page, () => page.getByRole('button', { name: 'Створити пакет і зберегти файл' }).click());
       // Not confirmed: a restart purges nothing.
       await reloadHome(page);
@@ -204,6 +212,57 @@ describe('export and import', () => {
       };
       for (let i = 0; i < 100 && !(await purged()); i++) await page.waitForTimeout(100);
       assert.ok(await purged(), 'purged at start-up');
+      assert.deepEqual(app.errors, []);
+    } finally {
+      await app.close();
+    }
+  });
+
+  test('with the centre’s key every file is sealed (age): pyrage opens it, the batch reader checks it', async () => {
+    await mkdir(join(ARTIFACTS, 'downloads'), { recursive: true });
+    const [secret, recipient] = execFileSync(PYTHON, ['-c',
+      'import pyrage; i = pyrage.x25519.Identity.generate(); print(i, i.to_public())'], { encoding: 'utf8' }).trim().split(' ');
+    const identityFile = join(ARTIFACTS, 'downloads', 'centre-identity.txt');
+    await writeFile(identityFile, secret);
+    const app = await openApp(env.browser, env.served);
+    try {
+      const { page } = app;
+      await registerClient(page, { surname: 'Кравчук', given: 'Леся', birth: '05.05.1990', phone: '067 222 33 44', tax: '' });
+      const nav = page.getByRole('navigation', { name: 'Розділи' });
+      await nav.getByRole('link', { name: 'Налаштування' }).click();
+      // The centre's secret key is refused: it must never be on a tablet.
+      await page.getByLabel('Відкритий ключ центру').fill(secret);
+      await page.getByRole('button', { name: 'Зберегти ключі центру' }).click();
+      await page.getByText('Це секретний ключ центру').waitFor();
+      await page.getByLabel('Відкритий ключ центру').fill(recipient);
+      await page.getByRole('button', { name: 'Зберегти ключі центру' }).click();
+      await page.getByTestId('centre-keys-status').getByText('Збережено на пристрої.').waitFor();
+
+      await nav.getByRole('link', { name: 'Експорт' }).click();
+      await page.getByTestId('export-sealing').getByText(`ключ ${recipient.slice(0, 10)}`, { exact: false }).waitFor();
+      const [sealed] = await downloads(page, () => page.getByRole('button', { name: 'Створити пакет і зберегти файл' }).click());
+      assert.match(sealed.name, /^pryiom-\d{4}-\d\d-\d\d-[0-9a-f]{8}\.json\.age$/);
+      const bytes = await readFile(sealed.path);
+      assert.equal(bytes.subarray(0, 21).toString(), 'age-encryption.org/v1');
+      for (const f of ['Кравчук', 'Леся', '672223344']) assert.ok(!bytes.includes(Buffer.from(f)), `${f} readable in the file`);
+      const tables = await downloads(page, () => page.getByTestId('batch').getByRole('button', { name: /Таблиці CSV/ }).click(), 3);
+      assert.ok(tables.every((t) => t.name.endsWith('.csv.age')));
+
+      // The centre opens them with the standard tool, and finds exactly the batch format the independent reader checks.
+      execFileSync(PYTHON, [join(ROOT, 'tests/support/open_sealed.py'), identityFile, sealed.path, ...tables.map((t) => t.path)]);
+      const plainPath = sealed.path.replace(/\.age$/, '');
+      const plain = JSON.parse(await readFile(plainPath, 'utf8'));
+      assert.equal(plain.format, 'pryiom-batch');
+      assert.equal(plain.records.find((r) => r.type === 'client').data.personal.surname, 'Кравчук');
+      const out = execFileSync(PYTHON, [join(ROOT, 'tests/support/check_batch.py'), plainPath,
+        join(ROOT, 'schema/pryiom-batch-1.schema.json'), ...tables.map((t) => t.path.replace(/\.age$/, ''))], { encoding: 'utf8' });
+      assert.match(out, /\nok\n$/);
+
+      // A sealed file is not for this tablet: a clear message, nothing written.
+      const before = await dumpPlain(page);
+      await page.getByLabel('Вибрати файл пакета').setInputFiles(sealed.path);
+      await page.getByTestId('import-status').getByText('Цей файл зашифровано для центру').waitFor();
+      assert.equal(await dumpPlain(page), before);
       assert.deepEqual(app.errors, []);
     } finally {
       await app.close();

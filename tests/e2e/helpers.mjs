@@ -83,7 +83,7 @@ const LOCKED = /^(Пристрій заблоковано|The device is locked)$
  * passphrase and type back the recovery code; on a locked one they unlock. Then the home screen shows the device's
  * counts. Returns the recovery code when one was shown.
  */
-export async function waitForStorage(page, { passphrase = PASSPHRASE, worker = WORKER, home = true } = {}) {
+export async function waitForStorage(page, { passphrase = PASSPHRASE, worker = WORKER, home = true, timeout } = {}) {
   const setUp = page.getByRole('heading', { level: 1, name: SET_UP });
   const locked = page.getByRole('heading', { level: 1, name: LOCKED });
   const open = page.locator('main[data-gate="Open"]');
@@ -91,8 +91,8 @@ export async function waitForStorage(page, { passphrase = PASSPHRASE, worker = W
   let code = null;
   if (await setUp.isVisible()) code = await setUpProtection(page, { passphrase, worker });
   else if (await locked.isVisible()) await unlock(page, { passphrase, worker });
-  await open.waitFor();
-  if (home) await page.getByTestId('count-clients').waitFor();
+  await open.waitFor({ timeout });
+  if (home) await page.getByTestId('count-clients').waitFor({ timeout });
   return code;
 }
 

@@ -203,6 +203,7 @@ describe('intake', () => {
       // The card is exported first: the kept batch file holds the personal data as well.
       const nav = page.getByRole('navigation', { name: 'Розділи' });
       await nav.getByRole('link', { name: 'Експорт' }).click();
+      await page.getByRole('checkbox', { name: 'Я розумію: зберігати файли без шифрування' }).check();
       await page.getByRole('button', { name: 'Створити пакет і зберегти файл' }).click();
       await page.getByTestId('export-status').getByText(/Пакет створено/).waitFor();
       assert.ok((await dumpPlain(page)).includes('2889104560'), 'the kept file holds the tax number (the check can fail)');

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use crate::web::data::DataStoreFields;
 use leptos::task::spawn_local;
 
+use crate::crypto::sealed_file;
 use crate::domain::batch::{
     csv_tables, read_batch, sha256_hex, BatchInfo, BatchText, Origin, RemovedBecause, Selection,
 };
@@ -43,6 +44,11 @@ enum Note {
     FileUnreadable,
     /// The browser did not offer the file for download.
     DownloadFailed,
+    /// No centre key, and the worker has not confirmed saving in clear.
+    NeedsPlainOk,
+    SealFailed,
+    /// The chosen file is sealed to the centre: this device cannot open it.
+    SealedImport,
     Failed(StoreError),
 }
 
@@ -66,15 +72,74 @@ fn note_text(ctx: Ctx, n: &Note) -> String {
         Note::FileDamaged => s.export.batch_file_changed.to_owned(),
         Note::FileUnreadable => s.file_unreadable.to_owned(),
         Note::DownloadFailed => s.download_failed.to_owned(),
+        Note::NeedsPlainOk => s.export.plain_needs_ok.to_owned(),
+        Note::SealFailed => s.export.seal_failed.to_owned(),
+        Note::SealedImport => s.export.sealed_import.to_owned(),
         Note::Failed(e) => i18n::store_error(lang, e),
+    }
+}
+
+/// Whether the worker confirmed saving files in clear (when Settings hold no centre key), for this visit.
+#[derive(Clone, Copy)]
+struct PlainOk(RwSignal<bool>);
+
+fn centre_keys(ctx: Ctx) -> Vec<String> {
+    ctx.device.with_untracked(|d| d.as_ref().map(|d| d.centre_keys.clone()).unwrap_or_default())
+}
+
+/// Offers a file for download: sealed to the centre's keys (the name gets ".age") when Settings hold them; in clear
+/// only once the worker has confirmed it. Returns the name offered.
+fn offer(ctx: Ctx, plain_ok: PlainOk, name: &str, mime: &str, text: &str) -> Result<String, Note> {
+    let keys = centre_keys(ctx);
+    if keys.is_empty() {
+        if !plain_ok.0.get_untracked() {
+            return Err(Note::NeedsPlainOk);
+        }
+        platform::download(name, mime, text)?;
+        return Ok(name.to_owned());
+    }
+    let sealed = sealed_file::seal(&keys, text.as_bytes()).map_err(|_| Note::SealFailed)?;
+    let sealed_name = format!("{name}.age");
+    platform::download_bytes(&sealed_name, "application/octet-stream", &sealed)?;
+    Ok(sealed_name)
+}
+
+/// Whether export files are sealed, and to which key; without a key, the plain warning and its confirmation.
+#[component]
+fn EncryptionNotice(plain_ok: PlainOk) -> impl IntoView {
+    let ctx = use_ctx();
+    move || {
+        let keys = ctx.device.with(|d| d.as_ref().map(|d| d.centre_keys.clone()).unwrap_or_default());
+        match keys.first() {
+            Some(k) => {
+                let short =
+                    format!("{}…{}", k.get(..10).unwrap_or(k), k.get(k.len().saturating_sub(6)..).unwrap_or(""));
+                view! { <p class="notice" data-testid="export-sealing">{(ctx.t().export.sealed_for)(&short)}</p> }
+                    .into_any()
+            }
+            None => view! {
+                <div class="notice notice-warn" data-testid="export-sealing">
+                    <p>{tr(|s| s.export.plain_warning)}</p>
+                    <label class="choice">
+                        <input type="checkbox" prop:checked=move || plain_ok.0.get()
+                            on:change=move |ev| plain_ok.0.set(event_target_checked(&ev))/>
+                        <span>{tr(|s| s.export.plain_ok)}</span>
+                    </label>
+                </div>
+            }
+            .into_any(),
+        }
     }
 }
 
 #[component]
 pub fn ExportScreen() -> impl IntoView {
+    let plain_ok = PlainOk(RwSignal::new(false));
+    provide_context(plain_ok);
     view! {
         <h1 tabindex="-1">{tr(|s| s.export_title)}</h1>
         <p class="lead">{tr(|s| s.export.intro)}</p>
+        <EncryptionNotice plain_ok/>
         <MakeBatch note=RwSignal::new(None)/>
         <Batches note=RwSignal::new(None)/>
         <ImportBatch note=RwSignal::new(None)/>
@@ -84,6 +149,7 @@ pub fn ExportScreen() -> impl IntoView {
 #[component]
 fn MakeBatch(note: RwSignal<Option<Note>>) -> impl IntoView {
     let ctx = use_ctx();
+    let plain_ok = expect_context::<PlainOk>();
     let choice = RwSignal::new("new");
     let today = platform::today();
     let from = RwSignal::new(today.add_days(-30).iso());
@@ -92,6 +158,10 @@ fn MakeBatch(note: RwSignal<Option<Note>>) -> impl IntoView {
     let last =
         Memo::new(move |_| ctx.data.batches().with(|batches| batches.iter().map(|b| b.created_at.clone()).max()));
     let make = move |_| {
+        if centre_keys(ctx).is_empty() && !plain_ok.0.get_untracked() {
+            note.set(Some(Note::NeedsPlainOk));
+            return;
+        }
         let selection = match choice.get_untracked() {
             "since" => match last.get_untracked() {
                 Some(since) => Selection::SinceLastBatch { since },
@@ -121,7 +191,7 @@ fn MakeBatch(note: RwSignal<Option<Note>>) -> impl IntoView {
                 batch_id: new_id()?,
                 device_id: d.device_id,
                 device_label: d.label,
-                worker: d.worker,
+                worker: untrack(|| ctx.worker()),
                 created_at: platform::now_iso(),
                 app_version: env!("CARGO_PKG_VERSION").into(),
                 rules_version: ctx
@@ -145,13 +215,12 @@ fn MakeBatch(note: RwSignal<Option<Note>>) -> impl IntoView {
             {
                 Ok(None) => Note::Nothing,
                 Ok(Some(made)) => {
-                    let name = made.info.file_name.clone();
-                    let downloaded = platform::download(&name, "application/json", &made.text);
+                    let offered = offer(ctx, plain_ok, &made.info.file_name, "application/json", &made.text);
                     data::remember_batch(ctx, made.info);
                     // The batch is kept either way: "save the file again" offers it.
-                    match downloaded {
-                        Ok(()) => Note::Made(name),
-                        Err(e) => e.into(),
+                    match offered {
+                        Ok(name) => Note::Made(name),
+                        Err(n) => n,
                     }
                 }
                 Err(e) => Note::Failed(e),
@@ -264,6 +333,7 @@ enum Asking {
 #[component]
 fn BatchItem(info: BatchInfo, note: RwSignal<Option<Note>>) -> impl IntoView {
     let ctx = use_ctx();
+    let plain_ok = expect_context::<PlainOk>();
     let asking = RwSignal::new(Asking::No);
     let busy = RwSignal::new(false);
     let b = StoredValue::new(info.clone());
@@ -273,7 +343,7 @@ fn BatchItem(info: BatchInfo, note: RwSignal<Option<Note>>) -> impl IntoView {
         let (id, name) = b.with_value(|b| (b.id.clone(), b.file_name.clone()));
         spawn_local(async move {
             let failed = match kept_text(ctx, id).await {
-                Ok(text) => platform::download(&name, "application/json", &text).err().map(Note::from),
+                Ok(text) => offer(ctx, plain_ok, &name, "application/json", &text).err(),
                 Err(e) => Some(Note::Failed(e)),
             };
             if let Some(n) = failed {
@@ -302,8 +372,8 @@ fn BatchItem(info: BatchInfo, note: RwSignal<Option<Note>>) -> impl IntoView {
                 return;
             }
             for (name, t) in tables {
-                if let Err(e) = platform::download(&name, "text/csv;charset=utf-8", &t) {
-                    note.try_set(Some(e.into()));
+                if let Err(n) = offer(ctx, plain_ok, &name, "text/csv;charset=utf-8", &t) {
+                    note.try_set(Some(n));
                     return;
                 }
             }
@@ -476,6 +546,8 @@ fn ImportBatch(note: RwSignal<Option<Note>>) -> impl IntoView {
         spawn_local(async move {
             let outcome = match platform::file_text(file).await {
                 None => Note::FileUnreadable,
+                // A file sealed to the centre (age): not for this device; nothing is read from it.
+                Some(text) if sealed_file::is_sealed(text.as_bytes()) => Note::SealedImport,
                 Some(text) => match transfer::import(&store, &text, &mut ProgressBar(progress)).await {
                     Ok(done) => match data::reload(ctx, &store).await {
                         Ok(()) => Note::Imported(done.summary),

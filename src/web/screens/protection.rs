@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::crypto::keyring::{KdfParams, KeyError, Keyring, KEYRING_ID};
+use crate::crypto::sealed_file::{parse_recipient, KeyProblem};
 use crate::domain::device::{clean_name, parse_lock_minutes};
 use crate::i18n;
 use crate::storage::{self, codec, StoreError};
@@ -66,6 +67,7 @@ pub fn ProtectionSection() -> impl IntoView {
             <p class="muted">{tr(|s| s.lock.section_intro)}</p>
             {move || load_error.get().map(|e| view! { <p class="error" role="alert">{i18n::store_error(ctx.lang.get(), &e)}</p> })}
             <LockAfter/>
+            <CentreKeys/>
             <Workers ring/>
             <AddWorker ring/>
             <ChangePassphrase ring/>
@@ -109,6 +111,60 @@ fn LockAfter() -> impl IntoView {
             <div class="form-actions">
                 <button type="submit" class="btn btn-primary">{tr(|s| s.lock.lock_after_save)}</button>
                 <p class="form-status" role="status">{move || outcome_text(ctx, outcome.get())}</p>
+            </div>
+        </form>
+    }
+}
+
+#[component]
+fn CentreKeys() -> impl IntoView {
+    let ctx = use_ctx();
+    let keys = ctx.device.with_untracked(|d| d.as_ref().map(|d| d.centre_keys.clone()).unwrap_or_default());
+    let main = RwSignal::new(keys.first().cloned().unwrap_or_default());
+    let backup = RwSignal::new(keys.get(1).cloned().unwrap_or_default());
+    let problems = RwSignal::new((None::<String>, None::<String>));
+    let outcome = RwSignal::new(Outcome::Idle);
+    let problem_text = move |p: KeyProblem| match p {
+        KeyProblem::NotARecipient => ctx.t().lock.centre_key_bad.to_owned(),
+        KeyProblem::SecretKey => ctx.t().lock.centre_key_secret.to_owned(),
+    };
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let (a, b) = (parse_recipient(&main.get_untracked()), parse_recipient(&backup.get_untracked()));
+        problems.set((a.as_ref().err().map(|p| problem_text(*p)), b.as_ref().err().map(|p| problem_text(*p))));
+        let (Ok(a), Ok(b)) = (a, b) else {
+            crate::web::form::focus_first_problem();
+            return;
+        };
+        let mut next = match device::current(ctx) {
+            Ok(d) => d,
+            Err(e) => return outcome.set(store_failed(ctx, &e)),
+        };
+        next.centre_keys = a.into_iter().chain(b).collect();
+        next.centre_keys.dedup();
+        outcome.set(Outcome::Busy);
+        spawn_local(async move {
+            outcome.try_set(match device::save(ctx, next).await {
+                Ok(()) => Outcome::Done(ctx.t().settings.saved),
+                Err(e) => store_failed(ctx, &e),
+            });
+        });
+    };
+    view! {
+        <h3>{tr(|s| s.lock.centre_title)}</h3>
+        <p class="muted">{tr(|s| s.lock.centre_intro)}</p>
+        <form on:submit=save novalidate>
+            <TextInput id="centre-key" label=|s| s.lock.centre_key_label hint=|s| s.lock.centre_key_hint wide=true
+                value=main on_input=move |v| { main.set(v); outcome.set(Outcome::Idle); }
+                problem=Signal::derive(move || problems.get().0)/>
+            <TextInput id="centre-backup-key" label=|s| s.lock.centre_backup_label wide=true
+                value=backup on_input=move |v| { backup.set(v); outcome.set(Outcome::Idle); }
+                problem=Signal::derive(move || problems.get().1)/>
+            <div class="form-actions">
+                <button type="submit" class="btn btn-primary">{tr(|s| s.lock.centre_key_save)}</button>
+                <p class="form-status" role="status" data-testid="centre-keys-status">
+                    {move || outcome_text(ctx, outcome.get())}
+                </p>
             </div>
         </form>
     }
