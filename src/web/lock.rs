@@ -53,6 +53,8 @@ pub async fn opened(ctx: Ctx, store: AppStore, session: Session) {
     ctx.session.set(Some(session));
     ctx.gate.set(Gate::Open);
     match Data::load(&store).await {
+        // Locked again while loading: what was decoded is dropped, never shown.
+        Ok(_) | Err(_) if ctx.gate.get_untracked() != Gate::Open => {}
         Ok(d) => {
             ctx.data.set(d);
             ctx.data_ready.set(true);
