@@ -120,10 +120,9 @@ describe('app shell', () => {
   for (const [label, viewport] of [['portrait', TABLET_PORTRAIT], ['landscape', TABLET_LANDSCAPE]]) {
     test(`accessible and touch-friendly at ${viewport.width}×${viewport.height} (${label})`, async () => {
       // bypassCSP only so the test can inject axe-core; the app itself runs under its policy in every other test.
-      const app = await openApp(env.browser, env.served, { viewport, options: { bypassCSP: true } });
+      const app = await openApp(env.browser, env.served, { viewport, options: { bypassCSP: true }, gate: false });
       try {
         const { page } = app;
-        await waitForStorage(page);
         const size = `${viewport.width}x${viewport.height}`;
         const check = async (name) => {
           await screenshot(page, `${name}-${size}`);
@@ -132,6 +131,13 @@ describe('app shell', () => {
           assert.deepEqual(small, [], `touch targets under 44 px on ${name}`);
           assert.equal(overflow, false, `horizontal scroll on ${name}`);
         };
+        // Data protection first: the set-up screen with a refused passphrase, then the recovery code.
+        await page.getByRole('heading', { level: 1, name: 'Захист даних на цьому пристрої' }).waitFor();
+        await page.getByLabel('Парольна фраза', { exact: true }).fill('коротка');
+        await page.getByRole('button', { name: 'Далі' }).click();
+        await page.getByText('Закоротко').waitFor();
+        await check('setup');
+        await waitForStorage(page);
         for (const [slug, heading] of [['home', 'Головна'], ['clients', 'Клієнти'], ['intake', 'Нове звернення'],
           ['export', 'Експорт'], ['settings', 'Налаштування'], ['directory', 'Партнерські організації']]) {
           await page.goto(`${env.served.url}#/${slug}`);
@@ -161,6 +167,13 @@ describe('app shell', () => {
         await page.getByLabel('Дохід за місяць 1, грн').fill('багато');
         await page.getByText('Введіть суму цифрами, наприклад 4 500,50.').waitFor();
         await check('checklist');
+        // The lock screen, and its recovery form.
+        await page.getByRole('button', { name: 'Заблокувати' }).click();
+        await page.getByRole('heading', { level: 1, name: 'Пристрій заблоковано' }).waitFor();
+        await check('locked');
+        await page.getByRole('button', { name: 'Забули парольну фразу?' }).click();
+        await page.getByLabel('Код відновлення').waitFor();
+        await check('recovery');
         assert.deepEqual(app.errors, []);
       } finally {
         await app.close();
