@@ -592,6 +592,7 @@ pub static STRINGS: Strings = Strings {
         check_wrong: "This does not match the code. Look at the written code again.",
         check_back: "Show the code again",
         check_done: "Turn protection on",
+        already_set_up: "Protection was already turned on for this device in another tab. Reload the page and unlock it with that passphrase.",
         no_random: "The browser gives no random numbers for a key. Try another browser.",
         locked_title: "The device is locked",
         locked_intro: "To see clients' data, type your passphrase.",

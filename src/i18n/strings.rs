@@ -114,6 +114,7 @@ pub struct LockStrings {
     pub check_wrong: &'static str,
     pub check_back: &'static str,
     pub check_done: &'static str,
+    pub already_set_up: &'static str,
     pub no_random: &'static str,
 
     pub locked_title: &'static str,

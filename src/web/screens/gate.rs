@@ -105,12 +105,15 @@ fn SetUp() -> impl IntoView {
     let pending: StoredValue<Option<Pending>, LocalStorage> = StoredValue::new_local(None);
     let code_text = RwSignal::new(String::new());
     let check = RwSignal::new((0usize, 1usize));
+    // Why turning protection on failed: shown above the form it starts again from.
+    let failed = RwSignal::new(None::<String>);
     view! {
         <h1 tabindex="-1">{tr(|s| s.lock.setup_title)}</h1>
+        <p class="problem" role="alert" data-testid="setup-failed">{move || failed.get()}</p>
         {move || match step.get() {
             Step::Form => view! { <SetUpForm step pending code_text check/> }.into_any(),
             Step::Code => view! { <ShowCode step code_text/> }.into_any(),
-            Step::Check => view! { <CheckCode step pending code_text check/> }.into_any(),
+            Step::Check => view! { <CheckCode step pending code_text check failed/> }.into_any(),
         }}
     }
 }
@@ -233,13 +236,13 @@ fn CheckCode(
     pending: StoredValue<Option<Pending>, LocalStorage>,
     code_text: RwSignal<String>,
     check: RwSignal<(usize, usize)>,
+    failed: RwSignal<Option<String>>,
 ) -> impl IntoView {
     let ctx = use_ctx();
     let first = RwSignal::new(String::new());
     let second = RwSignal::new(String::new());
     let wrong = RwSignal::new(false);
     let busy = RwSignal::new(false);
-    let failed = RwSignal::new(None::<String>);
     let (a, b) = check.get_untracked();
     let label_a = move || (ctx.t().lock.check_group)(a + 1);
     let label_b = move || (ctx.t().lock.check_group)(b + 1);
@@ -263,7 +266,11 @@ fn CheckCode(
         spawn_local(async move {
             if let Err(e) = protect(ctx, p).await {
                 busy.try_set(false);
-                failed.try_set(Some(i18n::store_error(ctx.lang.get_untracked(), &e)));
+                failed.try_set(Some(match e {
+                    // Another tab finished set-up first: its keyring stays, this one is dropped.
+                    StoreError::AlreadyExists { .. } => ctx.t().lock.already_set_up.to_owned(),
+                    e => i18n::store_error(ctx.lang.get_untracked(), &e),
+                }));
                 // The key made is gone with the failed write: start again from the passphrase.
                 code_text.try_set(String::new());
                 step.try_set(Step::Form);
@@ -288,7 +295,6 @@ fn CheckCode(
                     </div>
                 </div>
                 <p class="problem" role="alert">{move || wrong.get().then(|| ctx.t().lock.check_wrong)}</p>
-                <p class="problem" role="alert">{move || failed.get()}</p>
                 <div class="form-actions">
                     <button type="button" class="btn btn-secondary" on:click=move |_| step.set(Step::Code)>
                         {tr(|s| s.lock.check_back)}
@@ -392,7 +398,10 @@ fn WhoIsWorking(ring: RwSignal<Option<Keyring>>, chosen: RwSignal<String>, legen
         if workers.len() <= 1 {
             return workers
                 .first()
-                .map(|(_, name)| view! { <p>{(ctx.t().lock.on_duty)(name)}</p> }.into_any())
+                .map(|(_, name)| {
+                    let name = name.clone();
+                    view! { <p>{move || format!("{}: {name}", legend(ctx.t()))}</p> }.into_any()
+                })
                 .unwrap_or_else(|| ().into_any());
         }
         view! {
