@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   PASSPHRASE, ROOT, dumpIdb, dumpPlain, openApp, putIdb, readAllIdb, registerClient, reload, screenshot,
-  setUpProtection, sharedBrowserAndBuild, typeBackGroups, unlock, waitForStorage,
+  sharedBrowserAndBuild, typeBackGroups, unlock, waitForStorage,
 } from './helpers.mjs';
 
 const CLIENT = {
@@ -254,27 +254,6 @@ describe('data protection', () => {
       await page.getByTestId('count-clients').getByText('2').waitFor();
       await page.getByRole('link', { name: 'Клієнти', exact: true }).first().click();
       await page.getByText('Шевчук Ганна').first().waitFor();
-      assert.deepEqual(app.errors, []);
-    } finally {
-      await app.close();
-    }
-  });
-
-  test('two tabs set up at once: the first wins, the second is told so and unlocks with the first passphrase', async () => {
-    const app = await openApp(env.browser, env.served, { gate: false });
-    try {
-      const { page, context } = app;
-      const other = await context.newPage();
-      await other.goto(env.served.url);
-      await other.getByRole('heading', { level: 1, name: 'Захист даних на цьому пристрої' }).waitFor();
-      await waitForStorage(page);
-      await setUpProtection(other, { passphrase: 'друга вкладка своя фраза' }).catch(() => {});
-      await other.getByTestId('setup-failed').getByText('Захист цього пристрою вже ввімкнено в іншій вкладці').waitFor();
-      await reload(other);
-      await other.getByTestId('on-duty').getByText('Працює: Олена Коваль').waitFor();
-      const rings = (await readAllIdb(page, 'settings')).filter((r) => r.id === 'keyring');
-      assert.equal(rings.length, 1);
-      assert.equal(JSON.parse(rings[0].payload).slots.length, 2, 'one worker and the recovery slot: the first tab’s');
       assert.deepEqual(app.errors, []);
     } finally {
       await app.close();
