@@ -251,7 +251,23 @@ pub struct Attempts {
     pub failures: u32,
     /// Milliseconds since the epoch before which no try is taken.
     pub wait_until_ms: u64,
+    /// The failed tries not yet in the audit trail (written there at the next unlock: while locked nothing can be
+    /// sealed). Only times and key slot ids; the most recent [`MAX_PENDING_FAILURES`].
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pending: Vec<FailedTry>,
 }
+
+/// A failed unlock, for the audit trail.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FailedTry {
+    /// When, RFC 3339 UTC.
+    pub at: String,
+    /// The key slot tried (a worker's; the recovery code's tries name the worker it was for).
+    pub slot_id: String,
+}
+
+/// Failed tries kept for the trail between two unlocks (the wait makes more than this take days).
+pub const MAX_PENDING_FAILURES: usize = 100;
 
 impl Record for Attempts {
     const COLLECTION: Collection = Collection::Settings;
@@ -267,11 +283,15 @@ pub const FIRST_WAIT_SECS: u64 = 30;
 
 impl Attempts {
     pub fn new() -> Self {
-        Self { id: ATTEMPTS_ID.into(), failures: 0, wait_until_ms: 0 }
+        Self { id: ATTEMPTS_ID.into(), failures: 0, wait_until_ms: 0, pending: Vec::new() }
     }
 
-    /// Counts a failure at `now_ms`.
-    pub fn failed(&mut self, now_ms: u64) {
+    /// Counts a failure at `now_ms` (`at`, the same instant as RFC 3339) of a try on `slot_id`.
+    pub fn failed(&mut self, now_ms: u64, at: &str, slot_id: &str) {
+        self.pending.push(FailedTry { at: at.to_owned(), slot_id: slot_id.to_owned() });
+        if self.pending.len() > MAX_PENDING_FAILURES {
+            self.pending.remove(0);
+        }
         self.failures = self.failures.saturating_add(1);
         if self.failures >= FREE_TRIES {
             let doublings = (self.failures - FREE_TRIES).min(10);
@@ -422,20 +442,22 @@ mod tests {
     fn five_free_tries_then_thirty_seconds_doubling() {
         let mut a = Attempts::new();
         for _ in 0..4 {
-            a.failed(1_000);
+            a.failed(1_000, "1970-01-01T00:00:01Z", "s");
             assert_eq!(a.wait_secs(1_000), 0);
         }
-        a.failed(1_000);
+        a.failed(1_000, "1970-01-01T00:00:01Z", "s");
         assert_eq!(a.wait_secs(1_000), 30);
         assert_eq!(a.wait_secs(16_000), 15);
         assert_eq!(a.wait_secs(31_000), 0);
-        a.failed(31_000);
+        a.failed(31_000, "1970-01-01T00:00:31Z", "s");
         assert_eq!(a.wait_secs(31_000), 60);
-        a.failed(91_000);
+        a.failed(91_000, "1970-01-01T00:01:31Z", "s");
         assert_eq!(a.wait_secs(91_000), 120);
-        for _ in 0..40 {
-            a.failed(0);
+        for _ in 0..200 {
+            a.failed(0, "1970-01-01T00:00:00Z", "s");
         }
         assert_eq!(a.wait_secs(0), 30 * 1024, "capped");
+        assert_eq!(a.pending.len(), MAX_PENDING_FAILURES, "the trail's backlog is bounded");
+        assert_eq!(a.pending[0].at, "1970-01-01T00:00:00Z", "the oldest go first");
     }
 }

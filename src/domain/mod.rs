@@ -1,6 +1,7 @@
 //! Domain types and rules: plain Rust, no web dependencies.
 
 pub mod appeal;
+pub mod audit;
 pub mod batch;
 pub mod checklist;
 pub mod client;

@@ -1,10 +1,11 @@
 //! English.
 
 use super::strings::{
-    ClientStrings, ClientsStrings, DirectoryStrings, EligibilityStrings, ExportStrings, HomeStrings, IntakeStrings,
-    LockStrings, SettingsStrings, SlipStrings,
+    AuditStrings, ClientStrings, ClientsStrings, DirectoryStrings, EligibilityStrings, ExportStrings, HomeStrings,
+    IntakeStrings, LockStrings, SettingsStrings, SlipStrings,
 };
 use super::{Plural, Strings};
+use crate::domain::audit::AuditAction;
 
 pub static STRINGS: Strings = Strings {
     lang_name: "English",
@@ -645,5 +646,40 @@ pub static STRINGS: Strings = Strings {
         centre_key_bad: "This is not an age public key (age1…, 62 characters).",
         centre_key_secret: "This is the centre's secret key: it must never be on a tablet. Type the public key (age1…) and tell the centre.",
         centre_key_save: "Save the centre's keys",
+    },
+    audit: AuditStrings {
+        title: "Audit trail",
+        intro: "Who did what on this device, and when. The trail holds no client names, only record numbers. It goes to the centre with the batches.",
+        action_label: "Action",
+        any_action: "All actions",
+        worker_label: "Worker",
+        any_worker: "All workers",
+        empty: "No events.",
+        shown: |n, of| format!("Showing {n} of {of}"),
+        record: |id| format!("record {id}"),
+        records: Plural { one: "record", few: "records", many: "records" },
+        action: |a| match a {
+            AuditAction::SetUp => "Data protection set up",
+            AuditAction::Unlock => "Unlocked",
+            AuditAction::UnlockRecovery => "Unlocked with the recovery code",
+            AuditAction::UnlockFailed => "Failed unlock",
+            AuditAction::Lock => "Locked",
+            AuditAction::LockIdle => "Locked when idle",
+            AuditAction::OpenClient => "Client card opened",
+            AuditAction::Print => "Printed",
+            AuditAction::Export => "Batch made for the centre",
+            AuditAction::SaveAgain => "Batch saved again",
+            AuditAction::Import => "Batch imported",
+            AuditAction::Purge => "Personal data of a batch removed",
+            AuditAction::Uploaded => "Centre received a batch",
+            AuditAction::Withdrawal => "Consent withdrawn",
+            AuditAction::PassphraseChanged => "Passphrase changed",
+            AuditAction::WorkerAdded => "Worker added",
+            AuditAction::WorkerRemoved => "Worker removed",
+            AuditAction::CentreKeysChanged => "Centre keys changed",
+            AuditAction::RulesInstalled => "БВПД rules installed",
+            AuditAction::DirectoryInstalled => "Organisations directory installed",
+        },
+        write_failed: "An event could not be written to the audit trail (the action itself is done).",
     },
 };

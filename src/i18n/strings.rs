@@ -82,6 +82,25 @@ pub struct Strings {
     pub export: ExportStrings,
     pub settings: SettingsStrings,
     pub lock: LockStrings,
+    pub audit: AuditStrings,
+}
+
+/// The audit trail in Settings.
+pub struct AuditStrings {
+    pub title: &'static str,
+    pub intro: &'static str,
+    pub action_label: &'static str,
+    pub any_action: &'static str,
+    pub worker_label: &'static str,
+    pub any_worker: &'static str,
+    pub empty: &'static str,
+    /// "Показано 50 з 312".
+    pub shown: fn(usize, usize) -> String,
+    /// The record acted on, by the start of its id.
+    pub record: fn(&str) -> String,
+    pub records: Plural,
+    pub action: fn(crate::domain::audit::AuditAction) -> &'static str,
+    pub write_failed: &'static str,
 }
 
 /// Data protection: set-up, the lock screen, recovery, and the protection part of Settings.

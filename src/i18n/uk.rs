@@ -1,10 +1,11 @@
 //! Українська — мова за замовчуванням.
 
 use super::strings::{
-    ClientStrings, ClientsStrings, DirectoryStrings, EligibilityStrings, ExportStrings, HomeStrings, IntakeStrings,
-    LockStrings, SettingsStrings, SlipStrings,
+    AuditStrings, ClientStrings, ClientsStrings, DirectoryStrings, EligibilityStrings, ExportStrings, HomeStrings,
+    IntakeStrings, LockStrings, SettingsStrings, SlipStrings,
 };
 use super::{Plural, Strings};
+use crate::domain::audit::AuditAction;
 
 pub static STRINGS: Strings = Strings {
     lang_name: "Українська",
@@ -645,5 +646,40 @@ pub static STRINGS: Strings = Strings {
         centre_key_bad: "Це не відкритий ключ age (age1…, 62 символи).",
         centre_key_secret: "Це секретний ключ центру: він не повинен потрапляти на планшет. Введіть відкритий ключ (age1…) і повідомте центр.",
         centre_key_save: "Зберегти ключі центру",
+    },
+    audit: AuditStrings {
+        title: "Журнал дій",
+        intro: "Хто, коли і що робив на цьому пристрої. Журнал не містить імен клієнтів: лише номери записів. Він вирушає до центру з пакетами.",
+        action_label: "Дія",
+        any_action: "Усі дії",
+        worker_label: "Працівник",
+        any_worker: "Усі працівники",
+        empty: "Подій немає.",
+        shown: |n, of| format!("Показано {n} з {of}"),
+        record: |id| format!("запис {id}"),
+        records: Plural { one: "запис", few: "записи", many: "записів" },
+        action: |a| match a {
+            AuditAction::SetUp => "Увімкнено захист даних",
+            AuditAction::Unlock => "Розблоковано",
+            AuditAction::UnlockRecovery => "Розблоковано кодом відновлення",
+            AuditAction::UnlockFailed => "Невдала спроба розблокувати",
+            AuditAction::Lock => "Заблоковано",
+            AuditAction::LockIdle => "Заблоковано після простою",
+            AuditAction::OpenClient => "Відкрито картку клієнта",
+            AuditAction::Print => "Надруковано",
+            AuditAction::Export => "Створено пакет для центру",
+            AuditAction::SaveAgain => "Пакет збережено ще раз",
+            AuditAction::Import => "Імпортовано пакет",
+            AuditAction::Purge => "Видалено персональні дані пакета",
+            AuditAction::Uploaded => "Центр отримав пакет",
+            AuditAction::Withdrawal => "Відкликано згоду",
+            AuditAction::PassphraseChanged => "Змінено парольну фразу",
+            AuditAction::WorkerAdded => "Додано працівника",
+            AuditAction::WorkerRemoved => "Прибрано працівника",
+            AuditAction::CentreKeysChanged => "Змінено ключі центру",
+            AuditAction::RulesInstalled => "Встановлено правила БВПД",
+            AuditAction::DirectoryInstalled => "Встановлено довідник організацій",
+        },
+        write_failed: "Не вдалося записати подію до журналу дій (сама дія виконана).",
     },
 };

@@ -2,6 +2,7 @@
 //! assembled and kept with its exact text.
 
 use crate::domain::appeal::Appeal;
+use crate::domain::audit::AuditEvent;
 use crate::domain::batch::{
     assemble, record_of, BatchFile, BatchInfo, BatchText, Ledger, Origin, RecordType, Selection, Source,
 };
@@ -22,6 +23,7 @@ pub fn source_of(kind: RecordType, rec: &StoredRecord) -> StoreResult<Source> {
         RecordType::Client => to_value::<Client>(rec)?,
         RecordType::Appeal => to_value::<Appeal>(rec)?,
         RecordType::Checklist => to_value::<Checklist>(rec)?,
+        RecordType::Audit => to_value::<AuditEvent>(rec)?,
     };
     Ok(Source { kind, id: rec.id.clone(), rev: rec.rev, updated_at: rec.updated_at.clone(), data })
 }
@@ -46,11 +48,13 @@ pub async fn selected(
     Ok(out)
 }
 
-/// How many records no batch has carried at their current revision, and when the oldest of them last changed.
+/// How many client records (cards, appeals, checklists) no batch has carried at their current revision, and when
+/// the oldest of them last changed. Events of the audit trail are not counted: they ride along with the next batch.
 pub async fn pending(store: &impl Store, ledger: &Ledger) -> StoreResult<(usize, Option<String>)> {
     let picked = selected(store, &Selection::NotExported, ledger).await?;
-    let oldest = picked.iter().map(|(_, r)| r.updated_at.clone()).min();
-    Ok((picked.len(), oldest))
+    let records: Vec<_> = picked.iter().filter(|(k, _)| *k != RecordType::Audit).collect();
+    let oldest = records.iter().map(|(_, r)| r.updated_at.clone()).min();
+    Ok((records.len(), oldest))
 }
 
 /// A batch made and kept on the device.
@@ -64,7 +68,7 @@ pub struct Exported {
 }
 
 /// Makes a batch of what `selection` takes and keeps it (entry and exact text, one transaction). `None` when there
-/// is nothing to export. Records become batch records in slices of [`SLICE`], with `pace` told after each.
+/// is nothing to export: events of the audit trail alone do not make a batch (they go with the next one). Records become batch records in slices of [`SLICE`], with `pace` told after each.
 pub async fn export(
     store: &impl Store,
     origin: &Origin,
@@ -73,7 +77,7 @@ pub async fn export(
     pace: &mut impl Pace,
 ) -> StoreResult<Option<Exported>> {
     let picked = selected(store, &selection, ledger).await?;
-    if picked.is_empty() {
+    if picked.iter().all(|(k, _)| *k == RecordType::Audit) {
         return Ok(None);
     }
     let total = picked.len();

@@ -7,6 +7,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use crate::domain::appeal::Appeal;
+use crate::domain::audit::AuditEvent;
 use crate::domain::batch::{
     canonical, fate, BatchCheck, BatchFile, BatchInfo, BatchProblem, BatchText, Data, Fate, ImportSummary, RecordType,
 };
@@ -59,6 +60,7 @@ fn same_data(kind: RecordType, payload: &str, data: &Data) -> bool {
         RecordType::Client => (normalised::<Client>(payload), normalised::<Client>(data.text())),
         RecordType::Appeal => (normalised::<Appeal>(payload), normalised::<Appeal>(data.text())),
         RecordType::Checklist => (normalised::<Checklist>(payload), normalised::<Checklist>(data.text())),
+        RecordType::Audit => (normalised::<AuditEvent>(payload), normalised::<AuditEvent>(data.text())),
     };
     matches!(pair, (Some(a), Some(b)) if a == b)
 }
@@ -92,6 +94,7 @@ pub fn import_writes(
                 RecordType::Client => stored::<Client>(&r.data, r.rev, &r.updated_at)?,
                 RecordType::Appeal => stored::<Appeal>(&r.data, r.rev, &r.updated_at)?,
                 RecordType::Checklist => stored::<Checklist>(&r.data, r.rev, &r.updated_at)?,
+                RecordType::Audit => stored::<AuditEvent>(&r.data, r.rev, &r.updated_at)?,
             };
             batch = batch.put(collection_of(r.kind), rec);
         }

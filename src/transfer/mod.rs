@@ -39,6 +39,7 @@ pub fn collection_of(kind: RecordType) -> Collection {
         RecordType::Client => Collection::Clients,
         RecordType::Appeal => Collection::Appeals,
         RecordType::Checklist => Collection::Assessments,
+        RecordType::Audit => Collection::Audit,
     }
 }
 

@@ -1,5 +1,6 @@
 use super::*;
 use crate::domain::appeal::Appeal;
+use crate::domain::audit::{AuditAction, AuditEvent};
 use crate::domain::batch::tests::{appeal, client};
 use crate::domain::batch::{BatchFile, BatchInfo, BatchProblem, BatchText, ImportSummary, Ledger, Origin, Selection};
 use crate::domain::checklist::Checklist;
@@ -218,8 +219,8 @@ fn purge_waits_for_the_upload_and_keeps_what_statistics_need() {
         assert_eq!(k1.income.months[0], "");
         assert_eq!(k1.decision.map(|d| d.verdict), Some(Verdict::Granted));
         // Counts remain: every record is still there.
-        for (_, recs) in everything(&s).await {
-            assert!(!recs.is_empty());
+        for (c, recs) in everything(&s).await {
+            assert!(c == Collection::Audit || !recs.is_empty());
         }
         // What the purge wrote is not exported again; the changed appeal is.
         let ledger = Ledger::of(&[done]);
@@ -310,4 +311,88 @@ fn batches_are_due_for_purge_after_the_retention_period() {
     assert_eq!(due_for_purge(&list, 7, day(26)).len(), 0);
     assert_eq!(due_for_purge(&list, 7, day(27)).len(), 1);
     assert_eq!(due_for_purge(&list, 0, day(20)).len(), 1);
+}
+
+fn audit_event(n: u8, action: AuditAction, subject: Option<&str>, at: &str) -> AuditEvent {
+    AuditEvent {
+        id: crate::domain::ids::uuid_v4([n; 16]),
+        at: at.into(),
+        device_id: crate::domain::ids::uuid_v4([0xde; 16]),
+        worker: "Олена Коваль".into(),
+        slot_id: Some(crate::domain::ids::uuid_v4([0x51; 16])),
+        action,
+        subject: subject.map(str::to_owned),
+        count: None,
+    }
+}
+
+#[test]
+fn the_audit_trail_rides_along_with_the_records_and_comes_back_on_import() {
+    block_on(async {
+        let s = seeded();
+        let opened = audit_event(
+            1,
+            AuditAction::OpenClient,
+            Some(&crate::domain::ids::uuid_v4([7; 16])),
+            "2026-11-22T08:00:00Z",
+        );
+        storage::save(&s, &opened, &opened.at).await.expect("save");
+        // The trail is not "work not exported": the count is of client records.
+        assert_eq!(pending(&s, &Ledger::default()).await.expect("pending").0, 6);
+        let Exported { file, text, info } = made(&s, "b1", Selection::NotExported, &Ledger::default()).await;
+        assert_eq!(file.records.len(), 7);
+        assert_eq!(file.manifest.counts.audit, 1);
+        let r = file.records.iter().find(|r| r.kind == RecordType::Audit).expect("the event travels");
+        assert_eq!(r.id, opened.id);
+        assert!(!r.data.text().contains("Коваль\","), "no client name: {}", r.data.text());
+        assert_eq!(crate::domain::batch::csv_tables(&file)[3].0, "pryiom-b1-audits.csv");
+        // Restored on another device, the trail is there as it was.
+        let target = MemoryStore::new();
+        import_text(&target, &text).await.expect("import");
+        assert_eq!(everything(&target).await, everything(&s).await);
+        let back: AuditEvent = load(&target, &opened.id).await.expect("load").expect("event");
+        assert_eq!(back, opened);
+        // New events alone do not make a batch; they go with the next one.
+        let ledger = Ledger::of(&[info]);
+        let locked = audit_event(2, AuditAction::Lock, None, "2026-11-26T08:00:00Z");
+        storage::save(&s, &locked, &locked.at).await.expect("save");
+        assert_eq!(pending(&s, &ledger).await.expect("pending"), (0, None));
+        assert!(export(&s, &origin("b2"), Selection::NotExported, &ledger, &mut ()).await.expect("export").is_none());
+        storage::save(&s, &client("c3", "Бойко"), "2026-11-26T09:00:00Z").await.expect("save");
+        let Exported { file: next, .. } = made(&s, "b2", Selection::NotExported, &ledger).await;
+        let kinds: Vec<RecordType> = next.records.iter().map(|r| r.kind).collect();
+        assert_eq!(kinds, [RecordType::Client, RecordType::Audit]);
+    });
+}
+
+#[test]
+fn an_imported_audit_event_holds_ids_never_names() {
+    block_on(async {
+        let mut named = audit_event(3, AuditAction::OpenClient, None, "2026-11-22T08:00:00Z");
+        named.subject = Some("Шевченко Тарас".into());
+        let mut late = audit_event(4, AuditAction::Lock, None, "вчора");
+        late.count = Some(1);
+        for bad in [named, late] {
+            let source = crate::domain::batch::Source {
+                kind: RecordType::Audit,
+                id: bad.id.clone(),
+                rev: 1,
+                updated_at: "2026-11-22T08:00:00Z".into(),
+                data: serde_json::to_value(&bad).expect("json"),
+            };
+            let (_, text) = crate::domain::batch::assemble(
+                &origin("b9"),
+                Selection::NotExported,
+                vec![crate::domain::batch::record_of(source)],
+            )
+            .expect("assemble");
+            let target = MemoryStore::new();
+            let refused = import_text(&target, &text).await.expect_err("refused");
+            assert!(
+                matches!(&refused, ImportError::Refused(BatchProblem::RecordInvalid { index: 1, id, .. }) if *id == bad.id),
+                "{refused:?}"
+            );
+            assert!(target.all(Collection::Audit).await.expect("all").is_empty(), "nothing written");
+        }
+    });
 }

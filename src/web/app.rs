@@ -58,6 +58,8 @@ pub struct Ctx {
     pub build: StoredValue<String>,
     /// The automatic purge after the retention period failed (it is tried again at the next start).
     pub purge_failed: RwSignal<Option<StoreError>>,
+    /// An event could not be written to the audit trail (the act itself is done).
+    pub trail_failed: RwSignal<Option<StoreError>>,
     /// Set-up, locked, or the app's screens (see `lock.rs`).
     pub gate: RwSignal<Gate>,
     /// The worker who unlocked, while unlocked.
@@ -212,6 +214,7 @@ pub fn App() -> impl IntoView {
         offline_ready: RwSignal::new(false),
         build: StoredValue::new(platform::build_id()),
         purge_failed: RwSignal::new(None),
+        trail_failed: RwSignal::new(None),
         gate: RwSignal::new(Gate::Checking),
         session: RwSignal::new(None),
         resume_draft: RwSignal::new(false),
@@ -429,6 +432,11 @@ fn Banners() -> impl IntoView {
         {move || ctx.purge_failed.get().map(|e| view! {
             <div class="banner banner-warn" role="alert">
                 <p>{ctx.t().purge_failed} " " {i18n::store_error(ctx.lang.get(), &e)}</p>
+            </div>
+        })}
+        {move || ctx.trail_failed.get().map(|e| view! {
+            <div class="banner banner-warn" role="alert">
+                <p>{ctx.t().audit.write_failed} " " {i18n::store_error(ctx.lang.get(), &e)}</p>
             </div>
         })}
         {move || match ctx.store_state.get() {

@@ -11,6 +11,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::crypto::keyring::KEYRING_ID;
+use crate::domain::audit::AuditAction;
 use crate::domain::device::DEFAULT_LOCK_MINUTES;
 use crate::nav::{Route, Screen};
 use crate::storage::{codec, Collection, Store, StoreResult};
@@ -86,8 +87,9 @@ pub fn save_ended() {
     SAVES_IN_FLIGHT.with(|n| n.set(n.get().saturating_sub(1)));
 }
 
-/// Locks now: screens away (pending drafts written), then the key and the decoded data forgotten.
-pub fn lock(ctx: Ctx) {
+/// Locks now (`idle`: after the idle period, else by the worker): screens away (pending drafts written), the lock
+/// written to the audit trail, then the key and the decoded data forgotten.
+pub fn lock(ctx: Ctx, idle: bool) {
     if ctx.gate.get_untracked() != Gate::Open {
         return;
     }
@@ -103,6 +105,8 @@ pub fn lock(ctx: Ctx) {
                 break;
             }
         }
+        let action = if idle { AuditAction::LockIdle } else { AuditAction::Lock };
+        super::audit::note(ctx, action, None, None).await;
         codec::lock();
         ctx.data.set(Data::default());
         ctx.data_ready.set(false);
@@ -129,7 +133,7 @@ pub fn watch_idle(ctx: Ctx) {
         }
         let minutes = ctx.device.with_untracked(|d| d.as_ref().map_or(DEFAULT_LOCK_MINUTES, |d| d.lock_minutes)).max(1);
         if js_sys::Date::now() - last.get_value() >= f64::from(minutes) * 60_000.0 {
-            lock(ctx);
+            lock(ctx, true);
         }
     };
     let timer = set_interval_with_handle(check, std::time::Duration::from_secs(5)).ok();
@@ -159,7 +163,7 @@ pub fn LockBar() -> impl IntoView {
                 <span class="muted" data-testid="on-duty">
                     {move || ctx.session.get().map(|s| (ctx.t().lock.on_duty)(&s.worker))}
                 </span>
-                <button class="btn btn-secondary" on:click=move |_| lock(ctx)>
+                <button class="btn btn-secondary" on:click=move |_| lock(ctx, false)>
                     {tr(|s| s.lock.lock_button)}
                 </button>
             </div>

@@ -2,6 +2,7 @@
 
 mod app;
 mod app_store;
+mod audit;
 mod data;
 mod device;
 mod drafts;

@@ -96,6 +96,23 @@ pub fn today() -> crate::domain::date::Date {
     crate::domain::date::Date::from_days((local_ms / 86_400_000.0).floor() as i64)
 }
 
+/// "28.11.2026 10:42:05" of an RFC 3339 time, in local time (empty when it is not one).
+pub fn local_when(iso: &str) -> String {
+    let d = Date::new(&iso.into());
+    if d.get_time().is_nan() {
+        return String::new();
+    }
+    format!(
+        "{:02}.{:02}.{:04} {:02}:{:02}:{:02}",
+        d.get_date(),
+        d.get_month() + 1,
+        d.get_full_year(),
+        d.get_hours(),
+        d.get_minutes(),
+        d.get_seconds()
+    )
+}
+
 /// "10:42" of an RFC 3339 time, in local time.
 pub fn local_time_of(iso: &str) -> String {
     let d = Date::new(&iso.into());

@@ -78,7 +78,14 @@ describe('export and import', () => {
       await page.getByTestId('export-status').getByText(`Пакет створено й збережено у файл ${batch.name}.`, { exact: false }).waitFor();
       const file = JSON.parse(batch.text);
       assert.equal(file.format, 'pryiom-batch');
-      assert.deepEqual(file.manifest.counts, { clients: 2, appeals: 2, checklists: 0, consents: 2, referrals: 0 });
+      const { audit, ...counts } = file.manifest.counts;
+      assert.deepEqual(counts, { clients: 2, appeals: 2, checklists: 0, consents: 2, referrals: 0 });
+      // The audit trail rides along: set-up and the two cards opened, by id, never by name.
+      const events = file.records.filter((r) => r.type === 'audit').map((r) => r.data);
+      assert.equal(audit, events.length);
+      assert.deepEqual(events.map((e) => e.action).filter((a) => a !== 'print').sort(), ['open_client', 'open_client', 'set_up']);
+      assert.ok(events.every((e) => e.worker === 'Олена Коваль'));
+      for (const name of ['Гнатюк', 'Остап', 'Кравчук']) assert.ok(!JSON.stringify(events).includes(name));
       assert.equal(file.manifest.worker, 'Олена Коваль', 'the worker who unlocked');
       await page.getByTestId('pending-export').getByText('Усе експортовано.').waitFor();
       // The appeal list knows which appeals a batch carried.
@@ -100,14 +107,15 @@ describe('export and import', () => {
       // The same bytes again, and the CSV tables derived from the batch.
       const [again] = await downloads(page, () => item.getByRole('button', { name: /Зберегти файл ще раз/ }).click());
       assert.equal(again.text, batch.text);
-      const tables = await downloads(page, () => item.getByRole('button', { name: /Таблиці CSV/ }).click(), 3);
+      const tables = await downloads(page, () => item.getByRole('button', { name: /Таблиці CSV/ }).click(), 4);
       const appealsCsv = tables.find((t) => t.name.endsWith('-appeals.csv'));
       assert.ok(appealsCsv.text.startsWith('\ufeffbatch_id,id,rev,'));
 
       // An independent reader: the JSON Schema with Python's jsonschema, the CSV with Python's csv module.
       const out = execFileSync(PYTHON, [join(ROOT, 'tests/support/check_batch.py'), batch.path,
         join(ROOT, 'schema/pryiom-batch-1.schema.json'), ...tables.map((t) => t.path)], { encoding: 'utf8' });
-      assert.match(out, /schema: valid \(4 records\)/);
+      assert.match(out, new RegExp(`schema: valid \\(${file.records.length} records\\)`));
+      assert.match(out, /audits\.csv: \d+ rows read by Python's csv module/);
       assert.match(out, /appeals\.csv: 2 rows read by Python's csv module/);
       assert.match(out, /\nok\n$/);
 
@@ -132,12 +140,12 @@ describe('export and import', () => {
 
       // Import: everything is back, record for record.
       await input.setInputFiles(batch.path);
-      await page.getByTestId('import-status').getByText('Імпорт завершено: нових 4, оновлено 0, без змін 0, старіші версії пропущено: 0.').waitFor();
+      await page.getByTestId('import-status').getByText(`Імпорт завершено: нових ${file.records.length}, оновлено 0, без змін 0, старіші версії пропущено: 0.`).waitFor();
       assert.deepEqual(await records(page), before);
       await page.getByTestId('batch-status').getByText('Імпортовано з файлу').waitFor();
       // Again: nothing changes.
       await input.setInputFiles(batch.path);
-      await page.getByTestId('import-status').getByText('Імпорт завершено: нових 0, оновлено 0, без змін 4, старіші версії пропущено: 0.').waitFor();
+      await page.getByTestId('import-status').getByText(`Імпорт завершено: нових 0, оновлено 0, без змін ${file.records.length}, старіші версії пропущено: 0.`).waitFor();
       assert.deepEqual(await records(page), before);
       assert.equal(await page.getByTestId('batch').count(), 1);
 
@@ -245,7 +253,7 @@ describe('export and import', () => {
       const bytes = await readFile(sealed.path);
       assert.equal(bytes.subarray(0, 21).toString(), 'age-encryption.org/v1');
       for (const f of ['Кравчук', 'Леся', '672223344']) assert.ok(!bytes.includes(Buffer.from(f)), `${f} readable in the file`);
-      const tables = await downloads(page, () => page.getByTestId('batch').getByRole('button', { name: /Таблиці CSV/ }).click(), 3);
+      const tables = await downloads(page, () => page.getByTestId('batch').getByRole('button', { name: /Таблиці CSV/ }).click(), 4);
       assert.ok(tables.every((t) => t.name.endsWith('.csv.age')));
 
       // The centre opens them with the standard tool, and finds exactly the batch format the independent reader checks.

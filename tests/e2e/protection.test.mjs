@@ -212,6 +212,14 @@ describe('data protection', () => {
       await page.getByText('Парольна фраза не підходить.').waitFor();
       await unlock(page, { passphrase: 'іван має свою фразу', worker: 'Іван Петренко' });
       await page.getByTestId('on-duty').getByText('Працює: Іван Петренко').waitFor();
+      // The trail as kept (opened with Olena's passphrase while her slot is there): ids, times, names of workers only.
+      const events = (await readAllIdb(page, 'audit')).map((r) => JSON.parse(r.payload));
+      assert.deepEqual(events.map((e) => e.action).sort(),
+        ['lock', 'set_up', 'unlock', 'unlock_failed', 'worker_added'], JSON.stringify(events));
+      for (const e of events) {
+        assert.deepEqual(Object.keys(e).filter((k) => !['id', 'at', 'device_id', 'worker', 'slot_id', 'action',
+          'subject', 'count'].includes(k)), []);
+      }
       // Olena's slot removed by Ivan: only Ivan can unlock now.
       await page.getByRole('link', { name: 'Налаштування', exact: true }).click();
       const olena = page.getByRole('listitem').filter({ hasText: 'Олена Коваль' });
@@ -223,6 +231,27 @@ describe('data protection', () => {
       assert.equal(await page.getByRole('radio').count(), 0, 'one worker left: nobody to choose');
       await unlock(page, { passphrase: 'іван має свою фразу' });
       await page.getByTestId('on-duty').waitFor();
+
+      // The audit trail names each worker for what they did; it holds ids, never a client's name.
+      await page.getByRole('link', { name: 'Налаштування', exact: true }).click();
+      const trail = page.getByRole('region', { name: 'Журнал дій' });
+      await trail.getByTestId('trail').waitFor();
+      const rows = async () => (await trail.getByTestId('trail').getByRole('listitem').allInnerTexts())
+        .map((t) => t.replace(/\s+/g, ' '));
+      await trail.getByRole('combobox', { name: 'Працівник' }).selectOption('Олена Коваль');
+      let olenas = await rows();
+      for (const what of ['Увімкнено захист даних', 'Додано працівника', 'Заблоковано']) {
+        assert.ok(olenas.some((r) => r.includes('Олена Коваль') && r.includes(what)), `${what} by Olena: ${olenas}`);
+      }
+      assert.ok(olenas.every((r) => r.includes('Олена Коваль')));
+      await trail.getByRole('combobox', { name: 'Працівник' }).selectOption('Іван Петренко');
+      const ivans = await rows();
+      for (const what of ['Невдала спроба розблокувати', 'Розблоковано', 'Прибрано працівника']) {
+        assert.ok(ivans.some((r) => r.includes('Іван Петренко') && r.includes(what)), `${what} by Ivan: ${ivans}`);
+      }
+      await trail.getByRole('combobox', { name: 'Дія' }).selectOption({ label: 'Невдала спроба розблокувати' });
+      assert.equal((await rows()).length, 1, 'the one failed try, recorded at the next unlock');
+      await screenshot(page, 'protect-trail');
       assert.deepEqual(app.errors, []);
     } finally {
       await app.close();

@@ -48,7 +48,7 @@ def main():
     assert sha(canonical(batch["records"])) == batch["manifest"]["payload_sha256"], "payload checksum"
     print("checksums: every record and the payload match")
 
-    by_type = {"client": [], "appeal": [], "checklist": []}
+    by_type = {"client": [], "appeal": [], "checklist": [], "audit": []}
     for r in batch["records"]:
         by_type[r["type"]].append(r)
     pinned = batch["manifest"]["csv_sha256"]
@@ -71,6 +71,9 @@ def main():
                 assert row["surname"] == neutral(p["surname"]), (row["surname"], p["surname"])
                 assert row["given_name"] == neutral(p["given_name"])
                 assert row["phones"] == neutral(cell(p["phones"]))
+            if kind == "audit":
+                assert row["action"] == d["action"] and row["worker"] == neutral(d["worker"])
+                assert row["subject"] == d.get("subject", "")
             if kind == "appeal":
                 assert row["account"] == neutral(d["account"]), (row["account"], d["account"])
                 assert row["area"] == neutral(d["area"])

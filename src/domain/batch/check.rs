@@ -8,6 +8,7 @@ use serde_json::Value;
 use super::canonical::{canonical, sha256_hex, PayloadHasher};
 use super::{count, BatchFile, RecordType, BATCH_FORMAT, BATCH_VERSION};
 use crate::domain::appeal::Appeal;
+use crate::domain::audit::AuditEvent;
 use crate::domain::checklist::Checklist;
 use crate::domain::client::Client;
 
@@ -126,6 +127,10 @@ impl BatchCheck {
                 RecordType::Client => decode_check::<Client>(&tree, &r.id),
                 RecordType::Appeal => decode_check::<Appeal>(&tree, &r.id),
                 RecordType::Checklist => decode_check::<Checklist>(&tree, &r.id),
+                RecordType::Audit => decode_check::<AuditEvent>(&tree, &r.id).and_then(|id| {
+                    let e = AuditEvent::deserialize(&tree).map_err(|e| e.to_string())?;
+                    e.check().map(|()| id).map_err(|p| format!("audit event: {p:?}"))
+                }),
             };
             if let Err(detail) = checked {
                 return Err(BatchProblem::RecordInvalid { index: index + 1, id, detail });

@@ -74,11 +74,22 @@ const CHECKLIST_COLUMNS: &[(&str, &str)] = &[
     ("refusal_ground", "decision.ground"),
 ];
 
+const AUDIT_COLUMNS: &[(&str, &str)] = &[
+    ("at", "at"),
+    ("device_id", "device_id"),
+    ("worker", "worker"),
+    ("slot_id", "slot_id"),
+    ("action", "action"),
+    ("subject", "subject"),
+    ("count", "count"),
+];
+
 fn columns(kind: RecordType) -> &'static [(&'static str, &'static str)] {
     match kind {
         RecordType::Client => CLIENT_COLUMNS,
         RecordType::Appeal => APPEAL_COLUMNS,
         RecordType::Checklist => CHECKLIST_COLUMNS,
+        RecordType::Audit => AUDIT_COLUMNS,
     }
 }
 

@@ -23,15 +23,21 @@ pub enum RecordType {
     Client,
     Appeal,
     Checklist,
+    /// An event of the device's audit trail ([`crate::domain::audit::AuditEvent`]): ids and a worker's name, nothing
+    /// personal.
+    Audit,
 }
 
 impl RecordType {
-    pub const ALL: [RecordType; 3] = [RecordType::Client, RecordType::Appeal, RecordType::Checklist];
+    pub const ALL: [RecordType; 4] = [RecordType::Client, RecordType::Appeal, RecordType::Checklist, RecordType::Audit];
+    /// The types that hold a client's records (what "not exported yet" counts; the trail rides along with them).
+    pub const RECORDS: [RecordType; 3] = [RecordType::Client, RecordType::Appeal, RecordType::Checklist];
     pub fn code(self) -> &'static str {
         match self {
             RecordType::Client => "client",
             RecordType::Appeal => "appeal",
             RecordType::Checklist => "checklist",
+            RecordType::Audit => "audit",
         }
     }
 }
@@ -72,6 +78,9 @@ pub struct Counts {
     pub consents: usize,
     /// Appeals with a referral.
     pub referrals: usize,
+    /// Events of the audit trail (absent in files made before the trail existed: 0).
+    #[serde(default)]
+    pub audit: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -199,6 +208,7 @@ fn count(records: &[BatchRecord]) -> Counts {
                 }
             }
             RecordType::Checklist => counts.checklists += 1,
+            RecordType::Audit => counts.audit += 1,
         }
     }
     counts

@@ -103,11 +103,14 @@ fn a_batch_reads_back_as_it_was_made() {
     let (file, text) = sample();
     let back = read_batch(&text).expect("valid");
     assert_eq!(back, file);
-    assert_eq!(back.manifest.counts, Counts { clients: 1, appeals: 2, checklists: 0, consents: 1, referrals: 1 });
+    assert_eq!(
+        back.manifest.counts,
+        Counts { clients: 1, appeals: 2, checklists: 0, consents: 1, referrals: 1, audit: 0 }
+    );
     assert_eq!(back.manifest.idempotency_key, back.manifest.batch_id);
     let c: Client = serde_json::from_str(back.records[0].data.text()).expect("client");
     assert_eq!(c, client("c1", "Коваль"));
-    assert_eq!(back.manifest.csv_sha256.len(), 3);
+    assert_eq!(back.manifest.csv_sha256.len(), 4);
     // A byte-order mark in front (a text editor may add one) is fine.
     assert!(read_batch(&format!("\u{feff}{text}")).is_ok());
 }
@@ -223,7 +226,15 @@ fn csv_tables_have_a_bom_a_header_and_one_row_per_record() {
     let (file, _) = sample();
     let tables = csv_tables(&file);
     let names: Vec<&str> = tables.iter().map(|t| t.0.as_str()).collect();
-    assert_eq!(names, ["pryiom-7a3c1e2b-clients.csv", "pryiom-7a3c1e2b-appeals.csv", "pryiom-7a3c1e2b-checklists.csv"]);
+    assert_eq!(
+        names,
+        [
+            "pryiom-7a3c1e2b-clients.csv",
+            "pryiom-7a3c1e2b-appeals.csv",
+            "pryiom-7a3c1e2b-checklists.csv",
+            "pryiom-7a3c1e2b-audits.csv"
+        ]
+    );
     let appeals = &tables[1].1;
     assert!(appeals.starts_with("\u{feff}batch_id,id,rev,updated_at,client_id,received_at,"));
     assert!(appeals.contains("\"Борг, \"\"застава\"\"\nі ремонт\""));

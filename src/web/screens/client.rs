@@ -8,6 +8,7 @@ use crate::web::form::tr;
 use leptos::task::spawn_local;
 
 use crate::domain::appeal::{AidKind, Appeal};
+use crate::domain::audit::AuditAction;
 use crate::domain::client::{Client, ConsentForm};
 use crate::domain::intake::erasure_preview;
 use crate::erasure;
@@ -16,8 +17,8 @@ use crate::nav::{Route, Screen};
 use crate::storage::{Collection, IndexName, Store, StoreError};
 use crate::web::app::use_ctx;
 use crate::web::data;
-use crate::web::platform;
 use crate::web::widgets::{dotted, when};
+use crate::web::{audit, platform};
 
 #[component]
 pub fn ClientScreen(id: String) -> impl IntoView {
@@ -29,6 +30,14 @@ pub fn ClientScreen(id: String) -> impl IntoView {
     let flash = ctx.flash.get_untracked();
     ctx.flash.set(None);
     let cid = StoredValue::new(id.clone());
+    // Opening a card is in the audit trail (once per visit, when the card is there to see).
+    let noted = StoredValue::new(false);
+    Effect::new(move |_| {
+        if !noted.get_value() && client.with(Option::is_some) {
+            noted.set_value(true);
+            audit::note_soon(ctx, AuditAction::OpenClient, Some(cid.get_value()), None);
+        }
+    });
     let new_appeal = move |_| {
         ctx.pending_intake.set(Some(cid.get_value()));
         ctx.go(Screen::Intake);
@@ -250,6 +259,7 @@ fn ConsentSection(client: Client, appeals: Memo<Vec<Appeal>>) -> impl IntoView {
         spawn_local(async move {
             match erasure::withdraw(&store, &client, &list, &platform::now_iso(), &untrack(|| ctx.worker())).await {
                 Ok(done) => {
+                    audit::note(ctx, AuditAction::Withdrawal, Some(&client.id), None).await;
                     data::remember_erasure(ctx, done.erasure);
                     for b in done.batches {
                         data::remember_batch(ctx, b);

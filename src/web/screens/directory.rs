@@ -37,6 +37,11 @@ fn store_directory(ctx: Ctx, next: Directory, note: RwSignal<Option<Note>>, ok: 
             Ok(()) => {
                 ctx.data.directory().set(next);
                 ctx.data_changed();
+                // A file of organisations installed is in the audit trail (an edit by hand is not).
+                if let Note::Imported(added, replaced) = ok {
+                    let action = crate::domain::audit::AuditAction::DirectoryInstalled;
+                    crate::web::audit::note(ctx, action, None, Some(added + replaced)).await;
+                }
                 note.try_set(Some(ok));
             }
             Err(e) => {

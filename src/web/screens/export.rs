@@ -7,6 +7,7 @@ use crate::web::data::DataStoreFields;
 use leptos::task::spawn_local;
 
 use crate::crypto::sealed_file;
+use crate::domain::audit::AuditAction;
 use crate::domain::batch::{
     csv_tables, read_batch, sha256_hex, BatchInfo, BatchText, Origin, RemovedBecause, Selection,
 };
@@ -17,7 +18,7 @@ use crate::transfer::{self, ImportError, Pace};
 use crate::web::app::{new_id, use_ctx, Ctx};
 use crate::web::form::tr;
 use crate::web::platform::{self, DownloadFailed};
-use crate::web::{data, device, widgets};
+use crate::web::{audit, data, device, widgets};
 
 /// The browser's side of a long export or import: the progress bar moves, and the page handles input and paints
 /// between slices of work.
@@ -215,6 +216,7 @@ fn MakeBatch(note: RwSignal<Option<Note>>) -> impl IntoView {
             {
                 Ok(None) => Note::Nothing,
                 Ok(Some(made)) => {
+                    audit::note(ctx, AuditAction::Export, Some(&made.info.id), Some(made.info.entries.len())).await;
                     let offered = offer(ctx, plain_ok, &made.info.file_name, "application/json", &made.text);
                     data::remember_batch(ctx, made.info);
                     // The batch is kept either way: "save the file again" offers it.
@@ -342,10 +344,13 @@ fn BatchItem(info: BatchInfo, note: RwSignal<Option<Note>>) -> impl IntoView {
     let download = move |_| {
         let (id, name) = b.with_value(|b| (b.id.clone(), b.file_name.clone()));
         spawn_local(async move {
-            let failed = match kept_text(ctx, id).await {
+            let failed = match kept_text(ctx, id.clone()).await {
                 Ok(text) => offer(ctx, plain_ok, &name, "application/json", &text).err(),
                 Err(e) => Some(Note::Failed(e)),
             };
+            if failed.is_none() {
+                audit::note(ctx, AuditAction::SaveAgain, Some(&id), None).await;
+            }
             if let Some(n) = failed {
                 note.try_set(Some(n));
             }
@@ -354,7 +359,7 @@ fn BatchItem(info: BatchInfo, note: RwSignal<Option<Note>>) -> impl IntoView {
     let csv = move |_| {
         let id = b.with_value(|b| b.id.clone());
         spawn_local(async move {
-            let text = match kept_text(ctx, id).await {
+            let text = match kept_text(ctx, id.clone()).await {
                 Ok(t) => t,
                 Err(e) => {
                     note.try_set(Some(Note::Failed(e)));
@@ -377,6 +382,7 @@ fn BatchItem(info: BatchInfo, note: RwSignal<Option<Note>>) -> impl IntoView {
                     return;
                 }
             }
+            audit::note(ctx, AuditAction::SaveAgain, Some(&id), None).await;
         });
     };
     let confirm = move |_| {
@@ -393,6 +399,7 @@ fn BatchItem(info: BatchInfo, note: RwSignal<Option<Note>>) -> impl IntoView {
         spawn_local(async move {
             match storage::save(&store, &next, &platform::now_iso()).await {
                 Ok(_) => {
+                    audit::note(ctx, AuditAction::Uploaded, Some(&next.id), None).await;
                     data::remember_batch(ctx, next);
                     note.try_set(Some(Note::Confirmed));
                     asking.try_set(Asking::No);
@@ -418,6 +425,7 @@ fn BatchItem(info: BatchInfo, note: RwSignal<Option<Note>>) -> impl IntoView {
             match transfer::purge(&store, &info, &platform::now_iso()).await {
                 Ok(Some(done)) => {
                     let n = done.purged.len();
+                    audit::note(ctx, AuditAction::Purge, Some(&done.id), Some(n)).await;
                     match data::reload(ctx, &store).await {
                         Ok(()) => {
                             note.try_set(Some(Note::Purged(n)));
@@ -549,7 +557,11 @@ fn ImportBatch(note: RwSignal<Option<Note>>) -> impl IntoView {
                 // A file sealed to the centre (age): not for this device; nothing is read from it.
                 Some(text) if sealed_file::is_sealed(text.as_bytes()) => Note::SealedImport,
                 Some(text) => match transfer::import(&store, &text, &mut ProgressBar(progress)).await {
-                    Ok(done) => match data::reload(ctx, &store).await {
+                    Ok(done) => match {
+                        let id = done.file.manifest.batch_id.as_str();
+                        audit::note(ctx, AuditAction::Import, Some(id), Some(done.summary.writes())).await;
+                        data::reload(ctx, &store).await
+                    } {
                         Ok(()) => Note::Imported(done.summary),
                         Err(e) => Note::Failed(e),
                     },

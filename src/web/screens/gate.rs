@@ -8,13 +8,14 @@ use crate::crypto::keyring::{Attempts, KdfParams, KeyError, Keyring, ATTEMPTS_ID
 use crate::crypto::passphrase::strength;
 use crate::crypto::recovery::{groups_to_check, RecoveryCode};
 use crate::crypto::DataKey;
+use crate::domain::audit::AuditAction;
 use crate::domain::device::clean_name;
 use crate::i18n;
 use crate::storage::{self, codec, Collection, Store, StoreError, WriteBatch};
 use crate::web::app::{use_ctx, Ctx};
 use crate::web::form::{tr, Text, TextInput};
 use crate::web::lock::{self, Gate, Session};
-use crate::web::platform;
+use crate::web::{audit, platform};
 
 #[component]
 pub fn GateScreen() -> impl IntoView {
@@ -320,7 +321,12 @@ async fn protect(ctx: Ctx, p: Pending) -> Result<(), StoreError> {
     for c in Collection::ALL.into_iter().filter(|c| c.holds_personal()) {
         batch = batch.seal_all(c);
     }
-    if let Err(e) = store.write(batch).await {
+    let written = async {
+        let mut e = audit::event(ctx, AuditAction::SetUp, None, None)?;
+        (e.worker, e.slot_id) = (worker.clone(), Some(slot_id.clone()));
+        store.write(audit::with(batch, &e)?).await
+    };
+    if let Err(e) = written.await {
         codec::lock();
         return Err(e);
     }
@@ -423,25 +429,53 @@ fn WhoIsWorking(ring: RwSignal<Option<Keyring>>, chosen: RwSignal<String>, legen
     }
 }
 
-/// After a failed try: counted (and kept across reloads), and the message for it.
-async fn count_failure(ctx: Ctx, attempts: RwSignal<Attempts>) -> Option<String> {
+/// After a failed try on `slot_id`: counted (and kept across reloads, for the wait and for the audit trail), and the
+/// message for it.
+async fn count_failure(ctx: Ctx, attempts: RwSignal<Attempts>, slot_id: &str) -> Option<String> {
     let mut a = attempts.get_untracked();
-    a.failed(js_sys::Date::now() as u64);
+    a.failed(js_sys::Date::now() as u64, &platform::now_iso(), slot_id);
     attempts.try_set(a.clone());
     let store = ctx.store()?;
     storage::save(&store, &a, &platform::now_iso()).await.err().map(|e| i18n::store_error(ctx.lang.get_untracked(), &e))
 }
 
-/// Saves what a successful unlock changed (a re-wrapped slot, the failure counter cleared), then opens.
-async fn unlocked(ctx: Ctx, ring: Option<Keyring>, key: DataKey, session: Session) -> Result<(), StoreError> {
+/// Saves what a successful unlock changed (a re-wrapped slot, the failure counter cleared) with its events in the
+/// audit trail (the failed tries since the last unlock, then this one), then opens.
+async fn unlocked(
+    ctx: Ctx,
+    names: Vec<(String, String)>,
+    ring: Option<Keyring>,
+    key: DataKey,
+    session: Session,
+    how: AuditAction,
+) -> Result<(), StoreError> {
     let store = ctx.store_or_err()?;
     let now = platform::now_iso();
+    // Read again: another tab may have counted failures meanwhile.
+    let failures = storage::load::<Attempts>(&store, ATTEMPTS_ID).await?.map(|a| a.pending).unwrap_or_default();
     let mut batch = WriteBatch::new().put(Collection::Settings, codec::encode(&Attempts::new(), 1, &now)?);
-    if let Some(r) = ring {
-        batch = batch.next(&r, &now)?;
+    if let Some(r) = &ring {
+        batch = batch.next(r, &now)?;
     }
-    store.write(batch).await?;
+    // The events are sealed: the key goes into the codec first, and out again if the write fails.
     codec::unlock(key);
+    let written = async {
+        for f in failures {
+            let worker = names.iter().find(|(id, _)| *id == f.slot_id).map(|(_, n)| n.clone()).unwrap_or_default();
+            let mut e = audit::event(ctx, AuditAction::UnlockFailed, None, None)?;
+            (e.at, e.worker, e.slot_id) = (f.at, worker, Some(f.slot_id));
+            batch = audit::with(batch, &e)?;
+        }
+        let mut e = audit::event(ctx, how, None, None)?;
+        (e.worker, e.slot_id) = (session.worker.clone(), Some(session.slot_id.clone()));
+        batch = audit::with(batch, &e)?;
+        store.write(batch).await
+    }
+    .await;
+    if let Err(e) = written {
+        codec::lock();
+        return Err(e);
+    }
     lock::opened(ctx, store, session).await;
     Ok(())
 }
@@ -472,13 +506,22 @@ fn UnlockForm(
             match r.unlock(&slot, &pass.get_untracked(), KdfParams::CURRENT).await {
                 Ok(u) => {
                     pass.try_set(String::new());
-                    if let Err(e) = unlocked(ctx, u.upgraded, u.key, Session { slot_id: u.slot_id, worker }).await {
+                    if let Err(e) = unlocked(
+                        ctx,
+                        r.workers(),
+                        u.upgraded,
+                        u.key,
+                        Session { slot_id: u.slot_id, worker },
+                        AuditAction::Unlock,
+                    )
+                    .await
+                    {
                         problem.try_set(Some(i18n::store_error(ctx.lang.get_untracked(), &e)));
                     }
                 }
                 Err(KeyError::Wrong) => {
                     pass.try_set(String::new());
-                    let failed = count_failure(ctx, attempts).await;
+                    let failed = count_failure(ctx, attempts, &slot).await;
                     let left = FREE_TRIES.saturating_sub(attempts.get_untracked().failures);
                     problem.try_set(Some(failed.unwrap_or_else(|| (ctx.t().lock.wrong)(left))));
                     crate::web::form::focus_first_problem();
@@ -549,9 +592,16 @@ fn RecoverForm(
                     let worker = r.slot(&slot).and_then(|s| s.worker()).unwrap_or_default().to_owned();
                     let result =
                         match next.change_passphrase(&key, &slot, &pass.get_untracked(), KdfParams::CURRENT).await {
-                            Ok(()) => unlocked(ctx, Some(next), key, Session { slot_id: slot, worker })
-                                .await
-                                .map_err(|e| i18n::store_error(ctx.lang.get_untracked(), &e)),
+                            Ok(()) => unlocked(
+                                ctx,
+                                r.workers(),
+                                Some(next),
+                                key,
+                                Session { slot_id: slot, worker },
+                                AuditAction::UnlockRecovery,
+                            )
+                            .await
+                            .map_err(|e| i18n::store_error(ctx.lang.get_untracked(), &e)),
                             Err(e) => Err(key_error(ctx, e)),
                         };
                     if let Err(msg) = result {
@@ -559,7 +609,7 @@ fn RecoverForm(
                     }
                 }
                 Err(KeyError::Wrong) => {
-                    let failed = count_failure(ctx, attempts).await;
+                    let failed = count_failure(ctx, attempts, &slot).await;
                     problems
                         .try_update(|p| p.0 = Some(failed.unwrap_or_else(|| ctx.t().lock.recovery_wrong.to_owned())));
                 }

@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 
+use crate::domain::audit::AuditAction;
 use crate::domain::checklist::Checklist;
 use crate::domain::client::{Client, Personal};
 use crate::domain::date::Date;
@@ -11,8 +12,8 @@ use crate::i18n::{self, Lang};
 use crate::nav::Route;
 use crate::web::app::{use_ctx, Ctx};
 use crate::web::form::tr;
-use crate::web::platform;
 use crate::web::widgets::{dotted, footer};
+use crate::web::{audit, platform};
 
 /// The checklist of an appeal with its client and the rules it is weighed with.
 fn paper_data(ctx: Ctx, appeal_id: &str) -> Option<(Client, Checklist, Rules)> {
@@ -26,11 +27,16 @@ fn paper_data(ctx: Ctx, appeal_id: &str) -> Option<(Client, Checklist, Rules)> {
 
 /// The back and print buttons above a paper.
 #[component]
-fn PaperActions(back: String) -> impl IntoView {
+fn PaperActions(back: String, subject: String) -> impl IntoView {
+    let ctx = use_ctx();
+    let print = move |_| {
+        platform::print();
+        audit::note_soon(ctx, AuditAction::Print, Some(subject.clone()), None);
+    };
     view! {
         <div class="no-print form-actions">
             <a class="btn btn-secondary" href=back>{tr(|s| s.back)}</a>
-            <button type="button" class="btn btn-primary" on:click=move |_| platform::print()>{tr(|s| s.slip.print_a4)}</button>
+            <button type="button" class="btn btn-primary" on:click=print>{tr(|s| s.slip.print_a4)}</button>
         </div>
     }
 }
@@ -49,7 +55,8 @@ where
         None => view! { <h1 tabindex="-1">{tr(|s| s.eligibility.not_found)}</h1> }.into_any(),
         Some((client, c, rules)) => {
             let back = Route::Checklist(c.appeal_id.clone()).href();
-            view! { <PaperActions back=back/> {body(client, c, rules)} }.into_any()
+            let subject = c.appeal_id.clone();
+            view! { <PaperActions back=back subject=subject/> {body(client, c, rules)} }.into_any()
         }
     }
 }

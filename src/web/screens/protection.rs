@@ -6,13 +6,15 @@ use leptos::task::spawn_local;
 
 use crate::crypto::keyring::{KdfParams, KeyError, Keyring, KEYRING_ID};
 use crate::crypto::sealed_file::{parse_recipient, KeyProblem};
+use crate::domain::audit::AuditAction;
 use crate::domain::device::{clean_name, parse_lock_minutes};
 use crate::i18n;
 use crate::storage::{self, codec, StoreError};
+use crate::storage::{Store, WriteBatch};
 use crate::web::app::{use_ctx, Ctx};
 use crate::web::form::{tr, TextInput};
 use crate::web::screens::gate::{key_error, new_pass_problems, Meter, PassphraseInput};
-use crate::web::{device, platform};
+use crate::web::{audit, device, platform};
 
 /// The outcome of one form of this section, shown next to its button.
 #[derive(Clone, PartialEq)]
@@ -36,10 +38,17 @@ fn store_failed(ctx: Ctx, e: &StoreError) -> Outcome {
     Outcome::Failed(i18n::store_error(ctx.lang.get_untracked(), e))
 }
 
-/// Saves the changed keyring and shows it.
-async fn save_ring(ctx: Ctx, ring: RwSignal<Option<Keyring>>, next: Keyring) -> Result<(), StoreError> {
+/// Saves the changed keyring with its event in the audit trail (one write), and shows it.
+async fn save_ring(
+    ctx: Ctx,
+    ring: RwSignal<Option<Keyring>>,
+    next: Keyring,
+    action: AuditAction,
+    subject: Option<&str>,
+) -> Result<(), StoreError> {
     let store = ctx.store_or_err()?;
-    storage::save(&store, &next, &platform::now_iso()).await?;
+    let e = audit::event(ctx, action, subject, None)?;
+    store.write(audit::with(WriteBatch::new().next(&next, &e.at)?, &e)?).await?;
     ring.try_set(Some(next));
     Ok(())
 }
@@ -142,10 +151,14 @@ fn CentreKeys() -> impl IntoView {
         };
         next.centre_keys = a.into_iter().chain(b).collect();
         next.centre_keys.dedup();
+        let count = next.centre_keys.len();
         outcome.set(Outcome::Busy);
         spawn_local(async move {
             outcome.try_set(match device::save(ctx, next).await {
-                Ok(()) => Outcome::Done(ctx.t().settings.saved),
+                Ok(()) => {
+                    audit::note(ctx, AuditAction::CentreKeysChanged, None, Some(count)).await;
+                    Outcome::Done(ctx.t().settings.saved)
+                }
                 Err(e) => store_failed(ctx, &e),
             });
         });
@@ -184,7 +197,7 @@ fn Workers(ring: RwSignal<Option<Keyring>>) -> impl IntoView {
         }
         outcome.set(Outcome::Busy);
         spawn_local(async move {
-            outcome.try_set(match save_ring(ctx, ring, next).await {
+            outcome.try_set(match save_ring(ctx, ring, next, AuditAction::WorkerRemoved, Some(&slot)).await {
                 Ok(()) => Outcome::Done(ctx.t().lock.worker_removed),
                 Err(e) => store_failed(ctx, &e),
             });
@@ -264,7 +277,9 @@ fn AddWorker(ring: RwSignal<Option<Keyring>>) -> impl IntoView {
         spawn_local(async move {
             platform::yield_now().await;
             let result = match next.add_worker(&key, &cleaned, &pass.get_untracked(), KdfParams::CURRENT).await {
-                Ok(_) => save_ring(ctx, ring, next).await.map_err(|e| store_failed(ctx, &e)),
+                Ok(slot) => save_ring(ctx, ring, next, AuditAction::WorkerAdded, Some(&slot))
+                    .await
+                    .map_err(|e| store_failed(ctx, &e)),
                 Err(e) => Err(Outcome::Failed(key_error(ctx, e))),
             };
             match result {
@@ -327,7 +342,9 @@ fn ChangePassphrase(ring: RwSignal<Option<Keyring>>) -> impl IntoView {
             // The current passphrase first: an unlocked tablet left on a desk must not get a stranger's passphrase.
             let result = match next.unlock(&slot, &current.get_untracked(), KdfParams::CURRENT).await {
                 Ok(u) => match next.change_passphrase(&u.key, &slot, &pass.get_untracked(), KdfParams::CURRENT).await {
-                    Ok(()) => save_ring(ctx, ring, next).await.map_err(|e| store_failed(ctx, &e)),
+                    Ok(()) => save_ring(ctx, ring, next, AuditAction::PassphraseChanged, None)
+                        .await
+                        .map_err(|e| store_failed(ctx, &e)),
                     Err(e) => Err(Outcome::Failed(key_error(ctx, e))),
                 },
                 Err(KeyError::Wrong) => {

@@ -22,6 +22,7 @@ pub fn SettingsScreen() -> impl IntoView {
         <LanguagePicker/>
         <DeviceForm/>
         <crate::web::screens::protection::ProtectionSection/>
+        <crate::web::screens::audit::TrailSection/>
         <WorkSection/>
         <RulesSection/>
         <ContactsSection/>
@@ -365,6 +366,7 @@ fn RulesSection() -> impl IntoView {
             };
             match crate::web::data::save_rules(&store, &text, &platform::now_iso()).await {
                 Ok(()) => {
+                    crate::web::audit::note(ctx, crate::domain::audit::AuditAction::RulesInstalled, None, None).await;
                     let version = rules.version.clone();
                     ctx.data.installed_rules().set(Some(rules.clone()));
                     ctx.data.rules().set(Some(rules));

@@ -3,8 +3,9 @@
 
 use leptos::prelude::*;
 
+use crate::domain::audit::AuditAction;
 use crate::web::app::use_ctx;
-use crate::web::platform;
+use crate::web::{audit, platform};
 
 use crate::nav::Route;
 use crate::web::widgets::{footer, when};
@@ -13,6 +14,7 @@ use crate::web::widgets::{footer, when};
 pub fn SlipScreen(id: String) -> impl IntoView {
     let ctx = use_ctx();
     let receipt = RwSignal::new(false);
+    let subject = StoredValue::new(id.clone());
     let found = Memo::new(move |_| {
         ctx.data.with(|d| {
             let a = d.appeal(&id)?.clone();
@@ -34,6 +36,7 @@ pub fn SlipScreen(id: String) -> impl IntoView {
     let print = move |narrow: bool| {
         receipt.set(narrow);
         request_animation_frame(platform::print);
+        audit::note_soon(ctx, AuditAction::Print, Some(subject.get_value()), None);
     };
     view! {
         {move || match found.get() {
