@@ -66,7 +66,14 @@ pub struct Keyring {
     /// Always [`KEYRING_ID`].
     pub id: String,
     pub slots: Vec<Slot>,
+    /// Only on a centre's staff tablet: the centre's age identity (its secret key), sealed with the data key
+    /// (associated data [`CENTRE_IDENTITY_AAD`]), so sealed batches can be imported there. Base64.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub centre_identity: Option<String>,
 }
+
+/// The associated data of the sealed centre identity.
+pub const CENTRE_IDENTITY_AAD: &[u8] = b"pryiom-centre-identity";
 
 impl Record for Keyring {
     const COLLECTION: Collection = Collection::Settings;
@@ -164,7 +171,24 @@ impl Keyring {
                 .await?,
             Slot::make(new_slot_id()?, SlotKind::Recovery, recovery.secret(), &dk, kdf).await?,
         ];
-        Ok((Keyring { id: KEYRING_ID.into(), slots }, dk, worker_id))
+        Ok((Keyring { id: KEYRING_ID.into(), slots, centre_identity: None }, dk, worker_id))
+    }
+
+    /// Keeps the centre's identity (sealed with the data key), or forgets it (`None`).
+    pub async fn set_centre_identity(&mut self, dk: &DataKey, identity: Option<&str>) -> Result<(), KeyError> {
+        self.centre_identity = match identity {
+            Some(i) => Some(to_b64(&dk.seal(CENTRE_IDENTITY_AAD, i.as_bytes()).await?)),
+            None => None,
+        };
+        Ok(())
+    }
+
+    /// The centre's identity, when this device holds it.
+    pub async fn centre_identity(&self, dk: &DataKey) -> Result<Option<Zeroizing<String>>, KeyError> {
+        let Some(sealed) = &self.centre_identity else { return Ok(None) };
+        let plain = Zeroizing::new(dk.open(CENTRE_IDENTITY_AAD, &from_b64(sealed)?).await?);
+        let text = std::str::from_utf8(&plain).map_err(|_| CryptoError::Malformed)?;
+        Ok(Some(Zeroizing::new(text.to_owned())))
     }
 
     /// The workers' slots: (slot id, name), in the order they were added.
@@ -459,5 +483,22 @@ mod tests {
         assert_eq!(a.wait_secs(0), 30 * 1024, "capped");
         assert_eq!(a.pending.len(), MAX_PENDING_FAILURES, "the trail's backlog is bounded");
         assert_eq!(a.pending[0].at, "1970-01-01T00:00:00Z", "the oldest go first");
+    }
+
+    #[test]
+    fn the_centre_identity_is_kept_sealed_and_only_the_data_key_opens_it() {
+        block_on(async {
+            let (mut ring, dk, _, _) = sample();
+            assert_eq!(ring.centre_identity(&dk).await.unwrap(), None);
+            let secret = "AGE-SECRET-KEY-1GFPYYSJZGFPYYSJZGFPYYSJZGFPYYSJZGFPYYSJZGFPYYSJZGFPQ4EGAEX";
+            ring.set_centre_identity(&dk, Some(secret)).await.unwrap();
+            let text = serde_json::to_string(&ring).unwrap();
+            assert!(!text.contains("AGE-SECRET-KEY"), "kept sealed");
+            assert_eq!(ring.centre_identity(&dk).await.unwrap().as_deref().map(String::as_str), Some(secret));
+            let other = DataKey::generate().await.unwrap();
+            assert!(ring.centre_identity(&other).await.is_err(), "another key does not open it");
+            ring.set_centre_identity(&dk, None).await.unwrap();
+            assert_eq!(ring.centre_identity(&dk).await.unwrap(), None);
+        })
     }
 }

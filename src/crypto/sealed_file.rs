@@ -17,6 +17,10 @@ pub enum KeyProblem {
     NotARecipient,
     /// The secret key (AGE-SECRET-KEY-1…) was pasted: it must never be on an outreach tablet.
     SecretKey,
+    /// Where the centre's secret key (identity) is asked for, the public key was pasted.
+    PublicKey,
+    /// Not an age X25519 identity (`AGE-SECRET-KEY-1…`).
+    NotAnIdentity,
 }
 
 /// Checks a typed centre key; trims spaces. Empty is `Ok(None)` (no key).
@@ -47,6 +51,47 @@ pub fn seal(recipients: &[String], plain: &[u8]) -> Result<Vec<u8>, SealError> {
     let mut w = encryptor.wrap_output(&mut out).map_err(|e| SealError(e.to_string()))?;
     w.write_all(plain).map_err(|e| SealError(e.to_string()))?;
     w.finish().map_err(|e| SealError(e.to_string()))?;
+    Ok(out)
+}
+
+/// Checks a typed centre identity (the secret key, `AGE-SECRET-KEY-1…`: only for the centre's own staff tablet, which
+/// opens sealed batches); trims spaces. Returns it as the canonical text, or why not.
+pub fn parse_identity(typed: &str) -> Result<String, KeyProblem> {
+    use age::secrecy::ExposeSecret;
+    let t = typed.trim();
+    if t.starts_with("age1") {
+        return Err(KeyProblem::PublicKey);
+    }
+    t.parse::<age::x25519::Identity>()
+        .map(|i| i.to_string().expose_secret().to_owned())
+        .map_err(|_| KeyProblem::NotAnIdentity)
+}
+
+/// The public key (`age1…`) of an identity, to show which one a device holds.
+pub fn recipient_of(identity: &str) -> Option<String> {
+    identity.parse::<age::x25519::Identity>().ok().map(|i| i.to_public().to_string())
+}
+
+/// Why a sealed file did not open (nothing of it is used).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OpenProblem {
+    /// Sealed to other keys: not for the identity this device holds.
+    NotForThisKey,
+    /// Damaged, cut off or changed after sealing.
+    Damaged,
+}
+
+/// Opens a file sealed with [`seal`] (or `age -r`), with the centre's identity.
+pub fn open(identity: &str, sealed: &[u8]) -> Result<Vec<u8>, OpenProblem> {
+    use std::io::Read;
+    let id: age::x25519::Identity = identity.parse().map_err(|_| OpenProblem::NotForThisKey)?;
+    let decryptor = age::Decryptor::new(sealed).map_err(|_| OpenProblem::Damaged)?;
+    let mut reader = decryptor.decrypt(std::iter::once(&id as &dyn age::Identity)).map_err(|e| match e {
+        age::DecryptError::NoMatchingKeys => OpenProblem::NotForThisKey,
+        _ => OpenProblem::Damaged,
+    })?;
+    let mut out = Vec::with_capacity(sealed.len());
+    reader.read_to_end(&mut out).map_err(|_| OpenProblem::Damaged)?;
     Ok(out)
 }
 
@@ -97,5 +142,26 @@ mod tests {
         assert_eq!(parse_recipient("age1notakey"), Err(KeyProblem::NotARecipient));
         assert_eq!(parse_recipient(&public[..public.len() - 1]), Err(KeyProblem::NotARecipient));
         assert_eq!(parse_recipient("ssh-ed25519 AAAA"), Err(KeyProblem::NotARecipient));
+    }
+
+    #[test]
+    fn the_centre_identity_opens_what_was_sealed_to_it_and_nothing_else() {
+        let (centre, stranger) = (age::x25519::Identity::generate(), age::x25519::Identity::generate());
+        let secret = centre.to_string().expose_secret().to_owned();
+        assert_eq!(parse_identity(&format!("  {secret}\n")), Ok(secret.clone()));
+        assert_eq!(parse_identity(&centre.to_public().to_string()), Err(KeyProblem::PublicKey));
+        assert_eq!(parse_identity("AGE-SECRET-KEY-1QQQ"), Err(KeyProblem::NotAnIdentity));
+        assert_eq!(recipient_of(&secret), Some(centre.to_public().to_string()));
+        let text = "{\"format\":\"pryiom-batch\",\"surname\":\"Шевченко\"}";
+        let sealed = seal(&[centre.to_public().to_string()], text.as_bytes()).unwrap();
+        assert_eq!(super::open(&secret, &sealed).unwrap(), text.as_bytes());
+        let other = seal(&[stranger.to_public().to_string()], text.as_bytes()).unwrap();
+        assert_eq!(super::open(&secret, &other), Err(OpenProblem::NotForThisKey));
+        let mut changed = sealed.clone();
+        let last = changed.len() - 3;
+        changed[last] ^= 1;
+        assert_eq!(super::open(&secret, &changed), Err(OpenProblem::Damaged));
+        assert_eq!(super::open(&secret, &sealed[..sealed.len() - 20]), Err(OpenProblem::Damaged));
+        assert_eq!(super::open(&secret, b"age-encryption.org/v1\n-> nonsense"), Err(OpenProblem::Damaged));
     }
 }

@@ -185,6 +185,17 @@ pub struct LockStrings {
     pub centre_key_bad: &'static str,
     pub centre_key_secret: &'static str,
     pub centre_key_save: &'static str,
+    pub identity_title: &'static str,
+    pub identity_intro: &'static str,
+    pub identity_label: &'static str,
+    pub identity_hint: &'static str,
+    pub identity_bad: &'static str,
+    pub identity_public: &'static str,
+    pub identity_save: &'static str,
+    pub identity_saved: &'static str,
+    pub identity_held: fn(&str) -> String,
+    pub identity_remove: &'static str,
+    pub identity_removed: &'static str,
 }
 
 /// Home: the next action and what is on the device.
@@ -540,6 +551,8 @@ pub struct ExportStrings {
     pub plain_ok: &'static str,
     pub plain_needs_ok: &'static str,
     pub sealed_import: &'static str,
+    pub sealed_not_for_us: &'static str,
+    pub sealed_damaged: &'static str,
     pub seal_failed: &'static str,
     pub intro: &'static str,
     pub pending_records: Plural,

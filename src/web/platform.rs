@@ -175,6 +175,12 @@ pub async fn file_text(file: web_sys::File) -> Option<String> {
     wasm_bindgen_futures::JsFuture::from(file.text()).await.ok()?.as_string()
 }
 
+/// The bytes of a chosen file (`None` when it cannot be read).
+pub async fn file_bytes(file: web_sys::File) -> Option<Vec<u8>> {
+    let buffer = wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await.ok()?;
+    Some(js_sys::Uint8Array::new(&buffer).to_vec())
+}
+
 pub fn print() {
     if let Some(w) = web_sys::window() {
         let _ = w.print();

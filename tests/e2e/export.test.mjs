@@ -233,6 +233,7 @@ describe('export and import', () => {
     const identityFile = join(ARTIFACTS, 'downloads', 'centre-identity.txt');
     await writeFile(identityFile, secret);
     const app = await openApp(env.browser, env.served);
+    let sealed;
     try {
       const { page } = app;
       await registerClient(page, { surname: 'Кравчук', given: 'Леся', birth: '05.05.1990', phone: '067 222 33 44', tax: '' });
@@ -248,7 +249,7 @@ describe('export and import', () => {
 
       await nav.getByRole('link', { name: 'Експорт' }).click();
       await page.getByTestId('export-sealing').getByText(`ключ ${recipient.slice(0, 10)}`, { exact: false }).waitFor();
-      const [sealed] = await downloads(page, () => page.getByRole('button', { name: 'Створити пакет і зберегти файл' }).click());
+      [sealed] = await downloads(page, () => page.getByRole('button', { name: 'Створити пакет і зберегти файл' }).click());
       assert.match(sealed.name, /^pryiom-\d{4}-\d\d-\d\d-[0-9a-f]{8}\.json\.age$/);
       const bytes = await readFile(sealed.path);
       assert.equal(bytes.subarray(0, 21).toString(), 'age-encryption.org/v1');
@@ -274,6 +275,50 @@ describe('export and import', () => {
       assert.deepEqual(app.errors, []);
     } finally {
       await app.close();
+    }
+
+    // The centre's staff tablet holds the centre's secret key (sealed with its own data key): it imports the file.
+    const centre = await openApp(env.browser, env.served, { hash: '#/settings' });
+    try {
+      const { page } = centre;
+      const field = page.getByLabel('Секретний ключ центру');
+      await field.fill(recipient);
+      await page.getByRole('button', { name: 'Зберегти секретний ключ центру' }).click();
+      await page.getByText('Це відкритий ключ центру (age1…). Тут потрібен секретний ключ').waitFor();
+      await field.fill(secret);
+      await page.getByRole('button', { name: 'Зберегти секретний ключ центру' }).click();
+      await page.getByTestId('centre-identity-held').getByText(`ключ ${recipient.slice(0, 16)}`).waitFor();
+      const ring = JSON.parse((await readAllIdb(page, 'settings')).find((r) => r.id === 'keyring').payload);
+      assert.ok(ring.centre_identity && !JSON.stringify(ring).includes('AGE-SECRET-KEY'), 'kept sealed');
+
+      const nav = page.getByRole('navigation', { name: 'Розділи' });
+      await nav.getByRole('link', { name: 'Експорт' }).click();
+      const input = page.getByLabel('Вибрати файл пакета');
+      // Changed after sealing, or sealed to another centre: refused, nothing written.
+      const bytes = await readFile(sealed.path);
+      const changed = Buffer.from(bytes);
+      changed[changed.length - 5] ^= 1;
+      const changedPath = join(ARTIFACTS, 'downloads', 'changed.json.age');
+      await writeFile(changedPath, changed);
+      await input.setInputFiles(changedPath);
+      await page.getByTestId('import-status').getByText('Зашифрований файл пошкоджено або змінено').waitFor();
+      const otherPath = join(ARTIFACTS, 'downloads', 'other-centre.json.age');
+      execFileSync(PYTHON, ['-c', `import pyrage, sys
+i = pyrage.x25519.Identity.generate()
+open(sys.argv[2], 'wb').write(pyrage.encrypt(open(sys.argv[1], 'rb').read(), [i.to_public()]))`,
+      sealed.path.replace(/\.age$/, ''), otherPath]);
+      await input.setInputFiles(otherPath);
+      await page.getByTestId('import-status').getByText('Цей файл зашифровано для іншого ключа').waitFor();
+      assert.equal((await readAllIdb(page, 'clients')).length, 0, 'nothing written');
+
+      await input.setInputFiles(sealed.path);
+      const n = JSON.parse(await readFile(sealed.path.replace(/\.age$/, ''), 'utf8')).records.length;
+      await page.getByTestId('import-status').getByText(`Імпорт завершено: нових ${n},`).waitFor();
+      const clients = (await readAllIdb(page, 'clients')).map((r) => JSON.parse(r.payload));
+      assert.deepEqual(clients.map((c) => c.personal.surname), ['Кравчук']);
+      assert.deepEqual(centre.errors, []);
+    } finally {
+      await centre.close();
     }
   });
 });

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use crate::web::data::DataStoreFields;
 use leptos::task::spawn_local;
 
+use crate::crypto::keyring::{Keyring, KEYRING_ID};
 use crate::crypto::sealed_file;
 use crate::domain::audit::AuditAction;
 use crate::domain::batch::{
@@ -13,7 +14,7 @@ use crate::domain::batch::{
 };
 use crate::domain::date::Date;
 use crate::i18n;
-use crate::storage::{self, StoreError};
+use crate::storage::{self, codec, StoreError};
 use crate::transfer::{self, ImportError, Pace};
 use crate::web::app::{new_id, use_ctx, Ctx};
 use crate::web::form::tr;
@@ -50,6 +51,8 @@ enum Note {
     SealFailed,
     /// The chosen file is sealed to the centre: this device cannot open it.
     SealedImport,
+    SealedNotForUs,
+    SealedDamaged,
     Failed(StoreError),
 }
 
@@ -76,6 +79,8 @@ fn note_text(ctx: Ctx, n: &Note) -> String {
         Note::NeedsPlainOk => s.export.plain_needs_ok.to_owned(),
         Note::SealFailed => s.export.seal_failed.to_owned(),
         Note::SealedImport => s.export.sealed_import.to_owned(),
+        Note::SealedNotForUs => s.export.sealed_not_for_us.to_owned(),
+        Note::SealedDamaged => s.export.sealed_damaged.to_owned(),
         Note::Failed(e) => i18n::store_error(lang, e),
     }
 }
@@ -535,6 +540,30 @@ fn BatchItem(info: BatchInfo, note: RwSignal<Option<Note>>) -> impl IntoView {
     }
 }
 
+/// The text of a chosen batch file: as it is, or opened with the centre's identity when it is sealed (age) and this
+/// device holds that identity (a centre staff tablet). Nothing is written either way.
+async fn batch_text(ctx: Ctx, bytes: Option<Vec<u8>>) -> Result<String, Note> {
+    let bytes = bytes.ok_or(Note::FileUnreadable)?;
+    let plain = if sealed_file::is_sealed(&bytes) {
+        let store = ctx.store_or_err().map_err(Note::Failed)?;
+        let ring = storage::load::<Keyring>(&store, KEYRING_ID).await.map_err(Note::Failed)?;
+        let key = codec::data_key().map_err(Note::Failed)?;
+        let identity = match ring {
+            Some(r) => r.centre_identity(&key).await.map_err(|_| Note::SealedDamaged)?,
+            None => None,
+        };
+        let identity = identity.ok_or(Note::SealedImport)?;
+        sealed_file::open(&identity, &bytes).map_err(|p| match p {
+            sealed_file::OpenProblem::NotForThisKey => Note::SealedNotForUs,
+            sealed_file::OpenProblem::Damaged => Note::SealedDamaged,
+        })?
+    } else {
+        bytes
+    };
+    // Not UTF-8: whatever it is, it is not a batch (the batch check words it).
+    Ok(String::from_utf8(plain).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
+}
+
 #[component]
 fn ImportBatch(note: RwSignal<Option<Note>>) -> impl IntoView {
     let ctx = use_ctx();
@@ -552,11 +581,9 @@ fn ImportBatch(note: RwSignal<Option<Note>>) -> impl IntoView {
         busy.set(true);
         note.set(None);
         spawn_local(async move {
-            let outcome = match platform::file_text(file).await {
-                None => Note::FileUnreadable,
-                // A file sealed to the centre (age): not for this device; nothing is read from it.
-                Some(text) if sealed_file::is_sealed(text.as_bytes()) => Note::SealedImport,
-                Some(text) => match transfer::import(&store, &text, &mut ProgressBar(progress)).await {
+            let outcome = match batch_text(ctx, platform::file_bytes(file).await).await {
+                Err(n) => n,
+                Ok(text) => match transfer::import(&store, &text, &mut ProgressBar(progress)).await {
                     Ok(done) => match {
                         let id = done.file.manifest.batch_id.as_str();
                         audit::note(ctx, AuditAction::Import, Some(id), Some(done.summary.writes())).await;

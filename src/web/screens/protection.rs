@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::crypto::keyring::{KdfParams, KeyError, Keyring, KEYRING_ID};
-use crate::crypto::sealed_file::{parse_recipient, KeyProblem};
+use crate::crypto::sealed_file::{parse_identity, parse_recipient, recipient_of, KeyProblem};
 use crate::domain::audit::AuditAction;
 use crate::domain::device::{clean_name, parse_lock_minutes};
 use crate::i18n;
@@ -77,6 +77,7 @@ pub fn ProtectionSection() -> impl IntoView {
             {move || load_error.get().map(|e| view! { <p class="error" role="alert">{i18n::store_error(ctx.lang.get(), &e)}</p> })}
             <LockAfter/>
             <CentreKeys/>
+            <CentreIdentity ring/>
             <Workers ring/>
             <AddWorker ring/>
             <ChangePassphrase ring/>
@@ -134,7 +135,9 @@ fn CentreKeys() -> impl IntoView {
     let problems = RwSignal::new((None::<String>, None::<String>));
     let outcome = RwSignal::new(Outcome::Idle);
     let problem_text = move |p: KeyProblem| match p {
-        KeyProblem::NotARecipient => ctx.t().lock.centre_key_bad.to_owned(),
+        KeyProblem::NotARecipient | KeyProblem::PublicKey | KeyProblem::NotAnIdentity => {
+            ctx.t().lock.centre_key_bad.to_owned()
+        }
         KeyProblem::SecretKey => ctx.t().lock.centre_key_secret.to_owned(),
     };
     let save = move |ev: leptos::ev::SubmitEvent| {
@@ -180,6 +183,94 @@ fn CentreKeys() -> impl IntoView {
                 </p>
             </div>
         </form>
+    }
+}
+
+/// Only on a centre's staff tablet: the centre's secret key, so sealed batches from outreach tablets can be imported
+/// here. Kept sealed with the data key; shown only as its public key.
+#[component]
+fn CentreIdentity(ring: RwSignal<Option<Keyring>>) -> impl IntoView {
+    let ctx = use_ctx();
+    let typed = RwSignal::new(String::new());
+    let problem = RwSignal::new(None::<String>);
+    let outcome = RwSignal::new(Outcome::Idle);
+    // The public key of the identity held, once opened with the data key.
+    let held = RwSignal::new(None::<String>);
+    Effect::new(move |_| {
+        let Some(r) = ring.get() else { return };
+        spawn_local(async move {
+            let public = match codec::data_key() {
+                Ok(k) => r.centre_identity(&k).await.ok().flatten().and_then(|i| recipient_of(&i)),
+                Err(_) => None,
+            };
+            held.try_set(public);
+        });
+    });
+    let store_identity = move |identity: Option<String>, done: &'static str| {
+        let Some(mut next) = ring.get_untracked() else { return };
+        let key = match codec::data_key() {
+            Ok(k) => k,
+            Err(e) => return outcome.set(store_failed(ctx, &e)),
+        };
+        outcome.set(Outcome::Busy);
+        spawn_local(async move {
+            let result = match next.set_centre_identity(&key, identity.as_deref()).await {
+                Ok(()) => save_ring(ctx, ring, next, AuditAction::CentreKeysChanged, None)
+                    .await
+                    .map_err(|e| store_failed(ctx, &e)),
+                Err(e) => Err(Outcome::Failed(key_error(ctx, e))),
+            };
+            match result {
+                Ok(()) => {
+                    typed.try_set(String::new());
+                    outcome.try_set(Outcome::Done(done));
+                }
+                Err(o) => {
+                    outcome.try_set(o);
+                }
+            }
+        });
+    };
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        match parse_identity(&typed.get_untracked()) {
+            Ok(identity) => {
+                problem.set(None);
+                store_identity(Some(identity), ctx.t().lock.identity_saved);
+            }
+            Err(p) => {
+                problem.set(Some(
+                    if p == KeyProblem::PublicKey { ctx.t().lock.identity_public } else { ctx.t().lock.identity_bad }
+                        .to_owned(),
+                ));
+                crate::web::form::focus_first_problem();
+            }
+        }
+    };
+    view! {
+        <h3>{tr(|s| s.lock.identity_title)}</h3>
+        <p class="muted">{tr(|s| s.lock.identity_intro)}</p>
+        {move || match held.get() {
+            Some(public) => view! {
+                <p data-testid="centre-identity-held">{(ctx.t().lock.identity_held)(&public)}</p>
+                <div class="form-actions">
+                    <button type="button" class="btn btn-secondary"
+                        on:click=move |_| store_identity(None, ctx.t().lock.identity_removed)>
+                        {tr(|s| s.lock.identity_remove)}
+                    </button>
+                </div>
+            }.into_any(),
+            None => view! {
+                <form on:submit=save novalidate>
+                    <PassphraseInput id="centre-identity" label=|s| s.lock.identity_label hint=|s| s.lock.identity_hint
+                        value=typed autocomplete="off" problem=Signal::derive(move || problem.get())/>
+                    <div class="form-actions">
+                        <button type="submit" class="btn btn-primary">{tr(|s| s.lock.identity_save)}</button>
+                    </div>
+                </form>
+            }.into_any(),
+        }}
+        <p class="form-status" role="status" data-testid="centre-identity-status">{move || outcome_text(ctx, outcome.get())}</p>
     }
 }
 
