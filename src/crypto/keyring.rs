@@ -70,7 +70,23 @@ pub struct Keyring {
     /// (associated data [`CENTRE_IDENTITY_AAD`]), so sealed batches can be imported there. Base64.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub centre_identity: Option<String>,
+    /// The device's key for signing batch manifests (Ed25519): its public half in clear, the secret seed sealed with
+    /// the data key (associated data [`DEVICE_SIGNING_AAD`]). Made at the first batch.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_signing: Option<DeviceSigning>,
 }
+
+/// The device's signing key as kept.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceSigning {
+    /// Base64 of the 32-byte public key (what a signature carries and the centre registers).
+    pub public_key: String,
+    /// Base64 of the sealed 32-byte secret seed.
+    pub sealed_seed: String,
+}
+
+/// The associated data of the sealed signing seed.
+pub const DEVICE_SIGNING_AAD: &[u8] = b"pryiom-device-signing";
 
 /// The associated data of the sealed centre identity.
 pub const CENTRE_IDENTITY_AAD: &[u8] = b"pryiom-centre-identity";
@@ -171,7 +187,29 @@ impl Keyring {
                 .await?,
             Slot::make(new_slot_id()?, SlotKind::Recovery, recovery.secret(), &dk, kdf).await?,
         ];
-        Ok((Keyring { id: KEYRING_ID.into(), slots, centre_identity: None }, dk, worker_id))
+        Ok((Keyring { id: KEYRING_ID.into(), slots, centre_identity: None, device_signing: None }, dk, worker_id))
+    }
+
+    /// The device's signing key, made now when the device has none yet (`true`: the keyring changed and must be
+    /// saved). The public key is checked against the one kept in clear.
+    pub async fn signing_key(&mut self, dk: &DataKey) -> Result<(ed25519_dalek::SigningKey, bool), KeyError> {
+        use crate::domain::batch::signature::public_key_text;
+        if let Some(kept) = &self.device_signing {
+            let seed = Zeroizing::new(dk.open(DEVICE_SIGNING_AAD, &from_b64(&kept.sealed_seed)?).await?);
+            let seed: &[u8; 32] = seed.as_slice().try_into().map_err(|_| CryptoError::Malformed)?;
+            let key = ed25519_dalek::SigningKey::from_bytes(seed);
+            if public_key_text(&key) != kept.public_key {
+                return Err(CryptoError::Refused.into());
+            }
+            return Ok((key, false));
+        }
+        let seed = Zeroizing::new(random::<32>()?);
+        let key = ed25519_dalek::SigningKey::from_bytes(&seed);
+        self.device_signing = Some(DeviceSigning {
+            public_key: public_key_text(&key),
+            sealed_seed: to_b64(&dk.seal(DEVICE_SIGNING_AAD, seed.as_slice()).await?),
+        });
+        Ok((key, true))
     }
 
     /// Keeps the centre's identity (sealed with the data key), or forgets it (`None`).
@@ -499,6 +537,24 @@ mod tests {
             assert!(ring.centre_identity(&other).await.is_err(), "another key does not open it");
             ring.set_centre_identity(&dk, None).await.unwrap();
             assert_eq!(ring.centre_identity(&dk).await.unwrap(), None);
+        })
+    }
+
+    #[test]
+    fn the_device_signing_key_is_made_once_and_kept_sealed() {
+        block_on(async {
+            let (mut ring, dk, _, _) = sample();
+            let (key, made) = ring.signing_key(&dk).await.unwrap();
+            assert!(made);
+            let kept = ring.device_signing.clone().unwrap();
+            assert_eq!(kept.public_key, crate::domain::batch::signature::public_key_text(&key));
+            assert!(!serde_json::to_string(&ring).unwrap().contains(&to_b64(key.as_bytes())), "the seed is sealed");
+            let (again, made) = ring.signing_key(&dk).await.unwrap();
+            assert!(!made);
+            assert_eq!(again.to_bytes(), key.to_bytes());
+            // A public key swapped in clear does not pass for the device's.
+            ring.device_signing.as_mut().unwrap().public_key = to_b64(&[1; 32]);
+            assert!(ring.signing_key(&dk).await.is_err());
         })
     }
 }

@@ -50,7 +50,7 @@ async fn seeded() -> MemoryStore {
 fn a_withdrawal_leaves_no_personal_value_in_any_store_not_even_in_kept_batch_files() {
     block_on(async {
         let s = seeded().await;
-        let made = transfer::export(&s, &origin("b1"), Selection::NotExported, &Ledger::default(), &mut ())
+        let made = transfer::export(&s, &origin("b1"), Selection::NotExported, &Ledger::default(), None, &mut ())
             .await
             .expect("export")
             .expect("made");
@@ -84,7 +84,7 @@ fn a_withdrawal_keeps_batch_files_that_never_carried_the_client() {
     block_on(async {
         let s = seeded().await;
         let c2_only = Selection::Range { from: "2026-11-20".into(), to: "2026-11-20".into() };
-        transfer::export(&s, &origin("b1"), c2_only, &Ledger::default(), &mut ()).await.expect("export");
+        transfer::export(&s, &origin("b1"), c2_only, &Ledger::default(), None, &mut ()).await.expect("export");
         // Withdraw a client no batch carried: the kept file stays.
         let c3 = client("c3", "Мельник");
         storage::save(&s, &c3, "2026-11-21T10:00:00Z").await.expect("save");

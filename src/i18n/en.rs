@@ -493,6 +493,7 @@ pub static STRINGS: Strings = Strings {
         batch_duplicate: |i, id| format!("Record no. {i} ({id}) appears twice in the batch."),
         batch_conflict: |i, id| format!("Record no. {i} ({id}) is on this device at the same revision with other data: one of the copies was changed outside the app."),
         batch_payload: "The batch's contents were changed: records added, removed or reordered.",
+        batch_signature: "The device signature does not match the batch description: the file was changed after it was made, or not made by the device whose key it names.",
         batch_counts: "The number of records does not match the batch's description.",
     },
 
@@ -659,6 +660,9 @@ pub static STRINGS: Strings = Strings {
         identity_held: |public| format!("This device opens files for the centre (key {}…).", public.get(0..16).unwrap_or(public)),
         identity_remove: "Remove the centre's secret key",
         identity_removed: "Key removed from the device.",
+        signing_title: "Batch signature",
+        signing_intro: "Every batch is signed with this device's key: the centre checks that this tablet made the file and that it was not changed. Give the centre the public key below (for example when the device is registered).",
+        signing_none: "The signing key appears with the first batch.",
     },
     audit: AuditStrings {
         title: "Audit trail",

@@ -252,6 +252,7 @@ pub fn batch_problem(lang: Lang, p: &crate::domain::batch::BatchProblem) -> Stri
         B::Conflict { index, id } => (s.export.batch_conflict)(*index, id),
         B::PayloadChecksum => s.export.batch_payload.to_owned(),
         B::CountsMismatch => s.export.batch_counts.to_owned(),
+        B::SignatureInvalid => s.export.batch_signature.to_owned(),
     };
     format!("{text} {}", s.nothing_changed)
 }

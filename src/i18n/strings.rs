@@ -196,6 +196,9 @@ pub struct LockStrings {
     pub identity_held: fn(&str) -> String,
     pub identity_remove: &'static str,
     pub identity_removed: &'static str,
+    pub signing_title: &'static str,
+    pub signing_intro: &'static str,
+    pub signing_none: &'static str,
 }
 
 /// Home: the next action and what is on the device.
@@ -608,6 +611,7 @@ pub struct ExportStrings {
     pub batch_conflict: fn(usize, &str) -> String,
     pub batch_payload: &'static str,
     pub batch_counts: &'static str,
+    pub batch_signature: &'static str,
 }
 
 /// Settings: device, work lists, БВПД rules, retention, storage, about.

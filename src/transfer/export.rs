@@ -68,12 +68,14 @@ pub struct Exported {
 }
 
 /// Makes a batch of what `selection` takes and keeps it (entry and exact text, one transaction). `None` when there
-/// is nothing to export: events of the audit trail alone do not make a batch (they go with the next one). Records become batch records in slices of [`SLICE`], with `pace` told after each.
+/// is nothing to export: events of the audit trail alone do not make a batch (they go with the next one). With
+/// `signer` (the device's key), the manifest is signed. Records become batch records in slices of [`SLICE`], with `pace` told after each.
 pub async fn export(
     store: &impl Store,
     origin: &Origin,
     selection: Selection,
     ledger: &Ledger,
+    signer: Option<&ed25519_dalek::SigningKey>,
     pace: &mut impl Pace,
 ) -> StoreResult<Option<Exported>> {
     let picked = selected(store, &selection, ledger).await?;
@@ -89,7 +91,7 @@ pub async fn export(
         records.push(record_of(source_of(kind, &rec)?));
     }
     pace.step(total, total).await;
-    let (file, text) = assemble(origin, selection, records).map_err(encode_failed)?;
+    let (file, text) = assemble(origin, selection, records, signer).map_err(encode_failed)?;
     let info = keep_batch(store, &file, &text, false).await?;
     Ok(Some(Exported { file, text, info }))
 }

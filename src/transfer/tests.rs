@@ -27,7 +27,7 @@ fn origin(id: &str) -> Origin {
 
 /// The export pipeline with no progress shown; the batch is kept, as the screen keeps it.
 async fn made(s: &MemoryStore, batch_id: &str, selection: Selection, ledger: &Ledger) -> Exported {
-    export(s, &origin(batch_id), selection, ledger, &mut ()).await.expect("export").expect("something to export")
+    export(s, &origin(batch_id), selection, ledger, None, &mut ()).await.expect("export").expect("something to export")
 }
 
 async fn import_text(s: &MemoryStore, text: &str) -> Result<(BatchFile, ImportSummary), ImportError> {
@@ -172,7 +172,10 @@ fn what_a_batch_carried_is_not_exported_again_until_it_changes() {
         assert_eq!(s.count(Collection::Batches).await.expect("count"), 1, "the batch is kept");
         let ledger = Ledger::of(&[info]);
         assert_eq!(pending(&s, &ledger).await.expect("pending"), (0, None));
-        assert_eq!(export(&s, &origin("b2"), Selection::NotExported, &ledger, &mut ()).await.expect("export"), None);
+        assert_eq!(
+            export(&s, &origin("b2"), Selection::NotExported, &ledger, None, &mut ()).await.expect("export"),
+            None
+        );
         storage::save(&s, &appeal("a2", "c1", "Пенсія за віком", false), "2026-11-26T10:00:00Z").await.expect("save");
         let Exported { file: third, .. } = made(&s, "b3", Selection::NotExported, &ledger).await;
         assert_eq!(third.records.iter().map(|r| (r.id.as_str(), r.rev)).collect::<Vec<_>>(), [("a2", 2)]);
@@ -285,7 +288,7 @@ fn export_and_import_report_progress_slice_by_slice() {
         }
         s.write(batch).await.expect("seed");
         let mut steps = Steps::default();
-        let made = export(&s, &origin("b1"), Selection::NotExported, &Ledger::default(), &mut steps)
+        let made = export(&s, &origin("b1"), Selection::NotExported, &Ledger::default(), None, &mut steps)
             .await
             .expect("export")
             .expect("made");
@@ -357,7 +360,10 @@ fn the_audit_trail_rides_along_with_the_records_and_comes_back_on_import() {
         let locked = audit_event(2, AuditAction::Lock, None, "2026-11-26T08:00:00Z");
         storage::save(&s, &locked, &locked.at).await.expect("save");
         assert_eq!(pending(&s, &ledger).await.expect("pending"), (0, None));
-        assert!(export(&s, &origin("b2"), Selection::NotExported, &ledger, &mut ()).await.expect("export").is_none());
+        assert!(export(&s, &origin("b2"), Selection::NotExported, &ledger, None, &mut ())
+            .await
+            .expect("export")
+            .is_none());
         storage::save(&s, &client("c3", "Бойко"), "2026-11-26T09:00:00Z").await.expect("save");
         let Exported { file: next, .. } = made(&s, "b2", Selection::NotExported, &ledger).await;
         let kinds: Vec<RecordType> = next.records.iter().map(|r| r.kind).collect();
@@ -384,6 +390,7 @@ fn an_imported_audit_event_holds_ids_never_names() {
                 &origin("b9"),
                 Selection::NotExported,
                 vec![crate::domain::batch::record_of(source)],
+                None,
             )
             .expect("assemble");
             let target = MemoryStore::new();

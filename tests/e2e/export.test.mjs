@@ -116,6 +116,11 @@ describe('export and import', () => {
         join(ROOT, 'schema/pryiom-batch-1.schema.json'), ...tables.map((t) => t.path)], { encoding: 'utf8' });
       assert.match(out, new RegExp(`schema: valid \\(${file.records.length} records\\)`));
       assert.match(out, /audits\.csv: \d+ rows read by Python's csv module/);
+      // The manifest is signed by the device; Python's cryptography checks it with the key Settings show.
+      assert.equal(file.manifest.signature.alg, 'ed25519');
+      assert.match(out, new RegExp(`signature: valid, device key ${file.manifest.signature.public_key.replace(/[+/]/g, '\\$&')}`));
+      await nav.getByRole('link', { name: 'Налаштування' }).click();
+      assert.equal(await page.getByTestId('device-signing-key').textContent(), file.manifest.signature.public_key);
       assert.match(out, /appeals\.csv: 2 rows read by Python's csv module/);
       assert.match(out, /\nok\n$/);
 
@@ -136,6 +141,13 @@ describe('export and import', () => {
       const input = page.getByLabel('Вибрати файл пакета');
       await input.setInputFiles(tampered);
       await page.getByTestId('import-status').getByText(/^Запис № \d \([0-9a-f-]{36}\) змінено після експорту: контрольна сума не збігається\. Нічого не змінено\.$/).waitFor();
+      assert.equal((await readAllIdb(page, 'clients')).length, 0);
+      // A manifest changed after signing (every checksum still right) is refused too.
+      const relabelled = join(ARTIFACTS, 'downloads', 'relabelled.json');
+      const label = JSON.stringify(file.manifest.device_label);
+      await writeFile(relabelled, batch.text.replace(`"device_label":${label}`, '"device_label":"Чужий планшет"'));
+      await input.setInputFiles(relabelled);
+      await page.getByTestId('import-status').getByText('Підпис пристрою не збігається з описом пакета').waitFor();
       assert.equal((await readAllIdb(page, 'clients')).length, 0);
 
       // Import: everything is back, record for record.

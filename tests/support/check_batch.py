@@ -3,7 +3,10 @@ code), recomputes every checksum with Python's own JSON and hashlib, and reads e
 module, checking it row by row against the batch. Prints what it checked; exits non-zero on the first problem.
 
     python3 check_batch.py BATCH.json SCHEMA.json CSV [CSV ...]
+
+The manifest's Ed25519 signature, when there is one, is checked with the `cryptography` package.
 """
+import base64
 import csv
 import hashlib
 import io
@@ -11,6 +14,7 @@ import json
 import sys
 
 import jsonschema
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 
 def canonical(value):
@@ -47,6 +51,14 @@ def main():
         assert sha(canonical(r["data"])) == r["sha256"], f"record {i}: checksum"
     assert sha(canonical(batch["records"])) == batch["manifest"]["payload_sha256"], "payload checksum"
     print("checksums: every record and the payload match")
+
+    manifest = dict(batch["manifest"])
+    sig = manifest.pop("signature", None)
+    if sig is not None:
+        message = b"pryiom-batch-manifest/1\n" + canonical(manifest).encode("utf-8")
+        key = Ed25519PublicKey.from_public_bytes(base64.b64decode(sig["public_key"]))
+        key.verify(base64.b64decode(sig["value"]), message)  # raises InvalidSignature
+        print(f"signature: valid, device key {sig['public_key']}")
 
     by_type = {"client": [], "appeal": [], "checklist": [], "audit": []}
     for r in batch["records"]:

@@ -36,6 +36,9 @@ pub enum BatchProblem {
     PayloadChecksum,
     /// The counts in the manifest do not match the records.
     CountsMismatch,
+    /// The manifest's signature does not match it: changed after the device signed it, or not made by the device
+    /// whose key it names.
+    SignatureInvalid,
 }
 
 fn decode_check<T: for<'de> Deserialize<'de>>(data: &Value, id: &str) -> Result<String, String> {
@@ -161,6 +164,7 @@ impl BatchCheck {
         if count(&self.file.records) != self.file.manifest.counts {
             return Err(BatchProblem::CountsMismatch);
         }
+        super::signature::verify(&self.file.manifest).map_err(|_| BatchProblem::SignatureInvalid)?;
         Ok(self.file)
     }
 }

@@ -100,6 +100,10 @@ pub struct Manifest {
     pub payload_sha256: String,
     /// SHA-256 (hex) of each CSV table derived from this batch, by file name.
     pub csv_sha256: BTreeMap<String, String>,
+    /// The device's signature over the rest of the manifest (see `signature.rs`); absent in files made before
+    /// batches were signed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signature: Option<ManifestSignature>,
 }
 
 /// A record's data as JSON text, kept as text (not as a tree) while a batch is made or checked: a batch of tens of
@@ -214,11 +218,13 @@ fn count(records: &[BatchRecord]) -> Counts {
     counts
 }
 
-/// The batch file of these records (in the order given), and its text: the bytes saved, kept and downloaded again.
+/// The batch file of these records (in the order given), signed with the device's key when one is given, and its
+/// text: the bytes saved, kept and downloaded again.
 pub fn assemble(
     origin: &Origin,
     selection: Selection,
     records: Vec<BatchRecord>,
+    signer: Option<&ed25519_dalek::SigningKey>,
 ) -> Result<(BatchFile, String), serde_json::Error> {
     let mut payload = PayloadHasher::new();
     for r in &records {
@@ -241,11 +247,15 @@ pub fn assemble(
             counts: count(&records),
             payload_sha256,
             csv_sha256: BTreeMap::new(),
+            signature: None,
         },
         records,
     };
     file.manifest.csv_sha256 =
         csv_tables(&file).into_iter().map(|(name, text)| (name, sha256_hex(text.as_bytes()))).collect();
+    if let Some(key) = signer {
+        signature::sign(&mut file.manifest, key);
+    }
     let text = serde_json::to_string(&file)?;
     Ok((file, text))
 }
@@ -254,12 +264,14 @@ mod canonical;
 mod check;
 mod csv;
 mod ledger;
+pub mod signature;
 
 use canonical::PayloadHasher;
 pub use canonical::{canonical, sha256_hex};
 pub use check::{fate, read_batch, BatchCheck, BatchProblem, Fate, ImportSummary};
 pub use csv::{csv_cell, csv_tables};
 pub use ledger::{file_name, short, BatchInfo, BatchText, Entry, FileRemoved, Ledger, RemovedBecause};
+pub use signature::ManifestSignature;
 
 #[cfg(test)]
 pub(crate) mod tests;

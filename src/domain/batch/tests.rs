@@ -82,13 +82,13 @@ fn origin() -> Origin {
     }
 }
 
-fn sample() -> (BatchFile, String) {
+pub(crate) fn sample() -> (BatchFile, String) {
     let records = vec![
         record_of(source(RecordType::Client, "c1", 1, &client("c1", "Коваль"))),
         record_of(source(RecordType::Appeal, "a1", 2, &appeal("a1", "c1", "Борг, \"застава\"\nі ремонт", true))),
         record_of(source(RecordType::Appeal, "a2", 1, &appeal("a2", "c1", "=1+2", false))),
     ];
-    assemble(&origin(), Selection::NotExported, records).expect("assemble")
+    assemble(&origin(), Selection::NotExported, records, None).expect("assemble")
 }
 
 #[test]
@@ -169,7 +169,7 @@ fn an_invalid_record_names_the_record_and_the_field() {
     data.as_object_mut().expect("object").remove("client_id");
     let records =
         vec![record_of(Source { kind: RecordType::Appeal, id: "a9".into(), rev: 1, updated_at: "t".into(), data })];
-    let (_, text) = assemble(&origin(), Selection::NotExported, records).expect("assemble");
+    let (_, text) = assemble(&origin(), Selection::NotExported, records, None).expect("assemble");
     match read_batch(&text) {
         Err(BatchProblem::RecordInvalid { index: 1, id, detail }) => {
             assert_eq!(id, "a9");
@@ -179,7 +179,7 @@ fn an_invalid_record_names_the_record_and_the_field() {
     }
     // The record's id must be the data's id.
     let records = vec![record_of(source(RecordType::Client, "c2", 1, &client("c1", "Коваль")))];
-    let (_, text) = assemble(&origin(), Selection::NotExported, records).expect("assemble");
+    let (_, text) = assemble(&origin(), Selection::NotExported, records, None).expect("assemble");
     assert!(matches!(read_batch(&text), Err(BatchProblem::RecordInvalid { index: 1, .. })));
 }
 
@@ -190,7 +190,7 @@ fn revisions_outside_1_to_2_pow_53_are_refused() {
         let data = serde_json::to_value(&c).expect("value");
         let records =
             vec![record_of(Source { kind: RecordType::Client, id: "c1".into(), rev, updated_at: "t".into(), data })];
-        read_batch(&assemble(&origin(), Selection::NotExported, records).expect("assemble").1)
+        read_batch(&assemble(&origin(), Selection::NotExported, records, None).expect("assemble").1)
     };
     assert!(at(crate::storage::MAX_REV).is_ok(), "the highest exact revision is accepted");
     for rev in [0, crate::storage::MAX_REV + 1, u64::MAX] {
@@ -203,7 +203,7 @@ fn the_same_record_twice_is_refused() {
     let c = client("c1", "Коваль");
     let records =
         vec![record_of(source(RecordType::Client, "c1", 1, &c)), record_of(source(RecordType::Client, "c1", 2, &c))];
-    let (_, text) = assemble(&origin(), Selection::NotExported, records).expect("assemble");
+    let (_, text) = assemble(&origin(), Selection::NotExported, records, None).expect("assemble");
     assert_eq!(read_batch(&text), Err(BatchProblem::DuplicateRecord { index: 2, id: "c1".into() }));
 }
 
@@ -303,4 +303,18 @@ fn a_reformatted_but_equal_file_is_accepted() {
     let back = read_batch(&pretty).expect("still valid");
     assert_eq!(back.manifest, file.manifest);
     assert_eq!(back.records.len(), 3);
+}
+
+#[test]
+fn a_signed_batch_reads_back_and_a_changed_manifest_is_refused() {
+    let (file, _) = sample();
+    let key = ed25519_dalek::SigningKey::from_bytes(&[9; 32]);
+    let (signed, text) =
+        assemble(&origin(), Selection::NotExported, file.records.clone(), Some(&key)).expect("assemble");
+    assert!(signed.manifest.signature.is_some());
+    assert_eq!(read_batch(&text).expect("valid"), signed);
+    // The device label changed after signing: every checksum still matches, the signature does not.
+    let changed = text.replacen("\"device_label\":\"Планшет 2\"", "\"device_label\":\"Чужий планшет\"", 1);
+    assert_ne!(changed, text);
+    assert_eq!(read_batch(&changed), Err(BatchProblem::SignatureInvalid));
 }

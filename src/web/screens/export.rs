@@ -19,6 +19,7 @@ use crate::transfer::{self, ImportError, Pace};
 use crate::web::app::{new_id, use_ctx, Ctx};
 use crate::web::form::tr;
 use crate::web::platform::{self, DownloadFailed};
+use crate::web::AppStore;
 use crate::web::{audit, data, device, widgets};
 
 /// The browser's side of a long export or import: the progress bar moves, and the page handles input and paints
@@ -217,8 +218,14 @@ fn MakeBatch(note: RwSignal<Option<Note>>) -> impl IntoView {
         note.set(None);
         progress.set(Some((0, 0)));
         spawn_local(async move {
-            let outcome = match transfer::export(&store, &origin, selection, &ledger, &mut ProgressBar(progress)).await
-            {
+            let made = match device_signer(&store).await {
+                Ok(signer) => {
+                    transfer::export(&store, &origin, selection, &ledger, signer.as_ref(), &mut ProgressBar(progress))
+                        .await
+                }
+                Err(e) => Err(e),
+            };
+            let outcome = match made {
                 Ok(None) => Note::Nothing,
                 Ok(Some(made)) => {
                     audit::note(ctx, AuditAction::Export, Some(&made.info.id), Some(made.info.entries.len())).await;
@@ -538,6 +545,19 @@ fn BatchItem(info: BatchInfo, note: RwSignal<Option<Note>>) -> impl IntoView {
             }}
         </li>
     }
+}
+
+/// The device's key that signs each batch manifest (made and kept at the first batch); `None` on a device without
+/// protection (there is no keyring to keep it in).
+async fn device_signer(store: &AppStore) -> Result<Option<ed25519_dalek::SigningKey>, StoreError> {
+    let Some(mut ring) = storage::load::<Keyring>(store, KEYRING_ID).await? else { return Ok(None) };
+    let key = codec::data_key()?;
+    let (signer, made) =
+        ring.signing_key(&key).await.map_err(|e| StoreError::Other { detail: format!("device signing key: {e:?}") })?;
+    if made {
+        storage::save(store, &ring, &platform::now_iso()).await?;
+    }
+    Ok(Some(signer))
 }
 
 /// The text of a chosen batch file: as it is, or opened with the centre's identity when it is sealed (age) and this

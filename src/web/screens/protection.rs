@@ -78,6 +78,7 @@ pub fn ProtectionSection() -> impl IntoView {
             <LockAfter/>
             <CentreKeys/>
             <CentreIdentity ring/>
+            <SigningKey ring/>
             <Workers ring/>
             <AddWorker ring/>
             <ChangePassphrase ring/>
@@ -183,6 +184,19 @@ fn CentreKeys() -> impl IntoView {
                 </p>
             </div>
         </form>
+    }
+}
+
+/// The device's public signing key, which the centre registers to check who made a batch.
+#[component]
+fn SigningKey(ring: RwSignal<Option<Keyring>>) -> impl IntoView {
+    view! {
+        <h3>{tr(|s| s.lock.signing_title)}</h3>
+        <p class="muted">{tr(|s| s.lock.signing_intro)}</p>
+        {move || match ring.with(|r| r.as_ref().and_then(|r| r.device_signing.as_ref().map(|d| d.public_key.clone()))) {
+            Some(k) => view! { <p class="mono" data-testid="device-signing-key">{k}</p> }.into_any(),
+            None => view! { <p class="muted">{tr(|s| s.lock.signing_none)}</p> }.into_any(),
+        }}
     }
 }
 
