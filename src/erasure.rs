@@ -1,12 +1,13 @@
 //! Erasures the app promises, over the storage seam, so that what the screen says ("removed") holds in every store:
 //! withdrawal of consent erases the card's personal data, the appeals' and checklists' personal text, the client's
-//! drafts, and the kept export files that carried any of them — in one transaction. Plain Rust, tested on the host.
+//! drafts (and an unfinished intake about the same person not yet linked to the card), and the kept export files that
+//! carried any of them — in one transaction. Plain Rust, tested on the host.
 
 use crate::domain::appeal::Appeal;
 use crate::domain::batch::{BatchInfo, FileRemoved, RecordType, RemovedBecause};
 use crate::domain::checklist::Checklist;
 use crate::domain::client::Client;
-use crate::domain::intake::{withdraw_consent, Erasure};
+use crate::domain::intake::{withdraw_consent, Erasure, IntakeDraft, INTAKE_DRAFT_ID};
 use crate::storage::{codec, Collection, IndexName, Store, StoreResult, WriteBatch};
 
 /// What a withdrawal wrote, for the copy in memory.
@@ -47,8 +48,15 @@ pub async fn withdraw(
     now: &str,
     by: &str,
 ) -> StoreResult<Withdrawn> {
-    let drafts: Vec<String> =
+    let mut drafts: Vec<String> =
         store.find(Collection::Drafts, IndexName::ByClient, &client.id).await?.into_iter().map(|r| r.id).collect();
+    // An intake left unfinished before it was linked to this card, but about this person, goes too.
+    if let (Some(p), Some(rec)) = (&client.personal, store.get(Collection::Drafts, INTAKE_DRAFT_ID).await?) {
+        let unlinked = !drafts.contains(&rec.id);
+        if unlinked && codec::decode::<IntakeDraft>(&rec).is_ok_and(|d| d.client_id.is_none() && d.is_about(p)) {
+            drafts.push(rec.id);
+        }
+    }
     let checklists = store
         .find(Collection::Assessments, IndexName::ByClient, &client.id)
         .await?

@@ -195,9 +195,63 @@ pub fn withdraw_consent(
     }
 }
 
+impl IntakeDraft {
+    /// Whether this draft (one not linked to a card) is about the person of `p`, so that a withdrawal of consent
+    /// erases it too: the same tax number, a phone in common, or both the surname and the given name (in the card
+    /// form, or typed in the search).
+    pub fn is_about(&self, p: &super::client::Personal) -> bool {
+        use super::text::{digits, normalise};
+        let tax = digits(&self.card.tax_number);
+        if !tax.is_empty() && tax == digits(&p.tax_number) {
+            return true;
+        }
+        let tail = |d: &str| d.get(d.len().saturating_sub(9)..).unwrap_or("").to_owned();
+        let theirs: Vec<String> = p.phones.iter().map(|ph| tail(&digits(ph))).filter(|d| d.len() == 9).collect();
+        let typed = digits(&self.card.phones);
+        if theirs.iter().any(|d| typed.contains(d.as_str())) {
+            return true;
+        }
+        let (surname, given) = (normalise(&p.surname), normalise(&p.given_name));
+        if surname.is_empty() || given.is_empty() {
+            return false;
+        }
+        let named = normalise(&self.card.surname) == surname && normalise(&self.card.given_name) == given;
+        let words: Vec<String> = normalise(&self.query).split(' ').map(str::to_owned).collect();
+        named || (words.contains(&surname) && words.contains(&given))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_draft_is_about_a_person_by_tax_number_phone_or_full_name() {
+        let p = crate::domain::client::Personal {
+            surname: "Гончаренко".into(),
+            given_name: "Єлизавета".into(),
+            phones: vec!["+380977654321".into()],
+            tax_number: "3012345678".into(),
+            ..Default::default()
+        };
+        let mut d = IntakeDraft::new();
+        assert!(!d.is_about(&p), "an empty draft");
+        d.query = "гончаренко".into();
+        assert!(!d.is_about(&p), "a surname alone may be another person");
+        d.query = "Гончаренко  Єлизавета 1977".into();
+        assert!(d.is_about(&p));
+        let mut d = IntakeDraft::new();
+        d.card.surname = "ГОНЧАРЕНКО".into();
+        d.card.given_name = "єлизавета".into();
+        assert!(d.is_about(&p));
+        d.card.given_name = "Олена".into();
+        assert!(!d.is_about(&p));
+        d.card.phones = "097 765-43-21".into();
+        assert!(d.is_about(&p));
+        let mut d = IntakeDraft::new();
+        d.card.tax_number = "3012345678".into();
+        assert!(d.is_about(&p));
+    }
 
     #[test]
     fn before_consent_a_draft_keeps_nothing_personal() {

@@ -93,3 +93,33 @@ fn a_withdrawal_keeps_batch_files_that_never_carried_the_client() {
         assert_eq!(s.count(Collection::BatchFiles).await.expect("count"), 1);
     });
 }
+
+#[test]
+fn a_withdrawal_erases_an_unfinished_intake_about_the_same_person_and_keeps_another_one() {
+    block_on(async {
+        let s = seeded().await;
+        let c1: Client = load(&s, "c1").await.expect("load").expect("c1");
+        let given = c1.personal.as_ref().expect("personal").given_name.clone();
+        // An intake started again for the same person, not yet linked to the card (a second registration attempt).
+        let mut d = IntakeDraft::new();
+        d.card.surname = "гнатюк".into();
+        d.card.given_name = given.clone();
+        d.card.address = "вул. Садова, 3".into();
+        storage::save(&s, &d, "2026-11-25T10:00:00Z").await.expect("save");
+        withdraw(&s, &c1, &[], "2026-11-26T09:00:00Z", "Олена").await.expect("withdraw");
+        assert!(s.get(Collection::Drafts, INTAKE_DRAFT_ID).await.expect("get").is_none(), "the draft is erased");
+        assert!(!everything(&s).await.contains("Садова"));
+
+        // An intake about somebody else stays (nothing typed is lost).
+        let c2: Client = load(&s, "c2").await.expect("load").expect("c2");
+        let mut other = IntakeDraft::new();
+        other.card.surname = "Мельник".into();
+        other.card.given_name = given;
+        storage::save(&s, &other, "2026-11-25T10:00:00Z").await.expect("save");
+        withdraw(&s, &c2, &[], "2026-11-26T09:30:00Z", "Олена").await.expect("withdraw");
+        assert!(
+            s.get(Collection::Drafts, INTAKE_DRAFT_ID).await.expect("get").is_some(),
+            "another person's draft stays"
+        );
+    });
+}
