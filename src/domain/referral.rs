@@ -65,6 +65,11 @@ pub enum DirectoryProblem {
         index: usize,
         field: &'static str,
     },
+    /// Organisation number `index` has text with a bidirectional control or NUL in `field`.
+    HiddenControl {
+        index: usize,
+        field: String,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -117,6 +122,9 @@ impl Directory {
             return Err(DirectoryProblem::NewerVersion(d.version));
         }
         for (i, o) in d.organisations.iter().enumerate() {
+            if let Some(field) = super::text::hidden_control_at(&serde_json::to_value(o).unwrap_or_default()) {
+                return Err(DirectoryProblem::HiddenControl { index: i + 1, field });
+            }
             if o.id.trim().is_empty() {
                 return Err(DirectoryProblem::MissingField { index: i + 1, field: "id" });
             }
@@ -205,6 +213,13 @@ mod tests {
         assert_eq!(
             Directory::from_file(&d.to_file()),
             Err(DirectoryProblem::MissingField { index: 2, field: "hours" })
+        );
+        let mut reordered = org("2", "X");
+        reordered.phone = "\u{202E}0800 213 103".into();
+        let d = Directory { organisations: vec![org("1", "ПФУ"), reordered], ..Directory::default() };
+        assert_eq!(
+            Directory::from_file(&d.to_file()),
+            Err(DirectoryProblem::HiddenControl { index: 2, field: "phone".into() })
         );
     }
 

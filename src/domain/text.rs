@@ -105,6 +105,49 @@ pub fn name_tokens(s: &str) -> Vec<String> {
     latin(s).split([' ', '-']).filter(|t| !t.is_empty()).map(str::to_owned).collect()
 }
 
+/// Characters that make text read differently on paper or screen from what is stored: the bidirectional embedding,
+/// override and isolate controls (U+202A–U+202E, U+2066–U+2069), which reorder what follows them, and NUL. Removed
+/// from everything typed; an imported file that carries one is refused.
+pub fn is_hidden_control(c: char) -> bool {
+    matches!(c, '\u{0}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// `s` without [`is_hidden_control`] characters.
+pub fn without_hidden_controls(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.chars().any(is_hidden_control) {
+        std::borrow::Cow::Owned(s.chars().filter(|c| !is_hidden_control(*c)).collect())
+    } else {
+        std::borrow::Cow::Borrowed(s)
+    }
+}
+
+/// Where in a JSON value (a record's data, a file) the first text with a hidden control is, as a path
+/// (`personal.surname`, `phones[1]`; a key itself counts too), or `None`.
+pub fn hidden_control_at(v: &serde_json::Value) -> Option<String> {
+    use serde_json::Value;
+    match v {
+        Value::String(s) => s.chars().any(is_hidden_control).then(String::new),
+        Value::Array(items) => {
+            items.iter().enumerate().find_map(|(i, x)| hidden_control_at(x).map(|p| join(&format!("[{i}]"), &p)))
+        }
+        Value::Object(map) => map.iter().find_map(|(k, x)| {
+            if k.chars().any(is_hidden_control) {
+                return Some(without_hidden_controls(k).into_owned());
+            }
+            hidden_control_at(x).map(|p| join(k, &p))
+        }),
+        _ => None,
+    }
+}
+
+fn join(head: &str, rest: &str) -> String {
+    match rest.chars().next() {
+        None => head.to_owned(),
+        Some('[') => format!("{head}{rest}"),
+        Some(_) => format!("{head}.{rest}"),
+    }
+}
+
 /// Digits only ("+38 (067) 123-45-67" → "380671234567").
 pub fn digits(s: &str) -> String {
     s.chars().filter(char::is_ascii_digit).collect()
@@ -211,5 +254,20 @@ mod tests {
     #[test]
     fn digits_only() {
         assert_eq!(digits("+38 (067) 123-45-67"), "380671234567");
+    }
+
+    #[test]
+    fn hidden_controls_are_found_and_removed() {
+        // A right-to-left override (U+202E) before digits makes them print reversed.
+        assert_eq!(without_hidden_controls("Шевченко\u{202E}0001"), "Шевченко0001");
+        assert_eq!(without_hidden_controls("a\u{0}b\u{2066}c\u{2069}"), "abc");
+        assert!(matches!(without_hidden_controls("Марʼяна"), std::borrow::Cow::Borrowed(_)));
+        // Ordinary right-to-left text and marks people use are not controls of this kind.
+        assert_eq!(without_hidden_controls("שלום\u{200F}"), "שלום\u{200F}");
+        let v = serde_json::json!({"id": "x", "personal": {"surname": "ok", "phones": ["1", "2\u{202D}3"]}});
+        assert_eq!(hidden_control_at(&v).as_deref(), Some("personal.phones[1]"));
+        assert_eq!(hidden_control_at(&serde_json::json!({"a": [{"b": "\u{0}"}]})).as_deref(), Some("a[0].b"));
+        assert_eq!(hidden_control_at(&serde_json::json!({"k\u{202E}": 1})).as_deref(), Some("k"));
+        assert_eq!(hidden_control_at(&serde_json::json!({"a": "fine", "n": 5})), None);
     }
 }

@@ -107,6 +107,7 @@ pub fn directory_problem(lang: Lang, p: &DirectoryProblem) -> String {
         DirectoryProblem::WrongFormat => s.directory.dir_wrong_format.to_owned(),
         DirectoryProblem::NewerVersion(v) => (s.directory.dir_newer)(*v),
         DirectoryProblem::MissingField { index, field } => (s.directory.dir_missing)(*index, field),
+        DirectoryProblem::HiddenControl { index, field } => (s.directory.dir_hidden_control)(*index, field),
     }
 }
 
@@ -248,6 +249,8 @@ pub fn batch_problem(lang: Lang, p: &crate::domain::batch::BatchProblem) -> Stri
         B::UnsupportedVersion(v) => (s.export.batch_version_unknown)(*v),
         B::RecordChecksum { index, id } => (s.export.batch_record_checksum)(*index, id),
         B::RecordInvalid { index, id, detail } => (s.export.batch_record_invalid)(*index, id, detail),
+        B::HiddenControl { index, id, field } => (s.export.batch_hidden_control)(*index, id, field),
+        B::ManifestHiddenControl { field } => (s.export.batch_manifest_hidden_control)(field),
         B::DuplicateRecord { index, id } => (s.export.batch_duplicate)(*index, id),
         B::Conflict { index, id } => (s.export.batch_conflict)(*index, id),
         B::PayloadChecksum => s.export.batch_payload.to_owned(),

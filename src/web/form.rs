@@ -2,6 +2,7 @@
 //! of the current language's strings, so every control follows a language switch.
 
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 
 use crate::i18n::Strings;
 use crate::web::app::use_ctx;
@@ -35,6 +36,23 @@ fn Problem(id: &'static str, problem: Signal<Option<String>>) -> impl IntoView {
     view! { <p class="problem" id=format!("{id}-problem")>{move || problem.get()}</p> }
 }
 
+/// What was typed into a field, without characters that could make it print differently from what is stored
+/// (direction overrides, NUL: `text::is_hidden_control`); the field shows what is kept.
+fn typed(ev: &leptos::ev::Event) -> String {
+    let raw = event_target_value(ev);
+    match crate::domain::text::without_hidden_controls(&raw) {
+        std::borrow::Cow::Borrowed(_) => raw,
+        std::borrow::Cow::Owned(clean) => {
+            if let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) {
+                input.set_value(&clean);
+            } else if let Some(area) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlTextAreaElement>().ok()) {
+                area.set_value(&clean);
+            }
+            clean
+        }
+    }
+}
+
 #[component]
 pub fn TextInput(
     id: &'static str,
@@ -66,7 +84,7 @@ pub fn TextInput(
                 aria-invalid=move || problem.get().is_some().then_some("true")
                 disabled=move || disabled.get()
                 prop:value=move || value.get()
-                on:input=move |ev| on_input.run(event_target_value(&ev))
+                on:input=move |ev| on_input.run(typed(&ev))
             />
             <Problem id=id problem=problem/>
         </div>
@@ -97,7 +115,7 @@ pub fn TextArea(
                 aria-describedby=described_by(id, hint.is_some())
                 aria-invalid=move || problem.get().is_some().then_some("true")
                 prop:value=move || value.get()
-                on:input=move |ev| on_input.run(event_target_value(&ev))
+                on:input=move |ev| on_input.run(typed(&ev))
             ></textarea>
             <Problem id=id problem=problem/>
         </div>

@@ -17,7 +17,9 @@ describe('intake', () => {
     try {
       const { page } = app;
       await waitForStorage(page);
-      const id = await registerClient(page, { ...SHEVCHENKO, language: 'ромська' }, { written: true });
+      // A direction override (U+202E) or NUL typed or pasted into a field is dropped: on paper it would reorder text.
+      const id = await registerClient(page, { ...SHEVCHENKO, given: 'Олекс\u202Eандр\u0000', language: 'ромська' },
+        { written: true, account: 'Борг \u202E1000 грн' });
       assert.match(id, /^[0-9a-f-]{36}$/);
       // Consent is recorded with the card: which text, in which language, how, when and by whom.
       const stored = JSON.parse((await readIdb(page, 'clients', id)).payload);
@@ -27,6 +29,9 @@ describe('intake', () => {
       assert.equal(stored.consent.taken_by, 'Олена Коваль');
       assert.match(stored.consent.given_at, /^\d{4}-\d\d-\d\dT/);
       assert.equal(stored.personal.tax_number, '3184710691');
+      assert.equal(stored.personal.given_name, 'Олександр');
+      const appeals = (await readAllIdb(page, 'appeals')).map((r) => JSON.parse(r.payload));
+      assert.equal(appeals[0].account, 'Борг 1000 грн');
       assert.equal(stored.personal.language, 'ромська', 'a language not among the choices, as written');
       await page.getByRole('heading', { level: 1, name: 'Шевченко Олександр' }).waitFor();
       assert.match(await page.getByText(/Відповісти до/).textContent(), /3 робочі дні/);

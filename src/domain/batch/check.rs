@@ -11,6 +11,7 @@ use crate::domain::appeal::Appeal;
 use crate::domain::audit::AuditEvent;
 use crate::domain::checklist::Checklist;
 use crate::domain::client::Client;
+use crate::domain::text::hidden_control_at;
 
 /// What is wrong with a batch file. Nothing is written when there is any.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,6 +28,11 @@ pub enum BatchProblem {
     RecordChecksum { index: usize, id: String },
     /// A record's data is not a valid record of its type.
     RecordInvalid { index: usize, id: String, detail: String },
+    /// Text in a record holds a bidirectional control or NUL (printed, it could read differently from what is
+    /// stored): the field's path in the record's data.
+    HiddenControl { index: usize, id: String, field: String },
+    /// The same for the manifest (device label, worker…).
+    ManifestHiddenControl { field: String },
     /// The same record twice in one batch.
     DuplicateRecord { index: usize, id: String },
     /// The device has this record at the same revision with other data: one of the two copies was changed outside
@@ -96,6 +102,10 @@ impl BatchCheck {
         }
         let file: BatchFile =
             serde_json::from_str(text).map_err(|e| BatchProblem::WrongFormat { detail: e.to_string() })?;
+        let manifest = serde_json::to_value(&file.manifest).unwrap_or_default();
+        if let Some(field) = hidden_control_at(&manifest) {
+            return Err(BatchProblem::ManifestHiddenControl { field });
+        }
         Ok(BatchCheck { file, seen: BTreeSet::new(), payload: PayloadHasher::new(), next: 0 })
     }
 
@@ -121,6 +131,9 @@ impl BatchCheck {
                 id: id.clone(),
                 detail: e.to_string(),
             })?;
+            if let Some(field) = hidden_control_at(&tree) {
+                return Err(BatchProblem::HiddenControl { index: index + 1, id, field });
+            }
             let canon = canonical(&tree);
             if sha256_hex(canon.as_bytes()) != r.sha256 {
                 return Err(BatchProblem::RecordChecksum { index: index + 1, id });

@@ -318,3 +318,19 @@ fn a_signed_batch_reads_back_and_a_changed_manifest_is_refused() {
     assert_ne!(changed, text);
     assert_eq!(read_batch(&changed), Err(BatchProblem::SignatureInvalid));
 }
+
+#[test]
+fn text_with_a_direction_override_or_nul_is_refused_naming_the_field() {
+    let mut c = client("c1", "Коваль");
+    c.personal.as_mut().expect("personal").phones = vec!["+380501112233".into(), "\u{202E}3322111050".into()];
+    let records = vec![record_of(source(RecordType::Client, "c1", 1, &c))];
+    let (_, text) = assemble(&origin(), Selection::NotExported, records, None).expect("assemble");
+    assert_eq!(
+        read_batch(&text),
+        Err(BatchProblem::HiddenControl { index: 1, id: "c1".into(), field: "personal.phones[1]".into() })
+    );
+    let mut o = origin();
+    o.worker = "Олена\u{0}".into();
+    let (_, text) = assemble(&o, Selection::NotExported, sample().0.records, None).expect("assemble");
+    assert_eq!(read_batch(&text), Err(BatchProblem::ManifestHiddenControl { field: "worker".into() }));
+}
