@@ -112,8 +112,15 @@ pub struct Rules {
     pub categories: Vec<CategoryRule>,
 }
 
+/// The largest rules file read (1 MiB; the shipped one is about 23 KB).
+pub const MAX_RULES_BYTES: usize = 1 << 20;
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RulesProblem {
+    /// The file is larger than [`MAX_RULES_BYTES`]: not read.
+    TooLarge {
+        limit_bytes: usize,
+    },
     NotRules {
         line: usize,
         column: usize,
@@ -132,6 +139,9 @@ pub enum RulesProblem {
 impl Rules {
     /// Reads and checks a rules file.
     pub fn parse(text: &str) -> Result<Rules, RulesProblem> {
+        if text.len() > MAX_RULES_BYTES {
+            return Err(RulesProblem::TooLarge { limit_bytes: MAX_RULES_BYTES });
+        }
         let r: Rules = serde_json::from_str(text.trim_start_matches('\u{feff}'))
             .map_err(|e| RulesProblem::NotRules { line: e.line(), column: e.column() })?;
         if r.format != RULES_FORMAT {

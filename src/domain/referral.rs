@@ -51,6 +51,9 @@ impl Default for Directory {
     }
 }
 
+/// The largest directory file read (2 MiB: thousands of organisations).
+pub const MAX_DIRECTORY_BYTES: usize = 2 << 20;
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DirectoryProblem {
     /// Not JSON, or not the shape of a directory file (with the parser's line and column).
@@ -64,6 +67,10 @@ pub enum DirectoryProblem {
     MissingField {
         index: usize,
         field: &'static str,
+    },
+    /// The file is larger than [`MAX_DIRECTORY_BYTES`]: not read.
+    TooLarge {
+        limit_bytes: usize,
     },
     /// Organisation number `index` has text with a bidirectional control or NUL in `field`.
     HiddenControl {
@@ -113,6 +120,9 @@ impl Directory {
 
     /// Reads a directory file; refuses anything that is not a complete directory of a version this app knows.
     pub fn from_file(text: &str) -> Result<Directory, DirectoryProblem> {
+        if text.len() > MAX_DIRECTORY_BYTES {
+            return Err(DirectoryProblem::TooLarge { limit_bytes: MAX_DIRECTORY_BYTES });
+        }
         let d: Directory = serde_json::from_str(text.trim_start_matches('\u{feff}'))
             .map_err(|e| DirectoryProblem::NotADirectory { line: e.line(), column: e.column() })?;
         if d.format != DIRECTORY_FORMAT {

@@ -124,17 +124,28 @@ pub fn without_hidden_controls(s: &str) -> std::borrow::Cow<'_, str> {
 /// Where in a JSON value (a record's data, a file) the first text with a hidden control is, as a path
 /// (`personal.surname`, `phones[1]`; a key itself counts too), or `None`.
 pub fn hidden_control_at(v: &serde_json::Value) -> Option<String> {
+    text_at(v, &|s: &str| s.chars().any(is_hidden_control))
+}
+
+/// Where in a JSON value the first text longer than `max` characters is (a key counts too), or `None`.
+pub fn text_longer_at(v: &serde_json::Value, max: usize) -> Option<String> {
+    text_at(v, &|s: &str| s.len() > max && s.chars().count() > max)
+}
+
+/// The path of the first text (value or key) for which `bad` holds.
+fn text_at(v: &serde_json::Value, bad: &dyn Fn(&str) -> bool) -> Option<String> {
     use serde_json::Value;
     match v {
-        Value::String(s) => s.chars().any(is_hidden_control).then(String::new),
+        Value::String(s) => bad(s).then(String::new),
         Value::Array(items) => {
-            items.iter().enumerate().find_map(|(i, x)| hidden_control_at(x).map(|p| join(&format!("[{i}]"), &p)))
+            items.iter().enumerate().find_map(|(i, x)| text_at(x, bad).map(|p| join(&format!("[{i}]"), &p)))
         }
         Value::Object(map) => map.iter().find_map(|(k, x)| {
-            if k.chars().any(is_hidden_control) {
-                return Some(without_hidden_controls(k).into_owned());
+            if bad(k) {
+                // The key named without what made it bad, and never whole (it may be long or misleading).
+                return Some(without_hidden_controls(k).chars().take(40).collect());
             }
-            hidden_control_at(x).map(|p| join(k, &p))
+            text_at(x, bad).map(|p| join(k, &p))
         }),
         _ => None,
     }
@@ -269,5 +280,8 @@ mod tests {
         assert_eq!(hidden_control_at(&serde_json::json!({"a": [{"b": "\u{0}"}]})).as_deref(), Some("a[0].b"));
         assert_eq!(hidden_control_at(&serde_json::json!({"k\u{202E}": 1})).as_deref(), Some("k"));
         assert_eq!(hidden_control_at(&serde_json::json!({"a": "fine", "n": 5})), None);
+        let long = serde_json::json!({"personal": {"surname": "ї".repeat(5001), "given_name": "ї".repeat(5000)}});
+        assert_eq!(text_longer_at(&long, 5000).as_deref(), Some("personal.surname"));
+        assert_eq!(text_longer_at(&long, 5001), None);
     }
 }

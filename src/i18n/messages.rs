@@ -108,6 +108,7 @@ pub fn directory_problem(lang: Lang, p: &DirectoryProblem) -> String {
         DirectoryProblem::NewerVersion(v) => (s.directory.dir_newer)(*v),
         DirectoryProblem::MissingField { index, field } => (s.directory.dir_missing)(*index, field),
         DirectoryProblem::HiddenControl { index, field } => (s.directory.dir_hidden_control)(*index, field),
+        DirectoryProblem::TooLarge { limit_bytes } => (s.file_too_large)(&megabytes(lang, *limit_bytes)),
     }
 }
 
@@ -198,6 +199,7 @@ pub fn rules_problem(lang: Lang, p: &crate::domain::eligibility::RulesProblem) -
     use crate::domain::eligibility::RulesProblem as R;
     let s = lang.strings();
     match p {
+        R::TooLarge { limit_bytes } => (s.file_too_large)(&megabytes(lang, *limit_bytes)),
         R::NotRules { line, column } => (s.settings.rules_not_json)(*line, *column),
         R::WrongFormat => s.settings.rules_wrong_format.to_owned(),
         R::NotNewer { in_use, offered } => (s.settings.rules_not_newer)(*in_use, *offered),
@@ -250,6 +252,14 @@ pub fn batch_problem(lang: Lang, p: &crate::domain::batch::BatchProblem) -> Stri
         B::RecordChecksum { index, id } => (s.export.batch_record_checksum)(*index, id),
         B::RecordInvalid { index, id, detail } => (s.export.batch_record_invalid)(*index, id, detail),
         B::HiddenControl { index, id, field } => (s.export.batch_hidden_control)(*index, id, field),
+        B::FileTooLarge { limit_bytes } => (s.file_too_large)(&megabytes(lang, *limit_bytes)),
+        B::RecordTooLarge { index, id, limit_bytes } => {
+            (s.export.batch_record_too_large)(*index, id, &kilobytes(lang, *limit_bytes))
+        }
+        B::TextTooLong { index, id, field, limit_chars } => {
+            (s.export.batch_text_too_long)(*index, id, field, *limit_chars)
+        }
+        B::RecordIdInvalid { index } => (s.export.batch_record_id)(*index),
         B::ManifestHiddenControl { field } => (s.export.batch_manifest_hidden_control)(field),
         B::DuplicateRecord { index, id } => (s.export.batch_duplicate)(*index, id),
         B::Conflict { index, id } => (s.export.batch_conflict)(*index, id),
@@ -258,4 +268,14 @@ pub fn batch_problem(lang: Lang, p: &crate::domain::batch::BatchProblem) -> Stri
         B::SignatureInvalid => s.export.batch_signature.to_owned(),
     };
     format!("{text} {}", s.nothing_changed)
+}
+
+/// "64 МБ" / "64 MB": a limit in whole mebibytes.
+pub fn megabytes(lang: Lang, bytes: usize) -> String {
+    format!("{} {}", bytes >> 20, if lang == Lang::Uk { "МБ" } else { "MB" })
+}
+
+/// "256 КБ" / "256 KB": a limit in whole kibibytes.
+pub fn kilobytes(lang: Lang, bytes: usize) -> String {
+    format!("{} {}", bytes >> 10, if lang == Lang::Uk { "КБ" } else { "KB" })
 }

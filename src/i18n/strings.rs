@@ -66,6 +66,8 @@ pub struct Strings {
     pub thousands_separator: &'static str,
     pub money: fn(&str) -> String,
     pub file_unreadable: &'static str,
+    /// A file over its limit, refused before it is read.
+    pub file_too_large: fn(&str) -> String,
     pub download_failed: &'static str,
     pub nothing_changed: &'static str,
     pub purge_failed: &'static str,
@@ -609,6 +611,9 @@ pub struct ExportStrings {
     pub batch_record_checksum: fn(usize, &str) -> String,
     pub batch_record_invalid: fn(usize, &str, &str) -> String,
     pub batch_hidden_control: fn(usize, &str, &str) -> String,
+    pub batch_record_too_large: fn(usize, &str, &str) -> String,
+    pub batch_text_too_long: fn(usize, &str, &str, usize) -> String,
+    pub batch_record_id: fn(usize) -> String,
     pub batch_manifest_hidden_control: fn(&str) -> String,
     pub batch_duplicate: fn(usize, &str) -> String,
     pub batch_conflict: fn(usize, &str) -> String,

@@ -274,6 +274,12 @@ describe('intake', () => {
       const broken = { ...good, organisations: [{ ...good.organisations[0], id: 'x', hours: '' }] };
       await file.setInputFiles({ name: 'bad2.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(broken)) });
       await page.getByTestId('directory-status').filter({ hasText: 'В організації №1 не заповнено поле «hours». Нічого не змінено.' }).waitFor();
+      // A phone that a direction override would print reversed; a file over the size limit, refused unread.
+      const reversed = { ...good, organisations: [{ ...good.organisations[0], id: 'y', phone: '\u202E0 800 503 753' }] };
+      await file.setInputFiles({ name: 'bidi.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(reversed)) });
+      await page.getByTestId('directory-status').filter({ hasText: 'Організація № 1: у полі phone є прихований керівний символ' }).waitFor();
+      await file.setInputFiles({ name: 'huge.json', mimeType: 'application/json', buffer: Buffer.alloc(2 * 1024 * 1024 + 1, 0x20) });
+      await page.getByTestId('directory-status').filter({ hasText: 'Файл завеликий: більше за 2 МБ.' }).waitFor();
       assert.deepEqual(await readIdb(page, 'reference', 'directory'), before);
       assert.deepEqual(app.errors, []);
     } finally {

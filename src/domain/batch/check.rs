@@ -11,7 +11,7 @@ use crate::domain::appeal::Appeal;
 use crate::domain::audit::AuditEvent;
 use crate::domain::checklist::Checklist;
 use crate::domain::client::Client;
-use crate::domain::text::hidden_control_at;
+use crate::domain::text::{hidden_control_at, text_longer_at};
 
 /// What is wrong with a batch file. Nothing is written when there is any.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,6 +28,14 @@ pub enum BatchProblem {
     RecordChecksum { index: usize, id: String },
     /// A record's data is not a valid record of its type.
     RecordInvalid { index: usize, id: String, detail: String },
+    /// A record's id is empty, too long (over [`MAX_ID_CHARS`]) or holds control characters: not shown.
+    RecordIdInvalid { index: usize },
+    /// The file is larger than [`super::MAX_BATCH_BYTES`]: not read.
+    FileTooLarge { limit_bytes: usize },
+    /// A record's data is larger than [`super::MAX_RECORD_BYTES`].
+    RecordTooLarge { index: usize, id: String, limit_bytes: usize },
+    /// A text in a record is longer than [`super::MAX_TEXT_CHARS`] characters: the field's path.
+    TextTooLong { index: usize, id: String, field: String, limit_chars: usize },
     /// Text in a record holds a bidirectional control or NUL (printed, it could read differently from what is
     /// stored): the field's path in the record's data.
     HiddenControl { index: usize, id: String, field: String },
@@ -57,6 +65,9 @@ fn decode_check<T: for<'de> Deserialize<'de>>(data: &Value, id: &str) -> Result<
     }
 }
 
+/// The longest record id read (ids the app makes are UUIDs: 36 characters).
+pub const MAX_ID_CHARS: usize = 64;
+
 /// Reads a batch file and checks everything (format, version, every record's type and checksum, the payload
 /// checksum and the counts) before anything may be written.
 pub fn read_batch(text: &str) -> Result<BatchFile, BatchProblem> {
@@ -76,6 +87,9 @@ pub struct BatchCheck {
 impl BatchCheck {
     /// Parses the file after checking what it says it is (format and version).
     pub fn open(text: &str) -> Result<BatchCheck, BatchProblem> {
+        if text.len() > super::MAX_BATCH_BYTES {
+            return Err(BatchProblem::FileTooLarge { limit_bytes: super::MAX_BATCH_BYTES });
+        }
         let text = text.trim_start_matches('\u{feff}');
         // First only what the file says it is (the whole text is read, nothing of it kept).
         #[derive(Deserialize)]
@@ -124,7 +138,17 @@ impl BatchCheck {
         let end = self.next.saturating_add(n).min(self.file.records.len());
         for index in self.next..end {
             let r = &self.file.records[index];
+            if r.id.is_empty() || r.id.chars().count() > MAX_ID_CHARS || r.id.chars().any(char::is_control) {
+                return Err(BatchProblem::RecordIdInvalid { index: index + 1 });
+            }
             let id = r.id.clone();
+            if r.data.text().len() > super::MAX_RECORD_BYTES {
+                return Err(BatchProblem::RecordTooLarge {
+                    index: index + 1,
+                    id,
+                    limit_bytes: super::MAX_RECORD_BYTES,
+                });
+            }
             // One record's tree at a time.
             let tree = r.data.tree().map_err(|e| BatchProblem::RecordInvalid {
                 index: index + 1,
@@ -133,6 +157,10 @@ impl BatchCheck {
             })?;
             if let Some(field) = hidden_control_at(&tree) {
                 return Err(BatchProblem::HiddenControl { index: index + 1, id, field });
+            }
+            if let Some(field) = text_longer_at(&tree, super::MAX_TEXT_CHARS) {
+                let limit_chars = super::MAX_TEXT_CHARS;
+                return Err(BatchProblem::TextTooLong { index: index + 1, id, field, limit_chars });
             }
             let canon = canonical(&tree);
             if sha256_hex(canon.as_bytes()) != r.sha256 {

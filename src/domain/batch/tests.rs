@@ -334,3 +334,52 @@ fn text_with_a_direction_override_or_nul_is_refused_naming_the_field() {
     let (_, text) = assemble(&o, Selection::NotExported, sample().0.records, None).expect("assemble");
     assert_eq!(read_batch(&text), Err(BatchProblem::ManifestHiddenControl { field: "worker".into() }));
 }
+
+#[test]
+fn sizes_are_bounded_and_the_refusal_names_the_limit_not_the_value() {
+    use crate::domain::batch::{MAX_BATCH_BYTES, MAX_RECORD_BYTES, MAX_TEXT_CHARS};
+    // A file over the limit is not parsed at all (this one is not even JSON).
+    let huge = " ".repeat(MAX_BATCH_BYTES + 1);
+    assert_eq!(read_batch(&huge), Err(BatchProblem::FileTooLarge { limit_bytes: MAX_BATCH_BYTES }));
+    // A surname one character over the longest field.
+    let mut c = client("c1", "Коваль");
+    c.personal.as_mut().expect("personal").surname = "ї".repeat(MAX_TEXT_CHARS + 1);
+    let (_, text) =
+        assemble(&origin(), Selection::NotExported, vec![record_of(source(RecordType::Client, "c1", 1, &c))], None)
+            .expect("assemble");
+    let refused = read_batch(&text).expect_err("refused");
+    assert_eq!(
+        refused,
+        BatchProblem::TextTooLong {
+            index: 1,
+            id: "c1".into(),
+            field: "personal.surname".into(),
+            limit_chars: MAX_TEXT_CHARS
+        }
+    );
+    // A record's data over its limit (many phones of ordinary length).
+    let mut c = client("c1", "Коваль");
+    c.personal.as_mut().expect("personal").phones = vec!["+380501112233".into(); MAX_RECORD_BYTES / 10];
+    let (_, text) =
+        assemble(&origin(), Selection::NotExported, vec![record_of(source(RecordType::Client, "c1", 1, &c))], None)
+            .expect("assemble");
+    assert_eq!(
+        read_batch(&text),
+        Err(BatchProblem::RecordTooLarge { index: 1, id: "c1".into(), limit_bytes: MAX_RECORD_BYTES })
+    );
+    // An id that is empty or far too long is refused without being repeated.
+    for bad in [String::new(), "x".repeat(65)] {
+        let mut c = client("c1", "Коваль");
+        c.id = bad.clone();
+        let (_, text) =
+            assemble(&origin(), Selection::NotExported, vec![record_of(source(RecordType::Client, &bad, 1, &c))], None)
+                .expect("assemble");
+        assert_eq!(read_batch(&text), Err(BatchProblem::RecordIdInvalid { index: 1 }));
+    }
+    // The messages say the limit, in the worker's language.
+    let lang = crate::i18n::Lang::Uk;
+    let msg = crate::i18n::batch_problem(lang, &BatchProblem::FileTooLarge { limit_bytes: MAX_BATCH_BYTES });
+    assert!(msg.contains("64 МБ"), "{msg}");
+    let msg = crate::i18n::batch_problem(lang, &refused);
+    assert!(msg.contains("personal.surname") && msg.contains("5000") && !msg.contains("їїї"), "{msg}");
+}

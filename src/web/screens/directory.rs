@@ -67,6 +67,11 @@ pub fn DirectoryScreen() -> impl IntoView {
     let import = move |ev: leptos::ev::Event| {
         let Some(file) = platform::chosen_file(&ev) else { return };
         spawn_local(async move {
+            let limit = crate::domain::referral::MAX_DIRECTORY_BYTES;
+            if file.size() > limit as f64 {
+                note.try_set(Some(Note::Refused(DirectoryProblem::TooLarge { limit_bytes: limit })));
+                return;
+            }
             let Some(text) = platform::file_text(file).await else {
                 note.try_set(Some(Note::Unreadable));
                 return;

@@ -601,7 +601,14 @@ fn ImportBatch(note: RwSignal<Option<Note>>) -> impl IntoView {
         busy.set(true);
         note.set(None);
         spawn_local(async move {
-            let outcome = match batch_text(ctx, platform::file_bytes(file).await).await {
+            // Refused before it is read: a sealed file is a little larger than the batch inside it.
+            let limit = crate::domain::batch::MAX_BATCH_BYTES;
+            let read = if file.size() > limit as f64 * 1.01 {
+                Err(Note::Refused(crate::domain::batch::BatchProblem::FileTooLarge { limit_bytes: limit }))
+            } else {
+                batch_text(ctx, platform::file_bytes(file).await).await
+            };
+            let outcome = match read {
                 Err(n) => n,
                 Ok(text) => match transfer::import(&store, &text, &mut ProgressBar(progress)).await {
                     Ok(done) => match {

@@ -342,6 +342,12 @@ fn RulesSection() -> impl IntoView {
     let import = move |ev: leptos::ev::Event| {
         let Some(file) = platform::chosen_file(&ev) else { return };
         spawn_local(async move {
+            let limit = crate::domain::eligibility::MAX_RULES_BYTES;
+            if file.size() > limit as f64 {
+                let too_large = crate::domain::eligibility::RulesProblem::TooLarge { limit_bytes: limit };
+                note.try_set(Some(RulesNote::Refused(too_large)));
+                return;
+            }
             let Some(text) = platform::file_text(file).await else {
                 note.try_set(Some(RulesNote::Unreadable));
                 return;
