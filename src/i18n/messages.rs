@@ -246,11 +246,11 @@ pub fn batch_problem(lang: Lang, p: &crate::domain::batch::BatchProblem) -> Stri
     let text = match p {
         B::NotJson { line, column } => (s.export.batch_not_json)(*line, *column),
         B::Truncated => s.export.batch_truncated.to_owned(),
-        B::WrongFormat { detail } => (s.export.batch_wrong_format)(detail),
+        B::WrongFormat { issue } => (s.export.batch_wrong_format)(&data_issue(lang, issue)),
         B::UnsupportedVersion(v) if *v > crate::domain::batch::BATCH_VERSION => (s.export.batch_version)(*v),
         B::UnsupportedVersion(v) => (s.export.batch_version_unknown)(*v),
         B::RecordChecksum { index, id } => (s.export.batch_record_checksum)(*index, id),
-        B::RecordInvalid { index, id, detail } => (s.export.batch_record_invalid)(*index, id, detail),
+        B::RecordInvalid { index, id, issue } => (s.export.batch_record_invalid)(*index, id, &data_issue(lang, issue)),
         B::HiddenControl { index, id, field } => (s.export.batch_hidden_control)(*index, id, field),
         B::FileTooLarge { limit_bytes } => (s.file_too_large)(&megabytes(lang, *limit_bytes)),
         B::RecordTooLarge { index, id, limit_bytes } => {
@@ -278,4 +278,18 @@ pub fn megabytes(lang: Lang, bytes: usize) -> String {
 /// "256 КБ" / "256 KB": a limit in whole kibibytes.
 pub fn kilobytes(lang: Lang, bytes: usize) -> String {
     format!("{} {}", bytes >> 10, if lang == Lang::Uk { "КБ" } else { "KB" })
+}
+
+/// What is wrong with some data from a file, in the worker's language, naming the field and never the value.
+pub fn data_issue(lang: Lang, issue: &crate::domain::batch::DataIssue) -> String {
+    use crate::domain::batch::DataIssue as D;
+    let s = &lang.strings().export;
+    match issue {
+        D::Missing { field } => (s.issue_missing)(field),
+        D::Unknown { field } => (s.issue_unknown)(field),
+        D::Duplicate { field } => (s.issue_duplicate)(field),
+        D::Invalid { field } if field.is_empty() => s.issue_invalid_data.to_owned(),
+        D::Invalid { field } => (s.issue_invalid)(field),
+        D::IdMismatch => s.issue_id_mismatch.to_owned(),
+    }
 }

@@ -2,13 +2,15 @@
 
 use std::collections::BTreeSet;
 
+use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::Value;
 
 use super::canonical::{canonical, sha256_hex, PayloadHasher};
 use super::{count, BatchFile, RecordType, BATCH_FORMAT, BATCH_VERSION};
 use crate::domain::appeal::Appeal;
-use crate::domain::audit::AuditEvent;
+use super::issue::{read_text, read_tree, DataIssue};
+use crate::domain::audit::{AuditEvent, AuditProblem};
 use crate::domain::checklist::Checklist;
 use crate::domain::client::Client;
 use crate::domain::text::{hidden_control_at, text_longer_at};
@@ -21,13 +23,13 @@ pub enum BatchProblem {
     /// The file ends too early: cut off while copying or downloading.
     Truncated,
     /// JSON, but not a Pryiom batch (or a required part is missing or of the wrong kind).
-    WrongFormat { detail: String },
+    WrongFormat { issue: DataIssue },
     /// Made by a newer (or unknown) version of the format.
     UnsupportedVersion(u32),
     /// A record's data does not match its checksum: changed after export.
     RecordChecksum { index: usize, id: String },
     /// A record's data is not a valid record of its type.
-    RecordInvalid { index: usize, id: String, detail: String },
+    RecordInvalid { index: usize, id: String, issue: DataIssue },
     /// A record's id is empty, too long (over [`MAX_ID_CHARS`]) or holds control characters: not shown.
     RecordIdInvalid { index: usize },
     /// The file is larger than [`super::MAX_BATCH_BYTES`]: not read.
@@ -55,14 +57,27 @@ pub enum BatchProblem {
     SignatureInvalid,
 }
 
-fn decode_check<T: for<'de> Deserialize<'de>>(data: &Value, id: &str) -> Result<String, String> {
+fn decode_check<T: DeserializeOwned>(data: &Value, id: &str) -> Result<T, DataIssue> {
     // Read straight from the tree: no copy of the record's data.
-    T::deserialize(data).map_err(|e| e.to_string())?;
+    let value = read_tree::<T>(data)?;
     match data.get("id").and_then(Value::as_str) {
-        Some(x) if x == id => Ok(x.to_owned()),
-        Some(x) => Err(format!("id `{x}` differs from the record's id")),
-        None => Err("missing field `id`".into()),
+        Some(x) if x == id => Ok(value),
+        Some(_) => Err(DataIssue::IdMismatch),
+        None => Err(DataIssue::Missing { field: "id".into() }),
     }
+}
+
+/// The field of an audit event a problem is about.
+fn audit_issue(p: AuditProblem) -> DataIssue {
+    let field = match p {
+        AuditProblem::Id => "id",
+        AuditProblem::At => "at",
+        AuditProblem::DeviceId => "device_id",
+        AuditProblem::Worker => "worker",
+        AuditProblem::SlotId => "slot_id",
+        AuditProblem::Subject => "subject",
+    };
+    DataIssue::Invalid { field: field.into() }
 }
 
 /// The longest record id read (ids the app makes are UUIDs: 36 characters).
@@ -101,21 +116,20 @@ impl BatchCheck {
             if e.is_eof() {
                 BatchProblem::Truncated
             } else if e.is_data() {
-                BatchProblem::WrongFormat { detail: e.to_string() }
+                BatchProblem::WrongFormat { issue: DataIssue::Invalid { field: String::new() } }
             } else {
                 BatchProblem::NotJson { line: e.line(), column: e.column() }
             }
         })?;
         if head.format.as_ref().and_then(Value::as_str) != Some(BATCH_FORMAT) {
-            return Err(BatchProblem::WrongFormat { detail: "format".into() });
+            return Err(BatchProblem::WrongFormat { issue: DataIssue::Invalid { field: "format".into() } });
         }
         match head.version.as_ref().and_then(Value::as_u64) {
             Some(v) if v == u64::from(BATCH_VERSION) => {}
             Some(v) => return Err(BatchProblem::UnsupportedVersion(u32::try_from(v).unwrap_or(u32::MAX))),
-            None => return Err(BatchProblem::WrongFormat { detail: "version".into() }),
+            None => return Err(BatchProblem::WrongFormat { issue: DataIssue::Invalid { field: "version".into() } }),
         }
-        let file: BatchFile =
-            serde_json::from_str(text).map_err(|e| BatchProblem::WrongFormat { detail: e.to_string() })?;
+        let file: BatchFile = read_text(text).map_err(|issue| BatchProblem::WrongFormat { issue })?;
         let manifest = serde_json::to_value(&file.manifest).unwrap_or_default();
         if let Some(field) = hidden_control_at(&manifest) {
             return Err(BatchProblem::ManifestHiddenControl { field });
@@ -150,10 +164,10 @@ impl BatchCheck {
                 });
             }
             // One record's tree at a time.
-            let tree = r.data.tree().map_err(|e| BatchProblem::RecordInvalid {
+            let tree = r.data.tree().map_err(|_| BatchProblem::RecordInvalid {
                 index: index + 1,
                 id: id.clone(),
-                detail: e.to_string(),
+                issue: DataIssue::Invalid { field: String::new() },
             })?;
             if let Some(field) = hidden_control_at(&tree) {
                 return Err(BatchProblem::HiddenControl { index: index + 1, id, field });
@@ -168,23 +182,19 @@ impl BatchCheck {
             }
             self.payload.add(r, &canon);
             let checked = match r.kind {
-                RecordType::Client => decode_check::<Client>(&tree, &r.id),
-                RecordType::Appeal => decode_check::<Appeal>(&tree, &r.id),
-                RecordType::Checklist => decode_check::<Checklist>(&tree, &r.id),
-                RecordType::Audit => decode_check::<AuditEvent>(&tree, &r.id).and_then(|id| {
-                    let e = AuditEvent::deserialize(&tree).map_err(|e| e.to_string())?;
-                    e.check().map(|()| id).map_err(|p| format!("audit event: {p:?}"))
-                }),
+                RecordType::Client => decode_check::<Client>(&tree, &r.id).map(drop),
+                RecordType::Appeal => decode_check::<Appeal>(&tree, &r.id).map(drop),
+                RecordType::Checklist => decode_check::<Checklist>(&tree, &r.id).map(drop),
+                RecordType::Audit => {
+                    decode_check::<AuditEvent>(&tree, &r.id).and_then(|e| e.check().map_err(audit_issue))
+                }
             };
-            if let Err(detail) = checked {
-                return Err(BatchProblem::RecordInvalid { index: index + 1, id, detail });
+            if let Err(issue) = checked {
+                return Err(BatchProblem::RecordInvalid { index: index + 1, id, issue });
             }
             if r.rev == 0 || r.rev > crate::storage::MAX_REV {
-                return Err(BatchProblem::RecordInvalid {
-                    index: index + 1,
-                    id,
-                    detail: "rev must be from 1 to 2^53 - 1".into(),
-                });
+                let issue = DataIssue::Invalid { field: "rev".into() };
+                return Err(BatchProblem::RecordInvalid { index: index + 1, id, issue });
             }
             if !self.seen.insert((r.kind, r.id.clone())) {
                 return Err(BatchProblem::DuplicateRecord { index: index + 1, id });

@@ -269,6 +269,7 @@ pub fn assemble(
 
 mod canonical;
 mod check;
+pub mod issue;
 mod csv;
 mod ledger;
 pub mod signature;
@@ -278,6 +279,7 @@ pub use canonical::{canonical, sha256_hex};
 pub use check::{fate, read_batch, BatchCheck, BatchProblem, Fate, ImportSummary};
 pub use csv::{csv_cell, csv_tables};
 pub use ledger::{file_name, short, BatchInfo, BatchText, Entry, FileRemoved, Ledger, RemovedBecause};
+pub use issue::DataIssue;
 pub use signature::ManifestSignature;
 
 #[cfg(test)]

@@ -171,16 +171,38 @@ fn an_invalid_record_names_the_record_and_the_field() {
         vec![record_of(Source { kind: RecordType::Appeal, id: "a9".into(), rev: 1, updated_at: "t".into(), data })];
     let (_, text) = assemble(&origin(), Selection::NotExported, records, None).expect("assemble");
     match read_batch(&text) {
-        Err(BatchProblem::RecordInvalid { index: 1, id, detail }) => {
+        Err(BatchProblem::RecordInvalid { index: 1, id, issue }) => {
             assert_eq!(id, "a9");
-            assert!(detail.contains("client_id"), "{detail}");
+            assert_eq!(issue, DataIssue::Missing { field: "client_id".into() });
         }
         other => panic!("{other:?}"),
     }
     // The record's id must be the data's id.
     let records = vec![record_of(source(RecordType::Client, "c2", 1, &client("c1", "Коваль")))];
     let (_, text) = assemble(&origin(), Selection::NotExported, records, None).expect("assemble");
-    assert!(matches!(read_batch(&text), Err(BatchProblem::RecordInvalid { index: 1, .. })));
+    assert!(matches!(
+        read_batch(&text),
+        Err(BatchProblem::RecordInvalid { index: 1, issue: DataIssue::IdMismatch, .. })
+    ));
+    // A value of the wrong kind: the field is named, the value is not repeated.
+    let mut data = serde_json::to_value(client("c3", "Коваль")).expect("value");
+    data["personal"]["birth_date"] = serde_json::json!(["Шевченко Тарас Григорович"]);
+    let records =
+        vec![record_of(Source { kind: RecordType::Client, id: "c3".into(), rev: 1, updated_at: "t".into(), data })];
+    let (_, text) = assemble(&origin(), Selection::NotExported, records, None).expect("assemble");
+    let refused = read_batch(&text).expect_err("refused");
+    assert_eq!(
+        refused,
+        BatchProblem::RecordInvalid {
+            index: 1,
+            id: "c3".into(),
+            issue: DataIssue::Invalid { field: "personal.birth_date".into() }
+        }
+    );
+    for lang in [crate::i18n::Lang::Uk, crate::i18n::Lang::En] {
+        let msg = crate::i18n::batch_problem(lang, &refused);
+        assert!(msg.contains("personal.birth_date") && !msg.contains("Тарас"), "{msg}");
+    }
 }
 
 #[test]
