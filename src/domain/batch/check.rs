@@ -7,9 +7,9 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::canonical::{canonical, sha256_hex, PayloadHasher};
+use super::issue::{read_text, read_tree, DataIssue};
 use super::{count, BatchFile, RecordType, BATCH_FORMAT, BATCH_VERSION};
 use crate::domain::appeal::Appeal;
-use super::issue::{read_text, read_tree, DataIssue};
 use crate::domain::audit::{AuditEvent, AuditProblem};
 use crate::domain::checklist::Checklist;
 use crate::domain::client::Client;

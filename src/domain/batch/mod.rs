@@ -269,8 +269,8 @@ pub fn assemble(
 
 mod canonical;
 mod check;
-pub mod issue;
 mod csv;
+pub mod issue;
 mod ledger;
 pub mod signature;
 
@@ -278,8 +278,8 @@ use canonical::PayloadHasher;
 pub use canonical::{canonical, sha256_hex};
 pub use check::{fate, read_batch, BatchCheck, BatchProblem, Fate, ImportSummary};
 pub use csv::{csv_cell, csv_tables};
-pub use ledger::{file_name, short, BatchInfo, BatchText, Entry, FileRemoved, Ledger, RemovedBecause};
 pub use issue::DataIssue;
+pub use ledger::{file_name, short, BatchInfo, BatchText, Entry, FileRemoved, Ledger, RemovedBecause};
 pub use signature::ManifestSignature;
 
 #[cfg(test)]
