@@ -72,6 +72,10 @@ pub enum DirectoryProblem {
     TooLarge {
         limit_bytes: usize,
     },
+    /// Organisation number `index` repeats the id of an earlier one in the same file.
+    DuplicateId {
+        index: usize,
+    },
     /// Organisation number `index` has text with a bidirectional control or NUL in `field`.
     HiddenControl {
         index: usize,
@@ -131,7 +135,11 @@ impl Directory {
         if d.version > DIRECTORY_VERSION {
             return Err(DirectoryProblem::NewerVersion(d.version));
         }
+        let mut ids = std::collections::HashSet::new();
         for (i, o) in d.organisations.iter().enumerate() {
+            if !o.id.trim().is_empty() && !ids.insert(o.id.as_str()) {
+                return Err(DirectoryProblem::DuplicateId { index: i + 1 });
+            }
             if let Some(field) = super::text::hidden_control_at(&serde_json::to_value(o).unwrap_or_default()) {
                 return Err(DirectoryProblem::HiddenControl { index: i + 1, field });
             }
@@ -224,6 +232,11 @@ mod tests {
             Directory::from_file(&d.to_file()),
             Err(DirectoryProblem::MissingField { index: 2, field: "hours" })
         );
+        let d = Directory {
+            organisations: vec![org("1", "ПФУ"), org("2", "ЦНАП"), org("1", "Інший")],
+            ..Directory::default()
+        };
+        assert_eq!(Directory::from_file(&d.to_file()), Err(DirectoryProblem::DuplicateId { index: 3 }));
         let mut reordered = org("2", "X");
         reordered.phone = "\u{202E}0800 213 103".into();
         let d = Directory { organisations: vec![org("1", "ПФУ"), reordered], ..Directory::default() };

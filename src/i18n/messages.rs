@@ -108,6 +108,7 @@ pub fn directory_problem(lang: Lang, p: &DirectoryProblem) -> String {
         DirectoryProblem::NewerVersion(v) => (s.directory.dir_newer)(*v),
         DirectoryProblem::MissingField { index, field } => (s.directory.dir_missing)(*index, field),
         DirectoryProblem::HiddenControl { index, field } => (s.directory.dir_hidden_control)(*index, field),
+        DirectoryProblem::DuplicateId { index } => (s.directory.dir_duplicate_id)(*index),
         DirectoryProblem::TooLarge { limit_bytes } => (s.file_too_large)(&megabytes(lang, *limit_bytes)),
     }
 }

@@ -60,6 +60,8 @@ pub struct Ctx {
     pub purge_failed: RwSignal<Option<StoreError>>,
     /// An event could not be written to the audit trail (the act itself is done).
     pub trail_failed: RwSignal<Option<StoreError>>,
+    /// Raised after each event written to the trail, so a view of it reads it again.
+    pub trail_changed: RwSignal<u32>,
     /// Set-up, locked, or the app's screens (see `lock.rs`).
     pub gate: RwSignal<Gate>,
     /// The worker who unlocked, while unlocked.
@@ -215,6 +217,7 @@ pub fn App() -> impl IntoView {
         build: StoredValue::new(platform::build_id()),
         purge_failed: RwSignal::new(None),
         trail_failed: RwSignal::new(None),
+        trail_changed: RwSignal::new(0),
         gate: RwSignal::new(Gate::Checking),
         session: RwSignal::new(None),
         resume_draft: RwSignal::new(false),

@@ -25,9 +25,14 @@ pub fn event(ctx: Ctx, action: AuditAction, subject: Option<&str>, count: Option
     })
 }
 
-/// Adds an event to a write (so the act and its trail are one transaction).
+/// Adds an event to a write (so the act and its trail are one transaction); call [`written`] once it is committed.
 pub fn with(batch: WriteBatch, e: &AuditEvent) -> StoreResult<WriteBatch> {
     Ok(batch.insert(Collection::Audit, codec::encode(e, 1, &e.at)?))
+}
+
+/// After a write that carried an event: views of the trail read it again.
+pub fn written(ctx: Ctx) {
+    ctx.trail_changed.try_update(|n| *n = n.wrapping_add(1));
 }
 
 /// Writes the event of an act that is done; a failure shows in the banner.
@@ -38,8 +43,13 @@ pub async fn note(ctx: Ctx, action: AuditAction, subject: Option<&str>, count: O
         store.write(with(WriteBatch::new(), &e)?).await
     }
     .await;
-    if let Err(e) = result {
-        ctx.trail_failed.try_set(Some(e));
+    match result {
+        Ok(()) => {
+            ctx.trail_changed.try_update(|n| *n = n.wrapping_add(1));
+        }
+        Err(e) => {
+            ctx.trail_failed.try_set(Some(e));
+        }
     }
 }
 

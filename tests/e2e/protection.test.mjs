@@ -205,6 +205,8 @@ describe('data protection', () => {
       await page.getByLabel('Повторіть парольну фразу').first().fill('іван має свою фразу');
       await page.getByRole('button', { name: 'Додати працівника' }).click();
       await page.getByTestId('add-worker-status').getByText('Працівника додано.').waitFor();
+      // The trail on the same page shows it at once.
+      await page.getByTestId('trail').getByText('Додано працівника').waitFor();
       await screenshot(page, 'protect-settings');
       await page.getByRole('button', { name: 'Заблокувати' }).click();
       await page.getByRole('radio', { name: 'Іван Петренко' }).waitFor();

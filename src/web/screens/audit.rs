@@ -31,15 +31,20 @@ pub fn TrailSection() -> impl IntoView {
     let action = RwSignal::new(String::new());
     let worker = RwSignal::new(String::new());
     let limit = RwSignal::new(PAGE);
-    spawn_local(async move {
-        match load(ctx).await {
-            Ok(e) => {
-                events.try_set(e);
+    // Read when the section opens, and again after every event written meanwhile (a worker added on this page).
+    Effect::new(move |_| {
+        ctx.trail_changed.track();
+        spawn_local(async move {
+            match load(ctx).await {
+                Ok(e) => {
+                    events.try_set(e);
+                    failed.try_set(None);
+                }
+                Err(e) => {
+                    failed.try_set(Some(e));
+                }
             }
-            Err(e) => {
-                failed.try_set(Some(e));
-            }
-        }
+        });
     });
     let filter = move || AuditFilter {
         action: action_of(&action.get()),

@@ -49,6 +49,7 @@ async fn save_ring(
     let store = ctx.store_or_err()?;
     let e = audit::event(ctx, action, subject, None)?;
     store.write(audit::with(WriteBatch::new().next(&next, &e.at)?, &e)?).await?;
+    audit::written(ctx);
     ring.try_set(Some(next));
     Ok(())
 }
