@@ -15,9 +15,10 @@ use serde_json::value::RawValue;
 use serde_json::Value;
 
 pub const BATCH_FORMAT: &str = "pryiom-batch";
-/// The largest batch file read (64 MiB: about 20,000 clients with their appeals); a larger one is refused before it
-/// is parsed. Split a larger register into batches by date.
-pub const MAX_BATCH_BYTES: usize = 64 << 20;
+/// The largest batch file read (128 MiB); a larger one is refused before it is parsed. Above what the app itself can
+/// keep as one batch (its text is one IndexedDB value, which Chromium caps at about 127 MiB of UTF-16: some 26,000
+/// clients with their appeals), so no batch the app made is ever refused.
+pub const MAX_BATCH_BYTES: usize = 128 << 20;
 /// The largest record's data in a batch (256 KiB; a checklist with the rules it was decided on is about 25 KiB).
 pub const MAX_RECORD_BYTES: usize = 256 << 10;
 /// The longest text in a record, in characters: the longest field the app takes (an appeal's account).

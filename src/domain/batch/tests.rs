@@ -401,7 +401,7 @@ fn sizes_are_bounded_and_the_refusal_names_the_limit_not_the_value() {
     // The messages say the limit, in the worker's language.
     let lang = crate::i18n::Lang::Uk;
     let msg = crate::i18n::batch_problem(lang, &BatchProblem::FileTooLarge { limit_bytes: MAX_BATCH_BYTES });
-    assert!(msg.contains("64 МБ"), "{msg}");
+    assert!(msg.contains("128 МБ"), "{msg}");
     let msg = crate::i18n::batch_problem(lang, &refused);
     assert!(msg.contains("personal.surname") && msg.contains("5000") && !msg.contains("їїї"), "{msg}");
 }
