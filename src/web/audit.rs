@@ -44,9 +44,7 @@ pub async fn note(ctx: Ctx, action: AuditAction, subject: Option<&str>, count: O
     }
     .await;
     match result {
-        Ok(()) => {
-            ctx.trail_changed.try_update(|n| *n = n.wrapping_add(1));
-        }
+        Ok(()) => written(ctx),
         Err(e) => {
             ctx.trail_failed.try_set(Some(e));
         }
