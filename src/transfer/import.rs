@@ -13,6 +13,7 @@ use crate::domain::batch::{
 };
 use crate::domain::checklist::Checklist;
 use crate::domain::client::Client;
+use crate::domain::date::Date;
 use crate::storage::{codec, Collection, Record, Store, StoreError, StoreResult, StoredRecord, WriteBatch};
 
 use super::{collection_of, Pace, SLICE};
@@ -138,9 +139,15 @@ pub struct Imported {
 }
 
 /// Imports a batch file: every check first (records in slices of [`SLICE`], `pace` told after each: the units are
-/// the file's records, then one for the write), then every write in one transaction.
-pub async fn import(store: &impl Store, text: &str, pace: &mut impl Pace) -> Result<Imported, ImportError> {
-    let mut check = BatchCheck::open(text)?;
+/// the file's records, then one for the write), then every write in one transaction. `today` bounds the dates a
+/// record may hold.
+pub async fn import(
+    store: &impl Store,
+    text: &str,
+    today: Date,
+    pace: &mut impl Pace,
+) -> Result<Imported, ImportError> {
+    let mut check = BatchCheck::open(text, today)?;
     let total = check.total() + 1;
     while check.checked() < check.total() {
         pace.step(check.checked(), total).await;

@@ -31,7 +31,7 @@ async fn made(s: &MemoryStore, batch_id: &str, selection: Selection, ledger: &Le
 }
 
 async fn import_text(s: &MemoryStore, text: &str) -> Result<(BatchFile, ImportSummary), ImportError> {
-    import(s, text, &mut ()).await.map(|i| (i.file, i.summary))
+    import(s, text, Date::new(2026, 11, 29).expect("date"), &mut ()).await.map(|i| (i.file, i.summary))
 }
 
 fn checklist(id: &str, appeal_id: &str, client_id: &str) -> Checklist {
@@ -58,14 +58,54 @@ fn seeded() -> MemoryStore {
     let s = MemoryStore::new();
     block_on(async {
         let t = "2026-11-20T10:00:00Z";
-        storage::save(&s, &client("c1", "Коваль"), t).await.expect("save");
-        storage::save(&s, &client("c2", "Шевченко"), t).await.expect("save");
-        storage::save(&s, &appeal("a1", "c1", "Борг за оренду", true), t).await.expect("save");
-        storage::save(&s, &appeal("a2", "c1", "Пенсія", false), t).await.expect("save");
-        storage::save(&s, &appeal("a3", "c2", "=HYPERLINK(\"x\")", false), t).await.expect("save");
-        storage::save(&s, &checklist("k1", "a1", "c1"), t).await.expect("save");
+        storage::save(&s, &client("00000000-0000-4000-8000-0000000000c1", "Коваль"), t).await.expect("save");
+        storage::save(&s, &client("00000000-0000-4000-8000-0000000000c2", "Шевченко"), t).await.expect("save");
+        storage::save(
+            &s,
+            &appeal(
+                "00000000-0000-4000-8000-0000000000a1",
+                "00000000-0000-4000-8000-0000000000c1",
+                "Борг за оренду",
+                true,
+            ),
+            t,
+        )
+        .await
+        .expect("save");
+        storage::save(
+            &s,
+            &appeal("00000000-0000-4000-8000-0000000000a2", "00000000-0000-4000-8000-0000000000c1", "Пенсія", false),
+            t,
+        )
+        .await
+        .expect("save");
+        storage::save(
+            &s,
+            &appeal(
+                "00000000-0000-4000-8000-0000000000a3",
+                "00000000-0000-4000-8000-0000000000c2",
+                "=HYPERLINK(\"x\")",
+                false,
+            ),
+            t,
+        )
+        .await
+        .expect("save");
+        storage::save(
+            &s,
+            &checklist(
+                "00000000-0000-4000-8000-0000000000e1",
+                "00000000-0000-4000-8000-0000000000a1",
+                "00000000-0000-4000-8000-0000000000c1",
+            ),
+            t,
+        )
+        .await
+        .expect("save");
         // A second revision of one card.
-        storage::save(&s, &client("c2", "Шевченко-Бойко"), "2026-11-21T10:00:00Z").await.expect("save");
+        storage::save(&s, &client("00000000-0000-4000-8000-0000000000c2", "Шевченко-Бойко"), "2026-11-21T10:00:00Z")
+            .await
+            .expect("save");
     });
     s
 }
@@ -84,7 +124,8 @@ async fn everything(s: &MemoryStore) -> Vec<(Collection, Vec<StoredRecord>)> {
 fn export_then_import_into_an_empty_store_gives_the_same_records() {
     block_on(async {
         let s = seeded();
-        let Exported { file, text, .. } = made(&s, "b1", Selection::NotExported, &Ledger::default()).await;
+        let Exported { file, text, .. } =
+            made(&s, "00000000-0000-4000-8000-0000000000b1", Selection::NotExported, &Ledger::default()).await;
         assert_eq!(file.records.len(), 6);
         assert_eq!(file.manifest.counts.referrals, 1);
         let target = MemoryStore::new();
@@ -92,9 +133,9 @@ fn export_then_import_into_an_empty_store_gives_the_same_records() {
         assert_eq!(summary, ImportSummary { added: 6, updated: 0, unchanged: 0, ignored: 0 });
         assert_eq!(everything(&target).await, everything(&s).await, "ids, revisions, times and payloads");
         // The imported batch is remembered with its exact text.
-        let kept: BatchText = load(&target, "b1").await.expect("load").expect("kept");
+        let kept: BatchText = load(&target, "00000000-0000-4000-8000-0000000000b1").await.expect("load").expect("kept");
         assert_eq!(kept.text, text);
-        let info: BatchInfo = load(&target, "b1").await.expect("load").expect("info");
+        let info: BatchInfo = load(&target, "00000000-0000-4000-8000-0000000000b1").await.expect("load").expect("info");
         assert!(info.imported);
     });
 }
@@ -103,7 +144,8 @@ fn export_then_import_into_an_empty_store_gives_the_same_records() {
 fn importing_the_same_batch_twice_changes_nothing() {
     block_on(async {
         let s = seeded();
-        let Exported { text, .. } = made(&s, "b1", Selection::NotExported, &Ledger::default()).await;
+        let Exported { text, .. } =
+            made(&s, "00000000-0000-4000-8000-0000000000b1", Selection::NotExported, &Ledger::default()).await;
         let target = MemoryStore::new();
         import_text(&target, &text).await.expect("first");
         let before = everything(&target).await;
@@ -119,22 +161,32 @@ fn importing_the_same_batch_twice_changes_nothing() {
 fn newer_revisions_replace_older_ones_and_older_ones_are_ignored() {
     block_on(async {
         let s = seeded();
-        let Exported { text: old_text, .. } = made(&s, "b1", Selection::NotExported, &Ledger::default()).await;
-        storage::save(&s, &client("c1", "Коваль-Новак"), "2026-11-22T10:00:00Z").await.expect("save");
-        let Exported { text: new_text, .. } = made(&s, "b2", Selection::NotExported, &Ledger::default()).await;
+        let Exported { text: old_text, .. } =
+            made(&s, "00000000-0000-4000-8000-0000000000b1", Selection::NotExported, &Ledger::default()).await;
+        storage::save(&s, &client("00000000-0000-4000-8000-0000000000c1", "Коваль-Новак"), "2026-11-22T10:00:00Z")
+            .await
+            .expect("save");
+        let Exported { text: new_text, .. } =
+            made(&s, "00000000-0000-4000-8000-0000000000b2", Selection::NotExported, &Ledger::default()).await;
 
         let target = MemoryStore::new();
         import_text(&target, &new_text).await.expect("newer first");
         let (_, summary) = import_text(&target, &old_text).await.expect("older");
         assert_eq!(summary, ImportSummary { added: 0, updated: 0, unchanged: 5, ignored: 1 });
-        let c: Client = load(&target, "c1").await.expect("load").expect("c1");
+        let c: Client = load(&target, "00000000-0000-4000-8000-0000000000c1")
+            .await
+            .expect("load")
+            .expect("00000000-0000-4000-8000-0000000000c1");
         assert_eq!(c.personal.expect("personal").surname, "Коваль-Новак");
 
         let target = MemoryStore::new();
         import_text(&target, &old_text).await.expect("older first");
         let (_, summary) = import_text(&target, &new_text).await.expect("newer");
         assert_eq!(summary, ImportSummary { added: 0, updated: 1, unchanged: 5, ignored: 0 });
-        let c: Client = load(&target, "c1").await.expect("load").expect("c1");
+        let c: Client = load(&target, "00000000-0000-4000-8000-0000000000c1")
+            .await
+            .expect("load")
+            .expect("00000000-0000-4000-8000-0000000000c1");
         assert_eq!(c.personal.expect("personal").surname, "Коваль-Новак");
     });
 }
@@ -143,7 +195,8 @@ fn newer_revisions_replace_older_ones_and_older_ones_are_ignored() {
 fn a_refused_file_or_a_failed_write_leaves_the_store_as_it_was() {
     block_on(async {
         let s = seeded();
-        let Exported { text, .. } = made(&s, "b1", Selection::NotExported, &Ledger::default()).await;
+        let Exported { text, .. } =
+            made(&s, "00000000-0000-4000-8000-0000000000b1", Selection::NotExported, &Ledger::default()).await;
         let target = MemoryStore::new();
         let tampered = text.replacen("Пенсія", "Пенсії", 1);
         assert!(matches!(
@@ -168,23 +221,44 @@ fn what_a_batch_carried_is_not_exported_again_until_it_changes() {
     block_on(async {
         let s = seeded();
         assert_eq!(pending(&s, &Ledger::default()).await.expect("pending"), (6, Some("2026-11-20T10:00:00Z".into())));
-        let Exported { info, .. } = made(&s, "b1", Selection::NotExported, &Ledger::default()).await;
+        let Exported { info, .. } =
+            made(&s, "00000000-0000-4000-8000-0000000000b1", Selection::NotExported, &Ledger::default()).await;
         assert_eq!(s.count(Collection::Batches).await.expect("count"), 1, "the batch is kept");
         let ledger = Ledger::of(&[info]);
         assert_eq!(pending(&s, &ledger).await.expect("pending"), (0, None));
         assert_eq!(
-            export(&s, &origin("b2"), Selection::NotExported, &ledger, None, &mut ()).await.expect("export"),
+            export(&s, &origin("00000000-0000-4000-8000-0000000000b2"), Selection::NotExported, &ledger, None, &mut ())
+                .await
+                .expect("export"),
             None
         );
-        storage::save(&s, &appeal("a2", "c1", "Пенсія за віком", false), "2026-11-26T10:00:00Z").await.expect("save");
-        let Exported { file: third, .. } = made(&s, "b3", Selection::NotExported, &ledger).await;
-        assert_eq!(third.records.iter().map(|r| (r.id.as_str(), r.rev)).collect::<Vec<_>>(), [("a2", 2)]);
+        storage::save(
+            &s,
+            &appeal(
+                "00000000-0000-4000-8000-0000000000a2",
+                "00000000-0000-4000-8000-0000000000c1",
+                "Пенсія за віком",
+                false,
+            ),
+            "2026-11-26T10:00:00Z",
+        )
+        .await
+        .expect("save");
+        let Exported { file: third, .. } =
+            made(&s, "00000000-0000-4000-8000-0000000000b3", Selection::NotExported, &ledger).await;
+        assert_eq!(
+            third.records.iter().map(|r| (r.id.as_str(), r.rev)).collect::<Vec<_>>(),
+            [("00000000-0000-4000-8000-0000000000a2", 2)]
+        );
         let since = Selection::SinceLastBatch { since: "2026-11-25T12:00:00Z".into() };
-        let Exported { file: fourth, .. } = made(&s, "b4", since, &ledger).await;
+        let Exported { file: fourth, .. } = made(&s, "00000000-0000-4000-8000-0000000000b4", since, &ledger).await;
         assert_eq!(fourth.records.len(), 1);
         let range = Selection::Range { from: "2026-11-21".into(), to: "2026-11-21".into() };
-        let Exported { file: fifth, .. } = made(&s, "b5", range, &ledger).await;
-        assert_eq!(fifth.records.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(), ["c2"]);
+        let Exported { file: fifth, .. } = made(&s, "00000000-0000-4000-8000-0000000000b5", range, &ledger).await;
+        assert_eq!(
+            fifth.records.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(),
+            ["00000000-0000-4000-8000-0000000000c2"]
+        );
     });
 }
 
@@ -192,14 +266,29 @@ fn what_a_batch_carried_is_not_exported_again_until_it_changes() {
 fn purge_waits_for_the_upload_and_keeps_what_statistics_need() {
     block_on(async {
         let s = seeded();
-        let Exported { mut info, .. } = made(&s, "b1", Selection::NotExported, &Ledger::default()).await;
+        let Exported { mut info, .. } =
+            made(&s, "00000000-0000-4000-8000-0000000000b1", Selection::NotExported, &Ledger::default()).await;
         // Not confirmed: nothing is purged.
         assert_eq!(purge(&s, &info, "2026-11-26T09:00:00Z").await.expect("purge"), None);
-        let c: Client = load(&s, "c1").await.expect("load").expect("c1");
+        let c: Client = load(&s, "00000000-0000-4000-8000-0000000000c1")
+            .await
+            .expect("load")
+            .expect("00000000-0000-4000-8000-0000000000c1");
         assert!(c.personal.is_some());
 
         // One appeal changed after the export: its new text is not at the centre yet, so it stays.
-        storage::save(&s, &appeal("a2", "c1", "Пенсія за віком", false), "2026-11-26T08:00:00Z").await.expect("save");
+        storage::save(
+            &s,
+            &appeal(
+                "00000000-0000-4000-8000-0000000000a2",
+                "00000000-0000-4000-8000-0000000000c1",
+                "Пенсія за віком",
+                false,
+            ),
+            "2026-11-26T08:00:00Z",
+        )
+        .await
+        .expect("save");
         info.uploaded_at = Some("2026-11-26T08:30:00Z".into());
         let done = purge(&s, &info, "2026-11-26T09:00:00Z").await.expect("purge").expect("confirmed");
         assert_eq!(done.purged.len(), 5);
@@ -207,18 +296,30 @@ fn purge_waits_for_the_upload_and_keeps_what_statistics_need() {
         assert_eq!(s.count(Collection::BatchFiles).await.expect("count"), 0);
         assert_eq!(done.file_removed.as_ref().map(|f| f.because), Some(crate::domain::batch::RemovedBecause::Purged));
         assert!(
-            Ledger::of(&[done.clone()]).exported(RecordType::Client, "c1").is_some(),
+            Ledger::of(&[done.clone()]).exported(RecordType::Client, "00000000-0000-4000-8000-0000000000c1").is_some(),
             "a delivered batch still counts"
         );
-        let c: Client = load(&s, "c1").await.expect("load").expect("c1");
+        let c: Client = load(&s, "00000000-0000-4000-8000-0000000000c1")
+            .await
+            .expect("load")
+            .expect("00000000-0000-4000-8000-0000000000c1");
         assert_eq!(c.personal, None);
         assert_eq!(c.purged_at.as_deref(), Some("2026-11-26T09:00:00Z"));
         assert_eq!(c.consent.withdrawn_at, None, "a purge is not a withdrawal");
-        let a1: Appeal = load(&s, "a1").await.expect("load").expect("a1");
+        let a1: Appeal = load(&s, "00000000-0000-4000-8000-0000000000a1")
+            .await
+            .expect("load")
+            .expect("00000000-0000-4000-8000-0000000000a1");
         assert_eq!((a1.account.as_str(), a1.area.as_str()), ("", "житлові питання"));
-        let a2: Appeal = load(&s, "a2").await.expect("load").expect("a2");
+        let a2: Appeal = load(&s, "00000000-0000-4000-8000-0000000000a2")
+            .await
+            .expect("load")
+            .expect("00000000-0000-4000-8000-0000000000a2");
         assert_eq!(a2.account, "Пенсія за віком");
-        let k1: Checklist = load(&s, "k1").await.expect("load").expect("k1");
+        let k1: Checklist = load(&s, "00000000-0000-4000-8000-0000000000e1")
+            .await
+            .expect("load")
+            .expect("00000000-0000-4000-8000-0000000000e1");
         assert_eq!(k1.income.months[0], "");
         assert_eq!(k1.decision.map(|d| d.verdict), Some(Verdict::Granted));
         // Counts remain: every record is still there.
@@ -227,8 +328,12 @@ fn purge_waits_for_the_upload_and_keeps_what_statistics_need() {
         }
         // What the purge wrote is not exported again; the changed appeal is.
         let ledger = Ledger::of(&[done]);
-        let Exported { file: next, .. } = made(&s, "b2", Selection::NotExported, &ledger).await;
-        assert_eq!(next.records.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(), ["a2"]);
+        let Exported { file: next, .. } =
+            made(&s, "00000000-0000-4000-8000-0000000000b2", Selection::NotExported, &ledger).await;
+        assert_eq!(
+            next.records.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(),
+            ["00000000-0000-4000-8000-0000000000a2"]
+        );
     });
 }
 
@@ -236,10 +341,11 @@ fn purge_waits_for_the_upload_and_keeps_what_statistics_need() {
 fn the_same_revision_with_other_data_is_refused_as_a_conflict() {
     block_on(async {
         let s = seeded();
-        let Exported { text, .. } = made(&s, "b1", Selection::NotExported, &Ledger::default()).await;
+        let Exported { text, .. } =
+            made(&s, "00000000-0000-4000-8000-0000000000b1", Selection::NotExported, &Ledger::default()).await;
         let target = MemoryStore::new();
         // The same card at the same revision, but changed outside the app on this device.
-        let mut changed = client("c1", "Коваль-Змінена");
+        let mut changed = client("00000000-0000-4000-8000-0000000000c1", "Коваль-Змінена");
         changed.created_at = "2026-11-20T09:00:00Z".into();
         target
             .write(WriteBatch::new().put(Collection::Clients, codec::encode(&changed, 1, "t").expect("encode")))
@@ -247,16 +353,19 @@ fn the_same_revision_with_other_data_is_refused_as_a_conflict() {
             .expect("seed");
         let before = everything(&target).await;
         match import_text(&target, &text).await {
-            Err(ImportError::Refused(BatchProblem::Conflict { id, .. })) => assert_eq!(id, "c1"),
+            Err(ImportError::Refused(BatchProblem::Conflict { id, .. })) => {
+                assert_eq!(id, "00000000-0000-4000-8000-0000000000c1")
+            }
             other => panic!("{other:?}"),
         }
         assert_eq!(everything(&target).await, before, "nothing written");
         assert!(target.all(Collection::Batches).await.expect("all").is_empty());
         // The same data at the same revision is simply unchanged.
         let same = MemoryStore::new();
-        same.write(
-            WriteBatch::new().put(Collection::Clients, codec::encode(&client("c1", "Коваль"), 1, "t").expect("encode")),
-        )
+        same.write(WriteBatch::new().put(
+            Collection::Clients,
+            codec::encode(&client("00000000-0000-4000-8000-0000000000c1", "Коваль"), 1, "t").expect("encode"),
+        ))
         .await
         .expect("seed");
         let (_, summary) = import_text(&same, &text).await.expect("import");
@@ -283,18 +392,32 @@ fn export_and_import_report_progress_slice_by_slice() {
         for i in 0..n {
             batch = batch.put(
                 Collection::Clients,
-                codec::encode(&client(&format!("c{i:04}"), "Коваль"), 1, "2026-11-20T10:00:00Z").expect("encode"),
+                codec::encode(
+                    &client(&format!("00000000-0000-4000-8000-00000000{i:04}"), "Коваль"),
+                    1,
+                    "2026-11-20T10:00:00Z",
+                )
+                .expect("encode"),
             );
         }
         s.write(batch).await.expect("seed");
         let mut steps = Steps::default();
-        let made = export(&s, &origin("b1"), Selection::NotExported, &Ledger::default(), None, &mut steps)
-            .await
-            .expect("export")
-            .expect("made");
+        let made = export(
+            &s,
+            &origin("00000000-0000-4000-8000-0000000000b1"),
+            Selection::NotExported,
+            &Ledger::default(),
+            None,
+            &mut steps,
+        )
+        .await
+        .expect("export")
+        .expect("made");
         assert_eq!(steps.0, [(0, n), (SLICE, n), (SLICE * 2, n), (n, n)]);
         let mut steps = Steps::default();
-        let imported = import(&MemoryStore::new(), &made.text, &mut steps).await.expect("import");
+        let imported = import(&MemoryStore::new(), &made.text, Date::new(2026, 11, 29).expect("date"), &mut steps)
+            .await
+            .expect("import");
         assert_eq!(imported.summary.added, n);
         assert_eq!(steps.0, [(0, n + 1), (SLICE, n + 1), (SLICE * 2, n + 1), (n, n + 1), (n + 1, n + 1)]);
     });
@@ -302,8 +425,9 @@ fn export_and_import_report_progress_slice_by_slice() {
 
 #[test]
 fn batches_are_due_for_purge_after_the_retention_period() {
-    let Exported { file, .. } =
-        block_on(async { made(&seeded(), "b1", Selection::NotExported, &Ledger::default()).await });
+    let Exported { file, .. } = block_on(async {
+        made(&seeded(), "00000000-0000-4000-8000-0000000000b1", Selection::NotExported, &Ledger::default()).await
+    });
     let mut up = BatchInfo::of(&file, false);
     up.uploaded_at = Some("2026-11-20T10:00:00Z".into());
     let not_up = BatchInfo::of(&file, false);
@@ -342,13 +466,14 @@ fn the_audit_trail_rides_along_with_the_records_and_comes_back_on_import() {
         storage::save(&s, &opened, &opened.at).await.expect("save");
         // The trail is not "work not exported": the count is of client records.
         assert_eq!(pending(&s, &Ledger::default()).await.expect("pending").0, 6);
-        let Exported { file, text, info } = made(&s, "b1", Selection::NotExported, &Ledger::default()).await;
+        let Exported { file, text, info } =
+            made(&s, "00000000-0000-4000-8000-0000000000b1", Selection::NotExported, &Ledger::default()).await;
         assert_eq!(file.records.len(), 7);
         assert_eq!(file.manifest.counts.audit, 1);
         let r = file.records.iter().find(|r| r.kind == RecordType::Audit).expect("the event travels");
         assert_eq!(r.id, opened.id);
         assert!(!r.data.text().contains("Коваль\","), "no client name: {}", r.data.text());
-        assert_eq!(crate::domain::batch::csv_tables(&file)[3].0, "pryiom-b1-audits.csv");
+        assert_eq!(crate::domain::batch::csv_tables(&file)[3].0, "pryiom-00000000-audits.csv");
         // Restored on another device, the trail is there as it was.
         let target = MemoryStore::new();
         import_text(&target, &text).await.expect("import");
@@ -360,12 +485,22 @@ fn the_audit_trail_rides_along_with_the_records_and_comes_back_on_import() {
         let locked = audit_event(2, AuditAction::Lock, None, "2026-11-26T08:00:00Z");
         storage::save(&s, &locked, &locked.at).await.expect("save");
         assert_eq!(pending(&s, &ledger).await.expect("pending"), (0, None));
-        assert!(export(&s, &origin("b2"), Selection::NotExported, &ledger, None, &mut ())
+        assert!(export(
+            &s,
+            &origin("00000000-0000-4000-8000-0000000000b2"),
+            Selection::NotExported,
+            &ledger,
+            None,
+            &mut ()
+        )
+        .await
+        .expect("export")
+        .is_none());
+        storage::save(&s, &client("00000000-0000-4000-8000-0000000000c3", "Бойко"), "2026-11-26T09:00:00Z")
             .await
-            .expect("export")
-            .is_none());
-        storage::save(&s, &client("c3", "Бойко"), "2026-11-26T09:00:00Z").await.expect("save");
-        let Exported { file: next, .. } = made(&s, "b2", Selection::NotExported, &ledger).await;
+            .expect("save");
+        let Exported { file: next, .. } =
+            made(&s, "00000000-0000-4000-8000-0000000000b2", Selection::NotExported, &ledger).await;
         let kinds: Vec<RecordType> = next.records.iter().map(|r| r.kind).collect();
         assert_eq!(kinds, [RecordType::Client, RecordType::Audit]);
     });
@@ -387,7 +522,7 @@ fn an_imported_audit_event_holds_ids_never_names() {
                 data: serde_json::to_value(&bad).expect("json"),
             };
             let (_, text) = crate::domain::batch::assemble(
-                &origin("b9"),
+                &origin("00000000-0000-4000-8000-0000000000b9"),
                 Selection::NotExported,
                 vec![crate::domain::batch::record_of(source)],
                 None,

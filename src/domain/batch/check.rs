@@ -3,16 +3,19 @@
 use std::collections::BTreeSet;
 
 use serde::de::DeserializeOwned;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::canonical::{canonical, sha256_hex, PayloadHasher};
 use super::issue::{read_text, read_tree, DataIssue};
+use super::valid;
 use super::{count, BatchFile, RecordType, BATCH_FORMAT, BATCH_VERSION};
 use crate::domain::appeal::Appeal;
 use crate::domain::audit::{AuditEvent, AuditProblem};
 use crate::domain::checklist::Checklist;
 use crate::domain::client::Client;
+use crate::domain::date::Date;
+use crate::domain::ids::is_uuid_v4;
 use crate::domain::text::{hidden_control_at, text_longer_at};
 
 /// What is wrong with a batch file. Nothing is written when there is any.
@@ -57,14 +60,18 @@ pub enum BatchProblem {
     SignatureInvalid,
 }
 
-fn decode_check<T: DeserializeOwned>(data: &Value, id: &str) -> Result<T, DataIssue> {
+/// Reads a record's data as its type: every field the type requires, none it does not know, and the id inside the
+/// data equal to the record's.
+fn decode_check<T: DeserializeOwned + Serialize>(data: &Value, id: &str) -> Result<T, DataIssue> {
     // Read straight from the tree: no copy of the record's data.
     let value = read_tree::<T>(data)?;
     match data.get("id").and_then(Value::as_str) {
-        Some(x) if x == id => Ok(value),
-        Some(_) => Err(DataIssue::IdMismatch),
-        None => Err(DataIssue::Missing { field: "id".into() }),
+        Some(x) if x == id => {}
+        Some(_) => return Err(DataIssue::IdMismatch),
+        None => return Err(DataIssue::Missing { field: "id".into() }),
     }
+    valid::no_unknown_field(data, &value)?;
+    Ok(value)
 }
 
 /// The field of an audit event a problem is about.
@@ -83,10 +90,11 @@ fn audit_issue(p: AuditProblem) -> DataIssue {
 /// The longest record id read (ids the app makes are UUIDs: 36 characters).
 pub const MAX_ID_CHARS: usize = 64;
 
-/// Reads a batch file and checks everything (format, version, every record's type and checksum, the payload
-/// checksum and the counts) before anything may be written.
-pub fn read_batch(text: &str) -> Result<BatchFile, BatchProblem> {
-    let mut check = BatchCheck::open(text)?;
+/// Reads a batch file and checks everything (format, version, every record's type, rules and checksum, the payload
+/// checksum, the counts and the signature) before anything may be written. `today` bounds the dates records may
+/// hold (a birth date is not after it).
+pub fn read_batch(text: &str, today: Date) -> Result<BatchFile, BatchProblem> {
+    let mut check = BatchCheck::open(text, today)?;
     check.records(usize::MAX)?;
     check.finish()
 }
@@ -97,11 +105,12 @@ pub struct BatchCheck {
     seen: BTreeSet<(RecordType, String)>,
     payload: PayloadHasher,
     next: usize,
+    today: Date,
 }
 
 impl BatchCheck {
     /// Parses the file after checking what it says it is (format and version).
-    pub fn open(text: &str) -> Result<BatchCheck, BatchProblem> {
+    pub fn open(text: &str, today: Date) -> Result<BatchCheck, BatchProblem> {
         if text.len() > super::MAX_BATCH_BYTES {
             return Err(BatchProblem::FileTooLarge { limit_bytes: super::MAX_BATCH_BYTES });
         }
@@ -134,7 +143,18 @@ impl BatchCheck {
         if let Some(field) = hidden_control_at(&manifest) {
             return Err(BatchProblem::ManifestHiddenControl { field });
         }
-        Ok(BatchCheck { file, seen: BTreeSet::new(), payload: PayloadHasher::new(), next: 0 })
+        let m = &file.manifest;
+        let wrong = |field: &str| Err(BatchProblem::WrongFormat { issue: DataIssue::Invalid { field: field.into() } });
+        if !is_uuid_v4(&m.batch_id) {
+            return wrong("manifest.batch_id");
+        }
+        if m.idempotency_key != m.batch_id {
+            return wrong("manifest.idempotency_key");
+        }
+        if !valid::is_datetime(&m.created_at) {
+            return wrong("manifest.created_at");
+        }
+        Ok(BatchCheck { file, seen: BTreeSet::new(), payload: PayloadHasher::new(), next: 0, today })
     }
 
     /// How many records the file holds.
@@ -181,10 +201,13 @@ impl BatchCheck {
                 return Err(BatchProblem::RecordChecksum { index: index + 1, id });
             }
             self.payload.add(r, &canon);
+            let today = self.today;
             let checked = match r.kind {
-                RecordType::Client => decode_check::<Client>(&tree, &r.id).map(drop),
-                RecordType::Appeal => decode_check::<Appeal>(&tree, &r.id).map(drop),
-                RecordType::Checklist => decode_check::<Checklist>(&tree, &r.id).map(drop),
+                RecordType::Client => decode_check::<Client>(&tree, &r.id).and_then(|c| valid::check_client(&c, today)),
+                RecordType::Appeal => decode_check::<Appeal>(&tree, &r.id).and_then(|a| valid::check_appeal(&a)),
+                RecordType::Checklist => {
+                    decode_check::<Checklist>(&tree, &r.id).and_then(|k| valid::check_checklist(&k))
+                }
                 RecordType::Audit => {
                     decode_check::<AuditEvent>(&tree, &r.id).and_then(|e| e.check().map_err(audit_issue))
                 }
@@ -194,6 +217,10 @@ impl BatchCheck {
             }
             if r.rev == 0 || r.rev > crate::storage::MAX_REV {
                 let issue = DataIssue::Invalid { field: "rev".into() };
+                return Err(BatchProblem::RecordInvalid { index: index + 1, id, issue });
+            }
+            if !valid::is_datetime(&r.updated_at) {
+                let issue = DataIssue::Invalid { field: "updated_at".into() };
                 return Err(BatchProblem::RecordInvalid { index: index + 1, id, issue });
             }
             if !self.seen.insert((r.kind, r.id.clone())) {

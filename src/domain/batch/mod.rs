@@ -274,6 +274,7 @@ mod csv;
 pub mod issue;
 mod ledger;
 pub mod signature;
+pub mod valid;
 
 use canonical::PayloadHasher;
 pub use canonical::{canonical, sha256_hex};

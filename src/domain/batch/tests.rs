@@ -5,6 +5,16 @@ use crate::domain::client::Client;
 use crate::domain::client::{Consent, ConsentForm, Personal};
 use crate::domain::referral::Organisation;
 
+/// The day the tests run on: dates in records may not be after it.
+fn today() -> crate::domain::date::Date {
+    crate::domain::date::Date::new(2026, 11, 29).expect("date")
+}
+
+/// Reads a batch as the app does today.
+fn read_batch(text: &str) -> Result<BatchFile, BatchProblem> {
+    super::read_batch(text, today())
+}
+
 pub(crate) fn client(id: &str, surname: &str) -> Client {
     Client {
         id: id.into(),
@@ -24,6 +34,8 @@ pub(crate) fn client(id: &str, surname: &str) -> Client {
             birth_date: "1990-05-01".into(),
             phones: vec!["+380501112233".into()],
             address: "с. Бородянка, вул. Центральна, 5".into(),
+            no_documents: true,
+            tax_refused: true,
             ..Personal::default()
         }),
         purged_at: None,
@@ -39,7 +51,7 @@ pub(crate) fn appeal(id: &str, client_id: &str, account: &str, referral: bool) -
         location: "Бородянка".into(),
         area: "житлові питання".into(),
         account: account.into(),
-        aid: AidKind::Consultation,
+        aid: if referral { AidKind::Referral } else { AidKind::Consultation },
         outcome: String::new(),
         worker: "Олена Коваль".into(),
         follow_up: None,
@@ -84,9 +96,29 @@ fn origin() -> Origin {
 
 pub(crate) fn sample() -> (BatchFile, String) {
     let records = vec![
-        record_of(source(RecordType::Client, "c1", 1, &client("c1", "Коваль"))),
-        record_of(source(RecordType::Appeal, "a1", 2, &appeal("a1", "c1", "Борг, \"застава\"\nі ремонт", true))),
-        record_of(source(RecordType::Appeal, "a2", 1, &appeal("a2", "c1", "=1+2", false))),
+        record_of(source(
+            RecordType::Client,
+            "00000000-0000-4000-8000-0000000000c1",
+            1,
+            &client("00000000-0000-4000-8000-0000000000c1", "Коваль"),
+        )),
+        record_of(source(
+            RecordType::Appeal,
+            "00000000-0000-4000-8000-0000000000a1",
+            2,
+            &appeal(
+                "00000000-0000-4000-8000-0000000000a1",
+                "00000000-0000-4000-8000-0000000000c1",
+                "Борг, \"застава\"\nі ремонт",
+                true,
+            ),
+        )),
+        record_of(source(
+            RecordType::Appeal,
+            "00000000-0000-4000-8000-0000000000a2",
+            1,
+            &appeal("00000000-0000-4000-8000-0000000000a2", "00000000-0000-4000-8000-0000000000c1", "=1+2", false),
+        )),
     ];
     assemble(&origin(), Selection::NotExported, records, None).expect("assemble")
 }
@@ -109,7 +141,7 @@ fn a_batch_reads_back_as_it_was_made() {
     );
     assert_eq!(back.manifest.idempotency_key, back.manifest.batch_id);
     let c: Client = serde_json::from_str(back.records[0].data.text()).expect("client");
-    assert_eq!(c, client("c1", "Коваль"));
+    assert_eq!(c, client("00000000-0000-4000-8000-0000000000c1", "Коваль"));
     assert_eq!(back.manifest.csv_sha256.len(), 4);
     // A byte-order mark in front (a text editor may add one) is fine.
     assert!(read_batch(&format!("\u{feff}{text}")).is_ok());
@@ -119,7 +151,10 @@ fn a_batch_reads_back_as_it_was_made() {
 fn a_changed_record_is_refused_with_its_place() {
     let (_, text) = sample();
     let tampered = text.replacen("Мар'яна", "Марина", 1);
-    assert_eq!(read_batch(&tampered), Err(BatchProblem::RecordChecksum { index: 1, id: "c1".into() }));
+    assert_eq!(
+        read_batch(&tampered),
+        Err(BatchProblem::RecordChecksum { index: 1, id: "00000000-0000-4000-8000-0000000000c1".into() })
+    );
 }
 
 #[test]
@@ -165,37 +200,58 @@ fn another_format_or_version_is_refused() {
 
 #[test]
 fn an_invalid_record_names_the_record_and_the_field() {
-    let mut data = serde_json::to_value(appeal("a9", "c1", "x", false)).expect("value");
+    let mut data = serde_json::to_value(appeal(
+        "00000000-0000-4000-8000-0000000000a9",
+        "00000000-0000-4000-8000-0000000000c1",
+        "x",
+        false,
+    ))
+    .expect("value");
     data.as_object_mut().expect("object").remove("client_id");
-    let records =
-        vec![record_of(Source { kind: RecordType::Appeal, id: "a9".into(), rev: 1, updated_at: "t".into(), data })];
+    let records = vec![record_of(Source {
+        kind: RecordType::Appeal,
+        id: "00000000-0000-4000-8000-0000000000a9".into(),
+        rev: 1,
+        updated_at: "t".into(),
+        data,
+    })];
     let (_, text) = assemble(&origin(), Selection::NotExported, records, None).expect("assemble");
     match read_batch(&text) {
         Err(BatchProblem::RecordInvalid { index: 1, id, issue }) => {
-            assert_eq!(id, "a9");
+            assert_eq!(id, "00000000-0000-4000-8000-0000000000a9");
             assert_eq!(issue, DataIssue::Missing { field: "client_id".into() });
         }
         other => panic!("{other:?}"),
     }
     // The record's id must be the data's id.
-    let records = vec![record_of(source(RecordType::Client, "c2", 1, &client("c1", "Коваль")))];
+    let records = vec![record_of(source(
+        RecordType::Client,
+        "00000000-0000-4000-8000-0000000000c2",
+        1,
+        &client("00000000-0000-4000-8000-0000000000c1", "Коваль"),
+    ))];
     let (_, text) = assemble(&origin(), Selection::NotExported, records, None).expect("assemble");
     assert!(matches!(
         read_batch(&text),
         Err(BatchProblem::RecordInvalid { index: 1, issue: DataIssue::IdMismatch, .. })
     ));
     // A value of the wrong kind: the field is named, the value is not repeated.
-    let mut data = serde_json::to_value(client("c3", "Коваль")).expect("value");
+    let mut data = serde_json::to_value(client("00000000-0000-4000-8000-0000000000c3", "Коваль")).expect("value");
     data["personal"]["birth_date"] = serde_json::json!(["Шевченко Тарас Григорович"]);
-    let records =
-        vec![record_of(Source { kind: RecordType::Client, id: "c3".into(), rev: 1, updated_at: "t".into(), data })];
+    let records = vec![record_of(Source {
+        kind: RecordType::Client,
+        id: "00000000-0000-4000-8000-0000000000c3".into(),
+        rev: 1,
+        updated_at: "t".into(),
+        data,
+    })];
     let (_, text) = assemble(&origin(), Selection::NotExported, records, None).expect("assemble");
     let refused = read_batch(&text).expect_err("refused");
     assert_eq!(
         refused,
         BatchProblem::RecordInvalid {
             index: 1,
-            id: "c3".into(),
+            id: "00000000-0000-4000-8000-0000000000c3".into(),
             issue: DataIssue::Invalid { field: "personal.birth_date".into() }
         }
     );
@@ -207,11 +263,16 @@ fn an_invalid_record_names_the_record_and_the_field() {
 
 #[test]
 fn revisions_outside_1_to_2_pow_53_are_refused() {
-    let c = client("c1", "Коваль");
+    let c = client("00000000-0000-4000-8000-0000000000c1", "Коваль");
     let at = |rev: u64| {
         let data = serde_json::to_value(&c).expect("value");
-        let records =
-            vec![record_of(Source { kind: RecordType::Client, id: "c1".into(), rev, updated_at: "t".into(), data })];
+        let records = vec![record_of(Source {
+            kind: RecordType::Client,
+            id: "00000000-0000-4000-8000-0000000000c1".into(),
+            rev,
+            updated_at: "2026-11-20T10:00:00Z".into(),
+            data,
+        })];
         read_batch(&assemble(&origin(), Selection::NotExported, records, None).expect("assemble").1)
     };
     assert!(at(crate::storage::MAX_REV).is_ok(), "the highest exact revision is accepted");
@@ -222,11 +283,16 @@ fn revisions_outside_1_to_2_pow_53_are_refused() {
 
 #[test]
 fn the_same_record_twice_is_refused() {
-    let c = client("c1", "Коваль");
-    let records =
-        vec![record_of(source(RecordType::Client, "c1", 1, &c)), record_of(source(RecordType::Client, "c1", 2, &c))];
+    let c = client("00000000-0000-4000-8000-0000000000c1", "Коваль");
+    let records = vec![
+        record_of(source(RecordType::Client, "00000000-0000-4000-8000-0000000000c1", 1, &c)),
+        record_of(source(RecordType::Client, "00000000-0000-4000-8000-0000000000c1", 2, &c)),
+    ];
     let (_, text) = assemble(&origin(), Selection::NotExported, records, None).expect("assemble");
-    assert_eq!(read_batch(&text), Err(BatchProblem::DuplicateRecord { index: 2, id: "c1".into() }));
+    assert_eq!(
+        read_batch(&text),
+        Err(BatchProblem::DuplicateRecord { index: 2, id: "00000000-0000-4000-8000-0000000000c1".into() })
+    );
 }
 
 #[test]
@@ -291,14 +357,14 @@ fn selections_take_what_they_say() {
 fn the_ledger_keeps_the_newest_revision_sent_or_purged() {
     let (file, _) = sample();
     let mut a = BatchInfo::of(&file, false);
-    a.purged.push(Entry { kind: RecordType::Client, id: "c1".into(), rev: 2 });
+    a.purged.push(Entry { kind: RecordType::Client, id: "00000000-0000-4000-8000-0000000000c1".into(), rev: 2 });
     let mut b = BatchInfo::of(&file, false);
     b.entries[1].rev = 1;
     let l = Ledger::of(&[a, b]);
-    assert_eq!(l.exported(RecordType::Client, "c1"), Some(2));
-    assert_eq!(l.exported(RecordType::Appeal, "a1"), Some(2));
+    assert_eq!(l.exported(RecordType::Client, "00000000-0000-4000-8000-0000000000c1"), Some(2));
+    assert_eq!(l.exported(RecordType::Appeal, "00000000-0000-4000-8000-0000000000a1"), Some(2));
     assert_eq!(l.exported(RecordType::Appeal, "zz"), None);
-    assert_eq!(l.exported(RecordType::Checklist, "c1"), None);
+    assert_eq!(l.exported(RecordType::Checklist, "00000000-0000-4000-8000-0000000000c1"), None);
 }
 
 #[test]
@@ -343,13 +409,17 @@ fn a_signed_batch_reads_back_and_a_changed_manifest_is_refused() {
 
 #[test]
 fn text_with_a_direction_override_or_nul_is_refused_naming_the_field() {
-    let mut c = client("c1", "Коваль");
+    let mut c = client("00000000-0000-4000-8000-0000000000c1", "Коваль");
     c.personal.as_mut().expect("personal").phones = vec!["+380501112233".into(), "\u{202E}3322111050".into()];
-    let records = vec![record_of(source(RecordType::Client, "c1", 1, &c))];
+    let records = vec![record_of(source(RecordType::Client, "00000000-0000-4000-8000-0000000000c1", 1, &c))];
     let (_, text) = assemble(&origin(), Selection::NotExported, records, None).expect("assemble");
     assert_eq!(
         read_batch(&text),
-        Err(BatchProblem::HiddenControl { index: 1, id: "c1".into(), field: "personal.phones[1]".into() })
+        Err(BatchProblem::HiddenControl {
+            index: 1,
+            id: "00000000-0000-4000-8000-0000000000c1".into(),
+            field: "personal.phones[1]".into()
+        })
     );
     let mut o = origin();
     o.worker = "Олена\u{0}".into();
@@ -364,34 +434,46 @@ fn sizes_are_bounded_and_the_refusal_names_the_limit_not_the_value() {
     let huge = " ".repeat(MAX_BATCH_BYTES + 1);
     assert_eq!(read_batch(&huge), Err(BatchProblem::FileTooLarge { limit_bytes: MAX_BATCH_BYTES }));
     // A surname one character over the longest field.
-    let mut c = client("c1", "Коваль");
+    let mut c = client("00000000-0000-4000-8000-0000000000c1", "Коваль");
     c.personal.as_mut().expect("personal").surname = "ї".repeat(MAX_TEXT_CHARS + 1);
-    let (_, text) =
-        assemble(&origin(), Selection::NotExported, vec![record_of(source(RecordType::Client, "c1", 1, &c))], None)
-            .expect("assemble");
+    let (_, text) = assemble(
+        &origin(),
+        Selection::NotExported,
+        vec![record_of(source(RecordType::Client, "00000000-0000-4000-8000-0000000000c1", 1, &c))],
+        None,
+    )
+    .expect("assemble");
     let refused = read_batch(&text).expect_err("refused");
     assert_eq!(
         refused,
         BatchProblem::TextTooLong {
             index: 1,
-            id: "c1".into(),
+            id: "00000000-0000-4000-8000-0000000000c1".into(),
             field: "personal.surname".into(),
             limit_chars: MAX_TEXT_CHARS
         }
     );
     // A record's data over its limit (many phones of ordinary length).
-    let mut c = client("c1", "Коваль");
+    let mut c = client("00000000-0000-4000-8000-0000000000c1", "Коваль");
     c.personal.as_mut().expect("personal").phones = vec!["+380501112233".into(); MAX_RECORD_BYTES / 10];
-    let (_, text) =
-        assemble(&origin(), Selection::NotExported, vec![record_of(source(RecordType::Client, "c1", 1, &c))], None)
-            .expect("assemble");
+    let (_, text) = assemble(
+        &origin(),
+        Selection::NotExported,
+        vec![record_of(source(RecordType::Client, "00000000-0000-4000-8000-0000000000c1", 1, &c))],
+        None,
+    )
+    .expect("assemble");
     assert_eq!(
         read_batch(&text),
-        Err(BatchProblem::RecordTooLarge { index: 1, id: "c1".into(), limit_bytes: MAX_RECORD_BYTES })
+        Err(BatchProblem::RecordTooLarge {
+            index: 1,
+            id: "00000000-0000-4000-8000-0000000000c1".into(),
+            limit_bytes: MAX_RECORD_BYTES
+        })
     );
     // An id that is empty or far too long is refused without being repeated.
     for bad in [String::new(), "x".repeat(65)] {
-        let mut c = client("c1", "Коваль");
+        let mut c = client("00000000-0000-4000-8000-0000000000c1", "Коваль");
         c.id = bad.clone();
         let (_, text) =
             assemble(&origin(), Selection::NotExported, vec![record_of(source(RecordType::Client, &bad, 1, &c))], None)
@@ -404,4 +486,89 @@ fn sizes_are_bounded_and_the_refusal_names_the_limit_not_the_value() {
     assert!(msg.contains("128 МБ"), "{msg}");
     let msg = crate::i18n::batch_problem(lang, &refused);
     assert!(msg.contains("personal.surname") && msg.contains("5000") && !msg.contains("їїї"), "{msg}");
+}
+
+/// A batch of one record of `kind` with `data` (checksums made right, so the record's own rules are what is tested).
+fn one(kind: RecordType, data: Value) -> String {
+    let id = data.get("id").and_then(Value::as_str).unwrap_or("00000000-0000-4000-8000-0000000000c1").to_owned();
+    let records = vec![record_of(Source { kind, id, rev: 1, updated_at: "2026-11-20T10:00:00Z".into(), data })];
+    assemble(&origin(), Selection::NotExported, records, None).expect("assemble").1
+}
+
+fn refused_field(text: &str) -> DataIssue {
+    match read_batch(text) {
+        Err(BatchProblem::RecordInvalid { issue, .. }) => issue,
+        other => panic!("not refused as an invalid record: {other:?}"),
+    }
+}
+
+#[test]
+fn an_imported_record_meets_the_schema_and_the_rules_of_the_form() {
+    let invalid = |f: &str| DataIssue::Invalid { field: f.into() };
+    let card = serde_json::to_value(client("00000000-0000-4000-8000-0000000000c1", "Коваль")).expect("value");
+    assert!(read_batch(&one(RecordType::Client, card.clone())).is_ok(), "the sample card is valid");
+    let with = |path: &[&str], v: Value| {
+        let mut c = card.clone();
+        let (last, parents) = path.split_last().expect("path");
+        let mut at = &mut c;
+        for p in parents {
+            at = at.get_mut(*p).expect("parent");
+        }
+        at[*last] = v;
+        refused_field(&one(RecordType::Client, c))
+    };
+    assert_eq!(with(&["created_at"], "позавчора".into()), invalid("created_at"));
+    assert_eq!(with(&["consent", "given_at"], "".into()), invalid("consent.given_at"));
+    assert_eq!(with(&["personal", "birth_date"], "2999-01-01".into()), invalid("personal.birth_date"));
+    assert_eq!(with(&["personal", "surname"], "  ".into()), invalid("personal.surname"));
+    assert_eq!(with(&["personal", "phones"], serde_json::json!(["067 111 22 33"])), invalid("personal.phones"));
+    assert_eq!(with(&["personal", "phones"], serde_json::json!(["nope"])), invalid("personal.phones"));
+    assert_eq!(with(&["personal", "tax_number"], "1234567890".into()), invalid("personal.tax_number"));
+    assert_eq!(with(&["personal", "representative_id"], "<b>".into()), invalid("personal.representative_id"));
+    assert_eq!(with(&["personal"], Value::Null), invalid("personal"));
+    assert_eq!(with(&["consent", "withdrawn_at"], "2026-11-21T10:00:00Z".into()), invalid("personal"));
+    assert_eq!(with(&["notes"], "дані, яких формат не має".into()), DataIssue::Unknown { field: "notes".into() });
+    assert_eq!(with(&["personal", "x"], 1.into()), DataIssue::Unknown { field: "personal.x".into() });
+    // An id that is not a UUID would land in the address bar and never reopen.
+    let mut c = card.clone();
+    c["id"] = "c1".into();
+    assert_eq!(refused_field(&one(RecordType::Client, c)), invalid("id"));
+
+    let appeal = serde_json::to_value(appeal(
+        "00000000-0000-4000-8000-0000000000a1",
+        "00000000-0000-4000-8000-0000000000c1",
+        "Борг",
+        true,
+    ))
+    .expect("value");
+    assert!(read_batch(&one(RecordType::Appeal, appeal.clone())).is_ok(), "the sample appeal is valid");
+    let with = |key: &str, v: Value| {
+        let mut a = appeal.clone();
+        a[key] = v;
+        refused_field(&one(RecordType::Appeal, a))
+    };
+    assert_eq!(with("client_id", "".into()), invalid("client_id"));
+    assert_eq!(with("received_at", "2026-11-20".into()), invalid("received_at"));
+    assert_eq!(with("area", "".into()), invalid("area"));
+    assert_eq!(with("follow_up", "завтра".into()), invalid("follow_up"));
+    assert_eq!(with("aid", "consultation".into()), invalid("referral"));
+
+    // A checklist that has only an id.
+    let only_id = serde_json::json!({"id": "00000000-0000-4000-8000-0000000000e1"});
+    assert_eq!(refused_field(&one(RecordType::Checklist, only_id)), invalid("appeal_id"));
+}
+
+#[test]
+fn a_manifest_holds_a_uuid_batch_id_and_a_date_time() {
+    let (file, _) = sample();
+    let mut bad = file.clone();
+    bad.manifest.batch_id = "<img src=x>".into();
+    let wrong = |f: &str| Err(BatchProblem::WrongFormat { issue: DataIssue::Invalid { field: f.into() } });
+    assert_eq!(read_batch(&serde_json::to_string(&bad).expect("text")), wrong("manifest.batch_id"));
+    let mut bad = file.clone();
+    bad.manifest.created_at = "позавчора".into();
+    assert_eq!(read_batch(&serde_json::to_string(&bad).expect("text")), wrong("manifest.created_at"));
+    let mut bad = file;
+    bad.manifest.idempotency_key = "00000000-0000-4000-8000-000000000000".into();
+    assert_eq!(read_batch(&serde_json::to_string(&bad).expect("text")), wrong("manifest.idempotency_key"));
 }

@@ -379,7 +379,7 @@ fn BatchItem(info: BatchInfo, note: RwSignal<Option<Note>>) -> impl IntoView {
                 }
             };
             // The tables come from the kept batch itself, and must match the checksums its manifest pins.
-            let Ok(file) = read_batch(&text) else {
+            let Ok(file) = read_batch(&text, platform::today()) else {
                 note.try_set(Some(Note::FileDamaged));
                 return;
             };
@@ -610,18 +610,20 @@ fn ImportBatch(note: RwSignal<Option<Note>>) -> impl IntoView {
             };
             let outcome = match read {
                 Err(n) => n,
-                Ok(text) => match transfer::import(&store, &text, &mut ProgressBar(progress)).await {
-                    Ok(done) => match {
-                        let id = done.file.manifest.batch_id.as_str();
-                        audit::note(ctx, AuditAction::Import, Some(id), Some(done.summary.writes())).await;
-                        data::reload(ctx, &store).await
-                    } {
-                        Ok(()) => Note::Imported(done.summary),
-                        Err(e) => Note::Failed(e),
-                    },
-                    Err(ImportError::Refused(p)) => Note::Refused(p),
-                    Err(ImportError::Store(e)) => Note::Failed(e),
-                },
+                Ok(text) => {
+                    match transfer::import(&store, &text, platform::today(), &mut ProgressBar(progress)).await {
+                        Ok(done) => match {
+                            let id = done.file.manifest.batch_id.as_str();
+                            audit::note(ctx, AuditAction::Import, Some(id), Some(done.summary.writes())).await;
+                            data::reload(ctx, &store).await
+                        } {
+                            Ok(()) => Note::Imported(done.summary),
+                            Err(e) => Note::Failed(e),
+                        },
+                        Err(ImportError::Refused(p)) => Note::Refused(p),
+                        Err(ImportError::Store(e)) => Note::Failed(e),
+                    }
+                }
             };
             note.try_set(Some(outcome));
             progress.try_set(None);
