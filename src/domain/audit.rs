@@ -48,11 +48,13 @@ pub enum AuditAction {
     /// The centre's keys for sealed exports changed (count: how many are set).
     CentreKeysChanged,
     RulesInstalled,
+    /// The installed rules removed: the rules shipped with the app apply again.
+    RulesRemoved,
     DirectoryInstalled,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 20] = [
+    pub const ALL: [AuditAction; 21] = [
         AuditAction::SetUp,
         AuditAction::Unlock,
         AuditAction::UnlockRecovery,
@@ -72,6 +74,7 @@ impl AuditAction {
         AuditAction::WorkerRemoved,
         AuditAction::CentreKeysChanged,
         AuditAction::RulesInstalled,
+        AuditAction::RulesRemoved,
         AuditAction::DirectoryInstalled,
     ];
 
@@ -97,6 +100,7 @@ impl AuditAction {
             AuditAction::WorkerRemoved => "worker_removed",
             AuditAction::CentreKeysChanged => "centre_keys_changed",
             AuditAction::RulesInstalled => "rules_installed",
+            AuditAction::RulesRemoved => "rules_removed",
             AuditAction::DirectoryInstalled => "directory_installed",
         }
     }

@@ -104,8 +104,12 @@ pub struct Minimum {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Rules {
     pub format: String,
-    /// Raised with every published file; a file with a serial not above the one in use is refused.
+    /// Raised with every file the publisher signs (1 to [`MAX_RULES_SERIAL`]).
     pub serial: u32,
+    /// The day these rules take effect (ISO). Of two files, the later effective date wins, then the higher serial:
+    /// an app update that ships newer rules is never blocked by an older file a centre installed.
+    #[serde(default)]
+    pub effective: String,
     /// What every assessment records as the rules it used.
     pub version: String,
     pub minimums: Vec<Minimum>,
@@ -114,6 +118,13 @@ pub struct Rules {
 
 /// The largest rules file read (1 MiB; the shipped one is about 23 KB).
 pub const MAX_RULES_BYTES: usize = 1 << 20;
+/// The highest serial a rules file may carry (a file at `u32::MAX` once blocked every later update).
+pub const MAX_RULES_SERIAL: u32 = 999_999;
+/// The public keys (Ed25519, base64) of the rules publishers whose signed files the app accepts. The secret key is
+/// kept by the publisher, outside this repository; `./pryiom sign-rules` signs a file with it (README).
+pub const RULES_PUBLISHERS: &[&str] = &["REvnqD3QxC4wuvdbByVwZFqYrKFwPzb/33LO1E9gpCI="];
+/// What a publisher signs: this line, then the file without its `signature` as canonical JSON (as batch checksums).
+const RULES_CONTEXT: &[u8] = b"pryiom-rules/1\n";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RulesProblem {
@@ -126,27 +137,89 @@ pub enum RulesProblem {
         column: usize,
     },
     WrongFormat,
+    /// Not newer than the rules in use: (effective date, serial) of each.
     NotNewer {
-        in_use: u32,
-        offered: u32,
+        in_use: (String, u32),
+        offered: (String, u32),
     },
     NoCategories,
     DuplicateCategory(String),
     /// Minimum row `index` (1-based) has a bad date or a zero amount, or is out of date order.
     BadMinimum(usize),
+    /// The serial is 0 or above [`MAX_RULES_SERIAL`], or the effective date is not a date.
+    BadSerial,
+    BadEffective,
+    /// The file carries no publisher's signature.
+    Unsigned,
+    /// The signature does not match the file (changed after signing), or is by a key the app does not know.
+    SignatureInvalid,
+}
+
+/// The signature a rules file carries.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RulesSignature {
+    pub alg: String,
+    pub public_key: String,
+    pub value: String,
+}
+
+fn rules_message(unsigned: &serde_json::Value) -> Vec<u8> {
+    let mut out = RULES_CONTEXT.to_vec();
+    out.extend_from_slice(crate::domain::batch::canonical(unsigned).as_bytes());
+    out
+}
+
+fn verify_rules(unsigned: &serde_json::Value, sig: &RulesSignature, keys: &[&str]) -> Result<(), RulesProblem> {
+    use base64::engine::general_purpose::STANDARD;
+    use base64::Engine;
+    use ed25519_dalek::{Signature, VerifyingKey};
+    let bad = RulesProblem::SignatureInvalid;
+    if sig.alg != "ed25519" || !keys.contains(&sig.public_key.as_str()) {
+        return Err(bad);
+    }
+    let key: [u8; 32] = STANDARD.decode(&sig.public_key).ok().and_then(|b| b.try_into().ok()).ok_or(bad.clone())?;
+    let value: [u8; 64] = STANDARD.decode(&sig.value).ok().and_then(|b| b.try_into().ok()).ok_or(bad.clone())?;
+    let key = VerifyingKey::from_bytes(&key).map_err(|_| bad.clone())?;
+    key.verify_strict(&rules_message(unsigned), &Signature::from_bytes(&value)).map_err(|_| bad)
+}
+
+/// Signs a rules file's text with `key` (what `tests/support/sign_rules.py` does for the publisher; here for tests).
+pub fn sign_rules(text: &str, key: &ed25519_dalek::SigningKey) -> Option<String> {
+    use base64::engine::general_purpose::STANDARD;
+    use base64::Engine;
+    use ed25519_dalek::Signer;
+    let mut tree: serde_json::Value = serde_json::from_str(text).ok()?;
+    tree.as_object_mut()?.remove("signature");
+    let value = key.sign(&rules_message(&tree));
+    let sig = RulesSignature {
+        alg: "ed25519".into(),
+        public_key: STANDARD.encode(key.verifying_key().as_bytes()),
+        value: STANDARD.encode(value.to_bytes()),
+    };
+    tree.as_object_mut()?.insert("signature".into(), serde_json::to_value(sig).ok()?);
+    serde_json::to_string_pretty(&tree).ok()
 }
 
 impl Rules {
-    /// Reads and checks a rules file.
+    /// Reads and checks a rules file signed by one of [`RULES_PUBLISHERS`].
     pub fn parse(text: &str) -> Result<Rules, RulesProblem> {
+        Rules::parse_signed_by(text, RULES_PUBLISHERS)
+    }
+
+    /// Reads and checks a rules file signed by one of `keys`: its structure first (so a file of another kind says
+    /// so), then the signature over the whole file.
+    pub fn parse_signed_by(text: &str, keys: &[&str]) -> Result<Rules, RulesProblem> {
         if text.len() > MAX_RULES_BYTES {
             return Err(RulesProblem::TooLarge { limit_bytes: MAX_RULES_BYTES });
         }
-        let r: Rules = serde_json::from_str(text.trim_start_matches('\u{feff}'))
+        let mut tree: serde_json::Value = serde_json::from_str(text.trim_start_matches('\u{feff}'))
             .map_err(|e| RulesProblem::NotRules { line: e.line(), column: e.column() })?;
-        if r.format != RULES_FORMAT {
+        if tree.get("format").and_then(serde_json::Value::as_str) != Some(RULES_FORMAT) {
             return Err(RulesProblem::WrongFormat);
         }
+        let signature = tree.as_object_mut().and_then(|o| o.remove("signature"));
+        let r: Rules = Rules::deserialize(&tree).map_err(|_| RulesProblem::WrongFormat)?;
         if r.categories.is_empty() {
             return Err(RulesProblem::NoCategories);
         }
@@ -168,16 +241,38 @@ impl Rules {
         if r.minimums.is_empty() {
             return Err(RulesProblem::BadMinimum(1));
         }
+        if r.serial == 0 || r.serial > MAX_RULES_SERIAL {
+            return Err(RulesProblem::BadSerial);
+        }
+        if Date::parse_iso(&r.effective).is_none() {
+            return Err(RulesProblem::BadEffective);
+        }
+        let signature = signature.ok_or(RulesProblem::Unsigned)?;
+        let signature = RulesSignature::deserialize(&signature).map_err(|_| RulesProblem::SignatureInvalid)?;
+        verify_rules(&tree, &signature, keys)?;
         Ok(r)
     }
 
-    /// A replacement offered by a centre: accepted only when valid and newer than the rules in use.
+    /// Which of two rules files is newer: the later effective date, then the higher serial.
+    pub fn is_newer_than(&self, other: &Rules) -> bool {
+        (self.effective.as_str(), self.serial) > (other.effective.as_str(), other.serial)
+    }
+
+    /// A replacement offered by a centre: accepted only when valid, signed and newer than the rules in use.
     pub fn replacement(&self, text: &str) -> Result<Rules, RulesProblem> {
         let r = Rules::parse(text)?;
-        if r.serial <= self.serial {
-            return Err(RulesProblem::NotNewer { in_use: self.serial, offered: r.serial });
+        self.newer(r)
+    }
+
+    /// `offered`, if it is newer than these rules.
+    pub fn newer(&self, offered: Rules) -> Result<Rules, RulesProblem> {
+        if !offered.is_newer_than(self) {
+            return Err(RulesProblem::NotNewer {
+                in_use: (self.effective.clone(), self.serial),
+                offered: (offered.effective.clone(), offered.serial),
+            });
         }
-        Ok(r)
+        Ok(offered)
     }
 
     /// The minimums in force on `on` (the row with the latest start not after it).
@@ -225,10 +320,11 @@ impl crate::storage::Record for RulesRecord {
     }
 }
 
-/// The rules to use: of the file shipped with the app and the one a centre installed, the newer (higher serial).
+/// The rules to use: of the file shipped with the app and the one a centre installed, the newer (later effective
+/// date, then higher serial): a newer file shipped with an app update wins over an older one installed.
 pub fn newest(shipped: Option<Rules>, installed: Option<Rules>) -> Option<Rules> {
     match (shipped, installed) {
-        (Some(a), Some(b)) => Some(if b.serial > a.serial { b } else { a }),
+        (Some(a), Some(b)) => Some(if b.is_newer_than(&a) { b } else { a }),
         (a, b) => a.or(b),
     }
 }

@@ -203,7 +203,14 @@ pub fn rules_problem(lang: Lang, p: &crate::domain::eligibility::RulesProblem) -
         R::TooLarge { limit_bytes } => (s.file_too_large)(&megabytes(lang, *limit_bytes)),
         R::NotRules { line, column } => (s.settings.rules_not_json)(*line, *column),
         R::WrongFormat => s.settings.rules_wrong_format.to_owned(),
-        R::NotNewer { in_use, offered } => (s.settings.rules_not_newer)(*in_use, *offered),
+        R::NotNewer { in_use, offered } => {
+            let shown = |d: &str| crate::domain::date::Date::parse_iso(d).map(|d| d.dotted()).unwrap_or_default();
+            (s.settings.rules_not_newer)(&shown(&in_use.0), in_use.1, &shown(&offered.0), offered.1)
+        }
+        R::BadSerial => s.settings.rules_bad_serial.to_owned(),
+        R::BadEffective => s.settings.rules_bad_effective.to_owned(),
+        R::Unsigned => s.settings.rules_unsigned.to_owned(),
+        R::SignatureInvalid => s.settings.rules_signature.to_owned(),
         R::NoCategories => s.settings.rules_no_categories.to_owned(),
         R::DuplicateCategory(id) => (s.settings.rules_duplicate)(id),
         R::BadMinimum(row) => (s.settings.rules_bad_minimum)(*row),

@@ -165,7 +165,7 @@ async fn open_storage(ctx: Ctx) {
 /// newer than the one a centre installed.
 pub(super) async fn load_shipped_rules(ctx: Ctx) {
     let shipped = platform::fetch_text("rules.json").await.and_then(|t| Rules::parse(&t).ok());
-    ctx.data.shipped_rules().set(shipped.as_ref().map(|r| r.serial));
+    ctx.data.shipped_rules().set(shipped.clone());
     ctx.data.rules().set(newest(shipped, ctx.data.installed_rules().get_untracked()));
 }
 

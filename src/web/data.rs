@@ -40,7 +40,7 @@ pub struct Data {
     /// The rules file installed on this device, if any.
     pub installed_rules: Option<Rules>,
     /// The serial of the rules file shipped with the app, once read.
-    pub shipped_rules: Option<u32>,
+    pub shipped_rules: Option<Rules>,
     /// Export batches, newest first, and the record revisions they carried.
     pub batches: Vec<BatchInfo>,
     pub ledger: Ledger,
@@ -87,10 +87,9 @@ impl Data {
             d.checklists.insert(c.appeal_id.clone(), c);
         }
         match storage::load::<RulesRecord>(store, RULES_ID).await {
-            Ok(Some(r)) => match Rules::parse(&r.text) {
-                Ok(rules) => d.installed_rules = Some(rules),
-                Err(_) => unreadable += 1,
-            },
+            // A file installed before rules were signed no longer verifies: the shipped rules apply, and Settings
+            // says so (it is not damaged data).
+            Ok(Some(r)) => d.installed_rules = Rules::parse(&r.text).ok(),
             Ok(None) => {}
             Err(_) => unreadable += 1,
         }
@@ -224,10 +223,16 @@ pub async fn save_rules(store: &AppStore, text: &str, now: &str) -> StoreResult<
     storage::save(store, &RulesRecord { id: RULES_ID.into(), text: text.to_owned() }, now).await
 }
 
+/// Removes the installed rules file, with its audit event, in one transaction.
+pub async fn remove_rules(store: &AppStore, event: &crate::domain::audit::AuditEvent) -> StoreResult<()> {
+    let batch = WriteBatch::new().delete(Collection::Reference, RULES_ID);
+    store.write(crate::web::audit::with(batch, event)?).await
+}
+
 /// Reads everything again after a change of many records (import, purge), then tells the screens.
 pub async fn reload(ctx: Ctx, store: &AppStore) -> StoreResult<()> {
     let mut fresh = Data::load(store).await?;
-    let (rules, shipped) = ctx.data.with_untracked(|d| (d.rules.clone(), d.shipped_rules));
+    let (rules, shipped) = ctx.data.with_untracked(|d| (d.rules.clone(), d.shipped_rules.clone()));
     // The rules in use were settled at start (shipped or installed); keep them.
     fresh.rules = rules;
     fresh.shipped_rules = shipped;

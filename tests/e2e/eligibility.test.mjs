@@ -194,26 +194,49 @@ describe('eligibility checklist', () => {
       await input.setInputFiles(file('rules.json', '{"format": "pryiom-rules", "serial": 2,'));
       await status.getByText(/Це не файл правил \(помилка в рядку 1/).waitFor();
       await input.setInputFiles(file('rules.json', JSON.stringify(shipped)));
-      await status.getByText('Файл не новіший за чинні правила (№ 1, а чинні — № 1). Правила не змінено.').waitFor();
+      await status.getByText('Файл не новіший за чинні правила: у файлі — від 01.01.2026, № 1; чинні — від 01.01.2026, № 1. Правила не змінено.').waitFor();
       assert.match(await inUse.textContent(), /№ 1/);
+      // Any change to a signed file (a threshold raised) breaks its signature; an unsigned file cannot be checked.
+      const forged = structuredClone(shipped);
+      forged.serial = 2;
+      forged.minimums.at(-1).able_bodied = 9999;
+      await input.setInputFiles(file('rules.json', JSON.stringify(forged)));
+      await status.getByText(/Підпис файлу правил не збігається/).waitFor();
+      delete forged.signature;
+      await input.setInputFiles(file('rules.json', JSON.stringify(forged)));
+      await status.getByText(/Файл правил не підписаний видавцем правил/).waitFor();
+      forged.serial = 4294967295;
+      await input.setInputFiles(file('rules.json', JSON.stringify(forged)));
+      await status.getByText(/Номер випуску правил у файлі неможливий/).waitFor();
+      assert.match(await inUse.textContent(), /№ 1\) · з застосунку/);
 
-      const newer = structuredClone(shipped);
-      newer.serial = 2;
-      newer.version = '2027-01-01 (тест)';
-      newer.minimums.push({ from: '2027-01-01', general: 3500, under6: 3000, from6to18: 3800, able_bodied: 3600, lost_capacity: 2800 });
-      await input.setInputFiles(file('rules-2027.json', JSON.stringify(newer)));
-      await status.getByText('Встановлено правила 2027-01-01 (тест).').waitFor();
-      await inUse.getByText(/Чинні правила: 2027-01-01 \(тест\) \(№ 2\) · встановлені центром/).waitFor();
+      // A reissue signed by the publisher (the same thresholds, serial 2) installs.
+      const reissue = await readFile(join(ROOT, 'tests', 'fixtures', 'rules-reissue.json'), 'utf8');
+      const reissued = JSON.parse(reissue).version;
+      await input.setInputFiles(file('rules-reissue.json', reissue));
+      await status.getByText(`Встановлено правила ${reissued}.`).waitFor();
+      await inUse.getByText(/\(№ 2\) · встановлені центром/).waitFor();
 
       // The installed rules survive a reload; the old decision still shows the rules it was made on.
       await page.goto(checklistUrl);
       await reload(page);
       await page.getByTestId('decision').waitFor();
-      assert.match(await page.getByTestId('rules-version').textContent(), /^2026-01-01/);
+      assert.equal(await page.getByTestId('rules-version').textContent(), shipped.version);
       await page.getByText('Рішення ухвалено за цими правилами; перевірку показано так, як її було зроблено.').waitFor();
       // Correcting the decision re-opens the checklist under the rules in use.
       await page.getByRole('button', { name: 'Виправити рішення' }).click();
-      await page.getByTestId('rules-version').getByText('2027-01-01 (тест)').waitFor();
+      await page.getByTestId('rules-version').getByText(reissued).waitFor();
+
+      // Back to the shipped rules: the installed file is gone from IndexedDB and the trail says who did it.
+      await page.getByRole('navigation', { name: 'Розділи' }).getByRole('link', { name: 'Налаштування' }).click();
+      await page.getByRole('button', { name: 'Повернути правила з застосунку' }).click();
+      await status.getByText(`Встановлені правила прибрано. Чинні правила: ${shipped.version}.`).waitFor();
+      await inUse.getByText(/№ 1\) · з застосунку/).waitFor();
+      assert.equal(await page.getByRole('button', { name: 'Повернути правила з застосунку' }).count(), 0);
+      await page.getByTestId('trail').getByText('Прибрано встановлені правила БВПД').first().waitFor();
+      await reload(page);
+      await page.getByRole('navigation', { name: 'Розділи' }).getByRole('link', { name: 'Налаштування' }).click();
+      await inUse.getByText(/№ 1\) · з застосунку/).waitFor();
       assert.deepEqual(app.foreign, []);
       assert.deepEqual(app.errors, []);
     } finally {

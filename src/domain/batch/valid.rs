@@ -11,6 +11,7 @@ use crate::domain::appeal::{AidKind, Appeal};
 use crate::domain::checklist::Checklist;
 use crate::domain::client::{CardField, CardForm, Client};
 use crate::domain::date::Date;
+use crate::domain::eligibility::DocStatus;
 use crate::domain::ids::is_uuid_v4;
 
 fn invalid(field: &str) -> DataIssue {
@@ -198,7 +199,14 @@ pub fn check_checklist(k: &Checklist) -> Result<(), DataIssue> {
     need(Date::parse_iso(&k.on).is_some(), "on")?;
     let short = |s: &String| !s.trim().is_empty() && s.chars().count() <= 64;
     need(k.categories.iter().all(short), "categories")?;
-    need(k.documents.iter().all(|(c, docs)| short(c) && docs.keys().all(short)), "documents")?;
+    let status_ok = |s: &DocStatus| match s {
+        DocStatus::WillBring(d) => Date::parse_iso(d).is_some(),
+        _ => true,
+    };
+    need(
+        k.documents.iter().all(|(c, docs)| short(c) && docs.iter().all(|(d, s)| short(d) && status_ok(s))),
+        "documents",
+    )?;
     need(k.income.input().is_ok(), "income")?;
     date_or_none(&k.application.accepted_on, "application.accepted_on")?;
     date_or_none(&k.application.returned_on, "application.returned_on")?;

@@ -290,21 +290,88 @@ fn minimums_in_force_by_date() {
     assert!(r.minimum_on(d("2019-12-31")).is_none());
 }
 
+/// A publisher key for tests (the real one is kept by the publisher), and its public key as the app lists them.
+fn test_publisher() -> (ed25519_dalek::SigningKey, String) {
+    use base64::Engine;
+    let key = ed25519_dalek::SigningKey::from_bytes(&[7; 32]);
+    let public = base64::engine::general_purpose::STANDARD.encode(key.verifying_key().as_bytes());
+    (key, public)
+}
+
 #[test]
 fn rules_files_are_checked_before_use() {
+    let (key, public) = test_publisher();
+    let keys = [public.as_str()];
+    let parse = |text: &str| Rules::parse_signed_by(&sign_rules(text, &key).expect("signs"), &keys);
     let r = rules();
     assert!(matches!(Rules::parse("{\"format\": "), Err(RulesProblem::NotRules { line: 1, .. })));
     assert_eq!(Rules::parse(&RULES.replace("pryiom-rules", "other")), Err(RulesProblem::WrongFormat));
     // Older or the same: refused, the rules in use stay.
-    assert_eq!(r.replacement(RULES), Err(RulesProblem::NotNewer { in_use: 1, offered: 1 }));
-    let newer = RULES.replace("\"serial\": 1", "\"serial\": 2");
-    assert_eq!(r.replacement(&newer).unwrap().serial, 2);
+    let same = ("2026-01-01".to_owned(), 1);
+    assert_eq!(r.replacement(RULES), Err(RulesProblem::NotNewer { in_use: same.clone(), offered: same }));
+    let newer = parse(&RULES.replace("\"serial\": 1", "\"serial\": 2")).expect("signed");
+    assert_eq!(r.newer(newer).expect("newer").serial, 2);
     let dup = RULES.replace("\"id\": \"29\"", "\"id\": \"28\"");
-    assert_eq!(Rules::parse(&dup), Err(RulesProblem::DuplicateCategory("28".into())));
+    assert_eq!(parse(&dup), Err(RulesProblem::DuplicateCategory("28".into())));
     let unsorted = RULES.replace("\"from\": \"2026-01-01\"", "\"from\": \"2021-01-01\"");
-    assert_eq!(Rules::parse(&unsorted), Err(RulesProblem::BadMinimum(9)));
+    assert_eq!(parse(&unsorted), Err(RulesProblem::BadMinimum(9)));
     let zero = RULES.replace("\"able_bodied\": 3328", "\"able_bodied\": 0");
-    assert_eq!(Rules::parse(&zero), Err(RulesProblem::BadMinimum(9)));
+    assert_eq!(parse(&zero), Err(RulesProblem::BadMinimum(9)));
+    for serial in ["0", "1000000", "4294967295"] {
+        assert_eq!(
+            parse(&RULES.replace("\"serial\": 1", &format!("\"serial\": {serial}"))),
+            Err(RulesProblem::BadSerial)
+        );
+    }
+    assert!(matches!(parse(&RULES.replace("\"serial\": 1", "\"serial\": 4294967296")), Err(RulesProblem::WrongFormat)));
+    assert_eq!(
+        parse(&RULES.replace("\"effective\": \"2026-01-01\"", "\"effective\": \"завтра\"")),
+        Err(RulesProblem::BadEffective)
+    );
+}
+
+#[test]
+fn only_a_file_signed_by_a_known_publisher_installs() {
+    let (key, public) = test_publisher();
+    // The shipped file carries the publisher's signature (made by the Python tool, checked here by the app's code).
+    assert!(Rules::parse(RULES).is_ok());
+    let other = ed25519_dalek::SigningKey::from_bytes(&[9; 32]);
+    let unsigned = {
+        let mut tree: serde_json::Value = serde_json::from_str(RULES).expect("json");
+        tree.as_object_mut().expect("object").remove("signature");
+        tree.to_string()
+    };
+    assert_eq!(Rules::parse(&unsigned), Err(RulesProblem::Unsigned));
+    // A threshold changed after signing.
+    let changed = RULES.replace("\"able_bodied\": 3328", "\"able_bodied\": 9999");
+    assert_eq!(Rules::parse(&changed), Err(RulesProblem::SignatureInvalid));
+    // Well signed, by a key the app does not know.
+    assert_eq!(Rules::parse(&sign_rules(RULES, &other).expect("signs")), Err(RulesProblem::SignatureInvalid));
+    assert!(Rules::parse_signed_by(&sign_rules(RULES, &key).expect("signs"), &[public.as_str()]).is_ok());
+    let garbled = RULES.replace("\"alg\": \"ed25519\"", "\"alg\": \"none\"");
+    assert_eq!(Rules::parse(&garbled), Err(RulesProblem::SignatureInvalid));
+}
+
+#[test]
+fn newer_rules_shipped_with_the_app_win_over_older_ones_installed() {
+    let (key, public) = test_publisher();
+    let keys = [public.as_str()];
+    let with = |effective: &str, serial: u32| {
+        let text = RULES
+            .replace("\"effective\": \"2026-01-01\"", &format!("\"effective\": \"{effective}\""))
+            .replace("\"serial\": 1", &format!("\"serial\": {serial}"));
+        Rules::parse_signed_by(&sign_rules(&text, &key).expect("signs"), &keys).expect("valid")
+    };
+    let shipped = with("2027-01-01", 3);
+    // An installed file with an earlier date loses, whatever its serial.
+    let installed = with("2026-06-01", MAX_RULES_SERIAL);
+    assert_eq!(newest(Some(shipped.clone()), Some(installed.clone())), Some(shipped.clone()));
+    // A later one wins; the same date, the higher serial.
+    let later = with("2027-03-01", 1);
+    assert_eq!(newest(Some(shipped.clone()), Some(later.clone())), Some(later));
+    assert_eq!(newest(Some(shipped.clone()), Some(with("2027-01-01", 4))).map(|r| r.serial), Some(4));
+    assert_eq!(newest(Some(shipped.clone()), Some(with("2027-01-01", 2))), Some(shipped.clone()));
+    assert!(matches!(shipped.newer(installed), Err(RulesProblem::NotNewer { .. })));
 }
 
 #[test]

@@ -322,6 +322,7 @@ fn WorkSection() -> impl IntoView {
 #[derive(Debug, Clone, PartialEq)]
 enum RulesNote {
     Installed(String),
+    Removed(String),
     Refused(RulesProblem),
     Unreadable,
     Failed(StoreError),
@@ -335,10 +336,36 @@ fn RulesSection() -> impl IntoView {
     let in_use = Memo::new(move |_| {
         ctx.data.with(|d| {
             let r = d.rules.as_ref()?;
-            let installed = d.installed_rules.as_ref().is_some_and(|i| i.serial == r.serial);
+            let installed = d.installed_rules.as_ref() == Some(r);
             Some((r.version.clone(), r.serial, installed))
         })
     });
+    let has_installed = Memo::new(move |_| ctx.data.with(|d| d.installed_rules.is_some()));
+    // Back to the shipped rules: the installed file and its removal's audit event in one transaction.
+    let remove = move |_| {
+        spawn_local(async move {
+            let done = async {
+                let store = ctx.store_or_err()?;
+                let e = crate::web::audit::event(ctx, crate::domain::audit::AuditAction::RulesRemoved, None, None)?;
+                crate::web::data::remove_rules(&store, &e).await
+            }
+            .await;
+            match done {
+                Ok(()) => {
+                    crate::web::audit::written(ctx);
+                    let shipped = ctx.data.with_untracked(|d| d.shipped_rules.clone());
+                    let version = shipped.as_ref().map(|r| r.version.clone()).unwrap_or_default();
+                    ctx.data.installed_rules().set(None);
+                    ctx.data.rules().set(shipped);
+                    ctx.data_changed();
+                    note.try_set(Some(RulesNote::Removed(version)));
+                }
+                Err(e) => {
+                    note.try_set(Some(RulesNote::Failed(e)));
+                }
+            }
+        });
+    };
     let import = move |ev: leptos::ev::Event| {
         let Some(file) = platform::chosen_file(&ev) else { return };
         spawn_local(async move {
@@ -404,9 +431,16 @@ fn RulesSection() -> impl IntoView {
                 <input type="file" accept=".json,application/json" class="visually-hidden"
                     aria-describedby="rules-file-hint" on:change=import/>
             </label>
+            <Show when=move || has_installed.get()>
+                <p class="hint" id="rules-remove-hint">{tr(|s| s.settings.rules_remove_hint)}</p>
+                <button type="button" class="btn btn-secondary" aria-describedby="rules-remove-hint" on:click=remove>
+                    {tr(|s| s.settings.rules_remove)}
+                </button>
+            </Show>
             <p role="status" class="form-status" data-testid="rules-status">
                 {move || note.get().map(|n| match n {
                     RulesNote::Installed(v) => (ctx.t().settings.rules_replaced)(&v),
+                    RulesNote::Removed(v) => (ctx.t().settings.rules_removed)(&v),
                     RulesNote::Refused(p) => i18n::rules_problem(ctx.lang.get(), &p),
                     RulesNote::Unreadable => ctx.t().file_unreadable.to_owned(),
                     RulesNote::Failed(e) => i18n::store_error(ctx.lang.get(), &e),
