@@ -81,7 +81,16 @@ pub enum DirectoryProblem {
         index: usize,
         field: String,
     },
+    /// Organisation number `index` has a text in `field` longer than [`MAX_ORG_TEXT_CHARS`].
+    TextTooLong {
+        index: usize,
+        field: String,
+        limit_chars: usize,
+    },
 }
+
+/// The longest text of an organisation, in characters (a name, address, hours or a topic).
+pub const MAX_ORG_TEXT_CHARS: usize = 1000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum OrgField {
@@ -127,9 +136,15 @@ impl Directory {
         if text.len() > MAX_DIRECTORY_BYTES {
             return Err(DirectoryProblem::TooLarge { limit_bytes: MAX_DIRECTORY_BYTES });
         }
-        let d: Directory = serde_json::from_str(text.trim_start_matches('\u{feff}'))
-            .map_err(|e| DirectoryProblem::NotADirectory { line: e.line(), column: e.column() })?;
-        if d.format != DIRECTORY_FORMAT {
+        let text = text.trim_start_matches('\u{feff}');
+        let not_one = |e: serde_json::Error| DirectoryProblem::NotADirectory { line: e.line(), column: e.column() };
+        // First what the file says it is: a file of another kind (a batch, the rules) says so.
+        let head: serde_json::Value = serde_json::from_str(text).map_err(not_one)?;
+        if head.get("format").and_then(serde_json::Value::as_str) != Some(DIRECTORY_FORMAT) {
+            return Err(DirectoryProblem::WrongFormat);
+        }
+        let d: Directory = serde_json::from_str(text).map_err(not_one)?;
+        if d.version == 0 {
             return Err(DirectoryProblem::WrongFormat);
         }
         if d.version > DIRECTORY_VERSION {
@@ -140,8 +155,12 @@ impl Directory {
             if !o.id.trim().is_empty() && !ids.insert(o.id.as_str()) {
                 return Err(DirectoryProblem::DuplicateId { index: i + 1 });
             }
-            if let Some(field) = super::text::hidden_control_at(&serde_json::to_value(o).unwrap_or_default()) {
+            let tree = serde_json::to_value(o).unwrap_or_default();
+            if let Some(field) = super::text::hidden_control_at(&tree) {
                 return Err(DirectoryProblem::HiddenControl { index: i + 1, field });
+            }
+            if let Some(field) = super::text::text_longer_at(&tree, MAX_ORG_TEXT_CHARS) {
+                return Err(DirectoryProblem::TextTooLong { index: i + 1, field, limit_chars: MAX_ORG_TEXT_CHARS });
             }
             if o.id.trim().is_empty() {
                 return Err(DirectoryProblem::MissingField { index: i + 1, field: "id" });
@@ -243,6 +262,18 @@ mod tests {
         assert_eq!(
             Directory::from_file(&d.to_file()),
             Err(DirectoryProblem::HiddenControl { index: 2, field: "phone".into() })
+        );
+        // Version 0 was never written: not "made by a newer app".
+        assert_eq!(
+            Directory::from_file(r#"{"format":"pryiom-directory","version":0,"organisations":[]}"#),
+            Err(DirectoryProblem::WrongFormat)
+        );
+        let mut long = org("2", "X");
+        long.topics = vec!["п".repeat(MAX_ORG_TEXT_CHARS + 1)];
+        let d = Directory { organisations: vec![long], ..Directory::default() };
+        assert_eq!(
+            Directory::from_file(&d.to_file()),
+            Err(DirectoryProblem::TextTooLong { index: 1, field: "topics[0]".into(), limit_chars: MAX_ORG_TEXT_CHARS })
         );
     }
 

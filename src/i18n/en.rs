@@ -298,6 +298,7 @@ pub static STRINGS: Strings = Strings {
         dir_newer: |v| format!("The file was made by a newer version of the app (format {v}). Update the app. Nothing was changed."),
         dir_missing: |i, f| format!("Organisation no. {i} has no \"{f}\". Nothing was changed."),
         dir_hidden_control: |i, f| format!("Organisation no. {i}: field {f} holds a hidden control character (a text direction change or NUL) that could make printed text read differently. Nothing was changed."),
+        dir_text_too_long: |i, f, n| format!("Organisation no. {i}: the field {f} is longer than {n} characters. Nothing was changed."),
         dir_duplicate_id: |i| format!("Organisation no. {i} has the same id as an earlier one in the file: the file is damaged. Nothing was changed."),
         org_add: "Add an organisation",
         org_form_title: "Organisation",

@@ -109,6 +109,9 @@ pub fn directory_problem(lang: Lang, p: &DirectoryProblem) -> String {
         DirectoryProblem::MissingField { index, field } => (s.directory.dir_missing)(*index, field),
         DirectoryProblem::HiddenControl { index, field } => (s.directory.dir_hidden_control)(*index, field),
         DirectoryProblem::DuplicateId { index } => (s.directory.dir_duplicate_id)(*index),
+        DirectoryProblem::TextTooLong { index, field, limit_chars } => {
+            (s.directory.dir_text_too_long)(*index, field, *limit_chars)
+        }
         DirectoryProblem::TooLarge { limit_bytes } => (s.file_too_large)(&megabytes(lang, *limit_bytes)),
     }
 }
@@ -260,7 +263,8 @@ pub fn batch_problem(lang: Lang, p: &crate::domain::batch::BatchProblem) -> Stri
         B::RecordChecksum { index, id } => (s.export.batch_record_checksum)(*index, id),
         B::RecordInvalid { index, id, issue } => (s.export.batch_record_invalid)(*index, id, &data_issue(lang, issue)),
         B::HiddenControl { index, id, field } => (s.export.batch_hidden_control)(*index, id, field),
-        B::FileTooLarge { limit_bytes } => (s.file_too_large)(&megabytes(lang, *limit_bytes)),
+        // Says itself that nothing changed.
+        B::FileTooLarge { limit_bytes } => return (s.file_too_large)(&megabytes(lang, *limit_bytes)),
         B::RecordTooLarge { index, id, limit_bytes } => {
             (s.export.batch_record_too_large)(*index, id, &kilobytes(lang, *limit_bytes))
         }

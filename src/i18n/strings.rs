@@ -415,6 +415,7 @@ pub struct DirectoryStrings {
     pub dir_missing: fn(index: usize, field: &str) -> String,
     pub dir_hidden_control: fn(usize, &str) -> String,
     pub dir_duplicate_id: fn(usize) -> String,
+    pub dir_text_too_long: fn(usize, &str, usize) -> String,
     pub org_add: &'static str,
     pub org_form_title: &'static str,
     pub org_name: &'static str,

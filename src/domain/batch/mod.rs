@@ -52,7 +52,7 @@ impl RecordType {
 
 /// Which records a batch takes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case", tag = "kind")]
+#[serde(rename_all = "snake_case", tag = "kind", deny_unknown_fields)]
 pub enum Selection {
     /// Every record whose current revision no batch has carried yet (the default: nothing is left behind).
     NotExported,
@@ -78,6 +78,7 @@ impl Selection {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Counts {
     pub clients: usize,
     pub appeals: usize,
@@ -92,6 +93,7 @@ pub struct Counts {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Manifest {
     pub batch_id: String,
     /// The key a later HTTP upload sends, so a repeated upload is recognised (the batch id itself).
@@ -141,6 +143,7 @@ impl PartialEq for Data {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct BatchRecord {
     #[serde(rename = "type")]
     pub kind: RecordType,
@@ -153,6 +156,7 @@ pub struct BatchRecord {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct BatchFile {
     pub format: String,
     pub version: u32,

@@ -572,3 +572,21 @@ fn a_manifest_holds_a_uuid_batch_id_and_a_date_time() {
     bad.manifest.idempotency_key = "00000000-0000-4000-8000-000000000000".into();
     assert_eq!(read_batch(&serde_json::to_string(&bad).expect("text")), wrong("manifest.idempotency_key"));
 }
+
+#[test]
+fn a_field_the_format_does_not_have_is_refused_wherever_it_is() {
+    let (file, _) = sample();
+    let mut tree = serde_json::to_value(&file).expect("tree");
+    tree["comment"] = "x".repeat(1000).into();
+    let unknown = |f: &str| Err(BatchProblem::WrongFormat { issue: DataIssue::Unknown { field: f.into() } });
+    assert_eq!(read_batch(&tree.to_string()), unknown("comment"));
+    let mut tree = serde_json::to_value(&file).expect("tree");
+    tree["manifest"]["note"] = "x".into();
+    assert_eq!(read_batch(&tree.to_string()), unknown("manifest.note"));
+    let mut tree = serde_json::to_value(&file).expect("tree");
+    tree["records"][0]["note"] = "x".into();
+    assert_eq!(read_batch(&tree.to_string()), unknown("records[0].note"));
+    let mut tree = serde_json::to_value(&file).expect("tree");
+    tree["manifest"]["counts"]["payments"] = 1.into();
+    assert_eq!(read_batch(&tree.to_string()), unknown("manifest.counts.payments"));
+}

@@ -106,7 +106,7 @@ pub fn unknown_field(data: &Value, known: &Value) -> Option<String> {
                 None => Some(at(key)),
             }),
             (Value::Array(d), Value::Array(k)) => {
-                d.iter().zip(k).enumerate().find_map(|(i, (v, kv))| walk(v, kv, &at(&i.to_string())))
+                d.iter().zip(k).enumerate().find_map(|(i, (v, kv))| walk(v, kv, &format!("{path}[{i}]")))
             }
             _ => None,
         }
@@ -246,7 +246,7 @@ mod tests {
         let known = json!({"id": "x", "personal": {"surname": "Коваль"}, "list": [{"a": 1}]});
         assert_eq!(unknown_field(&json!({"id": "x", "extra": "дані"}), &known), Some("extra".into()));
         assert_eq!(unknown_field(&json!({"personal": {"surname": "К", "x": 1}}), &known), Some("personal.x".into()));
-        assert_eq!(unknown_field(&json!({"list": [{"a": 1, "b": [1]}]}), &known), Some("list.0.b".into()));
+        assert_eq!(unknown_field(&json!({"list": [{"a": 1, "b": [1]}]}), &known), Some("list[0].b".into()));
         assert_eq!(unknown_field(&json!({"id": "x", "purged_at": null, "note": ""}), &known), None);
     }
 }

@@ -368,6 +368,8 @@ fn RulesSection() -> impl IntoView {
     };
     let import = move |ev: leptos::ev::Event| {
         let Some(file) = platform::chosen_file(&ev) else { return };
+        // The last file's message goes while this one is read.
+        note.set(None);
         spawn_local(async move {
             let limit = crate::domain::eligibility::MAX_RULES_BYTES;
             if file.size() > limit as f64 {
