@@ -4,6 +4,7 @@
 // own export, with checksums recomputed where the test is about what lies past them.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -12,6 +13,16 @@ import {
 } from './helpers.mjs';
 
 const DIR = join(ARTIFACTS, 'hostile');
+const PYTHON = process.env.PRYIOM_PYTHON || 'python3';
+
+/** Crafted batches that the published JSON Schema refuses too (checked with Python's jsonschema): one rule set. */
+const SCHEMA_REFUSES = new Set([
+  'a 3 MB unknown field', 'no manifest', 'markup as batch id', 'a manifest date in words', 'a creation date in words',
+  'born on 31 February', 'an empty surname', 'a phone not as the form writes it', 'an unknown field in a card',
+  'a missing consent', 'an id that is not a UUID', 'a checklist with only an id', 'an unknown record type', 'revision 0',
+  'revision 2^53', 'a negative revision', 'a change time in words', 'an appeal received in words',
+  'a follow-up date in words', 'no personal data, not withdrawn', 'a withdrawn card that keeps personal data',
+]);
 
 /** Canonical JSON as the app and the schema define it (keys sorted, no whitespace, non-ASCII as is). */
 function canonical(v) {
@@ -131,7 +142,13 @@ describe('hostile files', () => {
       const input = page.getByLabel('Вибрати файл пакета');
       const status = page.getByTestId('import-status');
       const seen = [];
+      const forSchema = [];
       for (const [what, crafted, expected] of batches) {
+        if (SCHEMA_REFUSES.has(what)) {
+          const path = join(DIR, `schema-${forSchema.length}.json`);
+          await writeFile(path, crafted);
+          forSchema.push([what, path]);
+        }
         await input.setInputFiles(file(`${what}.json`, crafted));
         await status.getByText(expected).waitFor({ timeout: 15000 }).catch(async () => {
           assert.fail(`${what}: expected ${expected}, got ${JSON.stringify(await status.textContent())}`);
@@ -141,6 +158,21 @@ describe('hostile files', () => {
         assert.equal(await dumpIdb(page), before, `${what}: IndexedDB changed`);
         seen.push(what);
       }
+      assert.equal(forSchema.length, SCHEMA_REFUSES.size);
+      // The published schema refuses them as well (an independent validator, not the app's code).
+      const verdicts = execFileSync(PYTHON, ['-c', `
+import json, sys, jsonschema
+schema = json.load(open(sys.argv[1]))
+v = jsonschema.Draft202012Validator(schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+for p in sys.argv[2:]:
+    try:
+        doc = json.load(open(p, encoding="utf-8"))
+    except ValueError:
+        print("not json"); continue
+    print("valid" if v.is_valid(doc) else "invalid")
+`, join(ROOT, 'schema/pryiom-batch-1.schema.json'), ...forSchema.map(([, p]) => p)], { encoding: 'utf8' }).trim().split('\n');
+      forSchema.forEach(([what], i) => assert.equal(verdicts[i], 'invalid', `the schema accepts "${what}"`));
+
       // Over the size limit: refused by its size, before a byte is read (a sparse file on disk).
       const huge = join(DIR, 'huge.json');
       await writeFile(huge, '');

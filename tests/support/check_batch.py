@@ -44,7 +44,8 @@ def main():
     raw = open(batch_path, encoding="utf-8").read()
     batch = json.loads(raw)
     schema = json.load(open(schema_path, encoding="utf-8"))
-    jsonschema.validate(batch, schema, cls=jsonschema.Draft202012Validator)
+    jsonschema.validate(batch, schema, cls=jsonschema.Draft202012Validator,
+                        format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
     print(f"schema: valid ({len(batch['records'])} records)")
 
     for i, r in enumerate(batch["records"], 1):
