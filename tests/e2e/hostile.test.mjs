@@ -109,6 +109,8 @@ describe('hostile files', () => {
         ['NUL in an account', appeal((d) => { d.account = 'Борг\u0000'; }), /^Запис № \d \([0-9a-f-]{36}\): у полі account є прихований керівний символ/],
         ['an unknown field in a card', client((d) => { d.notes = 'дані, яких формат не має'; }),
           `Запис № ${n(clientAt)} (${id(clientAt)}) неправильний: поле notes, якого немає у форматі. Нічого не змінено.`],
+        ['a field written twice in a card', client(() => {}).replace(`"id":"${id(clientAt)}","personal"`, `"id":"${id(clientAt)}","id":"${id(clientAt)}","personal"`),
+          `Запис № ${n(clientAt)} (${id(clientAt)}) неправильний: поле id повторюється. Нічого не змінено.`],
         ['a missing consent', client((d) => { delete d.consent; }),
           `Запис № ${n(clientAt)} (${id(clientAt)}) неправильний: немає обов’язкового поля consent. Нічого не змінено.`],
         ['an empty id', resealed((f) => { f.records[clientAt].id = ''; f.records[clientAt].data.id = ''; }),
@@ -156,6 +158,7 @@ describe('hostile files', () => {
         const shown = await status.textContent();
         assert.ok(shown.length < 400 && !shown.includes('Ш'.repeat(50)) && !shown.includes('Ковальчук'), `${what}: ${shown}`);
         assert.equal(await dumpIdb(page), before, `${what}: IndexedDB changed`);
+        assert.notEqual(crafted, text, `${what}: the file is crafted`);
         seen.push(what);
       }
       assert.equal(forSchema.length, SCHEMA_REFUSES.size);

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::canonical::{canonical, sha256_hex, PayloadHasher};
-use super::issue::{read_text, read_tree, DataIssue};
+use super::issue::{read_text, DataIssue};
 use super::valid;
 use super::{count, BatchFile, RecordType, BATCH_FORMAT, BATCH_VERSION};
 use crate::domain::appeal::Appeal;
@@ -62,9 +62,10 @@ pub enum BatchProblem {
 
 /// Reads a record's data as its type: every field the type requires, none it does not know, and the id inside the
 /// data equal to the record's.
-fn decode_check<T: DeserializeOwned + Serialize>(data: &Value, id: &str) -> Result<T, DataIssue> {
-    // Read straight from the tree: no copy of the record's data.
-    let value = read_tree::<T>(data)?;
+fn decode_check<T: DeserializeOwned + Serialize>(text: &str, data: &Value, id: &str) -> Result<T, DataIssue> {
+    // Read from the text as the import will store it: a field written twice is refused here (the tree keeps only
+    // the last), not found later as data the store cannot read.
+    let value = read_text::<T>(text)?;
     match data.get("id").and_then(Value::as_str) {
         Some(x) if x == id => {}
         Some(_) => return Err(DataIssue::IdMismatch),
@@ -203,13 +204,17 @@ impl BatchCheck {
             self.payload.add(r, &canon);
             let today = self.today;
             let checked = match r.kind {
-                RecordType::Client => decode_check::<Client>(&tree, &r.id).and_then(|c| valid::check_client(&c, today)),
-                RecordType::Appeal => decode_check::<Appeal>(&tree, &r.id).and_then(|a| valid::check_appeal(&a)),
+                RecordType::Client => {
+                    decode_check::<Client>(r.data.text(), &tree, &r.id).and_then(|c| valid::check_client(&c, today))
+                }
+                RecordType::Appeal => {
+                    decode_check::<Appeal>(r.data.text(), &tree, &r.id).and_then(|a| valid::check_appeal(&a))
+                }
                 RecordType::Checklist => {
-                    decode_check::<Checklist>(&tree, &r.id).and_then(|k| valid::check_checklist(&k))
+                    decode_check::<Checklist>(r.data.text(), &tree, &r.id).and_then(|k| valid::check_checklist(&k))
                 }
                 RecordType::Audit => {
-                    decode_check::<AuditEvent>(&tree, &r.id).and_then(|e| e.check().map_err(audit_issue))
+                    decode_check::<AuditEvent>(r.data.text(), &tree, &r.id).and_then(|e| e.check().map_err(audit_issue))
                 }
             };
             if let Err(issue) = checked {

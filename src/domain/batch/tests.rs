@@ -590,3 +590,14 @@ fn a_field_the_format_does_not_have_is_refused_wherever_it_is() {
     tree["manifest"]["counts"]["payments"] = 1.into();
     assert_eq!(read_batch(&tree.to_string()), unknown("manifest.counts.payments"));
 }
+
+#[test]
+fn a_field_written_twice_in_a_record_is_refused_as_such() {
+    let card = serde_json::to_value(client("00000000-0000-4000-8000-0000000000c1", "Коваль")).expect("value");
+    let text = one(RecordType::Client, card);
+    // The same checksum holds (it is over the data as read, which keeps the last value): only the text differs.
+    let id = "\"id\":\"00000000-0000-4000-8000-0000000000c1\",";
+    let twice = text.replacen(&format!("{id}\"personal\""), &format!("{id}{id}\"personal\""), 1);
+    assert_ne!(twice, text);
+    assert_eq!(refused_field(&twice), DataIssue::Duplicate { field: "id".into() });
+}
