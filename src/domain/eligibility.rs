@@ -7,13 +7,12 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::date::Date;
-use super::text::{is_apostrophe, normalise};
 
 pub const RULES_FORMAT: &str = "pryiom-rules";
 /// At most this many БВПД grants a budget year for categories with a cap (Art. 14 part 4).
 pub const CAP: usize = 6;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Text {
     pub uk: String,
     pub en: String,
@@ -87,6 +86,9 @@ pub struct CategoryRule {
     pub income_test: bool,
     pub title: Text,
     pub hint: Text,
+    /// Words people use for it instead of the law's (ВПО, переселенець; УБД; побої, кривдник), for the search.
+    #[serde(default)]
+    pub keywords: Text,
     pub documents: Vec<DocumentRule>,
 }
 
@@ -282,25 +284,6 @@ impl Rules {
 
     pub fn category(&self, id: &str) -> Option<&CategoryRule> {
         self.categories.iter().find(|c| c.id == id)
-    }
-
-    /// Categories whose number, title or hint (in either language) hold every word of `query`, in file order.
-    /// Words match from their start, so "ветеран" finds "ветеранів"; an empty query finds every category.
-    pub fn find(&self, query: &str) -> Vec<&CategoryRule> {
-        let words: Vec<String> = normalise(query).split_whitespace().map(str::to_owned).collect();
-        self.categories
-            .iter()
-            .filter(|c| {
-                let text = format!("{} {} {} {} {}", c.id, c.title.uk, c.title.en, c.hint.uk, c.hint.en);
-                let text: String = text
-                    .chars()
-                    .map(|ch| if ch.is_alphanumeric() || ch == '-' || is_apostrophe(ch) { ch } else { ' ' })
-                    .collect();
-                let hay = normalise(&text);
-                let hay: Vec<&str> = hay.split_whitespace().collect();
-                words.iter().all(|w| hay.iter().any(|h| h.starts_with(w.as_str())))
-            })
-            .collect()
     }
 }
 
@@ -582,6 +565,8 @@ pub fn assess(rules: &Rules, input: &AssessmentInput) -> Assessment {
     };
     Assessment { rules_version: rules.version.clone(), on, income, child, outcome }
 }
+
+mod find;
 
 #[cfg(test)]
 mod tests;

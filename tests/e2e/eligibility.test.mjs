@@ -44,7 +44,10 @@ describe('eligibility checklist', () => {
       await page.getByRole('link', { name: 'Перевірити право на БВПД' }).click();
       await page.getByRole('heading', { level: 1, name: 'Право на безоплатну вторинну правничу допомогу' }).waitFor();
       assert.match(await page.getByTestId('rules-version').textContent(), /^2026-01-01/);
-      await page.getByLabel('Дата перевірки').fill('2026-03-02');
+      await page.getByLabel('Дата перевірки').fill('02.03.2026');
+      // Not the appeal's date (today): both dates show, with the minimum each gives.
+      await page.getByTestId('date-differs').getByText(/Перевірка на 02\.03\.2026, а звернення від \d\d\.\d\d\.2026\./).waitFor();
+      assert.equal(await page.getByTestId('assessment-date').textContent(), '02.03.2026');
 
       // Find the IDP category by a word; the document is not here yet: the client will bring it.
       const search = page.getByLabel('Пошук категорії');
@@ -158,6 +161,71 @@ describe('eligibility checklist', () => {
       assert.deepEqual(rec.decision.kinds, { defence: false, representation: true, documents: false });
       assert.equal(rec.application.accepted_on.length, 10);
       assert.deepEqual(app.foreign, []);
+      assert.deepEqual(app.errors, []);
+    } finally {
+      await app.close();
+    }
+  });
+
+  test('a past appeal is assessed on its date; categories found as people say them; ticking never moves a row', async () => {
+    const app = await openApp(env.browser, env.served, { viewport: TABLET_PORTRAIT });
+    try {
+      const { page } = app;
+      await waitForStorage(page);
+      // An appeal entered later from a paper form: the minimum of its own date applies, not today's.
+      await registerClient(page, { ...CLIENT, surname: 'Гончар', given: 'Олег' }, { receivedAt: '2025-12-31T10:00' });
+      await page.getByRole('link', { name: 'Перевірити право на БВПД' }).click();
+      const date = page.getByTestId('assessment-date');
+      assert.equal(await date.textContent(), '31.12.2025');
+      assert.equal(await page.getByTestId('date-differs').count(), 0);
+      await page.getByLabel('Дата перевірки').fill('05.01.2026');
+      const differs = page.getByTestId('date-differs');
+      await differs.getByText(/Перевірка на 05\.01\.2026, а звернення від 31\.12\.2025\./).waitFor();
+      assert.match(await differs.textContent(), /на дату звернення — 3\s?028,00\s?грн, на дату перевірки — 3\s?328,00\s?грн/);
+      await differs.getByRole('button', { name: 'Перевіряти на дату звернення' }).click();
+      assert.equal(await date.textContent(), '31.12.2025');
+      assert.equal(await differs.count(), 0);
+      assert.equal(await page.getByLabel('Дата перевірки').inputValue(), '31.12.2025');
+
+      const search = page.getByLabel('Пошук категорії');
+      const first = () => page.locator('.cats li').first().innerText();
+      // Word forms and the words workers use: item 22 by «насильство» (its title says «насильства»), 17 by «УБД».
+      await search.fill('насильство');
+      assert.match(await first(), /п\. 22 ч\. 1 ст\. 14/);
+      await search.fill('УБД');
+      assert.match(await first(), /п\. 17 ч\. 1 ст\. 14/);
+      await search.fill('переселенка');
+      assert.match(await first(), /п\. 14 ч\. 1 ст\. 14/);
+      await search.fill('');
+
+      // Every row and the search field stay where they were when a category is ticked and the "saved" line appears.
+      // Positions on the page (the page may scroll to bring a box into view; the layout must not move).
+      const box = (locator) => locator.evaluate((e) => e.getBoundingClientRect().top + window.scrollY);
+      const veterans = page.getByRole('checkbox', { name: /п\. 17 ч\. 1 ст\. 14/ });
+      const idp = page.getByRole('checkbox', { name: /п\. 14 ч\. 1 ст\. 14/ });
+      const violence = page.getByRole('checkbox', { name: /п\. 22 ч\. 1 ст\. 14/ });
+      await page.getByTestId('chosen-categories').getByText('Ще нічого не обрано').waitFor();
+      const chosenBox = await page.getByTestId('chosen-categories').boundingBox();
+      const before = [await box(search), await box(veterans), await box(idp), await box(violence)];
+      await idp.check();
+      await page.getByTestId('checklist-saved').getByText(/Збережено о/).waitFor();
+      await veterans.check();
+      const chosen = page.getByTestId('chosen-categories');
+      await chosen.getByText(/п\. 14 ч\. 1 ст\. 14/).waitFor();
+      await chosen.getByText(/п\. 17 ч\. 1 ст\. 14/).waitFor();
+      // The summary below the list grew; nothing above a row did.
+      assert.ok((await chosen.boundingBox()).height > chosenBox.height);
+      const after = [await box(search), await box(veterans), await box(idp), await box(violence)];
+      after.forEach((y, i) => assert.ok(Math.abs(y - before[i]) < 1, `row ${i} moved by ${y - before[i]} px`));
+      // The order of the list itself did not change: 14 is still above 17, 17 above 22.
+      assert.ok(after[2] < after[1] && after[1] < after[3]);
+      // A chosen category the search hides is taken off from the summary.
+      await search.fill('насильство');
+      await chosen.getByRole('button', { name: /Прибрати: п\. 14 ч\. 1 ст\. 14/ }).click();
+      await search.fill('');
+      assert.equal(await idp.isChecked(), false);
+      assert.equal(await veterans.isChecked(), true);
+      await screenshot(page, 'checklist-chosen-800x1280');
       assert.deepEqual(app.errors, []);
     } finally {
       await app.close();

@@ -292,6 +292,7 @@ export async function registerClient(page, c, appeal = {}) {
   await page.getByRole('button', { name: 'Зберегти картку' }).click();
   if (c.expectDuplicate) return null;
   await page.getByRole('heading', { name: 'Звернення', exact: true }).waitFor();
+  if (appeal.receivedAt) await page.getByLabel('Дата й час звернення').fill(appeal.receivedAt);
   await page.getByLabel('Як звернувся').selectOption('outreach');
   await page.getByLabel('Сфера питання').selectOption(appeal.area ?? 'житлові питання');
   await page.getByLabel('Суть звернення').fill(appeal.account ?? 'Зруйновано будинок, потрібна компенсація');

@@ -386,3 +386,66 @@ fn categories_are_found_by_words_in_either_language() {
     assert!(ids("насильства домашнього").contains(&"22".to_owned()));
     assert!(ids("zzzz").is_empty());
 }
+
+/// What workers type, and the item they mean: it must come first or second, and nothing wrong may come first.
+#[test]
+fn categories_are_found_as_workers_say_them() {
+    let r = rules();
+    let cases: &[(&str, &str)] = &[
+        ("насильство", "22"),
+        ("домашнє насильство", "22"),
+        ("побої", "22"),
+        ("кривдник", "22"),
+        ("мене побили", "22"),
+        ("чоловік бʼє", "22"),
+        ("торгівля людьми", "21"),
+        ("торгівлі людьми", "21"),
+        ("трафікінг", "21"),
+        ("ВПО", "14"),
+        ("переселенець", "14"),
+        ("переселенка", "14"),
+        ("переселенці", "14"),
+        ("внутрішньо переміщена особа", "14"),
+        ("довідка ВПО відмова", "15"),
+        ("УБД", "17"),
+        ("АТО", "17"),
+        ("учасник бойових дій", "17"),
+        ("ветеран", "17"),
+        ("сімʼя загиблого", "17"),
+        ("біженець", "10"),
+        ("біженка", "10"),
+        ("дитина", "2"),
+        ("неповнолітній", "2"),
+        ("інвалідність пенсія", "1"),
+        ("малий дохід", "1"),
+        ("полонений", "28"),
+        ("зниклий безвісти", "28-1"),
+        ("зруйнований будинок", "29"),
+        ("окупація", "16"),
+        ("опікун", "24"),
+        ("без громадянства", "12"),
+        ("іноземець", "p2"),
+        ("катування", "23"),
+        ("корупція", "26"),
+        // English, and typos in longer words.
+        ("domestic violence", "22"),
+        ("refugee", "10"),
+        ("trafficking", "21"),
+        ("насильсво", "22"),
+        ("переселенец", "14"),
+        ("ветиран", "17"),
+        ("28-1", "28-1"),
+    ];
+    assert!(cases.len() >= 30);
+    for (q, want) in cases {
+        let found: Vec<&str> = r.find(q).iter().map(|c| c.id.as_str()).collect();
+        let at = found.iter().position(|id| id == want);
+        assert!(matches!(at, Some(0 | 1)), "«{q}»: {want} at {at:?} in {found:?}");
+    }
+    // Nothing wrong first: the words of one category do not put another first.
+    assert_eq!(r.find("насильство")[0].id, "22");
+    assert_eq!(r.find("сексуальне насильство")[0].id, "23");
+    assert_eq!(r.find("ВПО")[0].id, "14");
+    assert!(r.find("zzzz").is_empty());
+    assert_eq!(r.find("").len(), r.categories.len());
+}

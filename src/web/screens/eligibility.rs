@@ -117,7 +117,7 @@ fn ChecklistPage(appeal: Appeal, client: Client) -> impl IntoView {
             }.into_any(),
             None => view! { <p>{tr(|s| s.loading)}</p> }.into_any(),
             Some(_) => view! {
-                <RulesLine page=page current=current/>
+                <RulesLine page=page current=current appeal_date=appeal.received_date()/>
                 <Categories page=page/>
                 <Documents page=page/>
                 <Income page=page/>
@@ -131,10 +131,51 @@ fn ChecklistPage(appeal: Appeal, client: Client) -> impl IntoView {
     .into_any()
 }
 
-/// The rules version and the assessment date; a decided checklist says it keeps the rules it was decided on.
+/// The rules version and the assessment date (the appeal's date unless the worker changes it: then both dates show,
+/// with the minimum each gives); a decided checklist says it keeps the rules it was decided on.
 #[component]
-fn RulesLine(page: Page, current: Memo<Option<Rules>>) -> impl IntoView {
+fn RulesLine(page: Page, current: Memo<Option<Rules>>, appeal_date: Option<Date>) -> impl IntoView {
+    let ctx = use_ctx();
     let cl = page.cl;
+    // Typed as дд.мм.рррр whatever the browser's language; kept as typed until it is a date.
+    let typed = RwSignal::new(cl.with_untracked(|c| c.date().map(Date::dotted).unwrap_or_default()));
+    let problem = RwSignal::new(None::<String>);
+    let on_date = Callback::new(move |v: String| {
+        typed.set(v.clone());
+        match Date::parse_human(&v) {
+            Some(d) => {
+                problem.set(None);
+                cl.update(|c| c.on = d.iso());
+            }
+            None => problem.set(Some(ctx.t().intake.p_date_invalid.to_owned())),
+        }
+    });
+    let on = Memo::new(move |_| cl.with(Checklist::date));
+    // Both dates and the able-bodied minimum of each, when the assessment is not on the appeal's date.
+    let differs = move || {
+        let (on, appeal) = (on.get()?, appeal_date?);
+        if on == appeal {
+            return None;
+        }
+        let lang = ctx.lang.get();
+        let min = |d: Date| {
+            page.rules.with(|r| r.as_ref()?.minimum_on(d).map(|m| i18n::money(lang, i64::from(m.able_bodied) * 100)))
+        };
+        let unknown = || ctx.t().eligibility.no_minimum.to_owned();
+        Some((ctx.t().eligibility.date_differs)(
+            &on.dotted(),
+            &appeal.dotted(),
+            &min(appeal).unwrap_or_else(unknown),
+            &min(on).unwrap_or_else(unknown),
+        ))
+    };
+    let back = move |_| {
+        if let Some(d) = appeal_date {
+            typed.set(d.dotted());
+            problem.set(None);
+            cl.update(|c| c.on = d.iso());
+        }
+    };
     let version = move || page.rules.with(|r| r.as_ref().map(|r| r.version.clone()).unwrap_or_default());
     let older = move || {
         page.decided.get()
@@ -145,23 +186,22 @@ fn RulesLine(page: Page, current: Memo<Option<Rules>>) -> impl IntoView {
             <dl class="facts">
                 <dt>{tr(|s| s.eligibility.rules)}</dt>
                 <dd data-testid="rules-version">{version}</dd>
+                <dt>{tr(|s| s.eligibility.date)}</dt>
+                <dd data-testid="assessment-date">{move || on.get().map(Date::dotted).unwrap_or_default()}</dd>
             </dl>
             <Show when=older>
                 <p class="notice">{tr(|s| s.eligibility.kept_rules)}</p>
             </Show>
-            <div class="field">
-                <label for="elig-date">{tr(|s| s.eligibility.date)}</label>
-                <p class="hint" id="elig-date-hint">{tr(|s| s.eligibility.date_hint)}</p>
-                <input id="elig-date" type="date" aria-describedby="elig-date-hint"
-                    disabled=move || page.decided.get()
-                    prop:value=move || cl.with(|c| c.on.clone())
-                    on:change=move |ev| {
-                        let v = event_target_value(&ev);
-                        if Date::parse_iso(&v).is_some() {
-                            cl.update(|c| c.on = v);
-                        }
-                    }/>
-            </div>
+            <TextInput id="elig-date" label=|s| s.eligibility.date hint=|s| s.eligibility.date_hint value=typed
+                on_input=on_date problem=problem inputmode="numeric" disabled=page.decided/>
+            {move || differs().map(|text| view! {
+                <div class="notice" data-testid="date-differs">
+                    <p>{text}</p>
+                    <button type="button" class="btn btn-secondary" disabled=move || page.decided.get() on:click=back>
+                        {tr(|s| s.eligibility.date_back)}
+                    </button>
+                </div>
+            })}
         </section>
     }
 }
@@ -172,15 +212,21 @@ fn category_title(lang: Lang, c: &CategoryRule) -> String {
 
 #[component]
 fn Categories(page: Page) -> impl IntoView {
+    let ctx = use_ctx();
     let query = RwSignal::new(String::new());
+    // The list keeps its order while the worker ticks, and nothing above it grows (the row under the finger never
+    // changes); what is chosen shows in the summary below it, where it can also be taken off when the search hides
+    // it.
     let list = Memo::new(move |_| {
         let q = query.get();
+        page.rules.with(|r| r.as_ref().map(|r| r.find(&q).into_iter().cloned().collect()).unwrap_or_else(Vec::new))
+    });
+    let chosen = Memo::new(move |_| {
         let picked = page.picked.get();
         page.rules.with(|r| {
-            let Some(r) = r else { return vec![] };
-            let mut out: Vec<CategoryRule> = picked.iter().filter_map(|id| r.category(id).cloned()).collect();
-            out.extend(r.find(&q).into_iter().filter(|c| !picked.contains(&c.id)).cloned());
-            out
+            r.as_ref()
+                .map(|r| picked.iter().filter_map(|id| r.category(id).cloned()).collect())
+                .unwrap_or_else(Vec::new)
         })
     });
     view! {
@@ -197,6 +243,35 @@ fn Categories(page: Page) -> impl IntoView {
                     items.into_iter().map(|c| view! { <CategoryItem cat=c page=page/> }).collect_view().into_any()
                 }}
             </ul>
+            <div class="chosen" data-testid="chosen-categories">
+                <h3 class="chosen-title">{tr(|s| s.eligibility.chosen)}</h3>
+                {move || {
+                    let items = chosen.get();
+                    if items.is_empty() {
+                        return view! { <p class="hint">{tr(|s| s.eligibility.chosen_none)}</p> }.into_any();
+                    }
+                    view! {
+                        <ul class="chosen-list">
+                            {items.into_iter().map(|c| {
+                                let id = c.id.clone();
+                                let lang = ctx.lang;
+                                let title = c.clone();
+                                let label = move || (ctx.t().eligibility.chosen_remove)(&category_title(lang.get(), &c));
+                                view! {
+                                    <li>
+                                        <span>{move || category_title(ctx.lang.get(), &title)}</span>
+                                        <button type="button" class="btn btn-secondary" aria-label=label
+                                            disabled=move || page.decided.get()
+                                            on:click=move |_| page.cl.update(|k| k.toggle_category(&id))>
+                                            {tr(|s| s.eligibility.chosen_remove_short)}
+                                        </button>
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                    }.into_any()
+                }}
+            </div>
         </section>
     }
 }
