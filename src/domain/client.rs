@@ -147,6 +147,45 @@ impl From<PersonLanguage> for String {
     }
 }
 
+/// Why a card has no РНОКПП: a refusal on religious grounds is one reason of several, not the only way to save a
+/// card without a number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NoTaxNumber {
+    /// Refused on religious grounds (a mark in the passport).
+    Religious,
+    /// A child who has none.
+    Child,
+    /// A foreigner or stateless person without one.
+    Foreigner,
+    /// The documents are lost.
+    DocumentsLost,
+    /// Not known yet: to be added later (the client page says so).
+    NotYet,
+}
+
+impl NoTaxNumber {
+    pub const ALL: [NoTaxNumber; 5] = [
+        NoTaxNumber::Religious,
+        NoTaxNumber::Child,
+        NoTaxNumber::Foreigner,
+        NoTaxNumber::DocumentsLost,
+        NoTaxNumber::NotYet,
+    ];
+    pub fn code(self) -> &'static str {
+        match self {
+            NoTaxNumber::Religious => "religious",
+            NoTaxNumber::Child => "child",
+            NoTaxNumber::Foreigner => "foreigner",
+            NoTaxNumber::DocumentsLost => "documents_lost",
+            NoTaxNumber::NotYet => "not_yet",
+        }
+    }
+    pub fn from_code(code: &str) -> Option<NoTaxNumber> {
+        NoTaxNumber::ALL.into_iter().find(|r| r.code() == code)
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Personal {
     pub surname: String,
@@ -166,7 +205,11 @@ pub struct Personal {
     pub document_number: String,
     pub no_documents: bool,
     pub tax_number: String,
+    /// Refused a number on religious grounds (kept for files and readers made before `no_tax_number`).
     pub tax_refused: bool,
+    /// Why there is no number, when there is none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub no_tax_number: Option<NoTaxNumber>,
     pub language: PersonLanguage,
     pub needs: Needs,
     /// The card of the legal representative (for children and incapacitated persons), if any.
@@ -174,6 +217,14 @@ pub struct Personal {
 }
 
 impl Personal {
+    /// Why there is no РНОКПП (a card made before the reasons says only "refused").
+    pub fn no_tax_reason(&self) -> Option<NoTaxNumber> {
+        if !self.tax_number.is_empty() {
+            return None;
+        }
+        self.no_tax_number.or(self.tax_refused.then_some(NoTaxNumber::Religious))
+    }
+
     pub fn full_name(&self) -> String {
         [self.surname.as_str(), self.given_name.as_str(), self.patronymic.as_str()]
             .iter()
@@ -223,7 +274,10 @@ pub struct CardForm {
     pub document_number: String,
     pub no_documents: bool,
     pub tax_number: String,
+    /// A draft made before the reasons: "refused on religious grounds".
     pub tax_refused: bool,
+    /// Why there is no number: a [`NoTaxNumber`] code, or empty.
+    pub no_tax: String,
     pub language: PersonLanguage,
     pub needs: Needs,
     pub representative_id: String,
@@ -253,8 +307,10 @@ pub enum CardProblem {
     AddressOrNone,
     /// A document, or "no documents".
     DocumentOrNone,
-    /// A tax number, or "refuses".
+    /// A tax number, or why there is none.
     TaxOrRefusal,
+    /// "A child who has none" for a person of 18 or over.
+    NotAChild,
 }
 
 /// Something worth a second look that does not stop the card (e.g. the РНОКПП encodes another birth date).
@@ -291,7 +347,8 @@ impl CardForm {
             document_number: p.document_number.clone(),
             no_documents: p.no_documents,
             tax_number: p.tax_number.clone(),
-            tax_refused: p.tax_refused,
+            tax_refused: false,
+            no_tax: p.no_tax_reason().map(|r| r.code().to_owned()).unwrap_or_default(),
             language: p.language.clone(),
             needs: p.needs.clone(),
             representative_id: p.representative_id.clone().unwrap_or_default(),
@@ -344,7 +401,13 @@ impl CardForm {
             problems.push((CardField::Document, CardProblem::DocumentOrNone));
         }
         let tax = self.tax_number.trim();
-        let tax_number = if self.tax_refused && tax.is_empty() {
+        let reason = NoTaxNumber::from_code(&self.no_tax).or(self.tax_refused.then_some(NoTaxNumber::Religious));
+        let tax_number = if reason.is_some() && tax.is_empty() {
+            if let (Some(NoTaxNumber::Child), Some(born)) = (reason, birth) {
+                if born.age_on(today) >= 18 {
+                    problems.push((CardField::TaxNumber, CardProblem::NotAChild));
+                }
+            }
             String::new()
         } else if tax.is_empty() {
             problems.push((CardField::TaxNumber, CardProblem::TaxOrRefusal));
@@ -380,7 +443,8 @@ impl CardForm {
             document_series: if self.no_documents { String::new() } else { tidy(&self.document_series) },
             document_number: if self.no_documents { String::new() } else { document_number },
             no_documents: self.no_documents,
-            tax_refused: self.tax_refused && tax_number.is_empty(),
+            tax_refused: tax_number.is_empty() && reason == Some(NoTaxNumber::Religious),
+            no_tax_number: if tax_number.is_empty() { reason } else { None },
             tax_number,
             language: self.language.tidied(),
             needs: self.needs.clone(),
@@ -570,6 +634,47 @@ mod tests {
         let p = f.validate(today()).unwrap();
         assert!(p.no_fixed_address && p.no_documents && p.tax_refused);
         assert_eq!(p.tax_number, "");
+        assert_eq!(p.no_tax_number, Some(NoTaxNumber::Religious), "a draft made before the reasons");
+    }
+
+    #[test]
+    fn no_tax_number_says_why_and_a_child_must_be_one() {
+        let card = |birth: &str, reason: &str| CardForm {
+            tax_number: String::new(),
+            birth_date: birth.into(),
+            no_tax: reason.into(),
+            ..sample_form()
+        };
+        // A 10-year-old who has none: not a religious refusal.
+        let p = card("01.06.2016", "child").validate(today()).expect("a child");
+        assert_eq!(
+            (p.no_tax_number, p.tax_refused, p.no_tax_reason()),
+            (Some(NoTaxNumber::Child), false, Some(NoTaxNumber::Child))
+        );
+        let problems = card("01.06.1990", "child").validate(today()).unwrap_err();
+        assert_eq!(problems, vec![(CardField::TaxNumber, CardProblem::NotAChild)]);
+        for reason in NoTaxNumber::ALL.into_iter().filter(|r| *r != NoTaxNumber::Child) {
+            let p = card("01.06.1990", reason.code()).validate(today()).expect("a reason");
+            assert_eq!(p.no_tax_reason(), Some(reason));
+            assert_eq!(p.tax_refused, reason == NoTaxNumber::Religious);
+            // Back to the form and again: the same card.
+            assert_eq!(CardForm::from_personal(&p).validate(today()), Ok(p));
+        }
+        // No number and no reason: asked for; a number given: no reason kept.
+        let problems = card("01.06.1990", "").validate(today()).unwrap_err();
+        assert_eq!(problems, vec![(CardField::TaxNumber, CardProblem::TaxOrRefusal)]);
+        let p = CardForm { no_tax: "not_yet".into(), ..sample_form() }.validate(today()).expect("valid");
+        assert_eq!((p.no_tax_number, p.no_tax_reason()), (None, None));
+        // A card stored before the reasons reads as a religious refusal.
+        let old: Personal = serde_json::from_value(serde_json::json!({
+            "surname": "П", "given_name": "І", "patronymic": "", "birth_date": "1960-01-01", "sex": null, "phones": [],
+            "email": "", "address": "", "registration_address": "", "no_fixed_address": true, "document_kind": "",
+            "document_series": "", "document_number": "", "no_documents": true, "tax_number": "", "tax_refused": true,
+            "language": "українська", "needs": {"cannot_read_write": false, "hearing": false, "vision": false,
+            "mobility": false}, "representative_id": null
+        }))
+        .expect("old card");
+        assert_eq!(old.no_tax_reason(), Some(NoTaxNumber::Religious));
     }
 
     #[test]

@@ -331,6 +331,7 @@ mod tests {
                 no_documents: false,
                 tax_number: String::new(),
                 tax_refused: true,
+                no_tax_number: Some(crate::domain::client::NoTaxNumber::Religious),
                 language: PersonLanguage::Ukrainian,
                 needs: Needs { hearing: true, ..Needs::default() },
                 representative_id: None,

@@ -239,6 +239,7 @@ mod tests {
             no_documents: true,
             tax_number: tax.into(),
             tax_refused: tax.is_empty(),
+            no_tax_number: None,
             language: PersonLanguage::default(),
             needs: Needs::default(),
             representative_id: None,

@@ -71,6 +71,7 @@ pub fn card_problem(lang: Lang, p: CardProblem) -> String {
         CardProblem::AddressOrNone => s.intake.p_address_or_none,
         CardProblem::DocumentOrNone => s.intake.p_document_or_none,
         CardProblem::TaxOrRefusal => s.intake.p_tax_or_refusal,
+        CardProblem::NotAChild => s.intake.p_not_a_child,
     }
     .to_owned()
 }

@@ -280,7 +280,13 @@ pub struct IntakeStrings {
     pub no_documents: &'static str,
     pub tax_number: &'static str,
     pub tax_number_hint: &'static str,
-    pub tax_refused: &'static str,
+    /// The choice "why there is no РНОКПП" and its options (code, text); the first is "—".
+    pub no_tax: &'static str,
+    pub no_tax_hint: &'static str,
+    pub no_tax_reasons: [(&'static str, &'static str); 6],
+    pub p_not_a_child: &'static str,
+    /// The client page, for a card whose number is to be added later.
+    pub tax_later: &'static str,
     pub language: &'static str,
     pub lang_uk: &'static str,
     pub lang_en: &'static str,

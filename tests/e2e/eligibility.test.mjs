@@ -173,7 +173,9 @@ describe('eligibility checklist', () => {
       const { page } = app;
       await waitForStorage(page);
       // An appeal entered later from a paper form: the minimum of its own date applies, not today's.
-      await registerClient(page, { ...CLIENT, surname: 'Гончар', given: 'Олег' }, { receivedAt: '2025-12-31T10:00' });
+      await registerClient(page, { ...CLIENT, surname: 'Гончар', given: 'Олег', noTax: 'not_yet' }, { receivedAt: '2025-12-31T10:00' });
+      // His number is to be added later: the client page says so.
+      await page.getByTestId('tax-later').getByText('РНОКПП ще не внесено — додайте, коли стане відомий.').waitFor();
       await page.getByRole('link', { name: 'Перевірити право на БВПД' }).click();
       const date = page.getByTestId('assessment-date');
       assert.equal(await date.textContent(), '31.12.2025');

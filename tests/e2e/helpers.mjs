@@ -283,7 +283,7 @@ export async function registerClient(page, c, appeal = {}) {
   await page.getByLabel('Адреса проживання').fill(c.address ?? 'с. Бородянка, вул. Центральна, 5');
   await page.getByRole('textbox', { name: 'Номер', exact: true }).fill(c.document ?? '123456789');
   if (c.tax) await page.getByLabel('РНОКПП (ідентифікаційний номер)').fill(c.tax);
-  else await page.getByLabel('Відмовився від РНОКПП (релігійні переконання)').check();
+  else await page.getByLabel('Якщо РНОКПП немає — чому').selectOption(c.noTax ?? 'religious');
   if (c.language) {
     // A language not among the choices is written out.
     await page.getByLabel('Мова спілкування').selectOption({ label: 'інша мова' });

@@ -304,7 +304,8 @@ describe('intake', () => {
       await page.getByLabel('Дата народження').fill('03.09.2016');
       await page.getByLabel('Адреса проживання').fill('м. Ірпінь');
       await page.getByLabel('Документів немає').check();
-      await page.getByLabel('Відмовився від РНОКПП (релігійні переконання)').check();
+      // No number: a child who has none (not a religious refusal).
+      await page.getByLabel('Якщо РНОКПП немає — чому').selectOption({ label: 'Дитина, якій номер не присвоєно' });
       await page.getByLabel('Знайти картку представника').fill('Олійник Тетяна');
       await page.getByRole('button', { name: 'Обрати: Олійник Тетяна' }).click();
       await page.getByRole('button', { name: 'Зберегти картку' }).click();
@@ -314,6 +315,9 @@ describe('intake', () => {
       await page.getByRole('radio', { name: 'Допомога в доступі до БВПД' }).check();
       await page.getByRole('button', { name: 'Зберегти звернення' }).click();
       await page.getByRole('heading', { level: 1, name: 'Олійник Марко' }).waitFor();
+      await page.getByText('Дитина, якій номер не присвоєно').waitFor();
+      const child = (await readAllIdb(page, 'clients')).map((r) => JSON.parse(r.payload)).find((c) => c.personal?.given_name === 'Марко');
+      assert.deepEqual([child.personal.no_tax_number, child.personal.tax_refused, child.personal.tax_number], ['child', false, '']);
       await page.getByRole('link', { name: 'Олійник Тетяна' }).click();
       assert.equal(new URL(page.url()).hash, `#/client/${mother}`);
 

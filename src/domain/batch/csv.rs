@@ -23,6 +23,7 @@ const CLIENT_COLUMNS: &[(&str, &str)] = &[
     ("no_documents", "personal.no_documents"),
     ("tax_number", "personal.tax_number"),
     ("tax_refused", "personal.tax_refused"),
+    ("no_tax_number", "personal.no_tax_number"),
     ("language", "personal.language"),
     ("representative_id", "personal.representative_id"),
     ("consent_form", "consent.form"),

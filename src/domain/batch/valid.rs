@@ -9,7 +9,7 @@ use serde_json::Value;
 use super::issue::DataIssue;
 use crate::domain::appeal::{AidKind, Appeal};
 use crate::domain::checklist::Checklist;
-use crate::domain::client::{CardField, CardForm, Client};
+use crate::domain::client::{CardField, CardForm, Client, Personal};
 use crate::domain::date::Date;
 use crate::domain::eligibility::DocStatus;
 use crate::domain::ids::is_uuid_v4;
@@ -158,15 +158,16 @@ pub fn check_client(c: &Client, today: Date) -> Result<(), DataIssue> {
                 .validate(today)
                 .map_err(|problems| invalid(problems.first().map(|(f, _)| card_field(*f)).unwrap_or("personal")))?;
             uuid_or_none(&p.representative_id, "personal.representative_id")?;
-            if tidy == *p {
+            // A card made before the reasons for no РНОКПП says only "refused": the form now writes the reason too.
+            let as_now = Personal { no_tax_number: p.no_tax_reason(), ..p.clone() };
+            if tidy == as_now {
                 return Ok(());
             }
             // Valid, but not as the form writes it: name the first field that differs.
-            let (a, b) = (serde_json::to_value(p).unwrap_or_default(), serde_json::to_value(&tidy).unwrap_or_default());
-            let field = a
-                .as_object()
-                .and_then(|a| a.iter().find(|(key, v)| b.get(key.as_str()) != Some(v)).map(|(key, _)| key.clone()))
-                .unwrap_or_default();
+            let (a, b) =
+                (serde_json::to_value(&as_now).unwrap_or_default(), serde_json::to_value(&tidy).unwrap_or_default());
+            let (a, b) = (a.as_object().cloned().unwrap_or_default(), b.as_object().cloned().unwrap_or_default());
+            let field = a.keys().chain(b.keys()).find(|key| a.get(*key) != b.get(*key)).cloned().unwrap_or_default();
             Err(invalid(&format!("personal.{field}")))
         }
     }

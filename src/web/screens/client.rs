@@ -118,6 +118,7 @@ fn CardDetails(client: Client) -> impl IntoView {
             .collect::<Vec<_>>()
             .join(" ")
     };
+    let tax_later = p.no_tax_reason() == Some(crate::domain::client::NoTaxNumber::NotYet);
     let rows: Vec<(&'static str, String)> = vec![
         (s().intake.birth_date, dotted(&p.birth_date)),
         (s().intake.phones, p.phones.join(", ")),
@@ -128,7 +129,20 @@ fn CardDetails(client: Client) -> impl IntoView {
         ),
         (s().intake.registration_address, p.registration_address.clone()),
         (s().intake.group_document, document),
-        (s().intake.tax_number, if p.tax_refused { s().intake.tax_refused.to_owned() } else { p.tax_number.clone() }),
+        (
+            s().intake.tax_number,
+            match p.no_tax_reason() {
+                Some(r) => {
+                    let reasons = s().intake.no_tax_reasons;
+                    reasons
+                        .iter()
+                        .find(|(code, _)| *code == r.code())
+                        .map(|(_, text)| (*text).to_owned())
+                        .unwrap_or_default()
+                }
+                None => p.tax_number.clone(),
+            },
+        ),
         (s().intake.language, i18n::person_language(ctx.lang.get(), &p.language)),
     ];
     view! {
@@ -144,6 +158,7 @@ fn CardDetails(client: Client) -> impl IntoView {
                     <dd><a href=Route::Client(rid).href()>{name}</a></dd>
                 })}
             </dl>
+            {tax_later.then(|| view! { <p class="notice" data-testid="tax-later">{s().intake.tax_later}</p> })}
         </section>
     }
     .into_any()

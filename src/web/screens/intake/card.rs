@@ -138,7 +138,22 @@ pub(super) fn CardStep(draft: RwSignal<IntakeDraft>) -> impl IntoView {
     let (doc_number, set_doc_number) = c(|f| &f.document_number, |f, v| f.document_number = v);
     let (no_docs, set_no_docs) = b(|f| f.no_documents, |f, v| f.no_documents = v);
     let (tax, set_tax) = c(|f| &f.tax_number, |f, v| f.tax_number = v);
-    let (tax_refused, set_tax_refused) = b(|f| f.tax_refused, |f, v| f.tax_refused = v);
+    // Why there is no number (a draft made before the reasons keeps its "refused").
+    let no_tax = Signal::derive(move || {
+        draft.with(|d| {
+            if d.card.no_tax.is_empty() && d.card.tax_refused {
+                "religious".into()
+            } else {
+                d.card.no_tax.clone()
+            }
+        })
+    });
+    let set_no_tax = Callback::new(move |v: String| {
+        draft.update(|d| {
+            d.card.no_tax = v;
+            d.card.tax_refused = false;
+        })
+    });
     // The language: a choice of the common ones, or another one written out.
     let language_code = Signal::derive(move || draft.with(|d| d.card.language.code().to_owned()));
     let set_language_code =
@@ -173,6 +188,9 @@ pub(super) fn CardStep(draft: RwSignal<IntakeDraft>) -> impl IntoView {
         let mut v = vec![(String::new(), s.choose.to_owned())];
         v.extend(s.intake.document_kinds.iter().map(|(code, text)| ((*code).to_owned(), (*text).to_owned())));
         v
+    });
+    let no_tax_options = Signal::derive(move || {
+        ctx.t().intake.no_tax_reasons.iter().map(|(code, text)| ((*code).to_owned(), (*text).to_owned())).collect()
     });
     let warnings = Signal::derive(move || draft.with(|d| d.card.warnings()));
 
@@ -233,9 +251,9 @@ pub(super) fn CardStep(draft: RwSignal<IntakeDraft>) -> impl IntoView {
                             on_input=set_doc_number disabled=no_docs problem=card_problem_signal(problems, CardField::Document)/>
                         <CheckBox id="no-documents" label=|s| s.intake.no_documents checked=no_docs on_change=set_no_docs/>
                         <TextInput id="tax-number" label=|s| s.intake.tax_number hint=|s| s.intake.tax_number_hint value=tax
-                            on_input=set_tax inputmode="numeric" disabled=tax_refused
+                            on_input=set_tax inputmode="numeric"
                             problem=card_problem_signal(problems, CardField::TaxNumber)/>
-                        <CheckBox id="tax-refused" label=|s| s.intake.tax_refused checked=tax_refused on_change=set_tax_refused/>
+                        <Select id="no-tax" label=|s| s.intake.no_tax options=no_tax_options value=no_tax on_change=set_no_tax/>
                         {move || warnings.get().into_iter().map(|w| view! {
                             <p class="warn-line" role="note">{i18n::card_warning(ctx.lang.get(), w)}</p>
                         }).collect_view()}
