@@ -38,6 +38,33 @@ pub struct DeviceSettings {
     /// to them. Empty: files are saved in clear, after the worker confirms.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub centre_keys: Vec<String>,
+    /// Whether public holidays are days off for the working-day deadlines. Under martial law they are working days
+    /// (Labour Code art. 73 does not apply), so off until the centre turns it on.
+    #[serde(default)]
+    pub holidays_observed: bool,
+    /// The public holidays (ISO dates) the deadlines skip when [`holidays_observed`](Self::holidays_observed).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub holidays: Vec<String>,
+}
+
+/// Why a list of holidays was refused: the 1-based line that is not a date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HolidayLineProblem(pub usize);
+
+/// Reads holidays as typed, one per line (дд.мм.рррр, or ISO; empty lines skipped): sorted ISO dates, no repeats.
+pub fn parse_holidays(text: &str) -> Result<Vec<String>, HolidayLineProblem> {
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        let d = crate::domain::date::Date::parse_human(line).ok_or(HolidayLineProblem(i + 1))?;
+        out.push(d);
+    }
+    out.sort();
+    out.dedup();
+    Ok(out.into_iter().map(crate::domain::date::Date::iso).collect())
 }
 
 /// The device locks after five idle minutes unless Settings say otherwise.
@@ -137,7 +164,17 @@ impl DeviceSettings {
             lock_minutes: DEFAULT_LOCK_MINUTES,
             centre_keys: Vec::new(),
             hotline: DEFAULT_HOTLINE.into(),
+            holidays_observed: false,
+            holidays: Vec::new(),
         }
+    }
+
+    /// The days the working-day deadlines skip: the holidays when they are observed, else none.
+    pub fn days_off(&self) -> Vec<crate::domain::date::Date> {
+        if !self.holidays_observed {
+            return Vec::new();
+        }
+        self.holidays.iter().filter_map(|d| crate::domain::date::Date::parse_iso(d)).collect()
     }
 
     /// Applies edited label and worker, both checked; on any problem nothing changes.
@@ -206,5 +243,32 @@ mod tests {
         assert_eq!((ok.label.as_str(), ok.worker.as_str(), ok.device_id.as_str()), ("Планшет", "Олена", "id"));
         assert!(ok.is_named());
         assert!(!s.is_named());
+    }
+}
+
+#[cfg(test)]
+mod holiday_tests {
+    use super::*;
+    use crate::domain::date::{add_working_days, Date};
+
+    #[test]
+    fn holidays_are_read_one_per_line_and_used_only_when_observed() {
+        assert_eq!(
+            parse_holidays("25.12.2026\n\n 01.01.2027 \n2026-12-25\n"),
+            Ok(vec!["2026-12-25".to_owned(), "2027-01-01".to_owned()])
+        );
+        assert_eq!(parse_holidays("25.12.2026\nРіздво"), Err(HolidayLineProblem(2)));
+        let mut d = DeviceSettings::new("id".into());
+        d.holidays = parse_holidays("25.12.2026").expect("dates");
+        // Under martial law: a working day.
+        assert!(d.days_off().is_empty());
+        let from = Date::new(2026, 12, 23).expect("date");
+        assert_eq!(add_working_days(from, 3, &d.days_off()), Date::new(2026, 12, 28).expect("date"));
+        d.holidays_observed = true;
+        assert_eq!(add_working_days(from, 3, &d.days_off()), Date::new(2026, 12, 29).expect("date"));
+        // Settings stored before holidays existed read as "not observed".
+        let old: DeviceSettings =
+            serde_json::from_str(r#"{"id":"device","device_id":"d","label":"","worker":""}"#).expect("old settings");
+        assert!(!old.holidays_observed && old.holidays.is_empty());
     }
 }

@@ -21,6 +21,11 @@ pub async fn load_or_create(store: &AppStore) -> StoreResult<DeviceSettings> {
     Ok(d)
 }
 
+/// The days the working-day deadlines skip (public holidays, when Settings say they are observed).
+pub fn days_off(ctx: Ctx) -> Vec<crate::domain::date::Date> {
+    ctx.device.with(|d| d.as_ref().map(DeviceSettings::days_off).unwrap_or_default())
+}
+
 /// The settings in use; an error when storage has not opened (there are none to change then).
 pub fn current(ctx: Ctx) -> Result<DeviceSettings, StoreError> {
     ctx.store_or_err()?;

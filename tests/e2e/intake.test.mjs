@@ -392,4 +392,40 @@ describe('intake', () => {
       await app.close();
     }
   });
+
+  test('public holidays move working-day deadlines only when Settings say they are observed', async () => {
+    const app = await openApp(env.browser, env.served);
+    try {
+      const { page } = app;
+      await waitForStorage(page);
+      const nav = page.getByRole('navigation', { name: 'Розділи' });
+      await nav.getByRole('link', { name: 'Налаштування' }).click();
+      const list = page.getByLabel('Святкові дні', { exact: true });
+      const status = page.getByTestId('holidays-status');
+      await list.fill('25.12.2026\nРіздво');
+      await page.getByRole('button', { name: 'Зберегти святкові дні' }).click();
+      await status.getByText('Рядок 2 — не дата. Напишіть дату як дд.мм.рррр. Нічого не змінено.').waitFor();
+      await list.fill('25.12.2026');
+      await page.getByRole('button', { name: 'Зберегти святкові дні' }).click();
+      await status.getByText('Збережено').waitFor();
+      // Under martial law (the default) Christmas is a working day: 23.12 + 3 working days = 28.12.
+      await registerClient(page, { surname: 'Приходько', given: 'Люба', birth: '05.05.1966', tax: '' },
+        { written: true, receivedAt: '2026-12-23T10:00' });
+      const deadline = page.locator('.deadline').first();
+      assert.match(await deadline.textContent(), /28\.12\.2026/);
+      const client = page.url();
+      await nav.getByRole('link', { name: 'Налаштування' }).click();
+      await page.getByLabel('Святкові дні — вихідні (після скасування воєнного стану)').check();
+      await page.getByRole('button', { name: 'Зберегти святкові дні' }).click();
+      await status.getByText('Збережено').waitFor();
+      await page.goto(client);
+      assert.match(await page.locator('.deadline').first().textContent(), /29\.12\.2026/);
+      // Kept after a reload.
+      await reload(page);
+      assert.match(await page.locator('.deadline').first().textContent(), /29\.12\.2026/);
+      assert.deepEqual(app.errors, []);
+    } finally {
+      await app.close();
+    }
+  });
 });

@@ -167,7 +167,7 @@ fn CardDetails(client: Client) -> impl IntoView {
 #[component]
 fn AppealItem(appeal: Appeal) -> impl IntoView {
     let ctx = use_ctx();
-    let deadlines = appeal.deadlines(&[]);
+    let deadlines = appeal.deadlines(&crate::web::device::days_off(ctx));
     let slip = appeal.referral.as_ref().map(|_| Route::Slip(appeal.id.clone()).href());
     let checked = ctx.data.checklists().with_untracked(|checklists| checklists.contains_key(&appeal.id));
     let withdrawn = ctx

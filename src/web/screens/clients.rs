@@ -172,7 +172,7 @@ fn AppealRow(appeal: Appeal) -> impl IntoView {
     let name = Memo::new(move |_| {
         ctx.data.clients().with(|clients| clients.get(&cid).and_then(|c| c.personal.as_ref().map(|p| p.full_name())))
     });
-    let deadline = appeal.deadlines(&[]);
+    let deadline = appeal.deadlines(&crate::web::device::days_off(ctx));
     view! {
         <li class="result">
             <a class="result-link" href=Route::Client(appeal.client_id.clone()).href()>

@@ -640,7 +640,10 @@ fn ApplicationCard(page: Page, appeal_id: String) -> impl IntoView {
     let cl = page.cl;
     let accepted = Memo::new(move |_| cl.with(|c| c.application.accepted_on.clone()));
     let returned = Memo::new(move |_| cl.with(|c| c.application.returned_on.clone()));
-    let deadlines = Memo::new(move |_| cl.with(|c| c.deadlines(&[])));
+    let deadlines = Memo::new(move |_| {
+        let off = crate::web::device::days_off(ctx);
+        cl.with(|c| c.deadlines(&off))
+    });
     let show = Memo::new(move |_| page.assessment.with(may_apply) || accepted.get().is_some());
     let print = Route::Application(appeal_id).href();
     view! {

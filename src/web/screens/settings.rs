@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 use crate::web::data::DataStoreFields;
 
-use crate::web::form::{tr, TextArea, TextInput};
+use crate::web::form::{tr, CheckBox, TextArea, TextInput};
 use leptos::task::spawn_local;
 
 use crate::domain::device::{clean_hotline, DeviceSettings, NameProblem};
@@ -26,6 +26,7 @@ pub fn SettingsScreen() -> impl IntoView {
         <WorkSection/>
         <RulesSection/>
         <ContactsSection/>
+        <HolidaysSection/>
         <RetentionSection/>
         <StorageSection/>
         <AboutSection/>
@@ -505,6 +506,73 @@ fn ContactsSection() -> impl IntoView {
                 <p class="form-status" role="status" data-testid="contacts-status">
                     {move || match state.get() {
                         SaveState::Saved => ctx.t().settings.saved.to_owned(),
+                        SaveState::Failed(e) => i18n::store_error(ctx.lang.get(), &e),
+                        _ => String::new(),
+                    }}
+                </p>
+            </div>
+        </section>
+    }
+}
+
+/// Public holidays for the working-day deadlines: off under martial law (they are working days), a list the centre
+/// keeps and turns on when that ends.
+#[component]
+fn HolidaysSection() -> impl IntoView {
+    let ctx = use_ctx();
+    let observed = RwSignal::new(false);
+    let text = RwSignal::new(String::new());
+    let state = RwSignal::new(SaveState::Idle);
+    let bad_line = RwSignal::new(None::<usize>);
+    with_device_settings(ctx, move |d| {
+        observed.try_set(d.holidays_observed);
+        let dates: Vec<String> = d
+            .holidays
+            .iter()
+            .filter_map(|h| crate::domain::date::Date::parse_iso(h).map(crate::domain::date::Date::dotted))
+            .collect();
+        text.try_set(dates.join("\n"));
+    });
+    let save = move |_| {
+        let holidays = match crate::domain::device::parse_holidays(&text.get_untracked()) {
+            Ok(h) => h,
+            Err(crate::domain::device::HolidayLineProblem(line)) => {
+                bad_line.set(Some(line));
+                state.set(SaveState::Invalid);
+                return;
+            }
+        };
+        let mut next = match device::current(ctx) {
+            Ok(d) => d,
+            Err(e) => {
+                state.set(SaveState::Failed(e));
+                return;
+            }
+        };
+        next.holidays = holidays;
+        next.holidays_observed = observed.get_untracked();
+        state.set(SaveState::Saving);
+        spawn_local(async move {
+            state.try_set(match device::save(ctx, next).await {
+                Ok(()) => SaveState::Saved,
+                Err(e) => SaveState::Failed(e),
+            });
+        });
+    };
+    view! {
+        <section class="card" aria-labelledby="holidays-h">
+            <h2 id="holidays-h">{tr(|s| s.settings.holidays_section)}</h2>
+            <p class="hint">{tr(|s| s.settings.holidays_intro)}</p>
+            <CheckBox id="holidays-observed" label=|s| s.settings.holidays_observed checked=observed
+                on_change=Callback::new(move |v| { observed.set(v); state.set(SaveState::Idle); })/>
+            <TextArea id="holidays" rows=6 label=|s| s.settings.holidays_label hint=|s| s.settings.holidays_hint value=text
+                on_input=Callback::new(move |v| { text.set(v); state.set(SaveState::Idle); })/>
+            <div class="form-actions">
+                <button type="button" class="btn btn-primary" on:click=save>{tr(|s| s.settings.holidays_save)}</button>
+                <p class="form-status" role="status" data-testid="holidays-status">
+                    {move || match state.get() {
+                        SaveState::Saved => ctx.t().settings.saved.to_owned(),
+                        SaveState::Invalid => (ctx.t().settings.holidays_bad)(bad_line.get().unwrap_or(1)),
                         SaveState::Failed(e) => i18n::store_error(ctx.lang.get(), &e),
                         _ => String::new(),
                     }}

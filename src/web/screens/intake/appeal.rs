@@ -88,7 +88,11 @@ pub(super) fn AppealStep(draft: RwSignal<IntakeDraft>, saver: Autosave) -> impl 
             return None;
         }
         let day = Date::parse_iso(f.received_at.get(0..10)?)?;
-        Some((crate::domain::date::add_working_days(day, 3, &[]), crate::domain::date::add_working_days(day, 10, &[])))
+        let off = crate::web::device::days_off(ctx);
+        Some((
+            crate::domain::date::add_working_days(day, 3, &off),
+            crate::domain::date::add_working_days(day, 10, &off),
+        ))
     });
 
     let save = move |_| {
