@@ -345,6 +345,7 @@ pub static STRINGS: Strings = Strings {
         search_hint: "As people say it: “violence”, “displaced”, “veteran”, “refugee” (any word form, a typo is fine), in Ukrainian, or the item number.",
         search_none: "Nothing found. Try another word.",
         chosen: "Chosen",
+        foreigner_basis: "For a foreigner or stateless person lawfully present in Ukraine — under Art. 14 part 2 of the Law on Free Legal Aid.",
         chosen_none: "Nothing chosen yet: tick categories in the list below.",
         chosen_remove: |c| format!("Remove: {c}"),
         chosen_remove_short: "Remove",

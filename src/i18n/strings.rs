@@ -456,6 +456,8 @@ pub struct EligibilityStrings {
     pub search_hint: &'static str,
     pub search_none: &'static str,
     pub chosen: &'static str,
+    /// Under the qualifying items of a foreigner lawfully present: the legal basis.
+    pub foreigner_basis: &'static str,
     pub chosen_none: &'static str,
     /// The accessible name of the button that takes a category off: the category's title.
     pub chosen_remove: fn(&str) -> String,

@@ -227,6 +227,10 @@ describe('eligibility checklist', () => {
       await search.fill('');
       assert.equal(await idp.isChecked(), false);
       assert.equal(await veterans.isChecked(), true);
+      // A foreigner lawfully present qualifies through another item: the outcome names the legal basis.
+      assert.equal(await page.getByTestId('foreigner-basis').count(), 0);
+      await page.getByRole('checkbox', { name: /ч\. 2 ст\. 14 — Іноземці/ }).check();
+      await page.getByTestId('foreigner-basis').getByText(/на підставі ч\. 2 ст\. 14/).waitFor();
       await screenshot(page, 'checklist-chosen-800x1280');
       assert.deepEqual(app.errors, []);
     } finally {

@@ -584,6 +584,11 @@ fn OutcomeCard(page: Page) -> impl IntoView {
         let s = ctx.t();
         let (Some(a), Some(rules)) = (page.assessment.get(), page.rules.get()) else { return ().into_any() };
         let title_of = |id: &str| rules.category(id).map(|c| category_title(lang, c)).unwrap_or_else(|| id.to_owned());
+        // A foreigner or stateless person lawfully in Ukraine qualifies through another item: the legal basis is
+        // named next to it.
+        let foreigner = page.picked.with(|p| p.iter().any(|c| c == "p2"));
+        let basis =
+            move || foreigner.then(|| view! { <p data-testid="foreigner-basis">{s.eligibility.foreigner_basis}</p> });
         let body = if page.picked.with(Vec::is_empty) {
             view! { <p class="muted">{s.eligibility.outcome_pick}</p> }.into_any()
         } else {
@@ -591,6 +596,7 @@ fn OutcomeCard(page: Page) -> impl IntoView {
                 Outcome::Eligible { categories, kinds } => view! {
                     <p class="verdict verdict-ok">{s.eligibility.outcome_eligible}</p>
                     <ul>{categories.iter().map(|c| view! { <li>{title_of(c)}</li> }).collect_view()}</ul>
+                    {basis()}
                     <p>{s.eligibility.outcome_kinds} " " <strong>{i18n::kinds(lang, *kinds)}</strong></p>
                 }
                 .into_any(),
@@ -603,6 +609,7 @@ fn OutcomeCard(page: Page) -> impl IntoView {
                     view! {
                         <p class="verdict verdict-wait">{s.eligibility.outcome_once_brought}</p>
                         <ul>{categories.iter().map(|c| view! { <li>{title_of(c)}</li> }).collect_view()}</ul>
+                        {basis()}
                         <p>{s.eligibility.outcome_kinds} " " <strong>{i18n::kinds(lang, *kinds)}</strong></p>
                         <p>{s.eligibility.outcome_to_bring}</p>
                         <ul>{docs.into_iter().map(|d| view! { <li>{d}</li> }).collect_view()}</ul>
