@@ -201,6 +201,46 @@ pub struct Checklist {
     pub decision_form: Decision,
     /// The export batch that carried it, once exported.
     pub exported_in: Option<String>,
+    /// БВПД grants to this client known from elsewhere (another centre, the central system): they count toward
+    /// the yearly cap with the decisions on this device.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub grants_elsewhere: Vec<GrantElsewhere>,
+}
+
+/// A БВПД grant made outside this device, as the worker learnt of it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GrantElsewhere {
+    /// ISO date of the decision.
+    pub on: String,
+    /// The Art. 14 item it was granted under (a category id of the rules).
+    pub category: String,
+    /// Who granted it, as the worker was told ("Київський місцевий центр", "центральна система").
+    pub source: String,
+}
+
+/// Why a grant from elsewhere was not added.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GrantProblem {
+    /// Not a date, or after today.
+    Date,
+    NoCategory,
+    NoSource,
+}
+
+impl GrantElsewhere {
+    /// A grant as typed (date дд.мм.рррр); not after `today`.
+    pub fn typed(on: &str, category: &str, source: &str, today: Date) -> Result<GrantElsewhere, GrantProblem> {
+        let d = Date::parse_human(on).filter(|d| *d <= today).ok_or(GrantProblem::Date)?;
+        if category.trim().is_empty() {
+            return Err(GrantProblem::NoCategory);
+        }
+        let source = source.split_whitespace().collect::<Vec<_>>().join(" ");
+        if source.is_empty() {
+            return Err(GrantProblem::NoSource);
+        }
+        Ok(GrantElsewhere { on: d.iso(), category: category.trim().to_owned(), source })
+    }
 }
 
 impl Record for Checklist {
@@ -332,17 +372,27 @@ impl Checklist {
     }
 }
 
-/// БВПД grants made to a client in the budget year of `on`, from the client's checklists on this device
-/// (leaving out the checklist `except`, the one being assessed).
-pub fn grants_in_year(checklists: &[Checklist], on: Date, except: &str) -> usize {
-    checklists
+/// БВПД grants made to a client in the budget year of `on`: the decisions of the client's other checklists on this
+/// device (leaving out `current`, the one being assessed), and the grants from elsewhere recorded on any of them,
+/// each counted once however many checklists recorded it.
+pub fn grants_in_year(checklists: &[Checklist], current: &Checklist, on: Date) -> usize {
+    let here = checklists
         .iter()
-        .filter(|c| c.id != except)
+        .filter(|c| c.id != current.id)
         .filter_map(|c| c.decision.as_ref())
         .filter(|d| d.verdict == Verdict::Granted)
         .filter_map(|d| Date::parse_iso(&d.on))
         .filter(|d| d.year == on.year)
-        .count()
+        .count();
+    let elsewhere: std::collections::BTreeSet<(String, String, String)> = checklists
+        .iter()
+        .filter(|c| c.id != current.id)
+        .chain(std::iter::once(current))
+        .flat_map(|c| &c.grants_elsewhere)
+        .filter(|g| Date::parse_iso(&g.on).is_some_and(|d| d.year == on.year))
+        .map(|g| (g.on.clone(), g.category.clone(), crate::domain::text::normalise(&g.source)))
+        .collect();
+    here + elsewhere.len()
 }
 
 #[cfg(test)]
@@ -523,9 +573,30 @@ mod tests {
             granted("d", "2026-03-01", Verdict::Refused),
             Checklist { id: "e".into(), ..Checklist::default() },
         ];
-        assert_eq!(grants_in_year(&list, d("2026-11-25"), ""), 2);
-        assert_eq!(grants_in_year(&list, d("2026-11-25"), "a"), 1);
-        assert_eq!(grants_in_year(&list, d("2025-02-01"), ""), 1);
+        let new = Checklist { id: "new".into(), ..Checklist::default() };
+        assert_eq!(grants_in_year(&list, &new, d("2026-11-25")), 2);
+        assert_eq!(grants_in_year(&list, &list[0], d("2026-11-25")), 1);
+        assert_eq!(grants_in_year(&list, &new, d("2025-02-01")), 1);
+    }
+
+    #[test]
+    fn grants_from_elsewhere_count_toward_the_cap_once() {
+        let today = d("2026-11-25");
+        let g = |on: &str, source: &str| GrantElsewhere::typed(on, "14", source, today).expect("valid");
+        let mut current = Checklist { id: "now".into(), ..Checklist::default() };
+        current.grants_elsewhere = vec![g("10.02.2026", "Київський центр"), g("15.12.2025", "Київський центр")];
+        // The same grant recorded on an earlier checklist (spelled with other spacing) counts once.
+        let earlier = Checklist {
+            id: "earlier".into(),
+            grants_elsewhere: vec![g("10.02.2026", "Київський  центр"), g("01.03.2026", "центральна система")],
+            ..Checklist::default()
+        };
+        assert_eq!(grants_in_year(&[earlier.clone(), current.clone()], &current, today), 2);
+        assert_eq!(grants_in_year(&[earlier], &current, d("2025-06-01")), 1);
+        assert_eq!(GrantElsewhere::typed("26.11.2026", "14", "x", today), Err(GrantProblem::Date));
+        assert_eq!(GrantElsewhere::typed("вчора", "14", "x", today), Err(GrantProblem::Date));
+        assert_eq!(GrantElsewhere::typed("01.11.2026", "", "x", today), Err(GrantProblem::NoCategory));
+        assert_eq!(GrantElsewhere::typed("01.11.2026", "14", "  ", today), Err(GrantProblem::NoSource));
     }
 
     #[test]

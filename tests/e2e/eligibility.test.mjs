@@ -103,7 +103,7 @@ describe('eligibility checklist', () => {
       await page.getByRole('group', { name: /Довідка про доходи/ }).getByRole('radio', { name: 'Оригінал побачили' }).check();
       await outcome.getByText('Має право на БВПД').waitFor();
       assert.match(await outcome.textContent(), /захист, представництво, складення процесуальних документів/);
-      assert.match(await page.getByTestId('grants').textContent(), /у 2026 році на цьому пристрої: 0 з 6/);
+      assert.match(await page.getByTestId('grants').textContent(), /у 2026 році \(на цьому пристрої й відомих деінде\): 0 з 6/);
       await screenshot(page, 'checklist-eligible-1280x800');
 
       // The application, prefilled from the card and the checklist.
@@ -188,6 +188,23 @@ describe('eligibility checklist', () => {
       assert.equal(await date.textContent(), '31.12.2025');
       assert.equal(await differs.count(), 0);
       assert.equal(await page.getByLabel('Дата перевірки').inputValue(), '31.12.2025');
+
+      // A grant made at another centre this budget year counts toward the cap.
+      const grants = page.getByTestId('grants');
+      assert.match(await grants.textContent(), /у 2025 році \(на цьому пристрої й відомих деінде\): 0 з 6/);
+      const elsewhere = page.getByTestId('grants-elsewhere');
+      await elsewhere.getByLabel('Коли надано БВПД').fill('завтра');
+      await elsewhere.getByRole('button', { name: 'Додати рішення' }).click();
+      await elsewhere.getByText('Напишіть дату як дд.мм.рррр; не пізніше за сьогодні.').waitFor();
+      await elsewhere.getByLabel('Коли надано БВПД').fill('10.06.2025');
+      await elsewhere.getByLabel('За яким пунктом ст. 14').selectOption('14');
+      await elsewhere.getByLabel('Хто надав').fill('Київський місцевий центр');
+      await elsewhere.getByRole('button', { name: 'Додати рішення' }).click();
+      await elsewhere.getByText(/10\.06\.2025 · п\. 14 ч\. 1 ст\. 14 — Внутрішньо переміщені особи · Київський місцевий центр/).waitFor();
+      await grants.getByText(/: 1 з 6/).waitFor();
+      await page.getByTestId('checklist-saved').getByText(/Збережено о/).waitFor();
+      const kept = (await readAllIdb(page, 'assessments')).map((r) => JSON.parse(r.payload));
+      assert.ok(kept.some((k) => k.grants_elsewhere?.[0]?.source === 'Київський місцевий центр'), 'kept in IndexedDB');
 
       const search = page.getByLabel('Пошук категорії');
       const first = () => page.locator('.cats li').first().innerText();

@@ -212,6 +212,10 @@ pub fn check_checklist(k: &Checklist) -> Result<(), DataIssue> {
     date_or_none(&k.application.accepted_on, "application.accepted_on")?;
     date_or_none(&k.application.returned_on, "application.returned_on")?;
     need(k.decision.as_ref().is_none_or(|d| d.check().is_ok()), "decision")?;
+    let grant_ok = |g: &crate::domain::checklist::GrantElsewhere| {
+        Date::parse_iso(&g.on).is_some() && short(&g.category) && !g.source.trim().is_empty()
+    };
+    need(k.grants_elsewhere.iter().all(grant_ok), "grants_elsewhere")?;
     uuid_or_none(&k.exported_in, "exported_in")
 }
 

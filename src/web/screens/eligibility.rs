@@ -6,7 +6,9 @@ use leptos::prelude::*;
 use crate::web::data::{self, DataStoreFields};
 
 use crate::domain::appeal::Appeal;
-use crate::domain::checklist::{grants_in_year, Checklist, DecisionProblem, MoneyField, Verdict, INCOME_MONTHS};
+use crate::domain::checklist::{
+    grants_in_year, Checklist, DecisionProblem, GrantElsewhere, GrantProblem, MoneyField, Verdict, INCOME_MONTHS,
+};
 use crate::domain::client::Client;
 use crate::domain::date::Date;
 use crate::domain::eligibility::{
@@ -16,7 +18,7 @@ use crate::i18n::{self, Lang};
 use crate::nav::Route;
 use crate::web::app::{new_id, use_ctx, Ctx};
 use crate::web::drafts::autosave;
-use crate::web::form::{tr, TextArea, TextInput};
+use crate::web::form::{tr, Select, TextArea, TextInput};
 use crate::web::platform;
 
 use crate::web::widgets::{dotted, when};
@@ -86,10 +88,11 @@ fn ChecklistPage(appeal: Appeal, client: Client) -> impl IntoView {
     let birth = client.personal.as_ref().and_then(|p| Date::parse_iso(&p.birth_date));
     let client_id = client.id.clone();
     let grants = Memo::new(move |_| {
-        let (on, id) = cl.with(|c| (c.date().unwrap_or_else(platform::today), c.id.clone()));
+        let current = cl.get();
+        let on = current.date().unwrap_or_else(platform::today);
         ctx.data.checklists().with(|all| {
             let of_client: Vec<Checklist> = all.values().filter(|c| c.client_id == client_id).cloned().collect();
-            grants_in_year(&of_client, on, &id)
+            grants_in_year(&of_client, &current, on)
         })
     });
     let assessment =
@@ -571,7 +574,98 @@ fn Person(page: Page, birth: Option<Date>, grants: Memo<usize>) -> impl IntoView
             <p data-testid="grants" class:notice=move || { grants.get() >= CAP }>
                 {move || (ctx.t().eligibility.grants_text)(grants.get(), year.get(), CAP)}
             </p>
+            <GrantsElsewhere page=page/>
         </section>
+    }
+}
+
+/// Grants known from elsewhere (another centre, the central system): listed, added and removed; they count toward
+/// the cap with the decisions on this device.
+#[component]
+fn GrantsElsewhere(page: Page) -> impl IntoView {
+    let ctx = use_ctx();
+    let cl = page.cl;
+    let on = RwSignal::new(String::new());
+    let category = RwSignal::new(String::new());
+    let source = RwSignal::new(String::new());
+    let problem = RwSignal::new(None::<GrantProblem>);
+    let options = Signal::derive(move || {
+        let lang = ctx.lang.get();
+        let mut v = vec![(String::new(), ctx.t().choose.to_owned())];
+        page.rules.with(|r| {
+            if let Some(r) = r {
+                v.extend(r.categories.iter().map(|c| (c.id.clone(), category_title(lang, c))));
+            }
+        });
+        v
+    });
+    let add = move |_| match GrantElsewhere::typed(
+        &on.get_untracked(),
+        &category.get_untracked(),
+        &source.get_untracked(),
+        platform::today(),
+    ) {
+        Ok(g) => {
+            cl.update(|c| {
+                if !c.grants_elsewhere.contains(&g) {
+                    c.grants_elsewhere.push(g);
+                }
+            });
+            problem.set(None);
+            on.set(String::new());
+            source.set(String::new());
+            category.set(String::new());
+        }
+        Err(p) => problem.set(Some(p)),
+    };
+    let problem_of = move |which: GrantProblem| {
+        Signal::derive(move || {
+            (problem.get() == Some(which)).then(|| {
+                let s = &ctx.t().eligibility;
+                match which {
+                    GrantProblem::Date => s.grant_bad_date,
+                    GrantProblem::NoCategory => s.grant_no_category,
+                    GrantProblem::NoSource => s.grant_no_source,
+                }
+                .to_owned()
+            })
+        })
+    };
+    view! {
+        <div class="grants-elsewhere" data-testid="grants-elsewhere">
+            <h3>{tr(|s| s.eligibility.grants_elsewhere)}</h3>
+            <p class="hint">{tr(|s| s.eligibility.grants_elsewhere_hint)}</p>
+            <ul class="chosen-list">
+                {move || cl.with(|c| c.grants_elsewhere.clone()).into_iter().map(|g| {
+                    let lang = ctx.lang;
+                    let title = page.rules.with_untracked(|r| r.as_ref().and_then(|r| r.category(&g.category)).map(|c| category_title(lang.get_untracked(), c)))
+                        .unwrap_or_else(|| g.category.clone());
+                    let line = format!("{} · {} · {}", dotted(&g.on), title, g.source);
+                    let label = (ctx.t().eligibility.grant_remove)(&line);
+                    let gone = g.clone();
+                    view! {
+                        <li>
+                            <span>{line}</span>
+                            <button type="button" class="btn btn-secondary" aria-label=label disabled=move || page.decided.get()
+                                on:click=move |_| cl.update(|c| c.grants_elsewhere.retain(|x| *x != gone))>
+                                {tr(|s| s.eligibility.chosen_remove_short)}
+                            </button>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+            <Show when=move || !page.decided.get()>
+                <TextInput id="grant-on" label=|s| s.eligibility.grant_on hint=|s| s.eligibility.grant_on_hint value=on
+                    on_input=Callback::new(move |v| on.set(v)) inputmode="numeric" problem=problem_of(GrantProblem::Date)/>
+                <Select id="grant-category" label=|s| s.eligibility.grant_category options=options value=category
+                    on_change=Callback::new(move |v| category.set(v)) problem=problem_of(GrantProblem::NoCategory)/>
+                <TextInput id="grant-source" label=|s| s.eligibility.grant_source hint=|s| s.eligibility.grant_source_hint
+                    value=source on_input=Callback::new(move |v| source.set(v)) problem=problem_of(GrantProblem::NoSource)/>
+                <div class="form-actions">
+                    <button type="button" class="btn btn-secondary" on:click=add>{tr(|s| s.eligibility.grant_add)}</button>
+                </div>
+            </Show>
+        </div>
     }
 }
 
