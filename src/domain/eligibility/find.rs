@@ -109,7 +109,7 @@ impl Rules {
         let mut found: Vec<(u32, &CategoryRule)> =
             self.categories.iter().filter_map(|c| score(c, &words).map(|s| (s, c))).collect();
         // Stable: equal scores keep the file's order.
-        found.sort_by(|a, b| b.0.cmp(&a.0));
+        found.sort_by_key(|(score, _)| std::cmp::Reverse(*score));
         found.into_iter().map(|(_, c)| c).collect()
     }
 }
