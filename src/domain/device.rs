@@ -40,7 +40,7 @@ pub struct DeviceSettings {
     pub centre_keys: Vec<String>,
     /// Whether public holidays are days off for the working-day deadlines. Under martial law they are working days
     /// (Labour Code art. 73 does not apply), so off until the centre turns it on.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub holidays_observed: bool,
     /// The public holidays (ISO dates) the deadlines skip when [`holidays_observed`](Self::holidays_observed).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
