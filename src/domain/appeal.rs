@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::date::{add_working_days, Date};
+use super::date::{add_working_days, parse_human_datetime, Date};
 use super::referral::Organisation;
 use crate::storage::{Collection, Record};
 
@@ -173,6 +173,8 @@ pub enum AppealField {
 pub enum AppealProblem {
     Required,
     InvalidDate,
+    /// A date and time not written as дд.мм.рррр гг:хх.
+    InvalidDateTime,
     UnknownOrganisation,
 }
 
@@ -186,9 +188,14 @@ impl AppealForm {
         organisations: &[Organisation],
     ) -> Result<Appeal, Vec<(AppealField, AppealProblem)>> {
         let mut problems = Vec::new();
-        let received_ok = self.received_at.len() >= 16 && Date::parse_iso(&self.received_at[0..10]).is_some();
-        if !received_ok {
-            problems.push((AppealField::ReceivedAt, AppealProblem::Required));
+        let received_at = parse_human_datetime(&self.received_at);
+        if received_at.is_none() {
+            let p = if self.received_at.trim().is_empty() {
+                AppealProblem::Required
+            } else {
+                AppealProblem::InvalidDateTime
+            };
+            problems.push((AppealField::ReceivedAt, p));
         }
         let channel = Channel::from_code(&self.channel);
         if channel.is_none() {
@@ -229,11 +236,11 @@ impl AppealForm {
         } else {
             None
         };
-        match (channel, aid) {
-            (Some(channel), Some(aid)) if problems.is_empty() => Ok(Appeal {
+        match (channel, aid, received_at) {
+            (Some(channel), Some(aid), Some(received_at)) if problems.is_empty() => Ok(Appeal {
                 id,
                 client_id,
-                received_at: self.received_at[0..16].to_owned(),
+                received_at,
                 channel,
                 location: self.location.trim().to_owned(),
                 area: self.area.trim().to_owned(),
@@ -278,6 +285,23 @@ mod tests {
             written: true,
             ..AppealForm::default()
         }
+    }
+
+    #[test]
+    fn the_time_of_receipt_is_typed_as_people_write_it() {
+        let typed = AppealForm { received_at: "25.11.2026 9:05".into(), ..form() };
+        assert_eq!(typed.validate("a".into(), "c".into(), "w".into(), &[]).unwrap().received_at, "2026-11-25T09:05");
+        let err = |text: &str| {
+            AppealForm { received_at: text.into(), ..form() }
+                .validate("a".into(), "c".into(), "w".into(), &[])
+                .unwrap_err()
+                .into_iter()
+                .find(|(f, _)| *f == AppealField::ReceivedAt)
+                .map(|(_, p)| p)
+        };
+        assert_eq!(err(""), Some(AppealProblem::Required));
+        assert_eq!(err("25.11.2026"), Some(AppealProblem::InvalidDateTime));
+        assert_eq!(err("31.11.2026 10:00"), Some(AppealProblem::InvalidDateTime));
     }
 
     #[test]

@@ -186,6 +186,51 @@ impl NoTaxNumber {
     }
 }
 
+/// Why a person has no identity document with them: a lost passport and a passport left in occupied territory lead
+/// to different help (restoring it, a certificate of identity), and a document to be shown later is a follow-up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NoDocuments {
+    /// Lost or stolen.
+    Lost,
+    /// Destroyed (a fire, shelling, a destroyed home).
+    Destroyed,
+    /// Left in occupied territory or in a combat zone.
+    Occupied,
+    /// Kept by someone else (an employer, an abuser, a trafficker).
+    Withheld,
+    /// Never issued.
+    NeverIssued,
+    /// The person has one but not with them: to be added later (the client page says so).
+    NotWithThem,
+}
+
+impl NoDocuments {
+    pub const ALL: [NoDocuments; 6] = [
+        NoDocuments::Lost,
+        NoDocuments::Destroyed,
+        NoDocuments::Occupied,
+        NoDocuments::Withheld,
+        NoDocuments::NeverIssued,
+        NoDocuments::NotWithThem,
+    ];
+    /// The form's code for a card saved before the reasons: "no documents", the reason not recorded.
+    pub const UNRECORDED: &'static str = "unrecorded";
+    pub fn code(self) -> &'static str {
+        match self {
+            NoDocuments::Lost => "lost",
+            NoDocuments::Destroyed => "destroyed",
+            NoDocuments::Occupied => "occupied",
+            NoDocuments::Withheld => "withheld",
+            NoDocuments::NeverIssued => "never_issued",
+            NoDocuments::NotWithThem => "not_with_them",
+        }
+    }
+    pub fn from_code(code: &str) -> Option<NoDocuments> {
+        NoDocuments::ALL.into_iter().find(|r| r.code() == code)
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Personal {
     pub surname: String,
@@ -204,6 +249,9 @@ pub struct Personal {
     pub document_series: String,
     pub document_number: String,
     pub no_documents: bool,
+    /// Why there are no documents (cards saved before the reasons have none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub no_documents_reason: Option<NoDocuments>,
     pub tax_number: String,
     /// Refused a number on religious grounds (kept for files and readers made before `no_tax_number`).
     pub tax_refused: bool,
@@ -273,6 +321,8 @@ pub struct CardForm {
     pub document_series: String,
     pub document_number: String,
     pub no_documents: bool,
+    /// Why there are no documents: a [`NoDocuments`] code (or [`NoDocuments::UNRECORDED`]), or empty.
+    pub no_documents_reason: String,
     pub tax_number: String,
     /// A draft made before the reasons: "refused on religious grounds".
     pub tax_refused: bool,
@@ -292,6 +342,7 @@ pub enum CardField {
     Email,
     Address,
     Document,
+    NoDocumentsReason,
     TaxNumber,
 }
 
@@ -307,6 +358,8 @@ pub enum CardProblem {
     AddressOrNone,
     /// A document, or "no documents".
     DocumentOrNone,
+    /// "No documents" without saying why.
+    NoDocumentsReason,
     /// A tax number, or why there is none.
     TaxOrRefusal,
     /// "A child who has none" for a person of 18 or over.
@@ -317,6 +370,8 @@ pub enum CardProblem {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CardWarning {
     TaxNumberBirthDateDiffers,
+    /// A passport or an ID card for a child under 14, who has a birth certificate instead.
+    ChildDocument,
 }
 
 const MAX_TEXT: usize = 200;
@@ -346,6 +401,11 @@ impl CardForm {
             document_series: p.document_series.clone(),
             document_number: p.document_number.clone(),
             no_documents: p.no_documents,
+            no_documents_reason: match (p.no_documents, p.no_documents_reason) {
+                (true, Some(r)) => r.code().to_owned(),
+                (true, None) => NoDocuments::UNRECORDED.to_owned(),
+                (false, _) => String::new(),
+            },
             tax_number: p.tax_number.clone(),
             tax_refused: false,
             no_tax: p.no_tax_reason().map(|r| r.code().to_owned()).unwrap_or_default(),
@@ -400,6 +460,10 @@ impl CardForm {
         if document_number.is_empty() && !self.no_documents {
             problems.push((CardField::Document, CardProblem::DocumentOrNone));
         }
+        let no_documents_reason = NoDocuments::from_code(&self.no_documents_reason);
+        if self.no_documents && no_documents_reason.is_none() && self.no_documents_reason != NoDocuments::UNRECORDED {
+            problems.push((CardField::NoDocumentsReason, CardProblem::NoDocumentsReason));
+        }
         let tax = self.tax_number.trim();
         let reason = NoTaxNumber::from_code(&self.no_tax).or(self.tax_refused.then_some(NoTaxNumber::Religious));
         let tax_number = if reason.is_some() && tax.is_empty() {
@@ -443,6 +507,7 @@ impl CardForm {
             document_series: if self.no_documents { String::new() } else { tidy(&self.document_series) },
             document_number: if self.no_documents { String::new() } else { document_number },
             no_documents: self.no_documents,
+            no_documents_reason: if self.no_documents { no_documents_reason } else { None },
             tax_refused: tax_number.is_empty() && reason == Some(NoTaxNumber::Religious),
             no_tax_number: if tax_number.is_empty() { reason } else { None },
             tax_number,
@@ -452,8 +517,12 @@ impl CardForm {
         })
     }
 
-    pub fn warnings(&self) -> Vec<CardWarning> {
+    pub fn warnings(&self, today: Date) -> Vec<CardWarning> {
         let mut out = Vec::new();
+        let child_under_14 = Date::parse_human(&self.birth_date).is_some_and(|b| b <= today && b.age_on(today) < 14);
+        if child_under_14 && !self.no_documents && matches!(self.document_kind.as_str(), "passport" | "id_card") {
+            out.push(CardWarning::ChildDocument);
+        }
         if let (Ok(tax), Some(birth)) = (check_tax_number(&self.tax_number), Date::parse_human(&self.birth_date)) {
             if tax_number_birth_date(&tax) != Some(birth) {
                 out.push(CardWarning::TaxNumberBirthDateDiffers);
@@ -589,7 +658,7 @@ mod tests {
         assert_eq!(p.birth_date, "1987-03-12");
         assert_eq!(p.phones, vec!["+380671234567", "+380507654321"]);
         assert_eq!(p.full_name(), "Шевченко Олександр Петрович");
-        assert!(sample_form().warnings().is_empty());
+        assert!(sample_form().warnings(today()).is_empty());
     }
 
     #[test]
@@ -628,11 +697,13 @@ mod tests {
             birth_date: "1960-01-01".into(),
             no_fixed_address: true,
             no_documents: true,
+            no_documents_reason: "destroyed".into(),
             tax_refused: true,
             ..CardForm::default()
         };
         let p = f.validate(today()).unwrap();
         assert!(p.no_fixed_address && p.no_documents && p.tax_refused);
+        assert_eq!(p.no_documents_reason, Some(NoDocuments::Destroyed));
         assert_eq!(p.tax_number, "");
         assert_eq!(p.no_tax_number, Some(NoTaxNumber::Religious), "a draft made before the reasons");
     }
@@ -685,7 +756,51 @@ mod tests {
             .unwrap_err()
             .contains(&(CardField::TaxNumber, CardProblem::Tax(TaxProblem::CheckDigit))));
         let f = CardForm { birth_date: "13.03.1987".into(), ..sample_form() };
-        assert_eq!(f.warnings(), vec![CardWarning::TaxNumberBirthDateDiffers]);
+        assert_eq!(f.warnings(today()), vec![CardWarning::TaxNumberBirthDateDiffers]);
+    }
+
+    #[test]
+    fn no_documents_says_why() {
+        let card = |reason: &str| CardForm {
+            document_kind: String::new(),
+            document_number: String::new(),
+            no_documents: true,
+            no_documents_reason: reason.into(),
+            ..sample_form()
+        };
+        assert_eq!(
+            card("").validate(today()).unwrap_err(),
+            vec![(CardField::NoDocumentsReason, CardProblem::NoDocumentsReason)]
+        );
+        assert!(card("somewhere").validate(today()).is_err());
+        for reason in NoDocuments::ALL {
+            let p = card(reason.code()).validate(today()).expect("a reason");
+            assert_eq!((p.no_documents, p.no_documents_reason), (true, Some(reason)));
+            assert_eq!(CardForm::from_personal(&p).validate(today()), Ok(p));
+        }
+        // A reason left over from an untick is not kept with a document.
+        let p = CardForm { no_documents_reason: "lost".into(), ..sample_form() }.validate(today()).expect("valid");
+        assert_eq!(p.no_documents_reason, None);
+        // A card saved before the reasons stays as it was, through the form and back.
+        let old = Personal { no_documents: true, no_documents_reason: None, ..card("lost").validate(today()).unwrap() };
+        assert_eq!(CardForm::from_personal(&old).no_documents_reason, NoDocuments::UNRECORDED);
+        assert_eq!(CardForm::from_personal(&old).validate(today()), Ok(old));
+    }
+
+    #[test]
+    fn a_child_under_14_has_a_birth_certificate() {
+        let child = |kind: &str| CardForm {
+            birth_date: "01.06.2016".into(),
+            tax_number: String::new(),
+            no_tax: "child".into(),
+            document_kind: kind.into(),
+            ..sample_form()
+        };
+        assert_eq!(child("passport").warnings(today()), vec![CardWarning::ChildDocument]);
+        assert_eq!(child("id_card").warnings(today()), vec![CardWarning::ChildDocument]);
+        assert!(child("birth_certificate").warnings(today()).is_empty());
+        let teen = CardForm { birth_date: "01.06.2011".into(), ..child("id_card") };
+        assert!(teen.warnings(today()).is_empty(), "an ID card from 14");
     }
 
     #[test]

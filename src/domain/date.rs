@@ -13,7 +13,7 @@ fn is_leap(y: i32) -> bool {
     (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
 }
 
-fn days_in_month(y: i32, m: u32) -> u32 {
+pub fn days_in_month(y: i32, m: u32) -> u32 {
     match m {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
         4 | 6 | 9 | 11 => 30,
@@ -104,6 +104,56 @@ impl Date {
     }
 }
 
+/// A date and a time of day as typed: "28.11.2026 10:42" (also "28.11.2026, 9:05") or as stored,
+/// "2026-11-28T10:42". Gives the stored form, "2026-11-28T10:42".
+pub fn parse_human_datetime(s: &str) -> Option<String> {
+    let s = s.trim();
+    let (date, time) = if s.len() >= 16 && s.as_bytes().get(10) == Some(&b'T') {
+        (s.get(0..10)?, s.get(11..)?)
+    } else {
+        let cut = s.find([' ', ','])?;
+        (&s[..cut], s[cut..].trim_start_matches([' ', ',']))
+    };
+    let date = Date::parse_human(date)?;
+    let (h, m) = time.trim().split_once(':')?;
+    if h.is_empty() || h.len() > 2 || m.len() != 2 || !h.bytes().chain(m.bytes()).all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let (h, m): (u32, u32) = (h.parse().ok()?, m.parse().ok()?);
+    (h < 24 && m < 60).then(|| format!("{}T{h:02}:{m:02}", date.iso()))
+}
+
+/// "28.11.2026 10:42" of a stored "2026-11-28T10:42" (what is not one comes back as it is).
+pub fn human_datetime(stored: &str) -> String {
+    match (stored.get(0..10).and_then(Date::parse_iso), stored.get(10..11), stored.get(11..16)) {
+        (Some(d), Some("T"), Some(time)) => format!("{} {time}", d.dotted()),
+        _ => stored.to_owned(),
+    }
+}
+
+/// The weeks of a month as a calendar shows them, Monday first: `None` for the days of the weeks that belong to
+/// the months around it.
+pub fn month_weeks(year: i32, month: u32) -> Vec<[Option<Date>; 7]> {
+    let Some(first) = Date::new(year, month, 1) else { return Vec::new() };
+    let lead = (first.weekday() - 1) as usize;
+    let mut weeks = Vec::new();
+    let mut week = [None; 7];
+    let mut slot = lead;
+    for day in 1..=days_in_month(year, month) {
+        week[slot] = Date::new(year, month, day);
+        slot += 1;
+        if slot == 7 {
+            weeks.push(week);
+            week = [None; 7];
+            slot = 0;
+        }
+    }
+    if slot > 0 {
+        weeks.push(week);
+    }
+    weeks
+}
+
 /// Saturdays and Sundays are not working days, nor any date in `holidays`. (Under martial law Ukraine's public
 /// holidays are working days, so the default list is empty; a centre can add its own.)
 pub fn is_working_day(d: Date, holidays: &[Date]) -> bool {
@@ -143,6 +193,39 @@ mod tests {
 
     fn d(s: &str) -> Date {
         Date::parse_iso(s).unwrap()
+    }
+
+    #[test]
+    fn date_and_time_as_typed() {
+        assert_eq!(parse_human_datetime("28.11.2026 10:42").as_deref(), Some("2026-11-28T10:42"));
+        assert_eq!(parse_human_datetime(" 5.3.2026, 9:05 ").as_deref(), Some("2026-03-05T09:05"));
+        assert_eq!(parse_human_datetime("2026-11-28T10:42").as_deref(), Some("2026-11-28T10:42"));
+        assert_eq!(parse_human_datetime("2026-11-28T10:42:59").as_deref(), None, "seconds are not typed");
+        for bad in
+            ["28.11.2026", "28.11.2026 24:00", "28.11.2026 10:60", "31.02.2026 10:00", "28.11.2026 10:4", "", "10:42"]
+        {
+            assert_eq!(parse_human_datetime(bad), None, "{bad}");
+        }
+        assert_eq!(human_datetime("2026-11-28T10:42"), "28.11.2026 10:42");
+        assert_eq!(human_datetime("28.11.2026 10:4"), "28.11.2026 10:4");
+        assert_eq!(parse_human_datetime(&human_datetime("2026-01-02T03:04")).as_deref(), Some("2026-01-02T03:04"));
+    }
+
+    #[test]
+    fn a_month_as_a_calendar_shows_it() {
+        // November 2026 starts on a Sunday: six rows, the first holding only the 1st.
+        let weeks = month_weeks(2026, 11);
+        assert_eq!(weeks.len(), 6);
+        assert_eq!(weeks[0][..6], [None; 6]);
+        assert_eq!(weeks[0][6], Some(d("2026-11-01")));
+        assert_eq!(weeks[5][0], Some(d("2026-11-30")));
+        assert_eq!(weeks.iter().flatten().flatten().count(), 30);
+        // February 2027 starts on a Monday and fills exactly four rows.
+        let feb = month_weeks(2027, 2);
+        assert_eq!(feb.len(), 4);
+        assert!(feb.iter().all(|w| w.iter().all(Option::is_some)));
+        assert_eq!(month_weeks(2028, 2).iter().flatten().flatten().count(), 29, "a leap year");
+        assert!(month_weeks(2026, 13).is_empty());
     }
 
     #[test]

@@ -329,6 +329,7 @@ mod tests {
                 document_series: String::new(),
                 document_number: "123".into(),
                 no_documents: false,
+                no_documents_reason: None,
                 tax_number: String::new(),
                 tax_refused: true,
                 no_tax_number: Some(crate::domain::client::NoTaxNumber::Religious),

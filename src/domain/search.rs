@@ -237,6 +237,7 @@ mod tests {
             document_series: String::new(),
             document_number: String::new(),
             no_documents: true,
+            no_documents_reason: None,
             tax_number: tax.into(),
             tax_refused: tax.is_empty(),
             no_tax_number: None,

@@ -1,8 +1,8 @@
 //! English.
 
 use super::strings::{
-    AuditStrings, ClientStrings, ClientsStrings, DirectoryStrings, EligibilityStrings, ExportStrings, HomeStrings,
-    IntakeStrings, LockStrings, SettingsStrings, SlipStrings,
+    AuditStrings, CalendarStrings, ClientStrings, ClientsStrings, DirectoryStrings, EligibilityStrings, ExportStrings,
+    HomeStrings, IntakeStrings, LockStrings, SettingsStrings, SlipStrings,
 };
 use super::{Plural, Strings};
 use crate::domain::audit::AuditAction;
@@ -75,6 +75,22 @@ pub static STRINGS: Strings = Strings {
     purged_card: "Card handed over to the centre; personal data removed from this device",
     purged_on: |d| format!("Personal data handed over to the centre and removed from this device on {d}."),
 
+    cal: CalendarStrings {
+        date_hint: "dd.mm.yyyy",
+        datetime_hint: "dd.mm.yyyy hh:mm",
+        open: "Calendar",
+        title: "Pick a date",
+        prev_month: "Previous month",
+        next_month: "Next month",
+        month: "Month",
+        year: "Year",
+        today: "Today",
+        close: "Close the calendar",
+        months: ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"],
+        months_of: ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"],
+        weekdays_short: ["Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"],
+        weekdays: ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"],
+    },
     home: HomeStrings {
 
         title: "Home",
@@ -162,6 +178,18 @@ pub static STRINGS: Strings = Strings {
         document_series: "Series",
         document_number: "Number",
         no_documents: "No documents",
+        no_documents_reason: "Why there are no documents",
+        no_documents_reasons: [
+            ("", "— choose —"),
+            ("lost", "Lost or stolen"),
+            ("destroyed", "Destroyed (fire, shelling, a destroyed home)"),
+            ("occupied", "Left in occupied territory or a combat zone"),
+            ("withheld", "Kept by someone else (an employer, an abuser…)"),
+            ("never_issued", "Never issued"),
+            ("not_with_them", "Has them, not with them — add later"),
+        ],
+        no_documents_because: |why| format!("No documents: {why}"),
+        documents_later: "The document is not recorded yet — add it when the client shows it.",
         tax_number: "Tax number (РНОКПП)",
         tax_number_hint: "10 digits",
         no_tax: "If there is no tax number — why",
@@ -204,6 +232,7 @@ pub static STRINGS: Strings = Strings {
         p_required: "Fill in this field.",
         p_too_long: "The text is too long.",
         p_date_invalid: "There is no such date. Write it as dd.mm.yyyy.",
+        p_datetime_invalid: "Write the date and time as dd.mm.yyyy hh:mm, for example 28.11.2026 10:42.",
         p_date_future: "The date has not come yet.",
         p_date_old: "The date is before 1900.",
         p_phone: "This does not look like a phone number. Example: 067 123 45 67.",
@@ -212,9 +241,11 @@ pub static STRINGS: Strings = Strings {
         p_tax_check: "The number has a mistake: its check digit does not match. Check the digits.",
         p_address_or_none: "Enter an address or tick \"No fixed address\".",
         p_document_or_none: "Enter the document number or tick \"No documents\".",
+        p_no_documents_reason: "Choose why there are no documents.",
         p_tax_or_refusal: "Enter the tax number or choose why there is none.",
         p_unknown_org: "This organisation is no longer in the directory. Choose another.",
         w_tax_birth: "The tax number points to another date of birth. Check both fields.",
+        w_child_document: "A child under 14 has no passport: their document is a birth certificate. Check the kind of document.",
 
         appeal_title: "Appeal",
         save_appeal: "Save appeal",

@@ -70,6 +70,7 @@ pub fn card_problem(lang: Lang, p: CardProblem) -> String {
         CardProblem::Tax(TaxProblem::CheckDigit) => s.intake.p_tax_check,
         CardProblem::AddressOrNone => s.intake.p_address_or_none,
         CardProblem::DocumentOrNone => s.intake.p_document_or_none,
+        CardProblem::NoDocumentsReason => s.intake.p_no_documents_reason,
         CardProblem::TaxOrRefusal => s.intake.p_tax_or_refusal,
         CardProblem::NotAChild => s.intake.p_not_a_child,
     }
@@ -79,6 +80,7 @@ pub fn card_problem(lang: Lang, p: CardProblem) -> String {
 pub fn card_warning(lang: Lang, w: CardWarning) -> &'static str {
     match w {
         CardWarning::TaxNumberBirthDateDiffers => lang.strings().intake.w_tax_birth,
+        CardWarning::ChildDocument => lang.strings().intake.w_child_document,
     }
 }
 
@@ -87,6 +89,7 @@ pub fn appeal_problem(lang: Lang, p: AppealProblem) -> String {
     match p {
         AppealProblem::Required => s.intake.p_required,
         AppealProblem::InvalidDate => s.intake.p_date_invalid,
+        AppealProblem::InvalidDateTime => s.intake.p_datetime_invalid,
         AppealProblem::UnknownOrganisation => s.intake.p_unknown_org,
     }
     .to_owned()

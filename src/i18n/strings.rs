@@ -74,6 +74,7 @@ pub struct Strings {
     pub purged_card: &'static str,
     pub purged_on: fn(&str) -> String,
 
+    pub cal: CalendarStrings,
     pub home: HomeStrings,
     pub intake: IntakeStrings,
     pub client: ClientStrings,
@@ -85,6 +86,31 @@ pub struct Strings {
     pub settings: SettingsStrings,
     pub lock: LockStrings,
     pub audit: AuditStrings,
+}
+
+/// Date fields (дд.мм.рррр whatever the browser's language) and their calendar.
+pub struct CalendarStrings {
+    /// The format hint of a date field.
+    pub date_hint: &'static str,
+    /// The format hint of a date-and-time field.
+    pub datetime_hint: &'static str,
+    /// The button that opens the calendar of a field (described by the field's label).
+    pub open: &'static str,
+    /// The calendar's name.
+    pub title: &'static str,
+    pub prev_month: &'static str,
+    pub next_month: &'static str,
+    pub month: &'static str,
+    pub year: &'static str,
+    pub today: &'static str,
+    pub close: &'static str,
+    /// January … December, as a month is named on its own.
+    pub months: [&'static str; 12],
+    /// Of January … of December, as a day of it is named ("12 березня").
+    pub months_of: [&'static str; 12],
+    /// Monday … Sunday, short and full.
+    pub weekdays_short: [&'static str; 7],
+    pub weekdays: [&'static str; 7],
 }
 
 /// The audit trail in Settings.
@@ -278,6 +304,12 @@ pub struct IntakeStrings {
     pub document_series: &'static str,
     pub document_number: &'static str,
     pub no_documents: &'static str,
+    pub no_documents_reason: &'static str,
+    /// (code, text) of each reason, the first "choose".
+    pub no_documents_reasons: [(&'static str, &'static str); 7],
+    /// The document line of a card without documents, with the reason.
+    pub no_documents_because: fn(&str) -> String,
+    pub documents_later: &'static str,
     pub tax_number: &'static str,
     pub tax_number_hint: &'static str,
     /// The choice "why there is no РНОКПП" and its options (code, text); the first is "—".
@@ -315,6 +347,7 @@ pub struct IntakeStrings {
     pub p_required: &'static str,
     pub p_too_long: &'static str,
     pub p_date_invalid: &'static str,
+    pub p_datetime_invalid: &'static str,
     pub p_date_future: &'static str,
     pub p_date_old: &'static str,
     pub p_phone: &'static str,
@@ -323,9 +356,11 @@ pub struct IntakeStrings {
     pub p_tax_check: &'static str,
     pub p_address_or_none: &'static str,
     pub p_document_or_none: &'static str,
+    pub p_no_documents_reason: &'static str,
     pub p_tax_or_refusal: &'static str,
     pub p_unknown_org: &'static str,
     pub w_tax_birth: &'static str,
+    pub w_child_document: &'static str,
 
     pub appeal_title: &'static str,
     pub save_appeal: &'static str,

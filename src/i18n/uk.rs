@@ -1,8 +1,8 @@
 //! Українська — мова за замовчуванням.
 
 use super::strings::{
-    AuditStrings, ClientStrings, ClientsStrings, DirectoryStrings, EligibilityStrings, ExportStrings, HomeStrings,
-    IntakeStrings, LockStrings, SettingsStrings, SlipStrings,
+    AuditStrings, CalendarStrings, ClientStrings, ClientsStrings, DirectoryStrings, EligibilityStrings, ExportStrings,
+    HomeStrings, IntakeStrings, LockStrings, SettingsStrings, SlipStrings,
 };
 use super::{Plural, Strings};
 use crate::domain::audit::AuditAction;
@@ -75,6 +75,22 @@ pub static STRINGS: Strings = Strings {
     purged_card: "Картку передано до центру; особисті дані видалено з пристрою",
     purged_on: |d| format!("Особисті дані передано до центру й видалено з пристрою {d}."),
 
+    cal: CalendarStrings {
+        date_hint: "дд.мм.рррр",
+        datetime_hint: "дд.мм.рррр гг:хх",
+        open: "Календар",
+        title: "Оберіть дату",
+        prev_month: "Попередній місяць",
+        next_month: "Наступний місяць",
+        month: "Місяць",
+        year: "Рік",
+        today: "Сьогодні",
+        close: "Закрити календар",
+        months: ["Січень", "Лютий", "Березень", "Квітень", "Травень", "Червень", "Липень", "Серпень", "Вересень", "Жовтень", "Листопад", "Грудень"],
+        months_of: ["січня", "лютого", "березня", "квітня", "травня", "червня", "липня", "серпня", "вересня", "жовтня", "листопада", "грудня"],
+        weekdays_short: ["Пн", "Вт", "Ср", "Чт", "Пт", "Сб", "Нд"],
+        weekdays: ["понеділок", "вівторок", "середа", "четвер", "п’ятниця", "субота", "неділя"],
+    },
     home: HomeStrings {
 
         title: "Головна",
@@ -162,6 +178,18 @@ pub static STRINGS: Strings = Strings {
         document_series: "Серія",
         document_number: "Номер",
         no_documents: "Документів немає",
+        no_documents_reason: "Чому документів немає",
+        no_documents_reasons: [
+            ("", "— оберіть —"),
+            ("lost", "Втрачено або викрадено"),
+            ("destroyed", "Знищено (пожежа, обстріл, зруйноване житло)"),
+            ("occupied", "Залишилися на окупованій території або в зоні бойових дій"),
+            ("withheld", "Утримує інша особа (роботодавець, кривдник тощо)"),
+            ("never_issued", "Ніколи не оформлювалися"),
+            ("not_with_them", "Є, але не з собою — додати пізніше"),
+        ],
+        no_documents_because: |why| format!("Документів немає: {why}"),
+        documents_later: "Документ ще не внесено — додайте, коли клієнт його покаже.",
         tax_number: "РНОКПП (ідентифікаційний номер)",
         tax_number_hint: "10 цифр",
         no_tax: "Якщо РНОКПП немає — чому",
@@ -204,6 +232,7 @@ pub static STRINGS: Strings = Strings {
         p_required: "Заповніть це поле.",
         p_too_long: "Занадто довгий текст.",
         p_date_invalid: "Такої дати немає. Напишіть як дд.мм.рррр.",
+        p_datetime_invalid: "Напишіть дату й час як дд.мм.рррр гг:хх, наприклад 28.11.2026 10:42.",
         p_date_future: "Дата ще не настала.",
         p_date_old: "Дата раніша за 1900 рік.",
         p_phone: "Номер не схожий на телефон. Приклад: 067 123 45 67.",
@@ -212,9 +241,11 @@ pub static STRINGS: Strings = Strings {
         p_tax_check: "У номері помилка: контрольна цифра не збігається. Перевірте цифри.",
         p_address_or_none: "Вкажіть адресу або позначте «Без постійного місця проживання».",
         p_document_or_none: "Вкажіть номер документа або позначте «Документів немає».",
+        p_no_documents_reason: "Оберіть, чому документів немає.",
         p_tax_or_refusal: "Вкажіть РНОКПП або оберіть, чому його немає.",
         p_unknown_org: "Цієї організації вже немає в довіднику. Оберіть іншу.",
         w_tax_birth: "РНОКПП вказує на іншу дату народження. Перевірте обидва поля.",
+        w_child_document: "Дитині до 14 років паспорт не видають: її документ — свідоцтво про народження. Перевірте вид документа.",
 
         appeal_title: "Звернення",
         save_appeal: "Зберегти звернення",

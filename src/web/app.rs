@@ -389,8 +389,9 @@ fn StatusArea() -> impl IntoView {
                     <span class="dot" aria-hidden="true"></span>
                     {move || if ctx.online.get() { ctx.t().status_online } else { ctx.t().status_offline }}
                 </li>
-                <li class="chip" data-testid="status-storage">{storage_text}</li>
-                <li class="chip" class:chip-warn=move || ctx.persisted.get() == Some(false) data-testid="status-persist">
+                <li class="chip chip-storage" data-testid="status-storage">{storage_text}</li>
+                <li class="chip chip-persist" class:chip-warn=move || ctx.persisted.get() == Some(false)
+                    data-testid="status-persist">
                     {persist_text}
                 </li>
                 <li class="chip chip-quiet" data-testid="status-version">{version_text}</li>

@@ -3,6 +3,7 @@
 mod app;
 mod app_store;
 mod audit;
+mod calendar;
 mod data;
 mod device;
 mod drafts;

@@ -22,6 +22,7 @@ const SCHEMA_REFUSES = new Set([
   'a missing consent', 'an id that is not a UUID', 'a checklist with only an id', 'an unknown record type', 'revision 0',
   'revision 2^53', 'a negative revision', 'a change time in words', 'an appeal received in words',
   'a follow-up date in words', 'no personal data, not withdrawn', 'a withdrawn card that keeps personal data',
+  'a reason for no documents beside a document',
 ]);
 
 /** Canonical JSON as the app and the schema define it (keys sorted, no whitespace, non-ASCII as is). */
@@ -102,6 +103,8 @@ describe('hostile files', () => {
         ['a phone not as the form writes it', client((d) => { d.personal.phones = ['067 555 44 33']; }), invalid(clientAt, 'personal.phones')],
         ['a wrong tax number', client((d) => { d.personal.tax_number = '1234567890'; d.personal.tax_refused = false; }), invalid(clientAt, 'personal.tax_number')],
         ['no address and not homeless', client((d) => { d.personal.address = ''; }), invalid(clientAt, 'personal.address')],
+        ['a reason for no documents beside a document', client((d) => { d.personal.no_documents_reason = 'lost'; }),
+          invalid(clientAt, 'personal.no_documents_reason')],
         ['a withdrawn card that keeps personal data', client((d) => { d.consent.withdrawn_at = '2026-11-20T10:00:00Z'; }), invalid(clientAt, 'personal')],
         ['no personal data, not withdrawn', client((d) => { d.personal = null; }), invalid(clientAt, 'personal')],
         ['a reversed surname', client((d) => { d.personal.surname = 'Ков\u202Eальчук'; }),

@@ -303,11 +303,22 @@ describe('intake', () => {
       await page.getByRole('button', { name: 'Згоду отримано — далі' }).click();
       await page.getByLabel('Дата народження').fill('03.09.2016');
       await page.getByLabel('Адреса проживання').fill('м. Ірпінь');
-      await page.getByLabel('Документів немає').check();
+      // A child of 10 has a birth certificate, not a passport: the card says so.
+      const kind = page.getByLabel('Документ, що посвідчує особу');
+      const childDocument = page.getByRole('note').filter({ hasText: 'Дитині до 14 років паспорт не видають' });
+      await kind.selectOption({ label: 'паспорт (книжечка)' });
+      await childDocument.waitFor();
+      await kind.selectOption({ label: 'свідоцтво про народження' });
+      await childDocument.waitFor({ state: 'detached' });
+      // He has none with him today: "no documents" needs a reason.
+      await page.getByRole('checkbox', { name: 'Документів немає' }).check();
       // No number: a child who has none (not a religious refusal).
       await page.getByLabel('Якщо РНОКПП немає — чому').selectOption({ label: 'Дитина, якій номер не присвоєно' });
       await page.getByLabel('Знайти картку представника').fill('Олійник Тетяна');
       await page.getByRole('button', { name: 'Обрати: Олійник Тетяна' }).click();
+      await page.getByRole('button', { name: 'Зберегти картку' }).click();
+      await page.getByText('Оберіть, чому документів немає.').waitFor();
+      await page.getByLabel('Чому документів немає').selectOption({ label: 'Є, але не з собою — додати пізніше' });
       await page.getByRole('button', { name: 'Зберегти картку' }).click();
       await page.getByLabel('Як звернувся').selectOption('office');
       await page.getByLabel('Сфера питання').selectOption('спадщина');
@@ -316,8 +327,14 @@ describe('intake', () => {
       await page.getByRole('button', { name: 'Зберегти звернення' }).click();
       await page.getByRole('heading', { level: 1, name: 'Олійник Марко' }).waitFor();
       await page.getByText('Дитина, якій номер не присвоєно').waitFor();
+      await page.getByText('Документів немає: Є, але не з собою — додати пізніше').waitFor();
+      await page.getByTestId('documents-later').getByText('Документ ще не внесено — додайте, коли клієнт його покаже.').waitFor();
       const child = (await readAllIdb(page, 'clients')).map((r) => JSON.parse(r.payload)).find((c) => c.personal?.given_name === 'Марко');
       assert.deepEqual([child.personal.no_tax_number, child.personal.tax_refused, child.personal.tax_number], ['child', false, '']);
+      assert.deepEqual(
+        [child.personal.no_documents, child.personal.no_documents_reason, child.personal.document_kind],
+        [true, 'not_with_them', ''],
+      );
       await page.getByRole('link', { name: 'Олійник Тетяна' }).click();
       assert.equal(new URL(page.url()).hash, `#/client/${mother}`);
 

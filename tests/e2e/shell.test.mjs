@@ -96,6 +96,38 @@ describe('app shell', () => {
     }
   });
 
+  test('the status chips keep their room while they fill in at start-up (nothing below them moves)', async () => {
+    for (const viewport of [TABLET_PORTRAIT, TABLET_LANDSCAPE]) {
+      const app = await openApp(env.browser, env.served, { viewport });
+      try {
+        const { page, context } = app;
+        // From the first frame after a reload: every height the status area takes.
+        await context.addInitScript(() => {
+          window.__statusHeights = [];
+          const tick = () => {
+            const el = document.querySelector('.status');
+            const last = document.querySelector('[data-testid=status-version]');
+            if (el && last) {
+              const r = last.getBoundingClientRect();
+              const h = `${Math.round(el.getBoundingClientRect().height)} px high, the last chip at ${Math.round(r.left)},${Math.round(r.top)}`;
+              if (window.__statusHeights.at(-1) !== h) window.__statusHeights.push(h);
+            }
+            if (performance.now() < 10000) requestAnimationFrame(tick);
+          };
+          requestAnimationFrame(tick);
+        });
+        await reload(page);
+        await page.getByTestId('status-storage').filter({ hasText: /Зайнято .+, вільно .+/ }).waitFor();
+        await page.getByTestId('status-persist').filter({ hasText: /Дані (захищені від очищення|можуть бути очищені)/ }).waitFor();
+        await page.waitForTimeout(300);
+        const heights = await page.evaluate(() => window.__statusHeights);
+        assert.equal(heights.length, 1, `at ${viewport.width}×${viewport.height} the status area was ${heights.join(' → ')}`);
+      } finally {
+        await app.close();
+      }
+    }
+  });
+
   /** axe-core violations on the current page, and interactive elements smaller than 44 × 44 px. */
   async function audit(page) {
     await page.addScriptTag({ path: AXE });

@@ -21,6 +21,7 @@ const CLIENT_COLUMNS: &[(&str, &str)] = &[
     ("document_series", "personal.document_series"),
     ("document_number", "personal.document_number"),
     ("no_documents", "personal.no_documents"),
+    ("no_documents_reason", "personal.no_documents_reason"),
     ("tax_number", "personal.tax_number"),
     ("tax_refused", "personal.tax_refused"),
     ("no_tax_number", "personal.no_tax_number"),

@@ -132,6 +132,7 @@ fn card_field(f: CardField) -> &'static str {
         CardField::Email => "personal.email",
         CardField::Address => "personal.address",
         CardField::Document => "personal.document_number",
+        CardField::NoDocumentsReason => "personal.no_documents_reason",
         CardField::TaxNumber => "personal.tax_number",
     }
 }

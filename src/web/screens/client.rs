@@ -108,7 +108,13 @@ fn CardDetails(client: Client) -> impl IntoView {
     .filter_map(|(on, text)| on.then_some(text))
     .collect();
     let document = if p.no_documents {
-        s().intake.no_documents.to_owned()
+        let why = p.no_documents_reason.and_then(|r| {
+            s().intake.no_documents_reasons.iter().find(|(code, _)| *code == r.code()).map(|(_, text)| *text)
+        });
+        match why {
+            Some(why) => (s().intake.no_documents_because)(why),
+            None => s().intake.no_documents.to_owned(),
+        }
     } else {
         let kind = s().intake.document_kinds.iter().find(|(c, _)| *c == p.document_kind).map(|(_, t)| *t).unwrap_or("");
         [kind, p.document_series.as_str(), p.document_number.as_str()]
@@ -119,6 +125,8 @@ fn CardDetails(client: Client) -> impl IntoView {
             .join(" ")
     };
     let tax_later = p.no_tax_reason() == Some(crate::domain::client::NoTaxNumber::NotYet);
+    let documents_later =
+        p.no_documents && p.no_documents_reason == Some(crate::domain::client::NoDocuments::NotWithThem);
     let rows: Vec<(&'static str, String)> = vec![
         (s().intake.birth_date, dotted(&p.birth_date)),
         (s().intake.phones, p.phones.join(", ")),
@@ -159,6 +167,7 @@ fn CardDetails(client: Client) -> impl IntoView {
                 })}
             </dl>
             {tax_later.then(|| view! { <p class="notice" data-testid="tax-later">{s().intake.tax_later}</p> })}
+            {documents_later.then(|| view! { <p class="notice" data-testid="documents-later">{s().intake.documents_later}</p> })}
         </section>
     }
     .into_any()

@@ -9,7 +9,7 @@ use crate::domain::date::Date;
 use crate::i18n;
 use crate::nav::Route;
 use crate::web::app::use_ctx;
-use crate::web::form::{tr, Select, TextInput};
+use crate::web::form::{tr, IsoDateField, Select, TextInput};
 
 use crate::web::widgets::{when, ClientSummary};
 
@@ -100,14 +100,10 @@ pub fn ClientsScreen() -> impl IntoView {
                 value=query on_input=Callback::new(move |v| { query.set(v); shown.set(PAGE); })/>
             <fieldset class="filters">
                 <legend>{tr(|s| s.clients.filters)}</legend>
-                <div class="field">
-                    <label for="filter-from">{tr(|s| s.clients.date_from)}</label>
-                    <input id="filter-from" type="date" prop:value=move || from.get() on:input=move |ev| from.set(event_target_value(&ev))/>
-                </div>
-                <div class="field">
-                    <label for="filter-to">{tr(|s| s.clients.date_to)}</label>
-                    <input id="filter-to" type="date" prop:value=move || to.get() on:input=move |ev| to.set(event_target_value(&ev))/>
-                </div>
+                <IsoDateField id="filter-from" label=Signal::derive(move || ctx.t().clients.date_from.to_owned()) value=from
+                    on_change=Callback::new(move |v| from.set(v))/>
+                <IsoDateField id="filter-to" label=Signal::derive(move || ctx.t().clients.date_to.to_owned()) value=to
+                    on_change=Callback::new(move |v| to.set(v))/>
                 <Select id="filter-area" label=|s| s.intake.area options=area_options value=area on_change=Callback::new(move |v| area.set(v))/>
                 <Select id="filter-aid" label=|s| s.intake.aid_legend options=aid_options value=aid on_change=Callback::new(move |v| aid.set(v))/>
                 <Select id="filter-exported" label=|s| s.clients.export_state options=exported_options value=exported

@@ -18,7 +18,7 @@ use crate::i18n::{self, Lang};
 use crate::nav::Route;
 use crate::web::app::{new_id, use_ctx, Ctx};
 use crate::web::drafts::autosave;
-use crate::web::form::{tr, Select, TextArea, TextInput};
+use crate::web::form::{tr, DateField, IsoDateField, Select, TextArea, TextInput};
 use crate::web::platform;
 
 use crate::web::widgets::{dotted, when};
@@ -195,8 +195,8 @@ fn RulesLine(page: Page, current: Memo<Option<Rules>>, appeal_date: Option<Date>
             <Show when=older>
                 <p class="notice">{tr(|s| s.eligibility.kept_rules)}</p>
             </Show>
-            <TextInput id="elig-date" label=|s| s.eligibility.date hint=|s| s.eligibility.date_hint value=typed
-                on_input=on_date problem=problem inputmode="numeric" disabled=page.decided/>
+            <DateField id="elig-date" label=|s| s.eligibility.date hint=|s| s.eligibility.date_hint value=typed
+                on_input=on_date problem=problem disabled=page.decided/>
             {move || differs().map(|text| view! {
                 <div class="notice" data-testid="date-differs">
                     <p>{text}</p>
@@ -399,17 +399,13 @@ fn DocRow(cat: String, doc: DocumentRule, page: Page) -> impl IntoView {
                 </label>
             }).collect_view()}
             <Show when=move || matches!(status.get(), Some(DocStatus::WillBring(_)))>
-                <div class="field">
-                    <label for=keys.with_value(|k| k.3.clone())>
-                        {move || keys.with_value(|k| (ctx.t().eligibility.doc_bring_by)(i18n::local(ctx.lang.get(), &k.2)))}
-                    </label>
-                    <input id=keys.with_value(|k| k.3.clone()) type="date" disabled=move || page.decided.get()
-                        prop:value=move || match status.get() { Some(DocStatus::WillBring(d)) => d, _ => String::new() }
-                        on:change=move |ev| {
-                            let v = event_target_value(&ev);
-                            keys.with_value(|k| cl.update(|c| c.set_document(&k.0, &k.1, Some(DocStatus::WillBring(v)))));
-                        }/>
-                </div>
+                <IsoDateField id=keys.with_value(|k| k.3.clone())
+                    label=Signal::derive(move || keys.with_value(|k| (ctx.t().eligibility.doc_bring_by)(i18n::local(ctx.lang.get(), &k.2))))
+                    value=Signal::derive(move || match status.get() { Some(DocStatus::WillBring(d)) => d, _ => String::new() })
+                    on_change=Callback::new(move |v: String| {
+                        keys.with_value(|k| cl.update(|c| c.set_document(&k.0, &k.1, Some(DocStatus::WillBring(v)))));
+                    })
+                    disabled=page.decided/>
             </Show>
         </fieldset>
     }
@@ -655,8 +651,8 @@ fn GrantsElsewhere(page: Page) -> impl IntoView {
                 }).collect_view()}
             </ul>
             <Show when=move || !page.decided.get()>
-                <TextInput id="grant-on" label=|s| s.eligibility.grant_on hint=|s| s.eligibility.grant_on_hint value=on
-                    on_input=Callback::new(move |v| on.set(v)) inputmode="numeric" problem=problem_of(GrantProblem::Date)/>
+                <DateField id="grant-on" label=|s| s.eligibility.grant_on hint=|s| s.eligibility.grant_on_hint value=on
+                    on_input=Callback::new(move |v| on.set(v)) problem=problem_of(GrantProblem::Date)/>
                 <Select id="grant-category" label=|s| s.eligibility.grant_category options=options value=category
                     on_change=Callback::new(move |v| category.set(v)) problem=problem_of(GrantProblem::NoCategory)/>
                 <TextInput id="grant-source" label=|s| s.eligibility.grant_source hint=|s| s.eligibility.grant_source_hint
@@ -801,11 +797,13 @@ fn DecisionCard(page: Page) -> impl IntoView {
     let accepted = Memo::new(move |_| cl.with(|c| c.application.accepted_on.is_some()));
     let problem = RwSignal::new(None::<DecisionProblem>);
     let form = Memo::new(move |_| cl.with(|c| c.decision_form.clone()));
+    // Typed as дд.мм.рррр; today unless the worker writes another date.
+    let decision_on = RwSignal::new(
+        cl.with_untracked(|c| Date::parse_iso(&c.decision_form.on)).unwrap_or_else(platform::today).dotted(),
+    );
     let record = move |_| {
         let mut d = form.get_untracked();
-        if d.on.is_empty() {
-            d.on = platform::today().iso();
-        }
+        d.on = Date::parse_human(&decision_on.get_untracked()).map(Date::iso).unwrap_or_default();
         if let Err(p) = d.check() {
             problem.set(Some(p));
             return;
@@ -879,12 +877,13 @@ fn DecisionCard(page: Page) -> impl IntoView {
                                 }).collect_view()}
                             </fieldset>
                         </Show>
-                        <div class="field">
-                            <label for="decision-date">{tr(|s| s.eligibility.decision_date)}</label>
-                            <input id="decision-date" type="date"
-                                prop:value=move || { let on = form.with(|f| f.on.clone()); if on.is_empty() { platform::today().iso() } else { on } }
-                                on:change=move |ev| cl.update(|c| c.decision_form.on = event_target_value(&ev))/>
-                        </div>
+                        <DateField id="decision-date" label=|s| s.eligibility.decision_date value=decision_on
+                            on_input=Callback::new(move |v: String| {
+                                if let Some(d) = Date::parse_human(&v) {
+                                    cl.update(|c| c.decision_form.on = d.iso());
+                                }
+                                decision_on.set(v);
+                            })/>
                         <p class="problem" role="alert">{move || problem.get().map(|p| i18n::decision_problem(ctx.lang.get(), p))}</p>
                         <button type="button" class="btn btn-primary" on:click=record>{tr(|s| s.eligibility.decision_record)}</button>
                     }.into_any(),

@@ -17,7 +17,7 @@ use crate::i18n;
 use crate::storage::{self, codec, StoreError};
 use crate::transfer::{self, ImportError, Pace};
 use crate::web::app::{new_id, use_ctx, Ctx};
-use crate::web::form::tr;
+use crate::web::form::{tr, IsoDateField};
 use crate::web::platform::{self, DownloadFailed};
 use crate::web::AppStore;
 use crate::web::{audit, data, device, widgets};
@@ -262,16 +262,10 @@ fn MakeBatch(note: RwSignal<Option<Note>>) -> impl IntoView {
             </fieldset>
             <Show when=move || choice.get() == "range">
                 <div class="form-row">
-                    <div class="field">
-                        <label for="export-from">{tr(|s| s.export.from)}</label>
-                        <input id="export-from" type="date" prop:value=move || from.get()
-                            on:change=move |ev| from.set(event_target_value(&ev))/>
-                    </div>
-                    <div class="field">
-                        <label for="export-to">{tr(|s| s.export.to)}</label>
-                        <input id="export-to" type="date" prop:value=move || to.get()
-                            on:change=move |ev| to.set(event_target_value(&ev))/>
-                    </div>
+                    <IsoDateField id="export-from" label=Signal::derive(move || ctx.t().export.from.to_owned()) value=from
+                        on_change=Callback::new(move |v| from.set(v))/>
+                    <IsoDateField id="export-to" label=Signal::derive(move || ctx.t().export.to.to_owned()) value=to
+                        on_change=Callback::new(move |v| to.set(v))/>
                 </div>
             </Show>
             <div class="form-actions">

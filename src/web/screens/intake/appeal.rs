@@ -14,7 +14,7 @@ use crate::storage::StoreError;
 use crate::web::app::{new_id, use_ctx};
 use crate::web::data;
 use crate::web::drafts::Autosave;
-use crate::web::form::{tr, CheckBox, RadioGroup, Select, Text, TextArea, TextInput};
+use crate::web::form::{tr, CheckBox, DateField, RadioGroup, Select, Text, TextArea, TextInput};
 use crate::web::platform;
 
 use crate::web::widgets::ClientSummary;
@@ -87,7 +87,8 @@ pub(super) fn AppealStep(draft: RwSignal<IntakeDraft>, saver: Autosave) -> impl 
         if !f.written {
             return None;
         }
-        let day = Date::parse_iso(f.received_at.get(0..10)?)?;
+        let received = crate::domain::date::parse_human_datetime(&f.received_at)?;
+        let day = Date::parse_iso(received.get(0..10)?)?;
         let off = crate::web::device::days_off(ctx);
         Some((
             crate::domain::date::add_working_days(day, 3, &off),
@@ -155,7 +156,7 @@ pub(super) fn AppealStep(draft: RwSignal<IntakeDraft>, saver: Autosave) -> impl 
             <h2 id="appeal-h">{tr(|s| s.intake.appeal_title)}</h2>
             {move || client.get().map(|c| view! { <ClientSummary client=c/> })}
             <p class="muted">{tr(|s| s.required_note)}</p>
-            <TextInput id="received-at" label=|s| s.intake.received_at value=received on_input=set_received kind="datetime-local"
+            <DateField id="received-at" label=|s| s.intake.received_at value=received on_input=set_received with_time=true
                 required=true problem=appeal_problem_signal(problems, AppealField::ReceivedAt)/>
             <Select id="channel" label=|s| s.intake.channel options=channel_options value=channel on_change=set_channel required=true
                 problem=appeal_problem_signal(problems, AppealField::Channel)/>
@@ -177,7 +178,7 @@ pub(super) fn AppealStep(draft: RwSignal<IntakeDraft>, saver: Autosave) -> impl 
                 </fieldset>
             </Show>
             <TextArea id="outcome" label=|s| s.intake.outcome value=outcome on_input=set_outcome/>
-            <TextInput id="follow-up" label=|s| s.intake.follow_up value=follow_up on_input=set_follow_up kind="date"
+            <DateField id="follow-up" label=|s| s.intake.follow_up value=follow_up on_input=set_follow_up
                 problem=appeal_problem_signal(problems, AppealField::FollowUp)/>
             <CheckBox id="written" label=|s| s.intake.written_appeal checked=written on_change=set_written/>
             {move || deadlines.get().map(|(due, max)| view! {

@@ -12,7 +12,7 @@ use crate::i18n::{self};
 use crate::storage::StoreError;
 use crate::web::app::{new_id, use_ctx};
 use crate::web::data;
-use crate::web::form::{tr, CheckBox, Select, TextInput};
+use crate::web::form::{tr, CheckBox, DateField, Select, TextInput};
 use crate::web::platform;
 
 use super::consent::consent_now;
@@ -137,6 +137,15 @@ pub(super) fn CardStep(draft: RwSignal<IntakeDraft>) -> impl IntoView {
     let (doc_series, set_doc_series) = c(|f| &f.document_series, |f, v| f.document_series = v);
     let (doc_number, set_doc_number) = c(|f| &f.document_number, |f, v| f.document_number = v);
     let (no_docs, set_no_docs) = b(|f| f.no_documents, |f, v| f.no_documents = v);
+    let (no_docs_reason, set_no_docs_reason) = c(|f| &f.no_documents_reason, |f, v| f.no_documents_reason = v);
+    let no_docs_options = Signal::derive(move || {
+        ctx.t()
+            .intake
+            .no_documents_reasons
+            .iter()
+            .map(|(code, text)| ((*code).to_owned(), (*text).to_owned()))
+            .collect()
+    });
     let (tax, set_tax) = c(|f| &f.tax_number, |f, v| f.tax_number = v);
     // Why there is no number (a draft made before the reasons keeps its "refused").
     let no_tax = Signal::derive(move || {
@@ -192,7 +201,7 @@ pub(super) fn CardStep(draft: RwSignal<IntakeDraft>) -> impl IntoView {
     let no_tax_options = Signal::derive(move || {
         ctx.t().intake.no_tax_reasons.iter().map(|(code, text)| ((*code).to_owned(), (*text).to_owned())).collect()
     });
-    let warnings = Signal::derive(move || draft.with(|d| d.card.warnings()));
+    let warnings = Signal::derive(move || draft.with(|d| d.card.warnings(platform::today())));
 
     view! {
         <form class="card" aria-labelledby="card-h" novalidate on:submit=|ev| ev.prevent_default()>
@@ -206,8 +215,8 @@ pub(super) fn CardStep(draft: RwSignal<IntakeDraft>) -> impl IntoView {
                         <TextInput id="given-name" label=|s| s.intake.given_name value=given on_input=set_given required=true
                             problem=card_problem_signal(problems, CardField::GivenName)/>
                         <TextInput id="patronymic" label=|s| s.intake.patronymic value=patronymic on_input=set_patronymic/>
-                        <TextInput id="birth-date" label=|s| s.intake.birth_date hint=|s| s.intake.birth_date_hint value=birth
-                            on_input=set_birth required=true inputmode="numeric"
+                        <DateField id="birth-date" label=|s| s.intake.birth_date hint=|s| s.intake.birth_date_hint value=birth
+                            on_input=set_birth required=true
                             problem=card_problem_signal(problems, CardField::BirthDate)/>
                         <Select id="sex" label=|s| s.intake.sex options=sex_options value=sex on_change=set_sex/>
                     </fieldset>
@@ -250,6 +259,11 @@ pub(super) fn CardStep(draft: RwSignal<IntakeDraft>) -> impl IntoView {
                         <TextInput id="document-number" label=|s| s.intake.document_number value=doc_number
                             on_input=set_doc_number disabled=no_docs problem=card_problem_signal(problems, CardField::Document)/>
                         <CheckBox id="no-documents" label=|s| s.intake.no_documents checked=no_docs on_change=set_no_docs/>
+                        <Show when=move || no_docs.get()>
+                            <Select id="no-documents-reason" label=|s| s.intake.no_documents_reason options=no_docs_options
+                                value=no_docs_reason on_change=set_no_docs_reason required=true
+                                problem=card_problem_signal(problems, CardField::NoDocumentsReason)/>
+                        </Show>
                         <TextInput id="tax-number" label=|s| s.intake.tax_number hint=|s| s.intake.tax_number_hint value=tax
                             on_input=set_tax inputmode="numeric"
                             problem=card_problem_signal(problems, CardField::TaxNumber)/>

@@ -69,7 +69,7 @@ where
 fn fresh_draft(ctx: Ctx) -> IntakeDraft {
     let mut d = IntakeDraft::new();
     d.consent_by = untrack(|| ctx.worker());
-    d.appeal.received_at = platform::now_local();
+    d.appeal.received_at = crate::domain::date::human_datetime(&platform::now_local());
     d
 }
 
