@@ -294,6 +294,136 @@ pub struct Client {
     /// When the personal data was purged after the centre confirmed it received the card.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub purged_at: Option<String>,
+    /// Corrections of the card, oldest first (the values go when the personal data goes).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub history: Vec<CardChange>,
+}
+
+/// One correction of a card: when, by whom, and each field that changed, as it was and as it became.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CardChange {
+    pub at: String,
+    pub by: String,
+    pub fields: Vec<FieldChange>,
+}
+
+/// One field of a [`CardChange`]: its name in the card ([`CARD_FIELDS`]) and its value before and after, written as
+/// [`card_values`] writes it (empty once the personal data is erased).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FieldChange {
+    pub field: String,
+    pub from: String,
+    pub to: String,
+}
+
+/// The fields a correction can change, in the order of the card.
+pub const CARD_FIELDS: [&str; 23] = [
+    "surname",
+    "given_name",
+    "patronymic",
+    "birth_date",
+    "sex",
+    "phones",
+    "email",
+    "address",
+    "no_fixed_address",
+    "registration_address",
+    "document_kind",
+    "document_series",
+    "document_number",
+    "no_documents",
+    "no_documents_reason",
+    "tax_number",
+    "no_tax_number",
+    "language",
+    "needs.cannot_read_write",
+    "needs.hearing",
+    "needs.vision",
+    "needs.mobility",
+    "representative_id",
+];
+
+/// Each field of [`CARD_FIELDS`] with its value as one string: dates ISO, phones joined by ", ", yes/no as
+/// "true"/"false", choices by their code.
+pub fn card_values(p: &Personal) -> [(&'static str, String); 23] {
+    let flag = |b: bool| if b { "true".to_owned() } else { "false".to_owned() };
+    let values = [
+        p.surname.clone(),
+        p.given_name.clone(),
+        p.patronymic.clone(),
+        p.birth_date.clone(),
+        match p.sex {
+            Some(Sex::Female) => "female".into(),
+            Some(Sex::Male) => "male".into(),
+            None => String::new(),
+        },
+        p.phones.join(", "),
+        p.email.clone(),
+        p.address.clone(),
+        flag(p.no_fixed_address),
+        p.registration_address.clone(),
+        p.document_kind.clone(),
+        p.document_series.clone(),
+        p.document_number.clone(),
+        flag(p.no_documents),
+        p.no_documents_reason.map(|r| r.code().to_owned()).unwrap_or_default(),
+        p.tax_number.clone(),
+        p.no_tax_reason().map(|r| r.code().to_owned()).unwrap_or_default(),
+        match &p.language {
+            PersonLanguage::Other(text) => text.clone(),
+            other => other.code().to_owned(),
+        },
+        flag(p.needs.cannot_read_write),
+        flag(p.needs.hearing),
+        flag(p.needs.vision),
+        flag(p.needs.mobility),
+        p.representative_id.clone().unwrap_or_default(),
+    ];
+    let mut i = 0;
+    values.map(|v| {
+        let field = CARD_FIELDS[i];
+        i += 1;
+        (field, v)
+    })
+}
+
+/// What changed from `old` to `new`, field by field, in the order of the card.
+pub fn card_changes(old: &Personal, new: &Personal) -> Vec<FieldChange> {
+    card_values(old)
+        .into_iter()
+        .zip(card_values(new))
+        .filter(|((_, a), (_, b))| a != b)
+        .map(|((field, from), (_, to))| FieldChange { field: field.to_owned(), from, to })
+        .collect()
+}
+
+impl Client {
+    /// The card corrected to `personal` by `by` at `now`, its history told what changed; `None` when nothing did.
+    pub fn corrected(&self, personal: Personal, by: &str, now: &str) -> Option<Client> {
+        let old = self.personal.as_ref()?;
+        let fields = card_changes(old, &personal);
+        if fields.is_empty() {
+            return None;
+        }
+        let mut next = self.clone();
+        next.personal = Some(personal);
+        next.history.push(CardChange { at: now.to_owned(), by: by.to_owned(), fields });
+        Some(next)
+    }
+
+    /// Erases everything personal: the card's data and the values in its history (what changed, when and by whom
+    /// stays).
+    pub fn erase_personal(&mut self) {
+        self.personal = None;
+        for change in &mut self.history {
+            for f in &mut change.fields {
+                f.from.clear();
+                f.to.clear();
+            }
+        }
+    }
 }
 
 impl Record for Client {
@@ -801,6 +931,68 @@ mod tests {
         assert!(child("birth_certificate").warnings(today()).is_empty());
         let teen = CardForm { birth_date: "01.06.2011".into(), ..child("id_card") };
         assert!(teen.warnings(today()).is_empty(), "an ID card from 14");
+    }
+
+    #[test]
+    fn a_correction_tells_each_field_that_changed() {
+        let before = sample_form().validate(today()).unwrap();
+        let client = Client {
+            id: "c1".into(),
+            created_at: "2026-11-20T10:00:00Z".into(),
+            consent: serde_json::from_value(serde_json::json!({
+                "text_version": "1", "text_lang": "uk", "form": "oral", "given_at": "2026-11-20T10:00:00Z",
+                "taken_by": "Олена Коваль", "withdrawn_at": null, "withdrawn_by": null
+            }))
+            .unwrap(),
+            personal: Some(before.clone()),
+            purged_at: None,
+            history: vec![],
+        };
+        let edited = CardForm {
+            phones: "050 765 43 21".into(),
+            address: "м. Ірпінь, вул. Садова, 7".into(),
+            needs: Needs { hearing: true, ..Needs::default() },
+            ..sample_form()
+        }
+        .validate(today())
+        .unwrap();
+        let next = client.corrected(edited.clone(), "Олена Коваль", "2026-11-28T10:00:00Z").expect("changed");
+        assert_eq!(next.personal.as_ref(), Some(&edited));
+        assert_eq!(
+            next.history,
+            vec![CardChange {
+                at: "2026-11-28T10:00:00Z".into(),
+                by: "Олена Коваль".into(),
+                fields: vec![
+                    FieldChange {
+                        field: "phones".into(),
+                        from: "+380671234567, +380507654321".into(),
+                        to: "+380507654321".into()
+                    },
+                    FieldChange {
+                        field: "address".into(),
+                        from: "с. Бородянка, вул. Центральна, 5".into(),
+                        to: "м. Ірпінь, вул. Садова, 7".into()
+                    },
+                    FieldChange { field: "needs.hearing".into(), from: "false".into(), to: "true".into() },
+                ],
+            }]
+        );
+        // Saving the same card again changes nothing and writes no history.
+        assert_eq!(next.corrected(edited, "Олена Коваль", "2026-11-28T11:00:00Z"), None);
+        // Every field has its place in the list.
+        let fields: Vec<&str> = card_values(&before).iter().map(|(f, _)| *f).collect();
+        assert_eq!(fields, CARD_FIELDS);
+        // Consent withdrawn: the values go, what changed and when stays.
+        let mut gone = next.clone();
+        gone.erase_personal();
+        assert_eq!(gone.personal, None);
+        assert_eq!(gone.history[0].fields.len(), 3);
+        assert!(gone.history[0].fields.iter().all(|f| f.from.is_empty() && f.to.is_empty()));
+        assert_eq!(
+            (gone.history[0].at.as_str(), gone.history[0].by.as_str()),
+            ("2026-11-28T10:00:00Z", "Олена Коваль")
+        );
     }
 
     #[test]

@@ -184,7 +184,7 @@ pub fn withdraw_consent(
     by: &str,
 ) -> Erasure {
     let mut c = client.clone();
-    c.personal = None;
+    c.erase_personal();
     c.consent.withdrawn_at = Some(now.to_owned());
     c.consent.withdrawn_by = Some(by.to_owned());
     Erasure {
@@ -314,6 +314,7 @@ mod tests {
                 withdrawn_by: None,
             },
             purged_at: None,
+            history: vec![],
             personal: Some(Personal {
                 surname: "Шевченко".into(),
                 given_name: "Олександр".into(),

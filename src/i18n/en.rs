@@ -50,6 +50,7 @@ pub static STRINGS: Strings = Strings {
     err_version_too_new: "The data on this device was made by a newer version of the app. Reload the page to get it.",
     err_locked: "The device is locked: unlock it with your passphrase, then try again.",
     err_decode: "One stored record could not be read. The rest of the data is safe; tell your administrator.",
+    err_conflict: "The record was changed meanwhile in another tab or by another worker; nothing was changed. Look at the newer data and make your change again.",
     err_exists: "A record with this id already exists on the device; nothing was changed.",
     err_other: |detail| format!("Could not save or read data; nothing was changed. Technical reason: {detail}"),
 
@@ -438,6 +439,7 @@ pub static STRINGS: Strings = Strings {
         grants_text: |n, y, cap| format!("Grants of БВПД in {y} (on this device and known from elsewhere): {n} of {cap}."),
         outcome_title: "Outcome",
         outcome_pick: "Choose a category the person may belong to.",
+        outcome_none_fits: "If none fits, secondary legal aid is not granted, but anyone can get free primary legal aid: legal information, a consultation, help writing an application or a complaint — or a referral to another organisation.",
         outcome_eligible: "Eligible for БВПД",
         outcome_kinds: "Kinds of БВПД:",
         outcome_once_brought: "Eligible for БВПД once the documents are brought",

@@ -20,6 +20,7 @@ pub fn store_error(lang: Lang, e: &StoreError) -> String {
         StoreError::Locked => s.err_locked.to_owned(),
         StoreError::Decode { .. } => s.err_decode.to_owned(),
         StoreError::AlreadyExists { .. } => s.err_exists.to_owned(),
+        StoreError::Conflict { .. } => s.err_conflict.to_owned(),
         StoreError::Other { detail } => (s.err_other)(detail),
     }
 }

@@ -48,6 +48,7 @@ pub struct Strings {
     pub err_locked: &'static str,
     pub err_decode: &'static str,
     pub err_exists: &'static str,
+    pub err_conflict: &'static str,
     pub err_other: fn(detail: &str) -> String,
 
     pub clients_title: &'static str,
@@ -556,6 +557,7 @@ pub struct EligibilityStrings {
     pub grants_text: fn(usize, i32, usize) -> String,
     pub outcome_title: &'static str,
     pub outcome_pick: &'static str,
+    pub outcome_none_fits: &'static str,
     pub outcome_eligible: &'static str,
     pub outcome_kinds: &'static str,
     pub outcome_once_brought: &'static str,

@@ -47,7 +47,8 @@ macro_rules! __store_conformance_cases {
         $crate::$each!($make;
             empty_store put_get_and_order put_replaces insert_conflict_writes_nothing delete batch_across_collections
             find_by_index typed_save_and_load text_survives large_batch next_revision_is_read_in_the_transaction
-            next_revision_rolls_back_with_the_batch next_revision_stops_at_the_limit sealed_records_hide_their_text
+            next_revision_rolls_back_with_the_batch next_revision_stops_at_the_limit stale_revision_is_refused
+            sealed_records_hide_their_text
             seal_all_upgrades_records_in_clear locked_store_writes_nothing_personal);
     };
 }
@@ -230,6 +231,30 @@ pub async fn next_revision_rolls_back_with_the_batch(s: &impl Store) {
     assert!(matches!(s.write(failing).await, Err(StoreError::AlreadyExists { .. })));
     let rec = s.get(Collection::Drafts, "n1").await.unwrap().unwrap();
     assert_eq!((rec.rev, rec.updated_at.as_str()), (1, "t1"), "the whole batch rolled back");
+}
+
+/// An edit made on a revision another writer has passed meanwhile is refused, with both revisions, and its whole
+/// batch writes nothing; made on the stored revision (0 for a new record) it is the next one.
+pub async fn stale_revision_is_refused(s: &impl Store) {
+    let v = Sample { id: "e1".into(), text: "a".into() };
+    s.write(WriteBatch::new().next_after(&v, 0, "t1").unwrap()).await.unwrap();
+    s.write(WriteBatch::new().next_after(&Sample { text: "b".into(), ..v.clone() }, 1, "t2").unwrap()).await.unwrap();
+    assert_eq!(s.get(Collection::Drafts, "e1").await.unwrap().unwrap().rev, 2);
+    // Another tab opened revision 1 too and saves after: refused, and the insert of its batch is undone with it.
+    let stale = WriteBatch::new()
+        .insert(Collection::Clients, record("c9", None, "t"))
+        .next_after(&Sample { text: "stale".into(), ..v.clone() }, 1, "t3")
+        .unwrap();
+    let err = s.write(stale).await.unwrap_err();
+    assert_eq!(err, StoreError::Conflict { collection: Collection::Drafts, id: "e1".into(), expected: 1, stored: 2 });
+    assert_eq!(s.get(Collection::Clients, "c9").await.unwrap(), None, "the whole batch rolled back");
+    let kept: Sample = load(s, "e1").await.unwrap().unwrap();
+    assert_eq!(kept.text, "b");
+    // A record that exists is not created again as "new".
+    assert!(matches!(
+        s.write(WriteBatch::new().next_after(&v, 0, "t4").unwrap()).await,
+        Err(StoreError::Conflict { expected: 0, stored: 2, .. })
+    ));
 }
 
 /// Revisions are bounded (IndexedDB numbers are exact to 2^53 − 1): the highest one is kept and read back exactly,

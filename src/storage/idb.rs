@@ -280,7 +280,8 @@ fn encode_js(rec: &StoredRecord) -> StoreResult<JsValue> {
 enum Ready {
     Put(Collection, JsValue),
     Insert(Collection, String, JsValue),
-    Next(Collection, String, JsValue),
+    /// The next revision; with `Some(rev)`, only if the stored revision is `rev`.
+    Next(Collection, String, JsValue, Option<u64>),
     Delete(Collection, String),
     Reseal(Collection, Vec<(String, u64, JsValue)>),
 }
@@ -334,7 +335,10 @@ impl Store for IdbStore {
             ops.push(match op {
                 WriteOp::Put(c, rec) => Ready::Put(c, kept(c, &rec).await?),
                 WriteOp::Insert(c, rec) => Ready::Insert(c, rec.id.clone(), kept(c, &rec).await?),
-                WriteOp::Next(c, rec) => Ready::Next(c, rec.id.clone(), kept(c, &rec).await?),
+                WriteOp::Next(c, rec) => Ready::Next(c, rec.id.clone(), kept(c, &rec).await?, None),
+                WriteOp::NextAfter(c, rec, expected) => {
+                    Ready::Next(c, rec.id.clone(), kept(c, &rec).await?, Some(expected))
+                }
                 WriteOp::Delete(c, id) => Ready::Delete(c, id),
                 WriteOp::SealAll(c) => Ready::Reseal(c, self.sealed_copies(c).await?),
             });
@@ -358,11 +362,15 @@ impl Store for IdbStore {
                         Err(e) => return Err(op_error(e)),
                     }
                 }
-                Ready::Next(c, id, obj) => {
+                Ready::Next(c, id, obj, expected) => {
                     // Read in the same read-write transaction: no other write can come between.
                     let store = tx.object_store(c.name()).map_err(op_error)?;
                     let prev: Option<JsValue> = store.get(id.as_str()).await.map_err(op_error)?;
                     let prev = prev.map(|v| decode_js(c, v)).transpose()?;
+                    if let Some(expected) = expected {
+                        // Dropping `tx` without committing rolls back every earlier op of this batch.
+                        super::check_revision(c, &id, prev.as_ref(), expected)?;
+                    }
                     let rev = super::revision_after(prev.as_ref())?;
                     js_sys::Reflect::set(&obj, &JsValue::from_str("rev"), &JsValue::from_f64(rev as f64))
                         .map_err(|_| StoreError::Other { detail: "encode".into() })?;

@@ -108,6 +108,7 @@ impl Store for MemoryStore {
                 WriteOp::Put(c, rec) => WriteOp::Put(c, kept(c, rec).await?),
                 WriteOp::Insert(c, rec) => WriteOp::Insert(c, kept(c, rec).await?),
                 WriteOp::Next(c, rec) => WriteOp::Next(c, kept(c, rec).await?),
+                WriteOp::NextAfter(c, rec, expected) => WriteOp::NextAfter(c, kept(c, rec).await?, expected),
                 WriteOp::SealAll(c) => {
                     for rec in self.raw(c).into_iter().filter(|r| r.codec == codec::CODEC_JSON_V1) {
                         let sealed = kept(c, rec).await?;
@@ -137,6 +138,12 @@ impl Store for MemoryStore {
                 }
                 WriteOp::Next(c, mut rec) => {
                     let table = next.entry(c).or_default();
+                    rec.rev = super::revision_after(table.get(&rec.id))?;
+                    table.insert(rec.id.clone(), rec);
+                }
+                WriteOp::NextAfter(c, mut rec, expected) => {
+                    let table = next.entry(c).or_default();
+                    super::check_revision(c, &rec.id, table.get(&rec.id), expected)?;
                     rec.rev = super::revision_after(table.get(&rec.id))?;
                     table.insert(rec.id.clone(), rec);
                 }

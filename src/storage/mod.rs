@@ -49,6 +49,10 @@ pub enum WriteOp {
     /// writes one more (1 for a new record), whatever `rev` the record carries. Two tabs saving the same record
     /// therefore never write the same revision.
     Next(Collection, StoredRecord),
+    /// [`WriteOp::Next`] only if the revision stored is still `expected` (0: nothing stored), read INSIDE the
+    /// transaction; otherwise the batch fails with [`StoreError::Conflict`] and nothing is written. An edit made on
+    /// revision 4 is never written over a revision 5 saved meanwhile in another tab.
+    NextAfter(Collection, StoredRecord, u64),
     /// Remove (no error if absent).
     Delete(Collection, String),
     /// Seal every record of the collection still stored in clear ([`codec::seal_stored`]), read INSIDE the
@@ -79,6 +83,11 @@ impl WriteBatch {
         self.ops.push(WriteOp::Next(T::COLLECTION, codec::encode(value, 0, now)?));
         Ok(self)
     }
+    /// Adds `value` as the next revision, only if `expected` is the revision stored (see [`WriteOp::NextAfter`]).
+    pub fn next_after<T: Record>(mut self, value: &T, expected: u64, now: &str) -> StoreResult<Self> {
+        self.ops.push(WriteOp::NextAfter(T::COLLECTION, codec::encode(value, 0, now)?, expected));
+        Ok(self)
+    }
     pub fn seal_all(mut self, c: Collection) -> Self {
         self.ops.push(WriteOp::SealAll(c));
         self
@@ -96,6 +105,7 @@ impl WriteBatch {
                 WriteOp::Put(c, _)
                 | WriteOp::Insert(c, _)
                 | WriteOp::Next(c, _)
+                | WriteOp::NextAfter(c, _, _)
                 | WriteOp::Delete(c, _)
                 | WriteOp::SealAll(c) => *c,
             })
@@ -123,6 +133,9 @@ pub enum StoreError {
     Locked,
     /// An insert found a record with the same id.
     AlreadyExists { collection: Collection, id: String },
+    /// A record was saved meanwhile (another tab): the change was made on revision `expected`, the store holds
+    /// `stored`. Nothing was written.
+    Conflict { collection: Collection, id: String, expected: u64, stored: u64 },
     /// Anything else the browser reported; `detail` is technical and holds no personal data.
     Other { detail: String },
 }
@@ -140,6 +153,9 @@ impl std::fmt::Display for StoreError {
             StoreError::Locked => write!(f, "the device is locked"),
             StoreError::AlreadyExists { collection, id } => {
                 write!(f, "{} record {id} already exists", collection.name())
+            }
+            StoreError::Conflict { collection, id, expected, stored } => {
+                write!(f, "{} record {id} is at revision {stored}, not {expected}", collection.name())
             }
             StoreError::Other { detail } => write!(f, "storage error: {detail}"),
         }
@@ -190,6 +206,16 @@ pub fn revision_after(prev: Option<&StoredRecord>) -> StoreResult<u64> {
         None => Ok(1),
         Some(p) if p.rev < MAX_REV => Ok(p.rev + 1),
         Some(p) => Err(StoreError::Other { detail: format!("record {} is at the highest revision", p.id) }),
+    }
+}
+
+/// The check of a [`WriteOp::NextAfter`]: `prev` (what the store holds) must be at `expected`.
+pub fn check_revision(c: Collection, id: &str, prev: Option<&StoredRecord>, expected: u64) -> StoreResult<()> {
+    let stored = prev.map_or(0, |p| p.rev);
+    if stored == expected {
+        Ok(())
+    } else {
+        Err(StoreError::Conflict { collection: c, id: id.to_owned(), expected, stored })
     }
 }
 

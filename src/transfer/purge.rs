@@ -17,7 +17,7 @@ fn scrub(kind: RecordType, rec: &StoredRecord, now: &str) -> StoreResult<Option<
             if c.personal.is_none() {
                 return Ok(None);
             }
-            c.personal = None;
+            c.erase_personal();
             c.purged_at = Some(now.to_owned());
             codec::encode(&c, rev, now).map(Some)
         }

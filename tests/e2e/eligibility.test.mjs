@@ -48,6 +48,10 @@ describe('eligibility checklist', () => {
       // Not the appeal's date (today): both dates show, with the minimum each gives.
       await page.getByTestId('date-differs').getByText(/Перевірка на 02\.03\.2026, а звернення від \d\d\.\d\d\.2026\./).waitFor();
       assert.equal(await page.getByTestId('assessment-date').textContent(), '02.03.2026');
+      // Before any item is ticked the outcome already points to primary legal aid and the directory.
+      const none = page.getByTestId('outcome');
+      await none.getByText(/Якщо жодна не підходить, БВПД не надається, але безоплатну первинну правничу допомогу може отримати кожен/).waitFor();
+      assert.equal(await none.getByRole('link', { name: 'Довідник організацій' }).getAttribute('href'), '#/directory');
 
       // Find the IDP category by a word; the document is not here yet: the client will bring it.
       const search = page.getByLabel('Пошук категорії');

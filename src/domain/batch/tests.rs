@@ -39,6 +39,7 @@ pub(crate) fn client(id: &str, surname: &str) -> Client {
             ..Personal::default()
         }),
         purged_at: None,
+        history: vec![],
     }
 }
 
@@ -600,4 +601,54 @@ fn a_field_written_twice_in_a_record_is_refused_as_such() {
     let twice = text.replacen(&format!("{id}\"personal\""), &format!("{id}{id}\"personal\""), 1);
     assert_ne!(twice, text);
     assert_eq!(refused_field(&twice), DataIssue::Duplicate { field: "id".into() });
+}
+
+#[test]
+fn a_card_travels_with_its_corrections_and_a_withdrawn_one_without_their_values() {
+    use crate::domain::client::{CardChange, FieldChange};
+    let id = "00000000-0000-4000-8000-0000000000c7";
+    let with = |history: Vec<CardChange>, withdrawn: bool| {
+        let mut c = client(id, "Коваль");
+        c.history = history;
+        if withdrawn {
+            c.consent.withdrawn_at = Some("2026-11-28T12:00:00Z".into());
+            c.consent.withdrawn_by = Some("Олена Коваль".into());
+            c.erase_personal();
+        }
+        let (_, text) =
+            assemble(&origin(), Selection::NotExported, vec![record_of(source(RecordType::Client, id, 2, &c))], None)
+                .expect("assemble");
+        read_batch(&text).map(|b| serde_json::to_value(&b.records[0].data).unwrap_or_default())
+    };
+    let change = |field: &str, from: &str, to: &str| CardChange {
+        at: "2026-11-28T10:00:00Z".into(),
+        by: "Олена Коваль".into(),
+        fields: vec![FieldChange { field: field.into(), from: from.into(), to: to.into() }],
+    };
+    let read = with(vec![change("phones", "+380671112233", "+380501112233")], false).expect("a corrected card");
+    assert_eq!(read["history"][0]["fields"][0]["to"], "+380501112233");
+    let read = with(vec![change("phones", "+380671112233", "+380501112233")], true).expect("withdrawn");
+    assert_eq!(read["history"][0]["fields"][0]["from"], "", "the values erased with the card");
+    let invalid = |field: &str| {
+        Err(BatchProblem::RecordInvalid { index: 1, id: id.into(), issue: DataIssue::Invalid { field: field.into() } })
+    };
+    assert_eq!(with(vec![change("notes", "a", "b")], false).map(|_| ()), invalid("history.0.fields"));
+    assert_eq!(with(vec![change("phones", "a", "a")], false).map(|_| ()), invalid("history.0.fields"));
+    assert_eq!(
+        with(vec![CardChange { at: "учора".into(), ..change("phones", "a", "b") }], false).map(|_| ()),
+        invalid("history.0.at")
+    );
+    assert_eq!(
+        with(vec![CardChange { by: " ".into(), ..change("phones", "a", "b") }], false).map(|_| ()),
+        invalid("history.0.by")
+    );
+    // A withdrawn card whose history still holds a value: refused, the value is personal.
+    let mut c = client(id, "Коваль");
+    c.consent.withdrawn_at = Some("2026-11-28T12:00:00Z".into());
+    c.personal = None;
+    c.history = vec![change("surname", "Коваль", "Ковальчук")];
+    let (_, text) =
+        assemble(&origin(), Selection::NotExported, vec![record_of(source(RecordType::Client, id, 2, &c))], None)
+            .expect("assemble");
+    assert_eq!(read_batch(&text).map(|_| ()), invalid("history.0.fields"));
 }

@@ -9,7 +9,7 @@ use serde_json::Value;
 use super::issue::DataIssue;
 use crate::domain::appeal::{AidKind, Appeal};
 use crate::domain::checklist::Checklist;
-use crate::domain::client::{CardField, CardForm, Client, Personal};
+use crate::domain::client::{CardField, CardForm, Client, Personal, CARD_FIELDS};
 use crate::domain::date::Date;
 use crate::domain::eligibility::DocStatus;
 use crate::domain::ids::is_uuid_v4;
@@ -149,6 +149,17 @@ pub fn check_client(c: &Client, today: Date) -> Result<(), DataIssue> {
     need(!k.taken_by.trim().is_empty(), "consent.taken_by")?;
     need(k.withdrawn_at.as_deref().is_none_or(is_datetime), "consent.withdrawn_at")?;
     need(c.purged_at.as_deref().is_none_or(is_datetime), "purged_at")?;
+    // Corrections: when, by whom, fields of the card, each changed; values only while the card holds personal data.
+    for (i, change) in c.history.iter().enumerate() {
+        datetime(&change.at, &format!("history.{i}.at"))?;
+        need(!change.by.trim().is_empty(), &format!("history.{i}.by"))?;
+        need(!change.fields.is_empty(), &format!("history.{i}.fields"))?;
+        for f in &change.fields {
+            need(CARD_FIELDS.contains(&f.field.as_str()), &format!("history.{i}.fields"))?;
+            let erased = f.from.is_empty() && f.to.is_empty();
+            need(if c.personal.is_some() { f.from != f.to } else { erased }, &format!("history.{i}.fields"))?;
+        }
+    }
     match &c.personal {
         // Withdrawn or purged: nothing personal left, and a card with nothing personal must be one of those.
         Some(_) if k.withdrawn_at.is_some() => Err(invalid("personal")),

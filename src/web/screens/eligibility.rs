@@ -680,7 +680,13 @@ fn OutcomeCard(page: Page) -> impl IntoView {
         let basis =
             move || foreigner.then(|| view! { <p data-testid="foreigner-basis">{s.eligibility.foreigner_basis}</p> });
         let body = if page.picked.with(Vec::is_empty) {
-            view! { <p class="muted">{s.eligibility.outcome_pick}</p> }.into_any()
+            // Nothing ticked yet, or nothing fits: primary legal aid and referrals are open to everyone.
+            view! {
+                <p class="muted">{s.eligibility.outcome_pick}</p>
+                <p>{s.eligibility.outcome_none_fits}</p>
+                <a class="btn btn-secondary" href=Route::Directory.href()>{s.eligibility.outcome_directory}</a>
+            }
+            .into_any()
         } else {
             match &a.outcome {
                 Outcome::Eligible { categories, kinds } => view! {

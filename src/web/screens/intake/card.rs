@@ -91,8 +91,14 @@ pub(super) fn CardStep(draft: RwSignal<IntakeDraft>) -> impl IntoView {
             }
         };
         let now = platform::now_iso();
-        let client =
-            Client { id: id.clone(), created_at: now.clone(), consent, personal: Some(personal), purged_at: None };
+        let client = Client {
+            id: id.clone(),
+            created_at: now.clone(),
+            consent,
+            personal: Some(personal),
+            purged_at: None,
+            history: vec![],
+        };
         let mut next = draft.get_untracked();
         next.client_id = Some(id);
         next.step = Step::Appeal;
