@@ -40,6 +40,8 @@ pub enum Route {
     Screen(Screen),
     /// One client's page.
     Client(String),
+    /// The correction of one client's card.
+    EditCard(String),
     /// The printable referral slip of one appeal.
     Slip(String),
     /// The partner organisations directory.
@@ -57,6 +59,7 @@ impl Route {
         match self {
             Route::Screen(s) => format!("#/{}", s.slug()),
             Route::Client(id) => format!("#/client/{id}"),
+            Route::EditCard(id) => format!("#/edit-card/{id}"),
             Route::Slip(id) => format!("#/slip/{id}"),
             Route::Directory => "#/directory".into(),
             Route::Checklist(id) => format!("#/eligibility/{id}"),
@@ -69,9 +72,12 @@ impl Route {
     pub fn section(&self) -> Screen {
         match self {
             Route::Screen(s) => *s,
-            Route::Client(_) | Route::Slip(_) | Route::Checklist(_) | Route::ToBring(_) | Route::Application(_) => {
-                Screen::Clients
-            }
+            Route::Client(_)
+            | Route::EditCard(_)
+            | Route::Slip(_)
+            | Route::Checklist(_)
+            | Route::ToBring(_)
+            | Route::Application(_) => Screen::Clients,
             Route::Directory => Screen::Settings,
         }
     }
@@ -80,6 +86,7 @@ impl Route {
         let path = hash.trim_start_matches('#').trim_start_matches('/');
         match path.split_once('/') {
             Some(("client", id)) if is_uuid_v4(id) => Some(Route::Client(id.to_owned())),
+            Some(("edit-card", id)) if is_uuid_v4(id) => Some(Route::EditCard(id.to_owned())),
             Some(("slip", id)) if is_uuid_v4(id) => Some(Route::Slip(id.to_owned())),
             Some(("eligibility", id)) if is_uuid_v4(id) => Some(Route::Checklist(id.to_owned())),
             Some(("to-bring", id)) if is_uuid_v4(id) => Some(Route::ToBring(id.to_owned())),
@@ -102,6 +109,7 @@ mod tests {
             Route::Screen(Screen::Home),
             Route::Screen(Screen::Settings),
             Route::Client(id.into()),
+            Route::EditCard(id.into()),
             Route::Slip(id.into()),
             Route::Directory,
             Route::Checklist(id.into()),

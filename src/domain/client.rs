@@ -661,6 +661,24 @@ impl CardForm {
         out
     }
 
+    /// The changes made from `base` to `self`, put on `newer` (the card saved meanwhile): each field typed differently
+    /// from `base` keeps what was typed, every other field takes the newer value.
+    pub fn rebase(&self, base: &CardForm, newer: &CardForm) -> CardForm {
+        let (Ok(mine), Ok(base), Ok(mut out)) =
+            (serde_json::to_value(self), serde_json::to_value(base), serde_json::to_value(newer))
+        else {
+            return self.clone();
+        };
+        if let (Some(mine), Some(base), Some(out)) = (mine.as_object(), base.as_object(), out.as_object_mut()) {
+            for (key, value) in mine {
+                if base.get(key) != Some(value) {
+                    out.insert(key.clone(), value.clone());
+                }
+            }
+        }
+        serde_json::from_value(out).unwrap_or_else(|_| self.clone())
+    }
+
     /// Whether anything has been typed at all.
     pub fn is_blank(&self) -> bool {
         *self == CardForm::default()
@@ -993,6 +1011,19 @@ mod tests {
             (gone.history[0].at.as_str(), gone.history[0].by.as_str()),
             ("2026-11-28T10:00:00Z", "Олена Коваль")
         );
+    }
+
+    #[test]
+    fn changes_made_on_an_older_card_go_onto_the_newer_one() {
+        let base = sample_form();
+        let mine = CardForm { phones: "050 111 22 33".into(), ..base.clone() };
+        let newer = CardForm { address: "м. Ірпінь".into(), email: "k@example.org".into(), ..base.clone() };
+        let put = mine.rebase(&base, &newer);
+        assert_eq!(put, CardForm { phones: "050 111 22 33".into(), ..newer.clone() });
+        // Both changed one field: what the worker typed stays (they see the newer value before saving).
+        let both = CardForm { address: "с. Гостомель".into(), ..base.clone() };
+        assert_eq!(both.rebase(&base, &newer).address, "с. Гостомель");
+        assert_eq!(base.rebase(&base, &newer), newer, "nothing typed: the newer card as it is");
     }
 
     #[test]

@@ -64,6 +64,37 @@ impl Record for IntakeDraft {
     }
 }
 
+/// A correction of a card in progress: the card as typed, the card it started from and the revision that was, so a
+/// save made after someone else's is caught and the worker's changes can be put on the newer card. Kept with the
+/// client's drafts (a withdrawal erases it).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct CardEdit {
+    pub id: String,
+    pub client_id: String,
+    pub base_rev: u64,
+    pub base: CardForm,
+    pub card: CardForm,
+    pub updated_at: String,
+}
+
+impl CardEdit {
+    /// The draft id of the correction of `client_id`'s card (one per card).
+    pub fn id_for(client_id: &str) -> String {
+        format!("card-edit-{client_id}")
+    }
+}
+
+impl Record for CardEdit {
+    const COLLECTION: Collection = Collection::Drafts;
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn client_id(&self) -> Option<&str> {
+        Some(&self.client_id)
+    }
+}
+
 impl IntakeDraft {
     pub fn new() -> Self {
         Self { id: INTAKE_DRAFT_ID.into(), ..Self::default() }

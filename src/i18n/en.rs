@@ -283,6 +283,21 @@ pub static STRINGS: Strings = Strings {
     },
 
     client: ClientStrings {
+        edit: "Edit the card",
+        edit_title: "Correct the card",
+        edit_save: "Save the changes",
+        edit_discard: "Discard the changes",
+        edit_saved: "The changes to the card are saved.",
+        edit_resumed: "Unsaved changes to this card were restored.",
+        edit_unavailable: "This card cannot be edited: no personal data of it is on the device.",
+        edit_conflict_title: "The card was changed meanwhile in another tab or by another worker",
+        edit_conflict_explain: "Your changes are not saved. The newer card differs like this:",
+        edit_conflict_apply: "Put my changes on the newer card",
+        changes_title: "Changes to the card",
+        change_by: |when, by| format!("{when} · {by}"),
+        change_erased: "changed (the values were erased with the personal data)",
+        yes: "yes",
+        no: "no",
 
         not_found: "Card not found",
         withdrawn_card: "Consent withdrawn — personal data deleted",

@@ -310,3 +310,69 @@ pub fn data_issue(lang: Lang, issue: &crate::domain::batch::DataIssue) -> String
         D::IdMismatch => s.issue_id_mismatch.to_owned(),
     }
 }
+
+/// The label of a card field in a correction ([`crate::domain::client::CARD_FIELDS`]).
+pub fn card_field_label(lang: Lang, field: &str) -> &'static str {
+    let s = &lang.strings().intake;
+    match field {
+        "surname" => s.surname,
+        "given_name" => s.given_name,
+        "patronymic" => s.patronymic,
+        "birth_date" => s.birth_date,
+        "sex" => s.sex,
+        "phones" => s.phones,
+        "email" => s.email,
+        "address" => s.address,
+        "no_fixed_address" => s.no_fixed_address,
+        "registration_address" => s.registration_address,
+        "document_kind" => s.document_kind,
+        "document_series" => s.document_series,
+        "document_number" => s.document_number,
+        "no_documents" => s.no_documents,
+        "no_documents_reason" => s.no_documents_reason,
+        "tax_number" => s.tax_number,
+        "no_tax_number" => s.no_tax,
+        "language" => s.language,
+        "needs.cannot_read_write" => s.need_read_write,
+        "needs.hearing" => s.need_hearing,
+        "needs.vision" => s.need_vision,
+        "needs.mobility" => s.need_mobility,
+        "representative_id" => s.representative,
+        _ => "",
+    }
+}
+
+/// A value of a card field as a person reads it: dates дд.мм.рррр, yes/no, the texts of choices.
+pub fn card_field_value(lang: Lang, field: &str, value: &str) -> String {
+    let s = lang.strings();
+    let choice = |list: &[(&str, &'static str)]| {
+        list.iter()
+            .find(|(code, _)| *code == value)
+            .map(|(_, text)| (*text).to_owned())
+            .unwrap_or_else(|| value.to_owned())
+    };
+    match field {
+        _ if value.is_empty() => "—".to_owned(),
+        "birth_date" => {
+            crate::domain::date::Date::parse_iso(value).map(|d| d.dotted()).unwrap_or_else(|| value.to_owned())
+        }
+        "sex" => match value {
+            "female" => s.intake.sex_female.to_owned(),
+            "male" => s.intake.sex_male.to_owned(),
+            other => other.to_owned(),
+        },
+        "no_fixed_address"
+        | "no_documents"
+        | "needs.cannot_read_write"
+        | "needs.hearing"
+        | "needs.vision"
+        | "needs.mobility" => if value == "true" { s.client.yes } else { s.client.no }.to_owned(),
+        "document_kind" => choice(s.intake.document_kinds),
+        "no_documents_reason" => choice(&s.intake.no_documents_reasons),
+        "no_tax_number" => choice(&s.intake.no_tax_reasons),
+        "language" if crate::domain::client::PersonLanguage::CODES.contains(&value) => {
+            person_language_choice(lang, value)
+        }
+        _ => value.to_owned(),
+    }
+}

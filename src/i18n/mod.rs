@@ -48,6 +48,26 @@ impl Lang {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn every_field_of_a_correction_has_a_label_and_readable_values() {
+        for lang in [Lang::Uk, Lang::En] {
+            for field in crate::domain::client::CARD_FIELDS {
+                assert!(!messages::card_field_label(lang, field).is_empty(), "{field}");
+            }
+            assert_eq!(messages::card_field_value(lang, "birth_date", "1971-02-14"), "14.02.1971");
+            assert_eq!(messages::card_field_value(lang, "phones", ""), "—");
+        }
+        assert_eq!(messages::card_field_value(Lang::Uk, "needs.hearing", "true"), "так");
+        assert_eq!(
+            messages::card_field_value(Lang::Uk, "no_documents_reason", "occupied"),
+            "Залишилися на окупованій території або в зоні бойових дій"
+        );
+        assert_eq!(messages::card_field_value(Lang::Uk, "no_tax_number", "child"), "Дитина, якій номер не присвоєно");
+        assert_eq!(messages::card_field_value(Lang::Uk, "language", "uk"), "українська");
+        assert_eq!(messages::card_field_value(Lang::Uk, "language", "ромська"), "ромська");
+    }
+
     use super::*;
     use crate::storage::StoreError;
 

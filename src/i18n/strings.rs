@@ -399,6 +399,23 @@ pub struct IntakeStrings {
 
 /// The client page: card, history, consent and its withdrawal.
 pub struct ClientStrings {
+    pub edit: &'static str,
+    pub edit_title: &'static str,
+    pub edit_save: &'static str,
+    pub edit_discard: &'static str,
+    pub edit_saved: &'static str,
+    pub edit_resumed: &'static str,
+    pub edit_unavailable: &'static str,
+    pub edit_conflict_title: &'static str,
+    pub edit_conflict_explain: &'static str,
+    pub edit_conflict_apply: &'static str,
+    pub changes_title: &'static str,
+    /// One correction: when and by whom.
+    pub change_by: fn(when: &str, by: &str) -> String,
+    /// A value erased with the personal data.
+    pub change_erased: &'static str,
+    pub yes: &'static str,
+    pub no: &'static str,
     pub not_found: &'static str,
     pub withdrawn_card: &'static str,
     pub new_appeal: &'static str,

@@ -160,6 +160,19 @@ pub async fn create_client(store: &AppStore, client: &Client, draft: &IntakeDraf
     store.write(batch).await
 }
 
+/// Saves a corrected card as the revision after `base_rev`, and removes its correction draft, together; refused
+/// with [`crate::storage::StoreError::Conflict`] (nothing written) when the card was saved meanwhile.
+pub async fn save_correction(store: &AppStore, client: &Client, base_rev: u64, now: &str) -> StoreResult<()> {
+    let draft = crate::domain::intake::CardEdit::id_for(&client.id);
+    store.write(WriteBatch::new().next_after(client, base_rev, now)?.delete(Collection::Drafts, draft)).await
+}
+
+/// Drops an unsaved correction of a card.
+pub async fn drop_correction(store: &AppStore, client_id: &str) -> StoreResult<()> {
+    let draft = crate::domain::intake::CardEdit::id_for(client_id);
+    store.write(WriteBatch::new().delete(Collection::Drafts, draft)).await
+}
+
 /// Saves an appeal and removes the intake draft, together.
 pub async fn save_appeal(store: &AppStore, appeal: &Appeal, now: &str) -> StoreResult<()> {
     let batch = WriteBatch::new().next(appeal, now)?.delete(Collection::Drafts, INTAKE_DRAFT_ID);

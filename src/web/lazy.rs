@@ -14,15 +14,20 @@ use crate::nav::{Route, Screen};
 use super::app::use_ctx;
 use super::form::tr;
 use super::screens::{
-    client::ClientScreen, clients::ClientsScreen, directory::DirectoryScreen, eligibility::ChecklistScreen,
-    export::ExportScreen, gate::GateScreen, intake::IntakeScreen, print::ApplicationScreen, print::ToBringScreen,
-    settings::SettingsScreen, slip::SlipScreen,
+    client::ClientScreen, clients::ClientsScreen, directory::DirectoryScreen, edit_card::EditCardScreen,
+    eligibility::ChecklistScreen, export::ExportScreen, gate::GateScreen, intake::IntakeScreen,
+    print::ApplicationScreen, print::ToBringScreen, settings::SettingsScreen, slip::SlipScreen,
 };
 
 /// The record id of the current route.
 fn route_id() -> String {
     match use_ctx().route.get_untracked() {
-        Route::Client(id) | Route::Slip(id) | Route::Checklist(id) | Route::ToBring(id) | Route::Application(id) => id,
+        Route::Client(id)
+        | Route::EditCard(id)
+        | Route::Slip(id)
+        | Route::Checklist(id)
+        | Route::ToBring(id)
+        | Route::Application(id) => id,
         Route::Screen(_) | Route::Directory => String::new(),
     }
 }
@@ -51,6 +56,10 @@ on_demand! {
 
     fn client() {
         view! { <ClientScreen id=route_id()/> }.into_any()
+    }
+
+    fn edit_card() {
+        view! { <EditCardScreen id=route_id()/> }.into_any()
     }
 
     fn slip() {
@@ -94,6 +103,7 @@ pub fn screen(route: &Route) -> Option<AnyView> {
         Route::Screen(Screen::Intake) => Box::pin(intake()),
         Route::Screen(Screen::Clients) => Box::pin(clients()),
         Route::Client(_) => Box::pin(client()),
+        Route::EditCard(_) => Box::pin(edit_card()),
         Route::Slip(_) => Box::pin(slip()),
         Route::Screen(Screen::Settings) => Box::pin(settings()),
         Route::Screen(Screen::Export) => Box::pin(export()),

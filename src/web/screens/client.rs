@@ -70,6 +70,7 @@ pub fn ClientScreen(id: String) -> impl IntoView {
                         <p class="notice" data-testid="card-purged">{move || (ctx.t().purged_on)(&at.get(0..10).map(dotted).unwrap_or_default())}</p>
                     })}
                     <CardDetails client=c.clone()/>
+                    <CardHistory client=c.clone()/>
                     <section class="card" aria-labelledby="history-h">
                         <h2 id="history-h">{tr(|s| s.client.history_title)}</h2>
                         {move || {
@@ -91,6 +92,7 @@ pub fn ClientScreen(id: String) -> impl IntoView {
 #[component]
 fn CardDetails(client: Client) -> impl IntoView {
     let ctx = use_ctx();
+    let edit = Route::EditCard(client.id.clone()).href();
     let Some(p) = client.personal else { return ().into_any() };
     let s = move || ctx.t();
     let representative = p.representative_id.clone().and_then(|rid| {
@@ -168,6 +170,48 @@ fn CardDetails(client: Client) -> impl IntoView {
             </dl>
             {tax_later.then(|| view! { <p class="notice" data-testid="tax-later">{s().intake.tax_later}</p> })}
             {documents_later.then(|| view! { <p class="notice" data-testid="documents-later">{s().intake.documents_later}</p> })}
+            <div class="form-actions">
+                <a class="btn btn-secondary" href=edit>{tr(|s| s.client.edit)}</a>
+            </div>
+        </section>
+    }
+    .into_any()
+}
+
+/// What was corrected in the card, newest first: when, by whom, each field as it was and as it became (once the
+/// personal data is erased, only that a field changed).
+#[component]
+fn CardHistory(client: Client) -> impl IntoView {
+    let ctx = use_ctx();
+    if client.history.is_empty() {
+        return ().into_any();
+    }
+    let lang = ctx.lang.get_untracked();
+    view! {
+        <section class="card" aria-labelledby="changes-h" data-testid="card-changes">
+            <h2 id="changes-h">{tr(|s| s.client.changes_title)}</h2>
+            <ol class="changes">
+                {client.history.iter().rev().map(|change| view! {
+                    <li>
+                        <p class="change-when">{(ctx.t().client.change_by)(&platform::local_when(&change.at), &change.by)}</p>
+                        <ul>
+                            {change.fields.iter().map(|f| {
+                                let label = i18n::card_field_label(lang, &f.field);
+                                if f.from.is_empty() && f.to.is_empty() {
+                                    view! { <li>{label} ": " {ctx.t().client.change_erased}</li> }.into_any()
+                                } else {
+                                    view! {
+                                        <li>
+                                            {label} ": " {i18n::card_field_value(lang, &f.field, &f.from)} " → "
+                                            <strong>{i18n::card_field_value(lang, &f.field, &f.to)}</strong>
+                                        </li>
+                                    }.into_any()
+                                }
+                            }).collect_view()}
+                        </ul>
+                    </li>
+                }).collect_view()}
+            </ol>
         </section>
     }
     .into_any()

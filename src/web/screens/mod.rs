@@ -2,6 +2,7 @@ pub mod audit;
 pub mod client;
 pub mod clients;
 pub mod directory;
+pub mod edit_card;
 pub mod eligibility;
 pub mod export;
 pub mod gate;

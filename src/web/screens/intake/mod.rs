@@ -16,6 +16,8 @@ use crate::web::platform;
 
 mod appeal;
 mod card;
+
+pub(crate) use card::CardFields;
 mod consent;
 mod search;
 
