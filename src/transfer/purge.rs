@@ -46,6 +46,10 @@ pub async fn purge(store: &impl Store, info: &BatchInfo, now: &str) -> StoreResu
         if let Some(new) = scrub(e.kind, &rec, now)? {
             purged.push(Entry { kind: e.kind, id: e.id.clone(), rev: new.rev });
             batch = batch.put(collection_of(e.kind), new);
+            if e.kind == RecordType::Client {
+                // An unsaved correction of the card holds its personal data too.
+                batch = batch.delete(Collection::Drafts, crate::domain::intake::CardEdit::id_for(&e.id));
+            }
         }
     }
     let mut next = info.clone();

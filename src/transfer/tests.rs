@@ -289,8 +289,17 @@ fn purge_waits_for_the_upload_and_keeps_what_statistics_need() {
         )
         .await
         .expect("save");
+        // An unsaved correction of the card (personal data typed) goes with the card's data.
+        let edit = crate::domain::intake::CardEdit {
+            id: crate::domain::intake::CardEdit::id_for("00000000-0000-4000-8000-0000000000c1"),
+            client_id: "00000000-0000-4000-8000-0000000000c1".into(),
+            base_rev: 1,
+            ..Default::default()
+        };
+        storage::save(&s, &edit, "2026-11-26T08:10:00Z").await.expect("save");
         info.uploaded_at = Some("2026-11-26T08:30:00Z".into());
         let done = purge(&s, &info, "2026-11-26T09:00:00Z").await.expect("purge").expect("confirmed");
+        assert_eq!(s.get(Collection::Drafts, &edit.id).await.expect("get"), None, "the correction draft is gone");
         assert_eq!(done.purged.len(), 5);
         // The kept file held the same personal data: it is gone too, and the batch says why.
         assert_eq!(s.count(Collection::BatchFiles).await.expect("count"), 0);
