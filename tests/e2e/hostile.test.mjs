@@ -22,7 +22,8 @@ const SCHEMA_REFUSES = new Set([
   'a missing consent', 'an id that is not a UUID', 'a checklist with only an id', 'an unknown record type', 'revision 0',
   'revision 2^53', 'a negative revision', 'a change time in words', 'an appeal received in words',
   'a follow-up date in words', 'no personal data, not withdrawn', 'a withdrawn card that keeps personal data',
-  'a reason for no documents beside a document',
+  'a reason for no documents beside a document', 'a correction of a field the card has not',
+  'a withdrawn card whose history keeps the values',
 ]);
 
 /** Canonical JSON as the app and the schema define it (keys sorted, no whitespace, non-ASCII as is). */
@@ -105,6 +106,14 @@ describe('hostile files', () => {
         ['no address and not homeless', client((d) => { d.personal.address = ''; }), invalid(clientAt, 'personal.address')],
         ['a reason for no documents beside a document', client((d) => { d.personal.no_documents_reason = 'lost'; }),
           invalid(clientAt, 'personal.no_documents_reason')],
+        ['a correction of a field the card has not', client((d) => {
+          d.history = [{ at: '2026-11-20T10:00:00Z', by: 'Олена Коваль', fields: [{ field: 'notes', from: 'a', to: 'b' }] }];
+        }), invalid(clientAt, 'history.0.fields')],
+        ['a withdrawn card whose history keeps the values', client((d) => {
+          d.consent.withdrawn_at = '2026-11-20T10:00:00Z';
+          d.personal = null;
+          d.history = [{ at: '2026-11-20T09:00:00Z', by: 'Олена Коваль', fields: [{ field: 'surname', from: 'Коваль', to: 'Ковальчук' }] }];
+        }), invalid(clientAt, 'history.0.fields')],
         ['a withdrawn card that keeps personal data', client((d) => { d.consent.withdrawn_at = '2026-11-20T10:00:00Z'; }), invalid(clientAt, 'personal')],
         ['no personal data, not withdrawn', client((d) => { d.personal = null; }), invalid(clientAt, 'personal')],
         ['a reversed surname', client((d) => { d.personal.surname = 'Ков\u202Eальчук'; }),
