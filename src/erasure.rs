@@ -8,7 +8,7 @@ use crate::domain::batch::{BatchInfo, FileRemoved, RecordType, RemovedBecause};
 use crate::domain::checklist::Checklist;
 use crate::domain::client::Client;
 use crate::domain::intake::{withdraw_consent, Erasure, IntakeDraft, INTAKE_DRAFT_ID};
-use crate::storage::{codec, Collection, IndexName, Store, StoreResult, WriteBatch};
+use crate::storage::{codec, Collection, IndexName, Store, StoreError, StoreResult, WriteBatch};
 
 /// What a withdrawal wrote, for the copy in memory.
 #[derive(Debug, Clone, PartialEq)]
@@ -41,15 +41,39 @@ pub async fn files_carrying(store: &impl Store, client_id: &str, appeals: &[Appe
 /// only, the client's drafts go, and so does the kept text of every batch that carried any of these records (a batch
 /// the centre has not confirmed then counts as not exported, so its records go in the next batch, without the
 /// withdrawn data). All in one transaction.
-pub async fn withdraw(
-    store: &impl Store,
-    client: &Client,
-    appeals: &[Appeal],
-    now: &str,
-    by: &str,
-) -> StoreResult<Withdrawn> {
+///
+/// What is erased is read from the store, not from a tab's memory (a tab opened earlier does not know the appeal
+/// another tab added since), and written only on the revisions read: a record saved in between fails the
+/// transaction, and the erasure is read and tried again.
+pub async fn withdraw(store: &impl Store, client_id: &str, now: &str, by: &str) -> StoreResult<Withdrawn> {
+    let mut tries = 0;
+    loop {
+        match withdraw_once(store, client_id, now, by).await {
+            Err(StoreError::Conflict { .. }) if tries < 3 => tries += 1,
+            other => return other,
+        }
+    }
+}
+
+/// Records of one collection that belong to a client, decoded, each with the revision stored.
+async fn of_client<T: crate::storage::Record>(store: &impl Store, client_id: &str) -> StoreResult<Vec<(T, u64)>> {
+    store
+        .find(T::COLLECTION, IndexName::ByClient, client_id)
+        .await?
+        .iter()
+        .map(|r| codec::decode::<T>(r).map(|v| (v, r.rev)))
+        .collect()
+}
+
+async fn withdraw_once(store: &impl Store, client_id: &str, now: &str, by: &str) -> StoreResult<Withdrawn> {
+    let Some(rec) = store.get(Collection::Clients, client_id).await? else {
+        return Err(StoreError::Other { detail: "the card is not on this device".into() });
+    };
+    let client: Client = codec::decode(&rec)?;
+    let appeals: Vec<(Appeal, u64)> = of_client(store, client_id).await?;
+    let checklists: Vec<(Checklist, u64)> = of_client(store, client_id).await?;
     let mut drafts: Vec<String> =
-        store.find(Collection::Drafts, IndexName::ByClient, &client.id).await?.into_iter().map(|r| r.id).collect();
+        store.find(Collection::Drafts, IndexName::ByClient, client_id).await?.into_iter().map(|r| r.id).collect();
     // An intake left unfinished before it was linked to this card, but about this person, goes too.
     if let (Some(p), Some(rec)) = (&client.personal, store.get(Collection::Drafts, INTAKE_DRAFT_ID).await?) {
         let unlinked = !drafts.contains(&rec.id);
@@ -57,25 +81,21 @@ pub async fn withdraw(
             drafts.push(rec.id);
         }
     }
-    let checklists = store
-        .find(Collection::Assessments, IndexName::ByClient, &client.id)
-        .await?
-        .iter()
-        .map(codec::decode::<Checklist>)
-        .collect::<StoreResult<Vec<_>>>()?;
-    let erasure = withdraw_consent(client, appeals, &checklists, drafts, now, by);
-    let mut batch = WriteBatch::new().next(&erasure.client, now)?;
-    for a in &erasure.appeals {
-        batch = batch.next(a, now)?;
+    let plain_appeals: Vec<Appeal> = appeals.iter().map(|(a, _)| a.clone()).collect();
+    let plain_checklists: Vec<Checklist> = checklists.iter().map(|(c, _)| c.clone()).collect();
+    let erasure = withdraw_consent(&client, &plain_appeals, &plain_checklists, drafts, now, by);
+    let mut batch = WriteBatch::new().next_after(&erasure.client, rec.rev, now)?;
+    for (a, (_, rev)) in erasure.appeals.iter().zip(&appeals) {
+        batch = batch.next_after(a, *rev, now)?;
     }
-    for c in &erasure.checklists {
-        batch = batch.next(c, now)?;
+    for (c, (_, rev)) in erasure.checklists.iter().zip(&checklists) {
+        batch = batch.next_after(c, *rev, now)?;
     }
     for d in &erasure.drafts {
         batch = batch.delete(Collection::Drafts, d.clone());
     }
     let mut batches = Vec::new();
-    for mut b in files_carrying(store, &client.id, appeals).await? {
+    for mut b in files_carrying(store, client_id, &plain_appeals).await? {
         b.file_removed = Some(FileRemoved { at: now.to_owned(), because: RemovedBecause::Withdrawal });
         batch = batch.delete(Collection::BatchFiles, b.id.clone()).next(&b, now)?;
         batches.push(b);

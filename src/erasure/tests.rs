@@ -58,9 +58,7 @@ fn a_withdrawal_leaves_no_personal_value_in_any_store_not_even_in_kept_batch_fil
         for value in C1_PERSONAL {
             assert!(before.contains(value), "{value} is stored before (the check can fail)");
         }
-        let c1: Client = load(&s, "c1").await.expect("load").expect("c1");
-        let a1 = appeal("a1", "c1", "Борг за оренду", true);
-        let done = withdraw(&s, &c1, &[a1], "2026-11-26T09:00:00Z", "Олена").await.expect("withdraw");
+        let done = withdraw(&s, "c1", "2026-11-26T09:00:00Z", "Олена").await.expect("withdraw");
 
         let all = everything(&s).await;
         for value in C1_PERSONAL {
@@ -88,7 +86,7 @@ fn a_withdrawal_keeps_batch_files_that_never_carried_the_client() {
         // Withdraw a client no batch carried: the kept file stays.
         let c3 = client("c3", "Мельник");
         storage::save(&s, &c3, "2026-11-21T10:00:00Z").await.expect("save");
-        let done = withdraw(&s, &c3, &[], "2026-11-26T09:00:00Z", "Олена").await.expect("withdraw");
+        let done = withdraw(&s, "c3", "2026-11-26T09:00:00Z", "Олена").await.expect("withdraw");
         assert!(done.batches.is_empty());
         assert_eq!(s.count(Collection::BatchFiles).await.expect("count"), 1);
     });
@@ -106,7 +104,7 @@ fn a_withdrawal_erases_an_unfinished_intake_about_the_same_person_and_keeps_anot
         d.card.given_name = given.clone();
         d.card.address = "вул. Садова, 3".into();
         storage::save(&s, &d, "2026-11-25T10:00:00Z").await.expect("save");
-        withdraw(&s, &c1, &[], "2026-11-26T09:00:00Z", "Олена").await.expect("withdraw");
+        withdraw(&s, "c1", "2026-11-26T09:00:00Z", "Олена").await.expect("withdraw");
         assert!(s.get(Collection::Drafts, INTAKE_DRAFT_ID).await.expect("get").is_none(), "the draft is erased");
         assert!(!everything(&s).await.contains("Садова"));
 
@@ -116,10 +114,34 @@ fn a_withdrawal_erases_an_unfinished_intake_about_the_same_person_and_keeps_anot
         other.card.surname = "Мельник".into();
         other.card.given_name = given;
         storage::save(&s, &other, "2026-11-25T10:00:00Z").await.expect("save");
-        withdraw(&s, &c2, &[], "2026-11-26T09:30:00Z", "Олена").await.expect("withdraw");
+        withdraw(&s, "c2", "2026-11-26T09:30:00Z", "Олена").await.expect("withdraw");
         assert!(
             s.get(Collection::Drafts, INTAKE_DRAFT_ID).await.expect("get").is_some(),
             "another person's draft stays"
+        );
+    });
+}
+
+#[test]
+fn a_withdrawal_erases_what_the_store_holds_not_what_a_tab_remembers() {
+    block_on(async {
+        let s = seeded().await;
+        // A tab opened earlier remembers one appeal; another tab has since added a second one and edited the card.
+        storage::save(&s, &appeal("a3", "c1", "Нове звернення: аліменти", false), "2026-11-25T10:00:00Z")
+            .await
+            .expect("save");
+        let mut c1: Client = load(&s, "c1").await.expect("load").expect("c1");
+        c1.personal.as_mut().expect("personal").email = "h@example.org".into();
+        storage::save(&s, &c1, "2026-11-25T10:05:00Z").await.expect("save");
+        let done = withdraw(&s, "c1", "2026-11-26T09:00:00Z", "Олена").await.expect("withdraw");
+        assert_eq!(done.erasure.appeals.len(), 2, "both appeals, the one added in the other tab too");
+        let all = everything(&s).await;
+        for value in ["Гнатюк", "Борг за оренду", "аліменти", "h@example.org"] {
+            assert!(!all.contains(value), "{value} is still stored somewhere");
+        }
+        assert_eq!(
+            withdraw(&s, "nobody", "2026-11-26T09:00:00Z", "Олена").await.map(|_| ()),
+            Err(StoreError::Other { detail: "the card is not on this device".into() })
         );
     });
 }

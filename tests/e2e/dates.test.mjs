@@ -110,7 +110,8 @@ describe('dates', () => {
       await calendar.waitFor();
       await page.keyboard.press('Escape');
       await calendar.waitFor({ state: 'detached' });
-      assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('aria-label')), 'Календар');
+      await page.waitForFunction(() => document.activeElement?.getAttribute('aria-label') === 'Календар');
+      assert.equal(await page.evaluate(() => document.activeElement?.id), 'elig-date-cal-open');
       assert.deepEqual(app.errors, []);
       assert.deepEqual(app.foreign, []);
     } finally {

@@ -76,7 +76,7 @@ describe('correcting records', () => {
       await page.getByRole('button', { name: 'Так, видалити персональні дані' }).click();
       await page.getByTestId('consent-withdrawn').waitFor();
       const everything = await dumpPlain(page);
-      for (const value of ['Литвиненко', '555', '765', 'Бородянка', 'Ірпінь', 'olena.l']) {
+      for (const value of ['Литвиненко', '675551234', '507654321', 'Бородянка', 'Ірпінь', 'olena.l']) {
         assert.ok(!everything.includes(value), `"${value}" is still stored somewhere`);
       }
       const [gone] = await clients(page);
@@ -128,6 +128,40 @@ describe('correcting records', () => {
       assert.equal(card.rev, 3);
       assert.deepEqual([card.personal.phones, card.personal.address], [['+380631112233'], 'м. Буча, вул. Вокзальна, 12']);
       assert.deepEqual(card.history.map((h) => h.fields.map((f) => f.field)), [['phones'], ['address']]);
+      assert.deepEqual(app.errors, []);
+    } finally {
+      await app.close();
+    }
+  });
+  test('a withdrawal in a tab opened earlier erases the appeal another tab added since', async () => {
+    const app = await openApp(env.browser, env.served);
+    try {
+      const { page, context } = app;
+      await waitForStorage(page);
+      const id = await registerClient(page, { ...CLIENT, surname: 'Бойко', given: 'Марта' });
+      // Another tab adds a second appeal; this tab does not know it.
+      const other = await context.newPage();
+      await other.goto(`${env.served.url}#/client/${id}`);
+      await waitForStorage(other, { home: false });
+      await other.getByRole('button', { name: 'Нове звернення' }).click();
+      await other.getByRole('heading', { name: 'Звернення', exact: true }).waitFor();
+      await other.getByLabel('Як звернувся').selectOption('office');
+      await other.getByLabel('Сфера питання').selectOption('сімейні питання');
+      await other.getByLabel('Суть звернення').fill('Аліменти на дитину, батько ухиляється');
+      await other.getByRole('radio', { name: 'Консультація та роз’яснення' }).check();
+      await other.getByRole('button', { name: 'Зберегти звернення' }).click();
+      await other.getByRole('status').filter({ hasText: 'Звернення збережено на пристрої.' }).waitFor();
+
+      await page.bringToFront();
+      await page.getByRole('button', { name: 'Відкликати згоду' }).click();
+      const preview = page.getByTestId('erasure-preview');
+      await preview.getByText(/2 звернення — суть і результат/).waitFor();
+      await page.getByRole('button', { name: 'Так, видалити персональні дані' }).click();
+      await page.getByTestId('consent-withdrawn').waitFor();
+      const everything = await dumpPlain(page);
+      for (const value of ['Бойко', 'Аліменти на дитину', 'Зруйновано будинок']) {
+        assert.ok(!everything.includes(value), `"${value}" is still stored somewhere`);
+      }
       assert.deepEqual(app.errors, []);
     } finally {
       await app.close();

@@ -266,6 +266,8 @@ fn ConsentSection(client: Client, appeals: Memo<Vec<Appeal>>) -> impl IntoView {
     let asking = RwSignal::new(false);
     let drafts = RwSignal::new(0usize);
     let files = RwSignal::new(0usize);
+    // The client's appeals as the store holds them (another tab may have added one this tab has not seen).
+    let stored_appeals = RwSignal::new(None::<Vec<Appeal>>);
     let error = RwSignal::new(None::<StoreError>);
     let busy = RwSignal::new(false);
     let consent = client.consent.clone();
@@ -293,17 +295,23 @@ fn ConsentSection(client: Client, appeals: Memo<Vec<Appeal>>) -> impl IntoView {
             }
         };
         let id = c1.id.clone();
-        let list = appeals.get_untracked();
         spawn_local(async move {
             let found = async {
                 let d = store.find(Collection::Drafts, IndexName::ByClient, &id).await?;
+                let list = store
+                    .find(Collection::Appeals, IndexName::ByClient, &id)
+                    .await?
+                    .iter()
+                    .map(crate::storage::codec::decode::<Appeal>)
+                    .collect::<Result<Vec<_>, _>>()?;
                 let f = erasure::files_carrying(&store, &id, &list).await?;
-                Ok::<_, StoreError>((d.len(), f.len()))
+                Ok::<_, StoreError>((d.len(), f.len(), list))
             };
             match found.await {
-                Ok((d, f)) => {
+                Ok((d, f, list)) => {
                     drafts.try_set(d);
                     files.try_set(f);
+                    stored_appeals.try_set(Some(list));
                     asking.try_set(true);
                 }
                 Err(e) => {
@@ -322,10 +330,9 @@ fn ConsentSection(client: Client, appeals: Memo<Vec<Appeal>>) -> impl IntoView {
             }
         };
         let client = c2.clone();
-        let list = appeals.get_untracked();
         busy.set(true);
         spawn_local(async move {
-            match erasure::withdraw(&store, &client, &list, &platform::now_iso(), &untrack(|| ctx.worker())).await {
+            match erasure::withdraw(&store, &client.id, &platform::now_iso(), &untrack(|| ctx.worker())).await {
                 Ok(done) => {
                     audit::note(ctx, AuditAction::Withdrawal, Some(&client.id), None).await;
                     data::remember_erasure(ctx, done.erasure);
@@ -342,7 +349,10 @@ fn ConsentSection(client: Client, appeals: Memo<Vec<Appeal>>) -> impl IntoView {
         });
     };
     let c3 = client.clone();
-    let preview = Memo::new(move |_| erasure_preview(&c3, &appeals.get(), drafts.get(), files.get()));
+    let preview = Memo::new(move |_| {
+        let list = stored_appeals.get().unwrap_or_else(|| appeals.get());
+        erasure_preview(&c3, &list, drafts.get(), files.get())
+    });
     view! {
         <section class="card" aria-labelledby="consent-h">
             <h2 id="consent-h">{tr(|s| s.client.consent_section)}</h2>

@@ -159,11 +159,12 @@ fn EditCard(client: Client) -> impl IntoView {
             }
         };
         saving.set(true);
+        // No autosave may write the draft back after the save removes it; it resumes if the save fails.
+        saver.enabled.set(false);
         spawn_local(async move {
             match data::save_correction(&store, &next, d.base_rev, &now).await {
                 Ok(()) => {
                     // Nothing of this screen is touched after it is left: its values go with it.
-                    saver.enabled.try_set(false);
                     data::remember_client(ctx, next.clone());
                     ctx.flash.set(Some(ctx.t().client.edit_saved.to_owned()));
                     ctx.open(Route::Client(next.id));
@@ -197,6 +198,7 @@ fn EditCard(client: Client) -> impl IntoView {
                 }
             }
             saving.try_set(false);
+            saver.enabled.try_set(true);
         });
     };
     // The worker's changes, put on the newer card; the next save is made on its revision.
