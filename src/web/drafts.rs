@@ -25,6 +25,19 @@ pub struct Autosave {
     pub enabled: RwSignal<bool>,
 }
 
+impl Autosave {
+    /// The draft's status line: when it was last saved, or why it could not be.
+    pub fn status_text(self, ctx: Ctx) -> String {
+        match (self.error.get(), self.saved_at.get()) {
+            (Some(e), _) => {
+                format!("{} {}", ctx.t().intake.draft_not_saved, crate::i18n::store_error(ctx.lang.get(), &e))
+            }
+            (None, Some(at)) => (ctx.t().intake.draft_saved)(&platform::local_time_of(&at)),
+            (None, None) => String::new(),
+        }
+    }
+}
+
 struct State<T> {
     timer: Option<TimeoutHandle>,
     saving: bool,

@@ -261,11 +261,7 @@ fn EditCard(client: Client) -> impl IntoView {
             <h2 id="edit-card-h">{tr(|s| s.intake.card_title)}</h2>
             <p class="muted">{tr(|s| s.required_note)}</p>
             <p class="form-status" role="status" data-testid="edit-draft-status">
-                {move || match (saver.error.get(), saver.saved_at.get()) {
-                    (Some(e), _) => format!("{} {}", ctx.t().intake.draft_not_saved, i18n::store_error(ctx.lang.get(), &e)),
-                    (None, Some(at)) => (ctx.t().intake.draft_saved)(&platform::local_time_of(&at)),
-                    (None, None) => String::new(),
-                }}
+                {move || saver.status_text(ctx)}
             </p>
             <CardFields card=card problems=problems aside=ViewFn::from(move || view! {
                 <aside class="similar" aria-labelledby="similar-h" data-testid="similar-cards">

@@ -233,11 +233,7 @@ fn IntakeSteps(draft: RwSignal<IntakeDraft>, saver: Autosave) -> impl IntoView {
                 .collect_view()}
         </ol>
         <p class="draft-status" role="status" data-testid="draft-status">
-            {move || match (saver.error.get(), saver.saved_at.get()) {
-                (Some(e), _) => format!("{} {}", ctx.t().intake.draft_not_saved, i18n::store_error(ctx.lang.get(), &e)),
-                (None, Some(at)) => (ctx.t().intake.draft_saved)(&platform::local_time_of(&at)),
-                (None, None) => String::new(),
-            }}
+            {move || saver.status_text(ctx)}
         </p>
         {move || match step.get() {
             Step::Search => view! { <SearchStep draft=draft/> }.into_any(),
