@@ -297,6 +297,19 @@ pub struct Client {
     /// Corrections of the card, oldest first (the values go when the personal data goes).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub history: Vec<CardChange>,
+    /// Set when this card was merged into another (a duplicate of the same person): the card is then a tombstone,
+    /// with nothing personal, whose appeals and checklists moved to the card it names.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub merged_into: Option<MergedInto>,
+}
+
+/// Where a merged card went, when and by whom.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MergedInto {
+    pub id: String,
+    pub at: String,
+    pub by: String,
 }
 
 /// One correction of a card: when, by whom, and each field that changed, as it was and as it became.
@@ -306,6 +319,9 @@ pub struct CardChange {
     pub at: String,
     pub by: String,
     pub fields: Vec<FieldChange>,
+    /// The card merged into this one by this change (its values taken are the fields; there may be none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub merged_from: Option<String>,
 }
 
 /// One field of a [`CardChange`]: its name in the card ([`CARD_FIELDS`]) and its value before and after, written as
@@ -409,8 +425,13 @@ impl Client {
         }
         let mut next = self.clone();
         next.personal = Some(personal);
-        next.history.push(CardChange { at: now.to_owned(), by: by.to_owned(), fields });
+        next.history.push(CardChange { at: now.to_owned(), by: by.to_owned(), fields, merged_from: None });
         Some(next)
+    }
+
+    /// Whether consent was withdrawn (the card then never holds personal data again).
+    pub fn is_withdrawn(&self) -> bool {
+        self.consent.withdrawn_at.is_some()
     }
 
     /// Erases everything personal: the card's data and the values in its history (what changed, when and by whom
@@ -965,6 +986,7 @@ mod tests {
             personal: Some(before.clone()),
             purged_at: None,
             history: vec![],
+            merged_into: None,
         };
         let edited = CardForm {
             phones: "050 765 43 21".into(),
@@ -994,6 +1016,7 @@ mod tests {
                     },
                     FieldChange { field: "needs.hearing".into(), from: "false".into(), to: "true".into() },
                 ],
+                merged_from: None,
             }]
         );
         // Saving the same card again changes nothing and writes no history.

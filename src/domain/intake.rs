@@ -346,6 +346,7 @@ mod tests {
             },
             purged_at: None,
             history: vec![],
+            merged_into: None,
             personal: Some(Personal {
                 surname: "Шевченко".into(),
                 given_name: "Олександр".into(),

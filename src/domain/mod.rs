@@ -9,6 +9,7 @@ pub mod date;
 pub mod device;
 pub mod eligibility;
 pub mod ids;
+pub mod merge;
 pub mod intake;
 pub mod referral;
 pub mod search;

@@ -109,7 +109,7 @@ fn a_withdrawal_erases_an_unfinished_intake_about_the_same_person_and_keeps_anot
         assert!(!everything(&s).await.contains("Садова"));
 
         // An intake about somebody else stays (nothing typed is lost).
-        let c2: Client = load(&s, "c2").await.expect("load").expect("c2");
+        let _: Client = load(&s, "c2").await.expect("load").expect("c2");
         let mut other = IntakeDraft::new();
         other.card.surname = "Мельник".into();
         other.card.given_name = given;

@@ -256,6 +256,27 @@ pub fn person_language_choice(lang: Lang, code: &str) -> String {
     }
 }
 
+/// What an import did, in sentences: the counts, then what it kept as this device had it or carried out here.
+pub fn import_summary(lang: Lang, sum: &crate::domain::batch::ImportSummary) -> String {
+    let s = lang.strings();
+    let cards = |n: usize| super::count(lang, n as u64, &s.intake.found_cards);
+    let records = |n: usize| super::count(lang, n as u64, &s.audit.records);
+    let mut out = (s.export.import_done)(sum.added, sum.updated, sum.unchanged, sum.ignored);
+    let more = [
+        (sum.kept_withdrawn, s.export.import_kept_withdrawn, cards(sum.kept_withdrawn)),
+        (sum.kept_merged, s.export.import_kept_merged, cards(sum.kept_merged)),
+        (sum.moved, s.export.import_moved, records(sum.moved)),
+        (sum.withdrawn, s.export.import_withdrawn, cards(sum.withdrawn)),
+    ];
+    for (n, text, counted) in more {
+        if n > 0 {
+            out.push(' ');
+            out.push_str(&text(&counted));
+        }
+    }
+    out
+}
+
 pub fn batch_problem(lang: Lang, p: &crate::domain::batch::BatchProblem) -> String {
     use crate::domain::batch::BatchProblem as B;
     let s = lang.strings();

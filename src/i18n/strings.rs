@@ -689,6 +689,11 @@ pub struct ExportStrings {
     pub import_busy: &'static str,
     pub import_progress: &'static str,
     pub import_done: fn(usize, usize, usize, usize) -> String,
+    /// What an import kept as this device had it, or carried out here; each given the counted cards or records.
+    pub import_kept_withdrawn: fn(&str) -> String,
+    pub import_kept_merged: fn(&str) -> String,
+    pub import_moved: fn(&str) -> String,
+    pub import_withdrawn: fn(&str) -> String,
     pub batch_not_json: fn(usize, usize) -> String,
     pub batch_truncated: &'static str,
     pub batch_wrong_format: fn(&str) -> String,

@@ -130,7 +130,7 @@ fn export_then_import_into_an_empty_store_gives_the_same_records() {
         assert_eq!(file.manifest.counts.referrals, 1);
         let target = MemoryStore::new();
         let (_, summary) = import_text(&target, &text).await.expect("import");
-        assert_eq!(summary, ImportSummary { added: 6, updated: 0, unchanged: 0, ignored: 0 });
+        assert_eq!(summary, ImportSummary { added: 6, updated: 0, unchanged: 0, ignored: 0, ..ImportSummary::default() });
         assert_eq!(everything(&target).await, everything(&s).await, "ids, revisions, times and payloads");
         // The imported batch is remembered with its exact text.
         let kept: BatchText = load(&target, "00000000-0000-4000-8000-0000000000b1").await.expect("load").expect("kept");
@@ -151,7 +151,7 @@ fn importing_the_same_batch_twice_changes_nothing() {
         let before = everything(&target).await;
         let batches = target.all(Collection::Batches).await.expect("all");
         let (_, again) = import_text(&target, &text).await.expect("second");
-        assert_eq!(again, ImportSummary { added: 0, updated: 0, unchanged: 6, ignored: 0 });
+        assert_eq!(again, ImportSummary { added: 0, updated: 0, unchanged: 6, ignored: 0, ..ImportSummary::default() });
         assert_eq!(everything(&target).await, before);
         assert_eq!(target.all(Collection::Batches).await.expect("all"), batches, "no second batch entry");
     });
@@ -172,7 +172,7 @@ fn newer_revisions_replace_older_ones_and_older_ones_are_ignored() {
         let target = MemoryStore::new();
         import_text(&target, &new_text).await.expect("newer first");
         let (_, summary) = import_text(&target, &old_text).await.expect("older");
-        assert_eq!(summary, ImportSummary { added: 0, updated: 0, unchanged: 5, ignored: 1 });
+        assert_eq!(summary, ImportSummary { added: 0, updated: 0, unchanged: 5, ignored: 1, ..ImportSummary::default() });
         let c: Client = load(&target, "00000000-0000-4000-8000-0000000000c1")
             .await
             .expect("load")
@@ -182,7 +182,7 @@ fn newer_revisions_replace_older_ones_and_older_ones_are_ignored() {
         let target = MemoryStore::new();
         import_text(&target, &old_text).await.expect("older first");
         let (_, summary) = import_text(&target, &new_text).await.expect("newer");
-        assert_eq!(summary, ImportSummary { added: 0, updated: 1, unchanged: 5, ignored: 0 });
+        assert_eq!(summary, ImportSummary { added: 0, updated: 1, unchanged: 5, ignored: 0, ..ImportSummary::default() });
         let c: Client = load(&target, "00000000-0000-4000-8000-0000000000c1")
             .await
             .expect("load")

@@ -280,6 +280,14 @@ pub struct ImportSummary {
     pub updated: usize,
     pub unchanged: usize,
     pub ignored: usize,
+    /// Cards the file brought with personal data that stay withdrawn, as they are on this device.
+    pub kept_withdrawn: usize,
+    /// Cards the file brought again that stay merged into another, as they are on this device.
+    pub kept_merged: usize,
+    /// Appeals and checklists of this device moved to the card kept by a merge the file brought.
+    pub moved: usize,
+    /// Cards withdrawn in the file whose personal data this device then erased.
+    pub withdrawn: usize,
 }
 
 impl ImportSummary {

@@ -40,6 +40,7 @@ pub(crate) fn client(id: &str, surname: &str) -> Client {
         }),
         purged_at: None,
         history: vec![],
+        merged_into: None,
     }
 }
 
@@ -624,6 +625,7 @@ fn a_card_travels_with_its_corrections_and_a_withdrawn_one_without_their_values(
         at: "2026-11-28T10:00:00Z".into(),
         by: "Олена Коваль".into(),
         fields: vec![FieldChange { field: field.into(), from: from.into(), to: to.into() }],
+        merged_from: None,
     };
     let read = with(vec![change("phones", "+380671112233", "+380501112233")], false).expect("a corrected card");
     assert_eq!(read["history"][0]["fields"][0]["to"], "+380501112233");

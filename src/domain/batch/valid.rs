@@ -153,17 +153,27 @@ pub fn check_client(c: &Client, today: Date) -> Result<(), DataIssue> {
     for (i, change) in c.history.iter().enumerate() {
         datetime(&change.at, &format!("history.{i}.at"))?;
         need(!change.by.trim().is_empty(), &format!("history.{i}.by"))?;
-        need(!change.fields.is_empty(), &format!("history.{i}.fields"))?;
+        // A merge may take no value from the merged card; a correction changes at least one field.
+        need(!change.fields.is_empty() || change.merged_from.is_some(), &format!("history.{i}.fields"))?;
+        need(change.merged_from.as_deref().is_none_or(is_uuid_v4), &format!("history.{i}.merged_from"))?;
         for f in &change.fields {
             need(CARD_FIELDS.contains(&f.field.as_str()), &format!("history.{i}.fields"))?;
             let erased = f.from.is_empty() && f.to.is_empty();
             need(if c.personal.is_some() { f.from != f.to } else { erased }, &format!("history.{i}.fields"))?;
         }
     }
+    // Merged into another card: a tombstone naming it, with nothing personal.
+    if let Some(m) = &c.merged_into {
+        need(is_uuid_v4(&m.id) && m.id != c.id, "merged_into.id")?;
+        datetime(&m.at, "merged_into.at")?;
+        need(!m.by.trim().is_empty(), "merged_into.by")?;
+    }
     match &c.personal {
-        // Withdrawn or purged: nothing personal left, and a card with nothing personal must be one of those.
-        Some(_) if k.withdrawn_at.is_some() => Err(invalid("personal")),
-        None if k.withdrawn_at.is_none() && c.purged_at.is_none() => Err(invalid("personal")),
+        // Withdrawn, purged or merged: nothing personal left, and a card with nothing personal must be one of those.
+        Some(_) if k.withdrawn_at.is_some() || c.merged_into.is_some() => Err(invalid("personal")),
+        None if k.withdrawn_at.is_none() && c.purged_at.is_none() && c.merged_into.is_none() => {
+            Err(invalid("personal"))
+        }
         None => Ok(()),
         Some(p) => {
             let tidy = CardForm::from_personal(p)

@@ -70,7 +70,7 @@ fn note_text(ctx: Ctx, n: &Note) -> String {
         Note::Nothing => s.export.nothing.to_owned(),
         Note::BadRange => s.export.bad_range.to_owned(),
         Note::Made(file) => (s.export.made)(file),
-        Note::Imported(sum) => (s.export.import_done)(sum.added, sum.updated, sum.unchanged, sum.ignored),
+        Note::Imported(sum) => i18n::import_summary(lang, sum),
         Note::Refused(p) => i18n::batch_problem(lang, p),
         Note::Purged(n) => (s.export.batch_purged_note)(*n),
         Note::Confirmed => s.export.batch_confirmed_note.to_owned(),

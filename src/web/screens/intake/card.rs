@@ -106,6 +106,7 @@ pub(super) fn CardStep(draft: RwSignal<IntakeDraft>) -> impl IntoView {
             personal: Some(personal),
             purged_at: None,
             history: vec![],
+            merged_into: None,
         };
         let mut next = draft.get_untracked();
         next.client_id = Some(id);
