@@ -23,7 +23,7 @@ const SCHEMA_REFUSES = new Set([
   'revision 2^53', 'a negative revision', 'a change time in words', 'an appeal received in words',
   'a follow-up date in words', 'no personal data, not withdrawn', 'a withdrawn card that keeps personal data',
   'a reason for no documents beside a document', 'a correction of a field the card has not',
-  'a withdrawn card whose history keeps the values',
+  'a withdrawn card whose history keeps the values', 'a merged card that keeps personal data',
 ]);
 
 /** Canonical JSON as the app and the schema define it (keys sorted, no whitespace, non-ASCII as is). */
@@ -114,6 +114,13 @@ describe('hostile files', () => {
           d.personal = null;
           d.history = [{ at: '2026-11-20T09:00:00Z', by: 'Олена Коваль', fields: [{ field: 'surname', from: 'Коваль', to: 'Ковальчук' }] }];
         }), invalid(clientAt, 'history.0.fields')],
+        ['a merged card that keeps personal data', client((d) => {
+          d.merged_into = { id: UUID, at: '2026-11-20T10:00:00Z', by: 'Олена Коваль' };
+        }), invalid(clientAt, 'personal')],
+        ['a card merged into itself', client((d) => {
+          d.personal = null;
+          d.merged_into = { id: d.id, at: '2026-11-20T10:00:00Z', by: 'Олена Коваль' };
+        }), invalid(clientAt, 'merged_into.id')],
         ['a withdrawn card that keeps personal data', client((d) => { d.consent.withdrawn_at = '2026-11-20T10:00:00Z'; }), invalid(clientAt, 'personal')],
         ['no personal data, not withdrawn', client((d) => { d.personal = null; }), invalid(clientAt, 'personal')],
         ['a reversed surname', client((d) => { d.personal.surname = 'Ков\u202Eальчук'; }),

@@ -84,6 +84,9 @@ def main():
                 assert row["surname"] == neutral(p["surname"]), (row["surname"], p["surname"])
                 assert row["given_name"] == neutral(p["given_name"])
                 assert row["phones"] == neutral(cell(p["phones"]))
+            if kind == "client" and d.get("merged_into"):
+                assert d.get("personal") is None, "a merged card holds nothing personal"
+                assert row["merged_into"] == d["merged_into"]["id"] and row["surname"] == ""
             if kind == "audit":
                 assert row["action"] == d["action"] and row["worker"] == neutral(d["worker"])
                 assert row["subject"] == d.get("subject", "")

@@ -33,6 +33,7 @@ const CLIENT_COLUMNS: &[(&str, &str)] = &[
     ("consent_given_at", "consent.given_at"),
     ("consent_taken_by", "consent.taken_by"),
     ("consent_withdrawn_at", "consent.withdrawn_at"),
+    ("merged_into", "merged_into.id"),
 ];
 
 const APPEAL_COLUMNS: &[(&str, &str)] = &[
