@@ -42,6 +42,8 @@ pub enum Route {
     Client(String),
     /// The correction of one client's card.
     EditCard(String),
+    /// Merging the second card into the first (both ids).
+    Merge(String, String),
     /// The printable referral slip of one appeal.
     Slip(String),
     /// The partner organisations directory.
@@ -60,6 +62,7 @@ impl Route {
             Route::Screen(s) => format!("#/{}", s.slug()),
             Route::Client(id) => format!("#/client/{id}"),
             Route::EditCard(id) => format!("#/edit-card/{id}"),
+            Route::Merge(keep, gone) => format!("#/merge/{keep}/{gone}"),
             Route::Slip(id) => format!("#/slip/{id}"),
             Route::Directory => "#/directory".into(),
             Route::Checklist(id) => format!("#/eligibility/{id}"),
@@ -74,6 +77,7 @@ impl Route {
             Route::Screen(s) => *s,
             Route::Client(_)
             | Route::EditCard(_)
+            | Route::Merge(..)
             | Route::Slip(_)
             | Route::Checklist(_)
             | Route::ToBring(_)
@@ -87,6 +91,12 @@ impl Route {
         match path.split_once('/') {
             Some(("client", id)) if is_uuid_v4(id) => Some(Route::Client(id.to_owned())),
             Some(("edit-card", id)) if is_uuid_v4(id) => Some(Route::EditCard(id.to_owned())),
+            Some(("merge", ids)) => match ids.split_once('/') {
+                Some((keep, gone)) if is_uuid_v4(keep) && is_uuid_v4(gone) => {
+                    Some(Route::Merge(keep.to_owned(), gone.to_owned()))
+                }
+                _ => None,
+            },
             Some(("slip", id)) if is_uuid_v4(id) => Some(Route::Slip(id.to_owned())),
             Some(("eligibility", id)) if is_uuid_v4(id) => Some(Route::Checklist(id.to_owned())),
             Some(("to-bring", id)) if is_uuid_v4(id) => Some(Route::ToBring(id.to_owned())),
@@ -110,6 +120,7 @@ mod tests {
             Route::Screen(Screen::Settings),
             Route::Client(id.into()),
             Route::EditCard(id.into()),
+            Route::Merge(id.into(), "0b1e0b9e-8a3a-4c1e-9a52-3c1f1f2a0001".into()),
             Route::Slip(id.into()),
             Route::Directory,
             Route::Checklist(id.into()),

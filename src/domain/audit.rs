@@ -51,10 +51,14 @@ pub enum AuditAction {
     /// The installed rules removed: the rules shipped with the app apply again.
     RulesRemoved,
     DirectoryInstalled,
+    /// A client's card corrected (subject: the client; count: fields changed).
+    CardCorrected,
+    /// Two cards merged (subject: the card kept; count: records moved to it).
+    CardsMerged,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 21] = [
+    pub const ALL: [AuditAction; 23] = [
         AuditAction::SetUp,
         AuditAction::Unlock,
         AuditAction::UnlockRecovery,
@@ -76,6 +80,8 @@ impl AuditAction {
         AuditAction::RulesInstalled,
         AuditAction::RulesRemoved,
         AuditAction::DirectoryInstalled,
+        AuditAction::CardCorrected,
+        AuditAction::CardsMerged,
     ];
 
     /// The name used in files (snake case), e.g. `open_client`.
@@ -102,6 +108,8 @@ impl AuditAction {
             AuditAction::RulesInstalled => "rules_installed",
             AuditAction::RulesRemoved => "rules_removed",
             AuditAction::DirectoryInstalled => "directory_installed",
+            AuditAction::CardCorrected => "card_corrected",
+            AuditAction::CardsMerged => "cards_merged",
         }
     }
 }

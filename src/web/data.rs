@@ -162,9 +162,16 @@ pub async fn create_client(store: &AppStore, client: &Client, draft: &IntakeDraf
 
 /// Saves a corrected card as the revision after `base_rev`, and removes its correction draft, together; refused
 /// with [`crate::storage::StoreError::Conflict`] (nothing written) when the card was saved meanwhile.
-pub async fn save_correction(store: &AppStore, client: &Client, base_rev: u64, now: &str) -> StoreResult<()> {
+pub async fn save_correction(
+    store: &AppStore,
+    client: &Client,
+    base_rev: u64,
+    now: &str,
+    event: &crate::domain::audit::AuditEvent,
+) -> StoreResult<()> {
     let draft = crate::domain::intake::CardEdit::id_for(&client.id);
-    store.write(WriteBatch::new().next_after(client, base_rev, now)?.delete(Collection::Drafts, draft)).await
+    let batch = WriteBatch::new().next_after(client, base_rev, now)?.delete(Collection::Drafts, draft);
+    store.write(crate::web::audit::with(batch, event)?).await
 }
 
 /// Drops an unsaved correction of a card.

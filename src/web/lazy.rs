@@ -15,6 +15,7 @@ use super::app::use_ctx;
 use super::form::tr;
 use super::screens::{
     client::ClientScreen, clients::ClientsScreen, directory::DirectoryScreen, edit_card::EditCardScreen,
+    merge::MergeScreen,
     eligibility::ChecklistScreen, export::ExportScreen, gate::GateScreen, intake::IntakeScreen,
     print::ApplicationScreen, print::ToBringScreen, settings::SettingsScreen, slip::SlipScreen,
 };
@@ -28,6 +29,7 @@ fn route_id() -> String {
         | Route::Checklist(id)
         | Route::ToBring(id)
         | Route::Application(id) => id,
+        Route::Merge(keep, _) => keep,
         Route::Screen(_) | Route::Directory => String::new(),
     }
 }
@@ -60,6 +62,14 @@ on_demand! {
 
     fn edit_card() {
         view! { <EditCardScreen id=route_id()/> }.into_any()
+    }
+
+    fn merge() {
+        let (keep, gone) = match use_ctx().route.get_untracked() {
+            Route::Merge(keep, gone) => (keep, gone),
+            _ => (String::new(), String::new()),
+        };
+        view! { <MergeScreen keep=keep gone=gone/> }.into_any()
     }
 
     fn slip() {
@@ -104,6 +114,7 @@ pub fn screen(route: &Route) -> Option<AnyView> {
         Route::Screen(Screen::Clients) => Box::pin(clients()),
         Route::Client(_) => Box::pin(client()),
         Route::EditCard(_) => Box::pin(edit_card()),
+        Route::Merge(..) => Box::pin(merge()),
         Route::Slip(_) => Box::pin(slip()),
         Route::Screen(Screen::Settings) => Box::pin(settings()),
         Route::Screen(Screen::Export) => Box::pin(export()),

@@ -2,9 +2,15 @@
 // reload and a crash, and two tabs editing one card, where the later save is refused with the newer values shown.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import {
-  dumpPlain, openApp, readAllIdb, registerClient, reload, screenshot, sharedBrowserAndBuild, waitForStorage,
+  ARTIFACTS, ROOT, TABLET_PORTRAIT, dumpPlain, openApp, readAllIdb, registerClient, reload, screenshot,
+  sharedBrowserAndBuild, waitForStorage,
 } from './helpers.mjs';
+
+const PYTHON = process.env.PRYIOM_PYTHON || 'python3';
 
 const CLIENT = {
   surname: 'Литвиненко', given: 'Олена', birth: '14.02.1971', phone: '067 555 12 34', tax: '',
@@ -162,6 +168,120 @@ describe('correcting records', () => {
       for (const value of ['Бойко', 'Аліменти на дитину', 'Зруйновано будинок']) {
         assert.ok(!everything.includes(value), `"${value}" is still stored somewhere`);
       }
+      assert.deepEqual(app.errors, []);
+    } finally {
+      await app.close();
+    }
+  });
+
+  test('two cards of one person merged from the client page: appeals together, the tombstone in the next batch', async () => {
+    const app = await openApp(env.browser, env.served, { viewport: TABLET_PORTRAIT });
+    try {
+      const { page } = app;
+      await waitForStorage(page);
+      const first = await registerClient(page, { ...CLIENT, surname: 'Мельничук', given: 'Ганна', phone: '067 555 12 34' },
+        { account: 'Борг за оренду житла' });
+      // The same person registered again (another phone and address): the worker wrongly says it is someone else.
+      await registerClient(page, { ...CLIENT, surname: 'Мельничук', given: 'Ганна', phone: '050 111 22 33',
+        address: 'м. Ірпінь, вул. Садова, 7', expectDuplicate: true });
+      await page.getByTestId('duplicate-warning').getByRole('button', { name: 'Це інша людина — зберегти нову картку' }).click();
+      await page.getByRole('heading', { name: 'Звернення', exact: true }).waitFor();
+      await page.getByLabel('Як звернувся').selectOption('office');
+      await page.getByLabel('Сфера питання').selectOption('сімейні питання');
+      await page.getByLabel('Суть звернення').fill('Аліменти на дитину');
+      await page.getByRole('radio', { name: 'Консультація та роз’яснення' }).check();
+      await page.getByRole('button', { name: 'Зберегти звернення' }).click();
+      await page.getByRole('status').filter({ hasText: 'Звернення збережено на пристрої.' }).waitFor();
+      const second = new URL(page.url()).hash.replace('#/client/', '');
+      assert.notEqual(first, second);
+
+      // The second card's page shows the first as similar; merge it into this one.
+      const similar = page.getByTestId('similar-cards');
+      await similar.getByText('Мельничук Ганна').waitFor();
+      await similar.getByRole('link', { name: 'Об’єднати з цією карткою' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Об’єднання карток' }).waitFor();
+      assert.equal(new URL(page.url()).hash, `#/merge/${second}/${first}`);
+      assert.match(await page.getByTestId('merge-moves').textContent(), /1 звернення, 0 перевірок БВПД/);
+      // Where the cards differ, a choice; the address of card 1 stays, the phone of card 2 is taken.
+      const phones = page.getByRole('group', { name: 'Телефони' });
+      assert.ok(await phones.getByRole('radio', { name: /1: \+380501112233/ }).isChecked());
+      await phones.getByRole('radio', { name: /2: \+380675551234/ }).check();
+      assert.ok(await page.getByRole('group', { name: 'Адреса' }).getByRole('radio', { name: /1: м\. Ірпінь/ }).isChecked());
+      assert.equal(await page.getByRole('group', { name: 'Дата народження' }).count(), 0, 'the same on both: no choice');
+      await screenshot(page, 'merge-800x1280');
+      await page.getByRole('button', { name: 'Об’єднати картки' }).click();
+      await page.getByRole('status').filter({ hasText: 'Картки об’єднано.' }).waitFor();
+      assert.equal(new URL(page.url()).hash, `#/client/${second}`);
+      // Both appeals on the card kept; the history says what the merge took.
+      await page.getByText('Борг за оренду житла').waitFor();
+      await page.getByText('Аліменти на дитину').waitFor();
+      const changes = page.getByTestId('card-changes');
+      await changes.getByText('Об’єднано з іншою карткою').waitFor();
+      await changes.getByText('Телефони: +380501112233 → +380675551234').waitFor();
+      assert.equal(await page.getByTestId('similar-cards').count(), 0, 'no similar card left');
+
+      // In IndexedDB: the merged card is a tombstone with nothing personal; every appeal names the card kept.
+      const stored = (await readAllIdb(page, 'clients')).map((r) => ({ rev: r.rev, ...JSON.parse(r.payload) }));
+      const tomb = stored.find((c) => c.id === first);
+      assert.equal(tomb.personal, null);
+      assert.equal(tomb.merged_into.id, second);
+      const appeals = (await readAllIdb(page, 'appeals')).map((r) => JSON.parse(r.payload));
+      assert.deepEqual(appeals.map((a) => a.client_id), [second, second]);
+      // The tombstone's page points to the card kept; the merge is in the audit trail.
+      await page.goto(`${env.served.url}#/client/${first}`);
+      await page.getByRole('heading', { level: 1, name: 'Картку об’єднано з іншою' }).waitFor();
+      await page.getByRole('link', { name: 'Відкрити картку, що залишилася' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Мельничук Ганна' }).waitFor();
+      const trail = (await readAllIdb(page, 'audit')).map((r) => JSON.parse(r.payload));
+      assert.ok(trail.some((e) => e.action === 'cards_merged' && e.subject === second && e.count === 1));
+
+      // The next batch carries the tombstone; the independent reader (jsonschema, csv) accepts it.
+      await page.getByRole('navigation', { name: 'Розділи' }).getByRole('link', { name: 'Експорт' }).click();
+      await page.getByRole('checkbox', { name: 'Я розумію: зберігати файли без шифрування' }).check();
+      await mkdir(join(ARTIFACTS, 'downloads'), { recursive: true });
+      const saved = [];
+      page.on('download', async (d) => {
+        const path = join(ARTIFACTS, 'downloads', d.suggestedFilename());
+        await d.saveAs(path);
+        saved.push(path);
+      });
+      await page.getByRole('button', { name: 'Створити пакет і зберегти файл' }).click();
+      await page.getByTestId('export-status').getByText(/Пакет створено/).waitFor();
+      for (let i = 0; i < 50 && saved.length < 1; i += 1) await new Promise((r) => { setTimeout(r, 100); });
+      await page.getByTestId('batch').getByRole('button', { name: /Таблиці CSV/ }).click();
+      for (let i = 0; i < 50 && saved.length < 5; i += 1) await new Promise((r) => { setTimeout(r, 100); });
+      const batchPath = saved.find((p) => p.endsWith('.json'));
+      const file = JSON.parse(await readFile(batchPath, 'utf8'));
+      const tombRecord = file.records.find((r) => r.type === 'client' && r.id === first);
+      assert.equal(tombRecord.data.merged_into.id, second);
+      const out = execFileSync(PYTHON, [join(ROOT, 'tests/support/check_batch.py'), batchPath,
+        join(ROOT, 'schema/pryiom-batch-1.schema.json'), ...saved.filter((p) => p.endsWith('.csv'))], { encoding: 'utf8' });
+      assert.match(out, /clients\.csv: 2 rows read by Python's csv module/);
+      assert.match(out, /\nok\n$/);
+      const clientsCsv = await readFile(saved.find((p) => p.endsWith('-clients.csv')), 'utf8');
+      assert.ok(clientsCsv.split('\r\n')[0].endsWith(',merged_into'));
+      assert.deepEqual(app.errors, []);
+    } finally {
+      await app.close();
+    }
+  });
+
+  test('two people are never merged: different valid tax numbers', async () => {
+    const app = await openApp(env.browser, env.served);
+    try {
+      const { page } = app;
+      await waitForStorage(page);
+      const a = await registerClient(page, { ...CLIENT, surname: 'Ткачук', given: 'Іван', tax: '2889104560' });
+      await registerClient(page, { ...CLIENT, surname: 'Ткачук', given: 'Іван', phone: '050 111 22 33', tax: '3184710691', expectDuplicate: true });
+      await page.getByTestId('duplicate-warning').getByRole('button', { name: 'Це інша людина — зберегти нову картку' }).click();
+      await page.getByRole('heading', { name: 'Звернення', exact: true }).waitFor();
+      const stored = (await readAllIdb(page, 'clients')).map((r) => JSON.parse(r.payload));
+      const b = stored.find((c) => c.id !== a).id;
+      await page.goto(`${env.served.url}#/merge/${a}/${b}`);
+      const refused = page.getByTestId('merge-refused');
+      await refused.waitFor();
+      assert.match(await refused.textContent(), /різні чинні РНОКПП — це дві різні людини/);
+      assert.equal(await page.getByRole('button', { name: 'Об’єднати картки' }).count(), 0);
       assert.deepEqual(app.errors, []);
     } finally {
       await app.close();

@@ -17,7 +17,7 @@ use crate::nav::{Route, Screen};
 use crate::storage::{Collection, IndexName, Store, StoreError};
 use crate::web::app::use_ctx;
 use crate::web::data;
-use crate::web::widgets::{dotted, when};
+use crate::web::widgets::{dotted, when, ClientSummary};
 use crate::web::{audit, platform};
 
 #[component]
@@ -52,11 +52,13 @@ pub fn ClientScreen(id: String) -> impl IntoView {
                 <a class="btn btn-secondary" href=Screen::Clients.href()>{ctx.t().nav_clients}</a>
             }.into_any(),
             Some(c) => {
-                let title = match (&c.personal, &c.purged_at) {
-                    (Some(p), _) => p.full_name(),
-                    (None, Some(_)) => ctx.t().purged_card.to_owned(),
-                    (None, None) => ctx.t().client.withdrawn_card.to_owned(),
+                let title = match (&c.personal, &c.purged_at, &c.merged_into) {
+                    (Some(p), _, _) => p.full_name(),
+                    (None, _, Some(_)) => ctx.t().client.merged_card.to_owned(),
+                    (None, Some(_), _) => ctx.t().purged_card.to_owned(),
+                    (None, None, None) => ctx.t().client.withdrawn_card.to_owned(),
                 };
+                let merged = c.merged_into.as_ref().map(|m| Route::Client(m.id.clone()).href());
                 let purged = c.purged_at.clone();
                 let withdrawn = c.personal.is_none();
                 view! {
@@ -66,10 +68,16 @@ pub fn ClientScreen(id: String) -> impl IntoView {
                             <button type="button" class="btn btn-primary" on:click=new_appeal>{tr(|s| s.client.new_appeal)}</button>
                         </Show>
                     </div>
+                    {merged.map(|href| view! {
+                        <p class="notice" data-testid="card-merged">
+                            <a class="btn btn-secondary" href=href>{tr(|s| s.client.merged_open)}</a>
+                        </p>
+                    })}
                     {purged.map(|at| view! {
                         <p class="notice" data-testid="card-purged">{move || (ctx.t().purged_on)(&at.get(0..10).map(dotted).unwrap_or_default())}</p>
                     })}
                     <CardDetails client=c.clone()/>
+                    <SimilarCards client=c.clone()/>
                     <CardHistory client=c.clone()/>
                     <section class="card" aria-labelledby="history-h">
                         <h2 id="history-h">{tr(|s| s.client.history_title)}</h2>
@@ -178,6 +186,40 @@ fn CardDetails(client: Client) -> impl IntoView {
     .into_any()
 }
 
+/// Other cards that look like this one (the same person registered twice), each with a way to merge it into this
+/// one.
+#[component]
+fn SimilarCards(client: Client) -> impl IntoView {
+    let ctx = use_ctx();
+    let Some(p) = client.personal.clone() else { return ().into_any() };
+    let me = client.id.clone();
+    let ids: Vec<String> = ctx.data.index().with_untracked(|index| {
+        index.likely_duplicates(&p, Some(&me)).into_iter().map(|(id, _)| id).collect()
+    });
+    if ids.is_empty() {
+        return ().into_any();
+    }
+    view! {
+        <section class="card" aria-labelledby="similar-cards-h" data-testid="similar-cards">
+            <h2 id="similar-cards-h">{tr(|s| s.client.similar_title)}</h2>
+            <ul class="results compact">
+                {ids.into_iter().filter_map(|id| {
+                    let c = ctx.data.clients().with_untracked(|all| all.get(&id).cloned())?;
+                    let merge = Route::Merge(me.clone(), id.clone()).href();
+                    Some(view! {
+                        <li class="result">
+                            <ClientSummary client=c/>
+                            <a class="btn btn-secondary" href=Route::Client(id).href()>{tr(|s| s.intake.open_card)}</a>
+                            <a class="btn btn-secondary" href=merge>{tr(|s| s.client.merge_with)}</a>
+                        </li>
+                    })
+                }).collect_view()}
+            </ul>
+        </section>
+    }
+    .into_any()
+}
+
 /// What was corrected in the card, newest first: when, by whom, each field as it was and as it became (once the
 /// personal data is erased, only that a field changed).
 #[component]
@@ -194,6 +236,7 @@ fn CardHistory(client: Client) -> impl IntoView {
                 {client.history.iter().rev().map(|change| view! {
                     <li>
                         <p class="change-when">{(ctx.t().client.change_by)(&platform::local_when(&change.at), &change.by)}</p>
+                        {change.merged_from.as_ref().map(|_| view! { <p><strong>{tr(|s| s.client.change_merged)}</strong></p> })}
                         <ul>
                             {change.fields.iter().map(|f| {
                                 let label = i18n::card_field_label(lang, &f.field);

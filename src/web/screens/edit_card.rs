@@ -14,7 +14,8 @@ use crate::web::app::{use_ctx, Ctx};
 use crate::web::data::{self, DataStoreFields};
 use crate::web::drafts::autosave;
 use crate::web::form::{focus_first_problem, tr};
-use crate::web::platform;
+use crate::web::{audit, platform};
+use crate::domain::audit::AuditAction;
 
 use crate::web::widgets::ClientSummary;
 
@@ -151,6 +152,14 @@ fn EditCard(client: Client) -> impl IntoView {
             nothing.set(true);
             return;
         };
+        let changed = next.history.last().map_or(0, |h| h.fields.len());
+        let event = match audit::event(ctx, AuditAction::CardCorrected, Some(&next.id), Some(changed)) {
+            Ok(e) => e,
+            Err(e) => {
+                save_error.set(Some(e));
+                return;
+            }
+        };
         let store = match ctx.store_or_err() {
             Ok(s) => s,
             Err(e) => {
@@ -162,8 +171,9 @@ fn EditCard(client: Client) -> impl IntoView {
         // No autosave may write the draft back after the save removes it; it resumes if the save fails.
         saver.enabled.set(false);
         spawn_local(async move {
-            match data::save_correction(&store, &next, d.base_rev, &now).await {
+            match data::save_correction(&store, &next, d.base_rev, &now, &event).await {
                 Ok(()) => {
+                    audit::written(ctx);
                     // Nothing of this screen is touched after it is left: its values go with it.
                     data::remember_client(ctx, next.clone());
                     ctx.flash.set(Some(ctx.t().client.edit_saved.to_owned()));
@@ -278,7 +288,10 @@ fn EditCard(client: Client) -> impl IntoView {
                                         Some(view! {
                                             <li class="result">
                                                 <ClientSummary client=c/>
-                                                <a class="btn btn-secondary" href=Route::Client(id).href()>{tr(|s| s.intake.open_card)}</a>
+                                                <a class="btn btn-secondary" href=Route::Client(id.clone()).href()>{tr(|s| s.intake.open_card)}</a>
+                                                <a class="btn btn-secondary" href=Route::Merge(client_id.get_value(), id).href()>
+                                                    {tr(|s| s.client.merge_with)}
+                                                </a>
                                             </li>
                                         })
                                     }).collect_view()}

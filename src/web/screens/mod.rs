@@ -3,6 +3,7 @@ pub mod client;
 pub mod clients;
 pub mod directory;
 pub mod edit_card;
+pub mod merge;
 pub mod eligibility;
 pub mod export;
 pub mod gate;
