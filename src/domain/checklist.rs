@@ -267,10 +267,11 @@ impl Checklist {
 
     /// A new checklist for an appeal, assessed on the appeal's date: an appeal entered days later (from a paper form)
     /// is weighed against the subsistence minimum in force when the person came, not today's. `today` only when the
-    /// appeal's date cannot be read.
-    pub fn for_appeal(id: String, appeal: &crate::domain::appeal::Appeal, today: Date) -> Checklist {
+    /// appeal's date cannot be read. Its id is the appeal's: one checklist per appeal, held by the store's key, so two
+    /// tabs that open the same appeal's checklist fill in one record (checklists made before keep their own id).
+    pub fn for_appeal(appeal: &crate::domain::appeal::Appeal, today: Date) -> Checklist {
         let on = appeal.received_at.get(0..10).and_then(Date::parse_iso).unwrap_or(today);
-        Checklist::new(id, appeal.id.clone(), appeal.client_id.clone(), on, appeal.account.clone())
+        Checklist::new(appeal.id.clone(), appeal.id.clone(), appeal.client_id.clone(), on, appeal.account.clone())
     }
 
     /// Once decided, a checklist is kept as it was decided: it no longer follows newer rules.
@@ -417,9 +418,10 @@ mod tests {
             account: "Борг".into(),
             ..crate::domain::batch::tests::appeal("a1", "c1", "Борг", false)
         };
-        let mut c = Checklist::for_appeal("k1".into(), &appeal, d("2026-11-28"));
+        let mut c = Checklist::for_appeal(&appeal, d("2026-11-28"));
         assert_eq!(c.on, "2025-12-31", "the appeal's date, not the day it is typed in");
         assert_eq!((c.appeal_id.as_str(), c.client_id.as_str(), c.application.issue.as_str()), ("a1", "c1", "Борг"));
+        assert_eq!(c.id, "a1", "one checklist per appeal: its key is the appeal's id");
         // An average of 6,100.00 a month: over the line on the appeal's date, under it on today's minimum.
         c.toggle_category("1");
         for m in 0..6 {
@@ -433,7 +435,7 @@ mod tests {
         assert!(matches!(on_today.outcome, Outcome::Eligible { .. } | Outcome::OnceDocumentsBrought { .. }));
         let mut unreadable = appeal.clone();
         unreadable.received_at = "вчора".into();
-        assert_eq!(Checklist::for_appeal("k2".into(), &unreadable, d("2026-11-28")).on, "2026-11-28");
+        assert_eq!(Checklist::for_appeal(&unreadable, d("2026-11-28")).on, "2026-11-28");
     }
 
     #[test]

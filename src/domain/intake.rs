@@ -171,6 +171,19 @@ impl Default for QuestionAreas {
 }
 
 impl QuestionAreas {
+    /// This tab's list (`mine`, edited from `base`) put on the list as stored now (`theirs`), area by area: what this
+    /// tab added or removed is applied, the rest is as stored.
+    pub fn merged(base: &QuestionAreas, mine: &QuestionAreas, theirs: &QuestionAreas) -> QuestionAreas {
+        let mut areas: Vec<String> =
+            theirs.areas.iter().filter(|a| mine.areas.contains(a) || !base.areas.contains(a)).cloned().collect();
+        for a in &mine.areas {
+            if !areas.contains(a) && !base.areas.contains(a) {
+                areas.push(a.clone());
+            }
+        }
+        QuestionAreas { id: theirs.id.clone(), areas }
+    }
+
     /// One area a line; blank lines and repeats dropped.
     pub fn from_lines(text: &str) -> Self {
         let mut areas: Vec<String> = Vec::new();
@@ -255,6 +268,16 @@ impl IntakeDraft {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn question_areas_edited_in_two_tabs_keep_both_changes() {
+        let list = |a: &[&str]| QuestionAreas { id: QUESTION_AREAS_ID.into(), areas: a.iter().map(|s| (*s).to_owned()).collect() };
+        let base = list(&["житлові питання", "сімейні питання", "пенсії"]);
+        let theirs = list(&["житлові питання", "сімейні питання", "пенсії", "земельні питання"]);
+        let mine = list(&["житлові питання", "сімейні питання", "соціальні виплати"]);
+        let out = QuestionAreas::merged(&base, &mine, &theirs);
+        assert_eq!(out.areas, vec!["житлові питання", "сімейні питання", "земельні питання", "соціальні виплати"]);
+    }
 
     #[test]
     fn a_draft_is_about_a_person_by_tax_number_phone_or_full_name() {

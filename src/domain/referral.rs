@@ -127,6 +127,25 @@ impl Organisation {
 }
 
 impl Directory {
+    /// This tab's edit (`mine`, made on `base`) put on the directory as stored now (`theirs`, which another tab may
+    /// have changed since), organisation by organisation: what this tab added, changed or removed is applied; every
+    /// other organisation is as stored. Two tabs that each add an organisation keep both.
+    pub fn merged(base: &Directory, mine: &Directory, theirs: &Directory) -> Directory {
+        let find = |d: &Directory, id: &str| d.organisations.iter().find(|o| o.id == id).cloned();
+        let mut out = theirs.clone();
+        for o in &base.organisations {
+            if find(mine, &o.id).is_none() {
+                out.remove(&o.id);
+            }
+        }
+        for o in &mine.organisations {
+            if find(base, &o.id).as_ref() != Some(o) {
+                out.upsert(o.clone());
+            }
+        }
+        out
+    }
+
     pub fn to_file(&self) -> String {
         serde_json::to_string_pretty(self).unwrap_or_default()
     }
@@ -213,6 +232,30 @@ impl Directory {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn dir(orgs: &[Organisation]) -> Directory {
+        Directory { organisations: orgs.to_vec(), ..Directory::default() }
+    }
+
+    #[test]
+    fn edits_in_two_tabs_are_merged_organisation_by_organisation() {
+        let (a, b, c) = (org("a", "Центр БПД"), org("b", "Юридична клініка"), org("c", "Право на захист"));
+        let base = dir(&[a.clone(), b.clone()]);
+        // Another tab added c and renamed a; this tab added d, removed b.
+        let theirs = dir(&[org("a", "Центр БПД Ірпінь"), b.clone(), c.clone()]);
+        let d = org("d", "ГО «Крок»");
+        let mine = dir(&[a.clone(), d.clone()]);
+        let out = Directory::merged(&base, &mine, &theirs);
+        let names: Vec<&str> = out.organisations.iter().map(|o| o.name.as_str()).collect();
+        assert!(names.contains(&"Центр БПД Ірпінь"), "their change of a stays: {names:?}");
+        assert!(names.contains(&"Право на захист") && names.contains(&"ГО «Крок»"), "both additions: {names:?}");
+        assert!(!names.contains(&"Юридична клініка"), "my removal: {names:?}");
+        // My change of an organisation wins over nothing changed there.
+        let mine = dir(&[org("a", "Центр БПД Буча"), b.clone()]);
+        let out = Directory::merged(&base, &mine, &dir(&[a, b, c]));
+        assert_eq!(out.organisations.iter().find(|o| o.id == "a").map(|o| o.name.as_str()), Some("Центр БПД Буча"));
+        assert_eq!(out.organisations.len(), 3);
+    }
 
     fn org(id: &str, name: &str) -> Organisation {
         Organisation {

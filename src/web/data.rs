@@ -229,13 +229,52 @@ pub fn remember_batch(ctx: Ctx, info: BatchInfo) {
     ctx.update_data(|d| d.put_batch(info));
 }
 
-pub async fn save_directory(store: &AppStore, directory: &Directory, now: &str) -> StoreResult<()> {
-    let rec = DirectoryRecord { id: DIRECTORY_ID.into(), directory: directory.clone() };
-    storage::save(store, &rec, now).await
+/// Saves this tab's edit of a list edited as a whole (the directory, the question areas): read as stored, the edit
+/// put on it entry by entry (`merge(stored)`), written only on the revision read — another tab's save in between
+/// makes it read and merge again, so neither tab's entries are lost. Returns what was written.
+async fn save_merged<T: crate::storage::Record>(
+    store: &AppStore,
+    id: &str,
+    now: &str,
+    merge: impl Fn(Option<T>) -> T,
+) -> StoreResult<T> {
+    let mut tries = 0;
+    loop {
+        let (stored, rev) = match store.get(T::COLLECTION, id).await? {
+            Some(rec) => (Some(crate::storage::codec::decode::<T>(&rec)?), rec.rev),
+            None => (None, 0),
+        };
+        let next = merge(stored);
+        match store.write(WriteBatch::new().next_after(&next, rev, now)?).await {
+            Err(crate::storage::StoreError::Conflict { .. }) if tries < 3 => tries += 1,
+            Err(e) => return Err(e),
+            Ok(()) => return Ok(next),
+        }
+    }
 }
 
-pub async fn save_areas(store: &AppStore, areas: &QuestionAreas, now: &str) -> StoreResult<()> {
-    storage::save(store, areas, now).await
+/// Saves the directory as edited from `base` (what this tab showed); returns the directory now stored.
+pub async fn save_directory(store: &AppStore, base: &Directory, mine: &Directory, now: &str) -> StoreResult<Directory> {
+    let rec = save_merged::<DirectoryRecord>(store, DIRECTORY_ID, now, |stored| {
+        let theirs = stored.map_or_else(|| base.clone(), |r| r.directory);
+        DirectoryRecord { id: DIRECTORY_ID.into(), directory: Directory::merged(base, mine, &theirs) }
+    })
+    .await?;
+    Ok(rec.directory)
+}
+
+/// Saves the question areas as edited from `base`; returns the list now stored.
+pub async fn save_areas(
+    store: &AppStore,
+    base: &QuestionAreas,
+    mine: &QuestionAreas,
+    now: &str,
+) -> StoreResult<QuestionAreas> {
+    save_merged::<QuestionAreas>(store, QUESTION_AREAS_ID, now, |stored| {
+        let theirs = stored.unwrap_or_else(|| base.clone());
+        QuestionAreas { id: QUESTION_AREAS_ID.into(), ..QuestionAreas::merged(base, mine, &theirs) }
+    })
+    .await
 }
 
 /// Installs a rules file a centre gave (already checked to be valid and newer), kept as given.

@@ -287,4 +287,76 @@ describe('correcting records', () => {
       await app.close();
     }
   });
+
+  test('one appeal\'s checklist opened in two tabs stays one record', async () => {
+    const app = await openApp(env.browser, env.served);
+    try {
+      const { page, context } = app;
+      await waitForStorage(page);
+      const id = await registerClient(page, { ...CLIENT, surname: 'Кравець', given: 'Олег' });
+      // A second tab opens the client's page before the checklist exists.
+      const other = await context.newPage();
+      await other.goto(`${env.served.url}#/client/${id}`);
+      await waitForStorage(other, { home: false });
+      await other.getByRole('link', { name: 'Перевірити право на БВПД' }).waitFor();
+
+      await page.bringToFront();
+      await page.getByRole('link', { name: 'Перевірити право на БВПД' }).click();
+      const idp = page.getByRole('checkbox', { name: /п\. 14 ч\. 1 ст\. 14 — Внутрішньо переміщені особи/ });
+      await idp.check();
+      await page.getByTestId('checklist-saved').filter({ hasText: /Збережено/ }).waitFor();
+
+      // The other tab opens the same checklist: it finds the one begun in the first tab, and adds to it.
+      await other.bringToFront();
+      await other.getByRole('link', { name: 'Перевірити право на БВПД' }).click();
+      const idpThere = other.getByRole('checkbox', { name: /п\. 14 ч\. 1 ст\. 14 — Внутрішньо переміщені особи/ });
+      await idpThere.waitFor();
+      assert.ok(await idpThere.isChecked(), 'the checklist begun in the other tab');
+      await other.getByRole('checkbox', { name: /п\. 22 ч\. 1 ст\. 14/ }).check();
+      await other.getByTestId('checklist-saved').filter({ hasText: /Збережено/ }).waitFor();
+      const stored = (await readAllIdb(other, 'assessments')).map((r) => JSON.parse(r.payload));
+      assert.equal(stored.length, 1, 'one checklist record');
+      const [appeal] = (await readAllIdb(other, 'appeals')).map((r) => JSON.parse(r.payload));
+      assert.equal(stored[0].id, appeal.id, 'kept under the appeal\'s own id');
+      assert.deepEqual([...stored[0].categories].sort(), ['14', '22']);
+      assert.deepEqual(app.errors, []);
+    } finally {
+      await app.close();
+    }
+  });
+
+  test('the directory edited in two tabs keeps both organisations', async () => {
+    const app = await openApp(env.browser, env.served);
+    try {
+      const { page, context } = app;
+      await waitForStorage(page);
+      await page.goto(`${env.served.url}#/directory`);
+      await page.getByText('Довідник порожній').waitFor();
+      const other = await context.newPage();
+      await other.goto(`${env.served.url}#/directory`);
+      await waitForStorage(other, { home: false });
+      await other.getByText('Довідник порожній').waitFor();
+      const add = async (p, name) => {
+        await p.bringToFront();
+        await p.getByRole('button', { name: 'Додати організацію' }).click();
+        await p.getByLabel('Назва').fill(name);
+        await p.getByLabel('Адреса').fill('смт Бородянка, вул. Центральна, 315');
+        await p.getByLabel('Телефон').fill('(04577) 5-12-34');
+        await p.getByLabel('Графік роботи').fill('пн–пт 9:00–17:00');
+        await p.getByRole('button', { name: 'Зберегти', exact: true }).click();
+        await p.getByTestId('directory-status').filter({ hasText: 'Збережено на пристрої.' }).waitFor();
+      };
+      // Each tab adds one, neither knowing of the other's.
+      await add(page, 'Управління соціального захисту населення');
+      await add(other, 'Центр надання адміністративних послуг');
+      // The second save kept the first tab's organisation, and shows both.
+      await other.getByText('Управління соціального захисту населення').waitFor();
+      const [rec] = await readAllIdb(other, 'reference').then((all) => all.filter((r) => r.id === 'directory'));
+      const names = JSON.parse(rec.payload).directory.organisations.map((o) => o.name).sort();
+      assert.deepEqual(names, ['Управління соціального захисту населення', 'Центр надання адміністративних послуг']);
+      assert.deepEqual(app.errors, []);
+    } finally {
+      await app.close();
+    }
+  });
 });

@@ -32,10 +32,12 @@ fn store_directory(ctx: Ctx, next: Directory, note: RwSignal<Option<Note>>, ok: 
             return;
         }
     };
+    // What this tab showed when the edit was made: the edit is put on the stored directory entry by entry.
+    let base = ctx.data.directory().get_untracked();
     spawn_local(async move {
-        match data::save_directory(&store, &next, &platform::now_iso()).await {
-            Ok(()) => {
-                ctx.data.directory().set(next);
+        match data::save_directory(&store, &base, &next, &platform::now_iso()).await {
+            Ok(stored) => {
+                ctx.data.directory().set(stored);
                 ctx.data_changed();
                 // A file of organisations installed is in the audit trail (an edit by hand is not).
                 if let Note::Imported(added, replaced) = ok {

@@ -16,7 +16,7 @@ use crate::domain::eligibility::{
 };
 use crate::i18n::{self, Lang};
 use crate::nav::Route;
-use crate::web::app::{new_id, use_ctx, Ctx};
+use crate::web::app::{use_ctx, Ctx};
 use crate::web::drafts::autosave;
 use crate::web::form::{tr, DateField, IsoDateField, Select, TextArea, TextInput};
 use crate::web::platform;
@@ -35,7 +35,41 @@ pub fn ChecklistScreen(id: String) -> impl IntoView {
     move || match found.get() {
         None if !ctx.data_ready.get() => view! { <p>{tr(|s| s.loading)}</p> }.into_any(),
         None => view! { <h1 tabindex="-1">{tr(|s| s.eligibility.not_found)}</h1> }.into_any(),
-        Some((appeal, client)) => view! { <ChecklistPage appeal=appeal client=client/> }.into_any(),
+        Some((appeal, client)) => view! { <ChecklistLoader appeal=appeal client=client/> }.into_any(),
+    }
+}
+
+/// The appeal's checklist as stored, when this tab does not know it yet (another tab may have begun it): one
+/// checklist per appeal, under the appeal's own id, so two tabs fill in the same record.
+#[component]
+fn ChecklistLoader(appeal: Appeal, client: Client) -> impl IntoView {
+    let ctx = use_ctx();
+    let known = ctx.data.checklists().with_untracked(|all| all.contains_key(&appeal.id));
+    let ready = RwSignal::new(known);
+    let failed = RwSignal::new(None::<crate::storage::StoreError>);
+    if !known {
+        let id = appeal.id.clone();
+        match ctx.store_or_err() {
+            Ok(store) => leptos::task::spawn_local(async move {
+                match crate::storage::load::<Checklist>(&store, &id).await {
+                    Ok(found) => {
+                        if let Some(c) = found {
+                            data::remember_checklist(ctx, c);
+                        }
+                        ready.try_set(true);
+                    }
+                    Err(e) => {
+                        failed.try_set(Some(e));
+                    }
+                }
+            }),
+            Err(e) => failed.set(Some(e)),
+        }
+    }
+    move || match (failed.get(), ready.get()) {
+        (Some(e), _) => view! { <p class="error" role="alert">{i18n::store_error(ctx.lang.get(), &e)}</p> }.into_any(),
+        (None, false) => view! { <p>{tr(|s| s.loading)}</p> }.into_any(),
+        (None, true) => view! { <ChecklistPage appeal=appeal.clone() client=client.clone()/> }.into_any(),
     }
 }
 
@@ -65,17 +99,7 @@ struct Page {
 fn ChecklistPage(appeal: Appeal, client: Client) -> impl IntoView {
     let ctx = use_ctx();
     let existing = ctx.data.checklists().with_untracked(|checklists| checklists.get(&appeal.id).cloned());
-    let start = match existing {
-        Some(c) => Ok(c),
-        None => new_id().map(|id| Checklist::for_appeal(id, &appeal, platform::today())),
-    };
-    let start = match start {
-        Ok(c) => c,
-        Err(e) => {
-            return view! { <p class="error" role="alert">{move || i18n::store_error(ctx.lang.get(), &e)}</p> }
-                .into_any()
-        }
-    };
+    let start = existing.unwrap_or_else(|| Checklist::for_appeal(&appeal, platform::today()));
     let cl = RwSignal::new(start);
     let saver = autosave(ctx, cl, RwSignal::new(true), prepare, remember);
     let current = Memo::new(move |_| ctx.data.rules().with(|rules| rules.clone()));

@@ -285,9 +285,10 @@ fn WorkSection() -> impl IntoView {
             return;
         }
         state.set(SaveState::Saving);
+        let base = ctx.data.areas().get_untracked();
         spawn_local(async move {
-            match crate::web::data::save_areas(&store, &areas, &platform::now_iso()).await {
-                Ok(()) => {
+            match crate::web::data::save_areas(&store, &base, &areas, &platform::now_iso()).await {
+                Ok(areas) => {
                     text.try_set(areas.areas.join("\n"));
                     ctx.data.areas().set(areas);
                     ctx.data_changed();
