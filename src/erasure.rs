@@ -7,7 +7,7 @@ use crate::domain::appeal::Appeal;
 use crate::domain::batch::{BatchInfo, FileRemoved, RecordType, RemovedBecause};
 use crate::domain::checklist::Checklist;
 use crate::domain::client::Client;
-use crate::domain::intake::{withdraw_consent, Erasure, IntakeDraft, INTAKE_DRAFT_ID};
+use crate::domain::intake::{is_intake_draft_id, withdraw_consent, Erasure, IntakeDraft};
 use crate::storage::{codec, Collection, IndexName, Store, StoreError, StoreResult, WriteBatch};
 
 /// What a withdrawal wrote, for the copy in memory.
@@ -74,11 +74,13 @@ async fn withdraw_once(store: &impl Store, client_id: &str, now: &str, by: &str)
     let checklists: Vec<(Checklist, u64)> = of_client(store, client_id).await?;
     let mut drafts: Vec<String> =
         store.find(Collection::Drafts, IndexName::ByClient, client_id).await?.into_iter().map(|r| r.id).collect();
-    // An intake left unfinished before it was linked to this card, but about this person, goes too.
-    if let (Some(p), Some(rec)) = (&client.personal, store.get(Collection::Drafts, INTAKE_DRAFT_ID).await?) {
-        let unlinked = !drafts.contains(&rec.id);
-        if unlinked && codec::decode::<IntakeDraft>(&rec).is_ok_and(|d| d.client_id.is_none() && d.is_about(p)) {
-            drafts.push(rec.id);
+    // An intake left unfinished before it was linked to this card, but about this person, goes too (in any tab).
+    if let Some(p) = &client.personal {
+        for rec in store.all(Collection::Drafts).await? {
+            let unlinked = is_intake_draft_id(&rec.id) && !drafts.contains(&rec.id);
+            if unlinked && codec::decode::<IntakeDraft>(&rec).is_ok_and(|d| d.client_id.is_none() && d.is_about(p)) {
+                drafts.push(rec.id);
+            }
         }
     }
     let plain_appeals: Vec<Appeal> = appeals.iter().map(|(a, _)| a.clone()).collect();

@@ -5,7 +5,7 @@
 use crate::domain::appeal::Appeal;
 use crate::domain::checklist::Checklist;
 use crate::domain::client::{Client, Personal};
-use crate::domain::intake::{CardEdit, IntakeDraft, INTAKE_DRAFT_ID};
+use crate::domain::intake::{is_intake_draft_id, CardEdit, IntakeDraft};
 use crate::domain::merge::{merge, Merge, MergeRefused};
 use crate::storage::{codec, Collection, IndexName, Record, Store, StoreError, StoreResult, WriteBatch};
 
@@ -105,7 +105,7 @@ async fn merge_once(
     for rec in store.find(Collection::Drafts, IndexName::ByClient, gone_id).await? {
         if rec.id == CardEdit::id_for(gone_id) {
             batch = batch.delete(Collection::Drafts, rec.id);
-        } else if rec.id == INTAKE_DRAFT_ID {
+        } else if is_intake_draft_id(&rec.id) {
             let mut d: IntakeDraft = codec::decode(&rec)?;
             d.client_id = Some(keep_id.to_owned());
             batch = batch.next_after(&d, rec.rev, now)?;

@@ -9,8 +9,18 @@ use super::client::{CardForm, Client, ConsentForm, PersonLanguage};
 use super::date::Date;
 use crate::storage::{Collection, Record};
 
-/// The one intake in progress on this device.
+/// The id of the intake draft of app versions that had one intake per device (still read and offered).
 pub const INTAKE_DRAFT_ID: &str = "intake";
+
+/// Each tab's intake has its own draft, `intake-<uuid>`: saving one never touches another tab's.
+pub fn intake_draft_id(uuid: &str) -> String {
+    format!("{INTAKE_DRAFT_ID}-{uuid}")
+}
+
+/// Whether a draft id is an intake's (of this version or of the one-draft versions before).
+pub fn is_intake_draft_id(id: &str) -> bool {
+    id == INTAKE_DRAFT_ID || id.strip_prefix(INTAKE_DRAFT_ID).is_some_and(|rest| rest.starts_with('-'))
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -98,6 +108,11 @@ impl Record for CardEdit {
 impl IntakeDraft {
     pub fn new() -> Self {
         Self { id: INTAKE_DRAFT_ID.into(), ..Self::default() }
+    }
+
+    /// A new intake under its own draft id (see [`intake_draft_id`]).
+    pub fn with_id(id: String) -> Self {
+        Self { id, ..Self::default() }
     }
 
     /// Whether the person's consent is part of this intake: an existing card was chosen (its consent is on record),
@@ -268,6 +283,14 @@ impl IntakeDraft {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_tab_has_its_own_intake_draft_id() {
+        let id = intake_draft_id("0b1e0b9e-8a3a-4c1e-9a52-3c1f1f2a0001");
+        assert!(is_intake_draft_id(&id) && is_intake_draft_id(INTAKE_DRAFT_ID));
+        assert!(!is_intake_draft_id("card-edit-0b1e0b9e") && !is_intake_draft_id("intakes"));
+        assert_eq!(IntakeDraft::with_id(id.clone()).id, id);
+    }
 
     #[test]
     fn question_areas_edited_in_two_tabs_keep_both_changes() {

@@ -1,4 +1,5 @@
 use super::*;
+use crate::domain::intake::intake_draft_id;
 use crate::domain::batch::tests::{appeal, client};
 use crate::domain::batch::{Ledger, Origin, Selection};
 use crate::domain::checklist::Checklist;
@@ -98,25 +99,32 @@ fn a_withdrawal_erases_an_unfinished_intake_about_the_same_person_and_keeps_anot
         let s = seeded().await;
         let c1: Client = load(&s, "c1").await.expect("load").expect("c1");
         let given = c1.personal.as_ref().expect("personal").given_name.clone();
-        // An intake started again for the same person, not yet linked to the card (a second registration attempt).
-        let mut d = IntakeDraft::new();
+        // An intake started again for the same person in one tab, not yet linked to the card (a second registration
+        // attempt), and another tab's intake about somebody else.
+        let (mine, theirs) = (intake_draft_id("tab-1"), intake_draft_id("tab-2"));
+        let mut d = IntakeDraft::with_id(mine.clone());
         d.card.surname = "гнатюк".into();
         d.card.given_name = given.clone();
         d.card.address = "вул. Садова, 3".into();
         storage::save(&s, &d, "2026-11-25T10:00:00Z").await.expect("save");
+        let mut elsewhere = IntakeDraft::with_id(theirs.clone());
+        elsewhere.card.surname = "Мельник".into();
+        elsewhere.card.given_name = "Остап".into();
+        storage::save(&s, &elsewhere, "2026-11-25T10:00:00Z").await.expect("save");
         withdraw(&s, "c1", "2026-11-26T09:00:00Z", "Олена").await.expect("withdraw");
-        assert!(s.get(Collection::Drafts, INTAKE_DRAFT_ID).await.expect("get").is_none(), "the draft is erased");
+        assert!(s.get(Collection::Drafts, &mine).await.expect("get").is_none(), "the draft is erased");
+        assert!(s.get(Collection::Drafts, &theirs).await.expect("get").is_some(), "the other tab's draft stays");
         assert!(!everything(&s).await.contains("Садова"));
 
         // An intake about somebody else stays (nothing typed is lost).
         let _: Client = load(&s, "c2").await.expect("load").expect("c2");
-        let mut other = IntakeDraft::new();
+        let mut other = IntakeDraft::with_id(mine.clone());
         other.card.surname = "Мельник".into();
         other.card.given_name = given;
         storage::save(&s, &other, "2026-11-25T10:00:00Z").await.expect("save");
         withdraw(&s, "c2", "2026-11-26T09:30:00Z", "Олена").await.expect("withdraw");
         assert!(
-            s.get(Collection::Drafts, INTAKE_DRAFT_ID).await.expect("get").is_some(),
+            s.get(Collection::Drafts, &mine).await.expect("get").is_some(),
             "another person's draft stays"
         );
     });

@@ -116,7 +116,8 @@ pub static STRINGS: Strings = Strings {
         draft_found: "There is an unfinished intake",
         draft_saved_at: |time| format!("Last changes saved at {time}."),
         draft_continue: "Continue",
-        draft_discard: "Discard and start anew",
+        draft_discard: "Discard",
+        draft_new: "Start a new intake",
         draft_saved: |time| format!("Draft saved at {time}"),
         draft_not_saved: "Draft NOT saved!",
 

@@ -255,6 +255,7 @@ pub struct IntakeStrings {
     pub draft_saved_at: fn(time: &str) -> String,
     pub draft_continue: &'static str,
     pub draft_discard: &'static str,
+    pub draft_new: &'static str,
     pub draft_saved: fn(time: &str) -> String,
     pub draft_not_saved: &'static str,
 

@@ -116,7 +116,8 @@ pub static STRINGS: Strings = Strings {
         draft_found: "Є незавершене звернення",
         draft_saved_at: |time| format!("Останні зміни збережено о {time}."),
         draft_continue: "Продовжити",
-        draft_discard: "Відкинути й почати нове",
+        draft_discard: "Відкинути",
+        draft_new: "Почати нове звернення",
         draft_saved: |time| format!("Чернетку збережено о {time}"),
         draft_not_saved: "Чернетку не збережено!",
 

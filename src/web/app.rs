@@ -68,6 +68,9 @@ pub struct Ctx {
     pub session: RwSignal<Option<Session>>,
     /// The device locked on the intake: after unlocking, its draft is resumed without asking.
     pub resume_draft: RwSignal<bool>,
+    /// This tab's intake draft (each tab has its own), while one is being typed here. Memory only: a reloaded tab
+    /// is offered every unfinished draft instead.
+    pub intake_draft: RwSignal<Option<String>>,
 }
 
 impl Ctx {
@@ -221,6 +224,7 @@ pub fn App() -> impl IntoView {
         gate: RwSignal::new(Gate::Checking),
         session: RwSignal::new(None),
         resume_draft: RwSignal::new(false),
+        intake_draft: RwSignal::new(None),
     };
     provide_context(ctx);
     // Nothing personal is read or written until a worker unlocks (or, on a new device, sets a passphrase).

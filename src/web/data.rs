@@ -16,7 +16,7 @@ use crate::domain::checklist::Checklist;
 use crate::domain::client::Client;
 use crate::domain::eligibility::{Rules, RulesRecord, RULES_ID};
 use crate::domain::intake::{
-    untouched_for_longer, Erasure, IntakeDraft, QuestionAreas, INTAKE_DRAFT_ID, QUESTION_AREAS_ID,
+    is_intake_draft_id, untouched_for_longer, Erasure, IntakeDraft, QuestionAreas, QUESTION_AREAS_ID,
 };
 use crate::domain::referral::{Directory, DirectoryRecord, DIRECTORY_ID};
 use crate::domain::search::SearchIndex;
@@ -181,8 +181,8 @@ pub async fn drop_correction(store: &AppStore, client_id: &str) -> StoreResult<(
 }
 
 /// Saves an appeal and removes the intake draft, together.
-pub async fn save_appeal(store: &AppStore, appeal: &Appeal, now: &str) -> StoreResult<()> {
-    let batch = WriteBatch::new().next(appeal, now)?.delete(Collection::Drafts, INTAKE_DRAFT_ID);
+pub async fn save_appeal(store: &AppStore, appeal: &Appeal, draft_id: &str, now: &str) -> StoreResult<()> {
+    let batch = WriteBatch::new().next(appeal, now)?.delete(Collection::Drafts, draft_id);
     store.write(batch).await
 }
 
@@ -322,11 +322,16 @@ pub async fn purge_due(ctx: Ctx, store: &AppStore) -> StoreResult<usize> {
 pub async fn erase_abandoned_draft(ctx: Ctx, store: &AppStore) -> StoreResult<bool> {
     let Some(days) = ctx.device.with_untracked(|d| d.as_ref().map(|d| d.draft_days)) else { return Ok(false) };
     // By the envelope's time of the last save: the draft itself is not decoded here (nor its code kept in the shell).
-    match store.get(Collection::Drafts, INTAKE_DRAFT_ID).await? {
-        Some(d) if untouched_for_longer(&d.updated_at, super::platform::today(), days) => {
-            store.write(WriteBatch::new().delete(Collection::Drafts, INTAKE_DRAFT_ID)).await?;
-            Ok(true)
+    let today = super::platform::today();
+    let mut batch = WriteBatch::new();
+    for d in store.all(Collection::Drafts).await? {
+        if is_intake_draft_id(&d.id) && untouched_for_longer(&d.updated_at, today, days) {
+            batch = batch.delete(Collection::Drafts, d.id);
         }
-        _ => Ok(false),
     }
+    if batch.ops.is_empty() {
+        return Ok(false);
+    }
+    store.write(batch).await?;
+    Ok(true)
 }

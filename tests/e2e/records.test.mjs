@@ -359,4 +359,71 @@ describe('correcting records', () => {
       await app.close();
     }
   });
+
+  test('each tab has its own intake draft: saving one keeps the other, and a reopened tab offers every unfinished one', async () => {
+    const app = await openApp(env.browser, env.served);
+    try {
+      const { page, context } = app;
+      await waitForStorage(page);
+      // Types an intake up to the card (kept once consent is given), without finishing it.
+      const begin = async (p, surname, given) => {
+        await p.getByLabel('Пошук клієнта').fill(`${surname} ${given}`);
+        await p.getByRole('button', { name: 'Зареєструвати нового клієнта' }).click();
+        await p.getByRole('radio', { name: 'Усно' }).check();
+        await p.getByLabel('Хто отримав згоду').fill('Олена Коваль');
+        await p.getByRole('button', { name: 'Згоду отримано — далі' }).click();
+        await p.getByLabel('Прізвище').fill(surname);
+        await p.getByRole('textbox', { name: 'Ім’я', exact: true }).fill(given);
+        await p.getByLabel('Дата народження').fill('03.04.1985');
+        await p.getByTestId('draft-status').filter({ hasText: /Чернетку збережено о/ }).waitFor();
+      };
+      await page.getByRole('link', { name: 'Нове звернення', exact: true }).first().click();
+      await begin(page, 'Сидоренко', 'Марія');
+      // A second tab: the first tab's intake is offered; this one starts its own.
+      const other = await context.newPage();
+      await other.goto(`${env.served.url}#/intake`);
+      await waitForStorage(other, { home: false });
+      const offer = other.getByRole('region', { name: 'Є незавершене звернення' });
+      await offer.getByText('Сидоренко Марія').waitFor();
+      await other.getByRole('button', { name: 'Почати нове звернення' }).click();
+      await begin(other, 'Коваленко', 'Петро');
+      const intakes = async (p) => (await readAllIdb(p, 'drafts')).filter((r) => r.id.startsWith('intake-'))
+        .map((r) => JSON.parse(r.payload).card.surname).sort();
+      assert.deepEqual(await intakes(other), ['Коваленко', 'Сидоренко'], 'two drafts, one per tab');
+
+      // A third tab is offered both.
+      const third = await context.newPage();
+      await third.goto(`${env.served.url}#/intake`);
+      await waitForStorage(third, { home: false });
+      await third.getByRole('region', { name: 'Є незавершене звернення' }).getByText('Коваленко Петро').waitFor();
+      assert.equal(await third.getByRole('button', { name: /^Продовжити:/ }).count(), 2);
+      await screenshot(third, 'drafts-offered');
+      await third.close();
+
+      // The first tab finishes its intake: the second tab's draft is untouched.
+      await page.bringToFront();
+      await page.getByLabel('Адреса проживання').fill('с. Бородянка, вул. Центральна, 5');
+      await page.getByRole('textbox', { name: 'Номер', exact: true }).fill('123456789');
+      await page.getByLabel('Якщо РНОКПП немає — чому').selectOption('religious');
+      await page.getByRole('button', { name: 'Зберегти картку' }).click();
+      await page.getByRole('heading', { name: 'Звернення', exact: true }).waitFor();
+      await page.getByLabel('Як звернувся').selectOption('outreach');
+      await page.getByLabel('Сфера питання').selectOption('житлові питання');
+      await page.getByLabel('Суть звернення').fill('Борг за оренду');
+      await page.getByRole('radio', { name: 'Консультація та роз’яснення' }).check();
+      await page.getByRole('button', { name: 'Зберегти звернення' }).click();
+      await page.getByRole('status').filter({ hasText: 'Звернення збережено на пристрої.' }).waitFor();
+      assert.deepEqual(await intakes(page), ['Коваленко'], 'only the finished intake\'s draft went');
+
+      // The second tab, reloaded (a crash), is offered its intake back with what was typed.
+      await other.bringToFront();
+      await reload(other);
+      await other.getByRole('region', { name: 'Є незавершене звернення' }).getByText('Коваленко Петро').waitFor();
+      await other.getByRole('button', { name: /^Продовжити: Коваленко Петро/ }).click();
+      assert.equal(await other.getByLabel('Дата народження').inputValue(), '03.04.1985');
+      assert.deepEqual(app.errors, []);
+    } finally {
+      await app.close();
+    }
+  });
 });

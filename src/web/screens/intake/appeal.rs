@@ -113,6 +113,7 @@ pub(super) fn AppealStep(draft: RwSignal<IntakeDraft>, saver: Autosave) -> impl 
             }
         };
         let form = draft.with_untracked(|d| d.appeal.clone());
+        let draft_id = draft.with_untracked(|d| d.id.clone());
         let orgs = ctx.data.directory().with_untracked(|directory| directory.organisations.clone());
         // The worker at the table: who took the consent in this intake, else this device's worker.
         let worker = draft.with_untracked(|d| d.consent_by.trim().to_owned());
@@ -128,7 +129,7 @@ pub(super) fn AppealStep(draft: RwSignal<IntakeDraft>, saver: Autosave) -> impl 
         problems.set(vec![]);
         saving.set(true);
         spawn_local(async move {
-            match data::save_appeal(&store, &appeal, &platform::now_iso()).await {
+            match data::save_appeal(&store, &appeal, &draft_id, &platform::now_iso()).await {
                 Ok(()) => {
                     data::remember_appeal(ctx, appeal);
                     ctx.flash.set(Some(ctx.t().intake.appeal_saved.to_owned()));

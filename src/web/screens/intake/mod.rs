@@ -6,10 +6,10 @@ use leptos::prelude::*;
 use crate::web::data::DataStoreFields;
 use leptos::task::spawn_local;
 
-use crate::domain::intake::{IntakeDraft, Step, INTAKE_DRAFT_ID};
+use crate::domain::intake::{intake_draft_id, is_intake_draft_id, IntakeDraft, Step};
 use crate::i18n::{self, Lang};
-use crate::storage::{self, Collection, Store, StoreError, WriteBatch};
-use crate::web::app::{use_ctx, Ctx};
+use crate::storage::{Collection, Store, StoreError, WriteBatch};
+use crate::web::app::{new_id, use_ctx, Ctx};
 use crate::web::drafts::{autosave, Autosave};
 use crate::web::form::{tr, Text};
 use crate::web::platform;
@@ -29,8 +29,8 @@ use search::SearchStep;
 #[derive(Debug, Clone, PartialEq)]
 enum Phase {
     Loading,
-    /// A saved draft is waiting: continue it or start anew.
-    Offer(Box<IntakeDraft>),
+    /// Saved drafts are waiting (newest first; another tab's too): continue one, discard one, or start anew.
+    Offer(Vec<IntakeDraft>),
     Editing,
 }
 
@@ -68,8 +68,8 @@ where
     })
 }
 
-fn fresh_draft(ctx: Ctx) -> IntakeDraft {
-    let mut d = IntakeDraft::new();
+fn fresh_draft(ctx: Ctx, id: String) -> IntakeDraft {
+    let mut d = IntakeDraft::with_id(id);
     d.consent_by = untrack(|| ctx.worker());
     d.appeal.received_at = crate::domain::date::human_datetime(&platform::now_local());
     d
@@ -94,7 +94,7 @@ pub fn IntakeScreen() -> impl IntoView {
     );
     let load_error = RwSignal::new(None::<StoreError>);
 
-    // Load the saved draft once the store is open; a draft with content is offered, never silently replaced.
+    // Load the saved drafts once the store is open; a draft with content is offered, never silently replaced.
     let started = StoredValue::new(false);
     Effect::new(move |_| {
         ctx.data_ready.track();
@@ -104,22 +104,24 @@ pub fn IntakeScreen() -> impl IntoView {
         let Some(store) = ctx.store() else { return };
         started.set_value(true);
         spawn_local(async move {
-            match storage::load::<IntakeDraft>(&store, INTAKE_DRAFT_ID).await {
-                // One left longer than the period in Settings is not offered (start-up erases it).
-                // Locked while on this screen: back to the same draft without asking.
-                Ok(Some(saved))
-                    if saved.has_content() && !abandoned(ctx, &saved) && ctx.resume_draft.get_untracked() =>
-                {
+            match unfinished(ctx, &store).await {
+                // Locked while on this screen: back to this tab's draft without asking.
+                Ok(list) if ctx.resume_draft.get_untracked() && mine(ctx, &list).is_some() => {
+                    let saved = mine(ctx, &list).cloned().unwrap_or_default();
                     ctx.resume_draft.set(false);
                     ctx.pending_intake.set(None);
                     draft.try_set(saved);
                     editing.try_set(true);
                     phase.try_set(Phase::Editing);
                 }
-                Ok(Some(saved)) if saved.has_content() && !abandoned(ctx, &saved) => {
-                    phase.try_set(Phase::Offer(Box::new(saved)));
+                Ok(list) if !list.is_empty() => {
+                    phase.try_set(Phase::Offer(list));
                 }
-                Ok(_) => begin_fresh(ctx, draft, editing, phase),
+                Ok(_) => {
+                    if let Err(e) = begin_fresh(ctx, draft, editing, phase) {
+                        load_error.try_set(Some(e));
+                    }
+                }
                 Err(e) => {
                     load_error.try_set(Some(e));
                 }
@@ -132,7 +134,7 @@ pub fn IntakeScreen() -> impl IntoView {
         {move || load_error.get().map(|e| view! { <p class="error" role="alert">{i18n::store_error(ctx.lang.get(), &e)}</p> })}
         {move || match phase.get() {
             Phase::Loading => view! { <p>{ctx.t().loading}</p> }.into_any(),
-            Phase::Offer(saved) => view! { <DraftOffer saved=*saved draft=draft phase=phase editing=editing/> }.into_any(),
+            Phase::Offer(saved) => view! { <DraftOffer saved=saved draft=draft phase=phase editing=editing/> }.into_any(),
             Phase::Editing => view! { <IntakeSteps draft=draft saver=saver/> }.into_any(),
         }}
     }
@@ -142,65 +144,128 @@ fn abandoned(ctx: Ctx, d: &IntakeDraft) -> bool {
     ctx.device.with_untracked(|s| s.as_ref().is_some_and(|s| d.abandoned(platform::today(), s.draft_days)))
 }
 
-/// Starts an empty intake, or one for the client whose "new appeal" was asked for.
-fn begin_fresh(ctx: Ctx, draft: RwSignal<IntakeDraft>, editing: RwSignal<bool>, phase: RwSignal<Phase>) {
-    let mut d = fresh_draft(ctx);
+/// Every unfinished intake on the device (each tab's), newest first. One left longer than the period in Settings
+/// is not offered (start-up erases it).
+async fn unfinished(ctx: Ctx, store: &crate::web::app_store::AppStore) -> Result<Vec<IntakeDraft>, StoreError> {
+    let mut list = Vec::new();
+    for rec in store.all(Collection::Drafts).await? {
+        if is_intake_draft_id(&rec.id) {
+            let d: IntakeDraft = crate::storage::codec::decode(&rec)?;
+            if d.has_content() && !abandoned(ctx, &d) {
+                list.push(d);
+            }
+        }
+    }
+    list.sort_by(|a, b| b.updated_at.cmp(&a.updated_at));
+    Ok(list)
+}
+
+/// This tab's own draft among `list`.
+fn mine(ctx: Ctx, list: &[IntakeDraft]) -> Option<&IntakeDraft> {
+    let id = ctx.intake_draft.get_untracked()?;
+    list.iter().find(|d| d.id == id)
+}
+
+/// Starts an empty intake under a draft of its own, or one for the client whose "new appeal" was asked for.
+fn begin_fresh(
+    ctx: Ctx,
+    draft: RwSignal<IntakeDraft>,
+    editing: RwSignal<bool>,
+    phase: RwSignal<Phase>,
+) -> Result<(), StoreError> {
+    let id = intake_draft_id(&new_id()?);
+    let mut d = fresh_draft(ctx, id.clone());
     if let Some(pending) = ctx.pending_intake.try_update(Option::take).flatten() {
         d.client_id = Some(pending);
         d.step = Step::Appeal;
     }
+    ctx.intake_draft.set(Some(id));
     draft.try_set(d);
     editing.try_set(true);
     phase.try_set(Phase::Editing);
+    Ok(())
+}
+
+/// Who an unfinished intake is about: the card it is for, or the name typed.
+fn draft_who(ctx: Ctx, saved: &IntakeDraft) -> String {
+    let typed = [saved.card.surname.trim(), saved.card.given_name.trim()].join(" ").trim().to_owned();
+    let existing = saved.client_id.as_ref().and_then(|id| {
+        ctx.data.clients().with_untracked(|clients| clients.get(id).and_then(|c| c.personal.as_ref().map(|p| p.full_name())))
+    });
+    existing.unwrap_or(typed)
 }
 
 #[component]
 fn DraftOffer(
-    saved: IntakeDraft,
+    saved: Vec<IntakeDraft>,
     draft: RwSignal<IntakeDraft>,
     phase: RwSignal<Phase>,
     editing: RwSignal<bool>,
 ) -> impl IntoView {
     let ctx = use_ctx();
     let error = RwSignal::new(None::<StoreError>);
-    let when = platform::local_time_of(&saved.updated_at);
-    let who = {
-        let typed = [saved.card.surname.trim(), saved.card.given_name.trim()].join(" ").trim().to_owned();
-        let existing = saved.client_id.as_ref().and_then(|id| {
-            ctx.data
-                .clients()
-                .with_untracked(|clients| clients.get(id).and_then(|c| c.personal.as_ref().map(|p| p.full_name())))
-        });
-        existing.unwrap_or(typed)
-    };
-    let keep = saved.clone();
-    let resume = move |_| {
+    let offered = RwSignal::new(saved);
+    let resume = move |keep: IntakeDraft| {
         // The unfinished intake wins; a "new appeal" asked for meanwhile is dropped, not applied later by surprise.
         ctx.pending_intake.set(None);
-        draft.set(keep.clone());
+        ctx.intake_draft.set(Some(keep.id.clone()));
+        draft.set(keep);
         editing.set(true);
         phase.set(Phase::Editing);
     };
-    let discard = move |_| {
+    let discard = move |id: String| {
         let Some(store) = ctx.store() else { return };
         spawn_local(async move {
-            // Only a committed delete lets the form start empty; otherwise the draft stays offered.
-            match store.write(WriteBatch::new().delete(Collection::Drafts, INTAKE_DRAFT_ID)).await {
-                Ok(()) => begin_fresh(ctx, draft, editing, phase),
+            // Only a committed delete takes it off the list; the last one gone, the form starts empty.
+            match store.write(WriteBatch::new().delete(Collection::Drafts, id.clone())).await {
+                Ok(()) => {
+                    offered.try_update(|list| list.retain(|d| d.id != id));
+                    if offered.try_with_untracked(Vec::is_empty).unwrap_or(false) {
+                        if let Err(e) = begin_fresh(ctx, draft, editing, phase) {
+                            error.try_set(Some(e));
+                        }
+                    }
+                }
                 Err(e) => {
                     error.try_set(Some(e));
                 }
             }
         });
     };
+    let start = move |_| {
+        if let Err(e) = begin_fresh(ctx, draft, editing, phase) {
+            error.set(Some(e));
+        }
+    };
     view! {
         <section class="card card-attention" role="region" aria-labelledby="offer-h">
             <h2 id="offer-h">{tr(|s| s.intake.draft_found)}</h2>
-            <p>{move || (ctx.t().intake.draft_saved_at)(&when)}</p>
-            {(!who.is_empty()).then(|| view! { <p class="figures">{who.clone()}</p> })}
+            <ul class="results">
+                {move || offered.get().into_iter().map(|d| {
+                    let who = draft_who(ctx, &d);
+                    let when = platform::local_time_of(&d.updated_at);
+                    let named = if who.is_empty() { when.clone() } else { format!("{who}, {when}") };
+                    let (id, keep) = (d.id.clone(), d.clone());
+                    view! {
+                        <li class="result">
+                            <div class="summary">
+                                {(!who.is_empty()).then(|| view! { <p class="figures">{who.clone()}</p> })}
+                                <p class="muted">{move || (ctx.t().intake.draft_saved_at)(&when)}</p>
+                            </div>
+                            <div class="result-actions">
+                                <button type="button" class="btn btn-primary"
+                                    aria-label=format!("{}: {named}", ctx.t().intake.draft_continue)
+                                    on:click=move |_| resume(keep.clone())>{tr(|s| s.intake.draft_continue)}</button>
+                                <button type="button" class="btn btn-secondary"
+                                    aria-label=format!("{}: {named}", ctx.t().intake.draft_discard)
+                                    on:click=move |_| discard(id.clone())>{tr(|s| s.intake.draft_discard)}</button>
+                            </div>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
             <div class="form-actions">
-                <button type="button" class="btn btn-primary" on:click=resume>{tr(|s| s.intake.draft_continue)}</button>
-                <button type="button" class="btn btn-secondary" on:click=discard>{tr(|s| s.intake.draft_discard)}</button>
+                <button type="button" class="btn btn-secondary" on:click=start>{tr(|s| s.intake.draft_new)}</button>
             </div>
             {move || error.get().map(|e| view! { <p class="error" role="alert">{i18n::store_error(ctx.lang.get(), &e)}</p> })}
         </section>
