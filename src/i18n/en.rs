@@ -118,6 +118,7 @@ pub static STRINGS: Strings = Strings {
         draft_continue: "Continue",
         draft_discard: "Discard",
         draft_new: "Start a new intake",
+        drafts_found: "There are unfinished intakes",
         draft_saved: |time| format!("Draft saved at {time}"),
         draft_not_saved: "Draft NOT saved!",
 

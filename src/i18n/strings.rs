@@ -256,6 +256,8 @@ pub struct IntakeStrings {
     pub draft_continue: &'static str,
     pub draft_discard: &'static str,
     pub draft_new: &'static str,
+    /// The heading when more than one unfinished intake is offered.
+    pub drafts_found: &'static str,
     pub draft_saved: fn(time: &str) -> String,
     pub draft_not_saved: &'static str,
 

@@ -118,6 +118,7 @@ pub static STRINGS: Strings = Strings {
         draft_continue: "Продовжити",
         draft_discard: "Відкинути",
         draft_new: "Почати нове звернення",
+        drafts_found: "Є незавершені звернення",
         draft_saved: |time| format!("Чернетку збережено о {time}"),
         draft_not_saved: "Чернетку не збережено!",
 

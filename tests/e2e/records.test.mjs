@@ -395,7 +395,7 @@ describe('correcting records', () => {
       const third = await context.newPage();
       await third.goto(`${env.served.url}#/intake`);
       await waitForStorage(third, { home: false });
-      await third.getByRole('region', { name: 'Є незавершене звернення' }).getByText('Коваленко Петро').waitFor();
+      await third.getByRole('region', { name: 'Є незавершені звернення' }).getByText('Коваленко Петро').waitFor();
       assert.equal(await third.getByRole('button', { name: /^Продовжити:/ }).count(), 2);
       await screenshot(third, 'drafts-offered');
       await third.close();

@@ -239,7 +239,9 @@ fn DraftOffer(
     };
     view! {
         <section class="card card-attention" role="region" aria-labelledby="offer-h">
-            <h2 id="offer-h">{tr(|s| s.intake.draft_found)}</h2>
+            <h2 id="offer-h">
+                {move || if offered.with(|l| l.len() > 1) { ctx.t().intake.drafts_found } else { ctx.t().intake.draft_found }}
+            </h2>
             <ul class="results">
                 {move || offered.get().into_iter().map(|d| {
                     let who = draft_who(ctx, &d);
