@@ -72,6 +72,7 @@ pub static STRINGS: Strings = Strings {
     file_too_large: |limit| format!("The file is too large: over {limit}. It was not read; nothing was changed."),
     download_failed: "The browser did not offer to save the file. Try again; if it still fails, reload the page (the batch is kept on the device).",
     nothing_changed: "Nothing was changed.",
+    reread_failed: "Changes made in another tab could not be read here. Reload the page.",
     purge_failed: "Old personal data (of handed-over batches or abandoned intakes) could not be removed automatically; it will be tried again at the next start.",
     purged_card: "Card handed over to the centre; personal data removed from this device",
     purged_on: |d| format!("Personal data handed over to the centre and removed from this device on {d}."),

@@ -72,6 +72,8 @@ pub struct Strings {
     pub download_failed: &'static str,
     pub nothing_changed: &'static str,
     pub purge_failed: &'static str,
+    /// Another tab's change could not be read here.
+    pub reread_failed: &'static str,
     pub purged_card: &'static str,
     pub purged_on: fn(&str) -> String,
 

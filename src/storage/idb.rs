@@ -19,6 +19,17 @@ use super::{Collection, IndexName, Store, StoreError, StoreResult, StoredRecord,
 #[derive(Clone, Debug)]
 pub struct IdbStore {
     db: Database,
+    /// Tells the other tabs of this origin that records changed (`<database>-changes`); see [`IdbStore::changes`].
+    changes: Option<web_sys::BroadcastChannel>,
+}
+
+/// The collections whose change another tab shows: the records, the batch list and the reference lists (not drafts,
+/// the trail or settings, which a tab reads when it needs them).
+fn shown_elsewhere(c: Collection) -> bool {
+    matches!(
+        c,
+        Collection::Clients | Collection::Appeals | Collection::Assessments | Collection::Batches | Collection::Reference
+    )
 }
 
 /// What the app is told while opening and afterwards.
@@ -36,6 +47,12 @@ impl OpenHooks {
 }
 
 impl IdbStore {
+    /// The channel on which this store tells other tabs that records changed, to listen on (a tab is never told of
+    /// its own writes: a channel does not hear its own messages).
+    pub fn changes(&self) -> Option<&web_sys::BroadcastChannel> {
+        self.changes.as_ref()
+    }
+
     /// Opens (creating or upgrading) the app's database at the current schema version.
     pub async fn open_app(hooks: OpenHooks) -> StoreResult<Self> {
         Self::open(DB_NAME, SCHEMA_VERSION, hooks).await
@@ -76,7 +93,8 @@ impl IdbStore {
         });
         db.as_sys().set_onversionchange(Some(on_change.as_ref().unchecked_ref()));
         on_change.forget();
-        Ok(Self { db })
+        let changes = web_sys::BroadcastChannel::new(&format!("{name}-changes")).ok();
+        Ok(Self { db, changes })
     }
 
     pub fn close(self) {
@@ -400,6 +418,13 @@ impl Store for IdbStore {
                 }
             }
         }
-        tx.commit().await.map_err(op_error)
+        tx.commit().await.map_err(op_error)?;
+        // Committed: the other tabs re-read. The notice names collections only, never a record or a value.
+        let shown: Vec<&str> = names.iter().copied().filter(|n| Collection::ALL.iter().any(|c| c.name() == *n && shown_elsewhere(*c))).collect();
+        if let (Some(channel), false) = (&self.changes, shown.is_empty()) {
+            // A tab that cannot tell the others still saved: they read the change when they next load.
+            let _ = channel.post_message(&JsValue::from_str(&shown.join(",")));
+        }
+        Ok(())
     }
 }

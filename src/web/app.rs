@@ -60,6 +60,8 @@ pub struct Ctx {
     pub purge_failed: RwSignal<Option<StoreError>>,
     /// An event could not be written to the audit trail (the act itself is done).
     pub trail_failed: RwSignal<Option<StoreError>>,
+    /// Another tab's change could not be read in this one.
+    pub reread_failed: RwSignal<Option<StoreError>>,
     /// Raised after each event written to the trail, so a view of it reads it again.
     pub trail_changed: RwSignal<u32>,
     /// Set-up, locked, or the app's screens (see `lock.rs`).
@@ -157,6 +159,7 @@ async fn open_storage(ctx: Ctx) {
             ctx.device.set(Some(device));
             ctx.store.set_value(Some(store));
             ctx.store_state.set(StoreState::Ready);
+            super::tabs::listen(ctx);
             ctx.gate.set(gate);
             ctx.data_changed();
         }
@@ -220,6 +223,7 @@ pub fn App() -> impl IntoView {
         build: StoredValue::new(platform::build_id()),
         purge_failed: RwSignal::new(None),
         trail_failed: RwSignal::new(None),
+        reread_failed: RwSignal::new(None),
         trail_changed: RwSignal::new(0),
         gate: RwSignal::new(Gate::Checking),
         session: RwSignal::new(None),
@@ -440,6 +444,11 @@ fn Banners() -> impl IntoView {
         {move || ctx.purge_failed.get().map(|e| view! {
             <div class="banner banner-warn" role="alert">
                 <p>{ctx.t().purge_failed} " " {i18n::store_error(ctx.lang.get(), &e)}</p>
+            </div>
+        })}
+        {move || ctx.reread_failed.get().map(|e| view! {
+            <div class="banner banner-warn" role="alert">
+                <p>{ctx.t().reread_failed} " " {i18n::store_error(ctx.lang.get(), &e)}</p>
             </div>
         })}
         {move || ctx.trail_failed.get().map(|e| view! {

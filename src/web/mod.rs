@@ -15,6 +15,7 @@ mod platform;
 mod prefs;
 mod screens;
 mod sw;
+mod tabs;
 mod widgets;
 
 pub use app::App;

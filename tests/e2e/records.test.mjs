@@ -426,4 +426,43 @@ describe('correcting records', () => {
       await app.close();
     }
   });
+
+  test('another tab\'s change shows without a reload; a card withdrawn there closes here', async () => {
+    const app = await openApp(env.browser, env.served);
+    try {
+      const { page, context } = app;
+      await waitForStorage(page);
+      const id = await registerClient(page, { ...CLIENT, surname: 'Руденко', given: 'Тарас' });
+      const other = await context.newPage();
+      await other.goto(`${env.served.url}#/client/${id}`);
+      await waitForStorage(other, { home: false });
+      await other.getByText('+380675551234').waitFor();
+
+      // The first tab corrects the phone; the other shows it without being reloaded.
+      await page.bringToFront();
+      await page.getByRole('link', { name: 'Редагувати картку' }).click();
+      await page.getByLabel('Телефони').fill('050 765 43 21');
+      await page.getByRole('button', { name: 'Зберегти зміни' }).click();
+      await page.getByRole('status').filter({ hasText: 'Зміни картки збережено.' }).waitFor();
+      await other.bringToFront();
+      await other.getByText('+380507654321').first().waitFor();
+      assert.equal(await other.getByText('+380675551234', { exact: true }).count(), 0);
+
+      // The other tab opens the card's correction; the first withdraws consent: the correction closes there.
+      await other.getByRole('link', { name: 'Редагувати картку' }).click();
+      await other.getByLabel('Телефони').waitFor();
+      await page.bringToFront();
+      await page.getByRole('button', { name: 'Відкликати згоду' }).click();
+      await page.getByRole('button', { name: 'Так, видалити персональні дані' }).click();
+      await page.getByTestId('consent-withdrawn').waitFor();
+      await other.bringToFront();
+      await other.getByTestId('consent-withdrawn').waitFor();
+      assert.equal(new URL(other.url()).hash, `#/client/${id}`);
+      assert.equal(await other.getByLabel('Телефони').count(), 0, 'the form with the card\'s values is gone');
+      assert.equal(await other.getByText('Руденко').count(), 0);
+      assert.deepEqual(app.errors, []);
+    } finally {
+      await app.close();
+    }
+  });
 });
