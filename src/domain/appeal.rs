@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use super::date::{add_working_days, parse_human_datetime, Date};
 use super::referral::Organisation;
+use super::client::{CardChange, FieldChange};
 use crate::storage::{Collection, Record};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -98,6 +99,57 @@ pub struct Appeal {
     /// The export batch that carried this appeal, once exported.
     #[serde(default)]
     pub exported_in: Option<String>,
+    /// When the follow-up was marked done (date-time); `None` while it is due.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub follow_up_done: Option<String>,
+    /// Corrections of the appeal, oldest first (as a card's; the values go when the personal text goes).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub history: Vec<CardChange>,
+}
+
+/// The fields of an appeal a correction can change, in the order of the form.
+pub const APPEAL_FIELDS: [&str; 6] = ["account", "aid", "referral", "outcome", "follow_up", "follow_up_done"];
+
+/// Each field of [`APPEAL_FIELDS`] with its value as one string: the kind of aid by code, a referral as the
+/// organisation's name (and the note after " — "), dates ISO.
+pub fn appeal_values(a: &Appeal) -> [(&'static str, String); 6] {
+    let referral = a.referral.as_ref().map_or(String::new(), |r| {
+        if r.note.is_empty() {
+            r.organisation.name.clone()
+        } else {
+            format!("{} — {}", r.organisation.name, r.note)
+        }
+    });
+    [
+        ("account", a.account.clone()),
+        ("aid", a.aid.code().to_owned()),
+        ("referral", referral),
+        ("outcome", a.outcome.clone()),
+        ("follow_up", a.follow_up.clone().unwrap_or_default()),
+        ("follow_up_done", a.follow_up_done.clone().unwrap_or_default()),
+    ]
+}
+
+/// A follow-up that is due: today, or overdue.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DueFollowUp<'a> {
+    pub appeal: &'a Appeal,
+    pub on: Date,
+    pub overdue: bool,
+}
+
+/// The follow-ups due by `today` and not marked done, oldest first.
+pub fn due_follow_ups<'a>(appeals: impl IntoIterator<Item = &'a Appeal>, today: Date) -> Vec<DueFollowUp<'a>> {
+    let mut out: Vec<DueFollowUp<'a>> = appeals
+        .into_iter()
+        .filter(|a| a.follow_up_done.is_none())
+        .filter_map(|a| {
+            let on = a.follow_up.as_deref().and_then(Date::parse_iso)?;
+            (on <= today).then_some(DueFollowUp { appeal: a, on, overdue: on < today })
+        })
+        .collect();
+    out.sort_by(|x, y| x.on.cmp(&y.on).then_with(|| x.appeal.received_at.cmp(&y.appeal.received_at)));
+    out
 }
 
 impl Record for Appeal {
@@ -127,8 +179,16 @@ impl Appeal {
         Some(Deadlines { answer_by: add_working_days(d, 3, holidays), at_most: add_working_days(d, 10, holidays) })
     }
 
-    /// Keeps what statistics need (date, channel, place, area, kind of aid, worker) and erases what the client said.
+    /// Keeps what statistics need (date, channel, place, area, kind of aid, worker) and erases what the client said,
+    /// in its history too (what changed and when stays).
     pub fn scrubbed(&self) -> Appeal {
+        let mut history = self.history.clone();
+        for change in &mut history {
+            for f in &mut change.fields {
+                f.from.clear();
+                f.to.clear();
+            }
+        }
         Appeal {
             account: String::new(),
             outcome: String::new(),
@@ -136,8 +196,52 @@ impl Appeal {
                 .referral
                 .as_ref()
                 .map(|r| Referral { organisation: r.organisation.clone(), note: String::new() }),
+            history,
             ..self.clone()
         }
+    }
+
+    /// Whether the personal text is gone (withdrawn, or once the centre has it): then it is no longer corrected.
+    pub fn is_scrubbed(&self) -> bool {
+        self.account.is_empty()
+    }
+
+    /// The appeal with the editable fields of `edited` (account, kind of aid, referral, outcome, follow-up), by `by`
+    /// at `now`, its history told what changed; `None` when nothing did. A new follow-up date is due again.
+    pub fn corrected(&self, edited: &Appeal, by: &str, now: &str) -> Option<Appeal> {
+        let mut next = Appeal {
+            account: edited.account.clone(),
+            aid: edited.aid,
+            referral: edited.referral.clone(),
+            outcome: edited.outcome.clone(),
+            follow_up: edited.follow_up.clone(),
+            ..self.clone()
+        };
+        if next.follow_up != self.follow_up {
+            next.follow_up_done = None;
+        }
+        self.with_history(next, by, now)
+    }
+
+    /// The follow-up marked done at `now` by `by`.
+    pub fn follow_up_marked_done(&self, by: &str, now: &str) -> Option<Appeal> {
+        self.follow_up.as_ref()?;
+        let next = Appeal { follow_up_done: Some(now.to_owned()), ..self.clone() };
+        self.with_history(next, by, now)
+    }
+
+    fn with_history(&self, mut next: Appeal, by: &str, now: &str) -> Option<Appeal> {
+        let fields: Vec<FieldChange> = appeal_values(self)
+            .into_iter()
+            .zip(appeal_values(&next))
+            .filter(|((_, a), (_, b))| a != b)
+            .map(|((field, from), (_, to))| FieldChange { field: field.to_owned(), from, to })
+            .collect();
+        if fields.is_empty() {
+            return None;
+        }
+        next.history.push(CardChange { at: now.to_owned(), by: by.to_owned(), fields, merged_from: None });
+        Some(next)
     }
 }
 
@@ -179,6 +283,23 @@ pub enum AppealProblem {
 }
 
 impl AppealForm {
+    /// The form of a saved appeal (to correct it).
+    pub fn from_appeal(a: &Appeal) -> AppealForm {
+        AppealForm {
+            received_at: crate::domain::date::human_datetime(&a.received_at),
+            channel: a.channel.code().to_owned(),
+            location: a.location.clone(),
+            area: a.area.clone(),
+            account: a.account.clone(),
+            aid: a.aid.code().to_owned(),
+            outcome: a.outcome.clone(),
+            follow_up: a.follow_up.as_deref().and_then(Date::parse_iso).map(Date::dotted).unwrap_or_default(),
+            written: a.written,
+            organisation_id: a.referral.as_ref().map(|r| r.organisation.id.clone()).unwrap_or_default(),
+            referral_note: a.referral.as_ref().map(|r| r.note.clone()).unwrap_or_default(),
+        }
+    }
+
     /// Checks the appeal; `organisations` is the directory, for a referral.
     pub fn validate(
         &self,
@@ -252,6 +373,8 @@ impl AppealForm {
                 written: self.written,
                 referral,
                 exported_in: None,
+                follow_up_done: None,
+                history: vec![],
             }),
             _ => Err(problems),
         }
@@ -413,7 +536,63 @@ mod filter_tests {
             written: false,
             referral: None,
             exported_in: exported.then(|| "b1".into()),
+            follow_up_done: None,
+            history: vec![],
         }
+    }
+
+    #[test]
+    fn a_corrected_appeal_keeps_a_history_and_a_withdrawal_erases_its_values() {
+        let a = appeal("2026-11-25T10:00", "пенсії", AidKind::Consultation, false);
+        let edited = Appeal {
+            account: "Пенсію не нараховано з вересня".into(),
+            outcome: "Допомогли скласти запит до ПФУ".into(),
+            follow_up: Some("2026-12-01".into()),
+            worker: "інший".into(),
+            ..a.clone()
+        };
+        let next = a.corrected(&edited, "Олена Коваль", "2026-11-29T10:00:00Z").expect("changed");
+        assert_eq!(next.worker, "", "only the editable fields change");
+        let fields: Vec<&str> = next.history[0].fields.iter().map(|f| f.field.as_str()).collect();
+        assert_eq!(fields, vec!["account", "outcome", "follow_up"]);
+        assert_eq!(next.history[0].fields[0].from, "x");
+        assert_eq!(a.corrected(&a, "Олена", "2026-11-29T10:00:00Z"), None, "nothing changed: no history");
+        // The follow-up marked done; a new date makes it due again.
+        let done = next.follow_up_marked_done("Олена Коваль", "2026-12-01T09:00:00Z").expect("done");
+        assert_eq!(done.follow_up_done.as_deref(), Some("2026-12-01T09:00:00Z"));
+        assert_eq!(done.history.len(), 2);
+        let later = Appeal { follow_up: Some("2026-12-15".into()), ..done.clone() };
+        assert_eq!(done.corrected(&later, "Олена", "2026-12-01T10:00:00Z").and_then(|x| x.follow_up_done), None);
+        // Scrubbed: the values go from the history too.
+        let s = done.scrubbed();
+        assert!(s.history.iter().flat_map(|h| &h.fields).all(|f| f.from.is_empty() && f.to.is_empty()));
+        assert_eq!(s.history.len(), 2);
+        crate::domain::batch::valid::check_appeal(&Appeal { id: UUID.into(), client_id: UUID.into(), area: "пенсії".into(), worker: "О".into(), ..s })
+            .expect("a scrubbed appeal with its history is valid");
+    }
+
+    const UUID: &str = "0b1e0b9e-8a3a-4c1e-9a52-3c1f1f2a0001";
+
+    #[test]
+    fn follow_ups_due_today_and_overdue_oldest_first_not_done() {
+        let at = |follow: Option<&str>, done: bool| Appeal {
+            follow_up: follow.map(str::to_owned),
+            follow_up_done: done.then(|| "2026-11-28T10:00:00Z".to_owned()),
+            ..appeal("2026-11-20T10:00", "пенсії", AidKind::Consultation, false)
+        };
+        let list = [
+            at(Some("2026-11-29"), false),
+            at(Some("2026-11-27"), false),
+            at(Some("2026-11-30"), false),
+            at(Some("2026-11-20"), true),
+            at(None, false),
+        ];
+        let today = Date::parse_iso("2026-11-29").expect("date");
+        let due = due_follow_ups(&list, today);
+        assert_eq!(due.iter().map(|d| (d.on.iso(), d.overdue)).collect::<Vec<_>>(), vec![
+            ("2026-11-27".to_owned(), true),
+            ("2026-11-29".to_owned(), false)
+        ]);
     }
 
     #[test]

@@ -435,6 +435,8 @@ mod tests {
             written: false,
             referral: None,
             exported_in: None,
+            follow_up_done: None,
+            history: vec![],
         }
     }
 

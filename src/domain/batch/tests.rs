@@ -71,6 +71,8 @@ pub(crate) fn appeal(id: &str, client_id: &str, account: &str, referral: bool) -
             note: String::new(),
         }),
         exported_in: None,
+        follow_up_done: None,
+        history: vec![],
     }
 }
 

@@ -7,7 +7,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::issue::DataIssue;
-use crate::domain::appeal::{AidKind, Appeal};
+use crate::domain::appeal::{AidKind, Appeal, APPEAL_FIELDS};
 use crate::domain::checklist::Checklist;
 use crate::domain::client::{CardField, CardForm, Client, Personal, CARD_FIELDS};
 use crate::domain::date::Date;
@@ -206,6 +206,18 @@ pub fn check_appeal(a: &Appeal) -> Result<(), DataIssue> {
     need(!a.worker.trim().is_empty(), "worker")?;
     date_or_none(&a.follow_up, "follow_up")?;
     uuid_or_none(&a.exported_in, "exported_in")?;
+    need(a.follow_up_done.as_deref().is_none_or(is_datetime), "follow_up_done")?;
+    // Corrections: when, by whom, fields of the appeal, each changed; no values once the account is erased.
+    for (i, change) in a.history.iter().enumerate() {
+        datetime(&change.at, &format!("history.{i}.at"))?;
+        need(!change.by.trim().is_empty(), &format!("history.{i}.by"))?;
+        need(!change.fields.is_empty() && change.merged_from.is_none(), &format!("history.{i}.fields"))?;
+        for f in &change.fields {
+            need(APPEAL_FIELDS.contains(&f.field.as_str()), &format!("history.{i}.fields"))?;
+            let erased = f.from.is_empty() && f.to.is_empty();
+            need(if a.account.is_empty() { erased } else { f.from != f.to }, &format!("history.{i}.fields"))?;
+        }
+    }
     match (&a.referral, a.aid == AidKind::Referral) {
         (Some(r), true) => need(r.organisation.missing().is_empty(), "referral.organisation"),
         (None, false) => Ok(()),
