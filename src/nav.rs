@@ -42,6 +42,8 @@ pub enum Route {
     Client(String),
     /// The correction of one client's card.
     EditCard(String),
+    /// The correction of one appeal.
+    EditAppeal(String),
     /// Merging the second card into the first (both ids).
     Merge(String, String),
     /// The printable referral slip of one appeal.
@@ -63,6 +65,7 @@ impl Route {
             Route::Client(id) => format!("#/client/{id}"),
             Route::EditCard(id) => format!("#/edit-card/{id}"),
             Route::Merge(keep, gone) => format!("#/merge/{keep}/{gone}"),
+            Route::EditAppeal(id) => format!("#/edit-appeal/{id}"),
             Route::Slip(id) => format!("#/slip/{id}"),
             Route::Directory => "#/directory".into(),
             Route::Checklist(id) => format!("#/eligibility/{id}"),
@@ -78,6 +81,7 @@ impl Route {
             Route::Client(_)
             | Route::EditCard(_)
             | Route::Merge(..)
+            | Route::EditAppeal(_)
             | Route::Slip(_)
             | Route::Checklist(_)
             | Route::ToBring(_)
@@ -91,6 +95,7 @@ impl Route {
         match path.split_once('/') {
             Some(("client", id)) if is_uuid_v4(id) => Some(Route::Client(id.to_owned())),
             Some(("edit-card", id)) if is_uuid_v4(id) => Some(Route::EditCard(id.to_owned())),
+            Some(("edit-appeal", id)) if is_uuid_v4(id) => Some(Route::EditAppeal(id.to_owned())),
             Some(("merge", ids)) => match ids.split_once('/') {
                 Some((keep, gone)) if is_uuid_v4(keep) && is_uuid_v4(gone) => {
                     Some(Route::Merge(keep.to_owned(), gone.to_owned()))
@@ -120,6 +125,7 @@ mod tests {
             Route::Screen(Screen::Settings),
             Route::Client(id.into()),
             Route::EditCard(id.into()),
+            Route::EditAppeal(id.into()),
             Route::Merge(id.into(), "0b1e0b9e-8a3a-4c1e-9a52-3c1f1f2a0001".into()),
             Route::Slip(id.into()),
             Route::Directory,

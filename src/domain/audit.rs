@@ -55,10 +55,12 @@ pub enum AuditAction {
     CardCorrected,
     /// Two cards merged (subject: the card kept; count: records moved to it).
     CardsMerged,
+    /// An appeal corrected or its follow-up marked done (subject: the appeal).
+    AppealCorrected,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 23] = [
+    pub const ALL: [AuditAction; 24] = [
         AuditAction::SetUp,
         AuditAction::Unlock,
         AuditAction::UnlockRecovery,
@@ -82,6 +84,7 @@ impl AuditAction {
         AuditAction::DirectoryInstalled,
         AuditAction::CardCorrected,
         AuditAction::CardsMerged,
+        AuditAction::AppealCorrected,
     ];
 
     /// The name used in files (snake case), e.g. `open_client`.
@@ -110,6 +113,7 @@ impl AuditAction {
             AuditAction::DirectoryInstalled => "directory_installed",
             AuditAction::CardCorrected => "card_corrected",
             AuditAction::CardsMerged => "cards_merged",
+            AuditAction::AppealCorrected => "appeal_corrected",
         }
     }
 }

@@ -359,6 +359,13 @@ pub fn card_field_label(lang: Lang, field: &str) -> &'static str {
         "needs.vision" => s.need_vision,
         "needs.mobility" => s.need_mobility,
         "representative_id" => s.representative,
+        // An appeal's fields.
+        "account" => s.account,
+        "aid" => s.aid_legend,
+        "referral" => s.referral_title,
+        "outcome" => s.outcome,
+        "follow_up" => s.follow_up,
+        "follow_up_done" => lang.strings().client.follow_up_done,
         _ => "",
     }
 }
@@ -374,9 +381,13 @@ pub fn card_field_value(lang: Lang, field: &str, value: &str) -> String {
     };
     match field {
         _ if value.is_empty() => "—".to_owned(),
-        "birth_date" => {
+        "birth_date" | "follow_up" => {
             crate::domain::date::Date::parse_iso(value).map(|d| d.dotted()).unwrap_or_else(|| value.to_owned())
         }
+        "follow_up_done" => crate::domain::date::human_datetime(value.get(0..16).unwrap_or(value)),
+        "aid" => crate::domain::appeal::AidKind::from_code(value)
+            .map(|k| aid_text(k)(s).to_owned())
+            .unwrap_or_else(|| value.to_owned()),
         "sex" => match value {
             "female" => s.intake.sex_female.to_owned(),
             "male" => s.intake.sex_male.to_owned(),

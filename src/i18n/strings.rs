@@ -244,6 +244,10 @@ pub struct HomeStrings {
     pub open_settings: &'static str,
     pub persist_off: &'static str,
     pub offline_ready: &'static str,
+    /// Follow-ups due today and overdue.
+    pub follow_ups: &'static str,
+    pub overdue: &'static str,
+    pub due_today: &'static str,
 }
 
 /// New intake: steps, search, consent, the registration card and the appeal (also shown on the client page).
@@ -414,6 +418,14 @@ pub struct ClientStrings {
     pub edit_conflict_title: &'static str,
     pub edit_conflict_explain: &'static str,
     pub edit_conflict_apply: &'static str,
+    /// Correcting an appeal and its follow-up.
+    pub appeal_edit: &'static str,
+    pub appeal_edit_title: &'static str,
+    pub appeal_edit_saved: &'static str,
+    pub appeal_conflict: &'static str,
+    pub follow_up_done: &'static str,
+    pub follow_up_done_on: fn(when: &str) -> String,
+    pub appeal_changes: &'static str,
     /// Merging two cards of one person.
     pub similar_title: &'static str,
     pub merge_with: &'static str,

@@ -174,6 +174,24 @@ pub async fn save_correction(
     store.write(crate::web::audit::with(batch, event)?).await
 }
 
+/// An appeal as stored, and its revision.
+pub async fn read_appeal(store: &AppStore, id: &str) -> StoreResult<Option<(Appeal, u64)>> {
+    match store.get(Collection::Appeals, id).await? {
+        Some(rec) => Ok(Some((storage::codec::decode(&rec)?, rec.rev))),
+        None => Ok(None),
+    }
+}
+
+/// Writes a corrected appeal (or its follow-up marked done) as the next revision after `rev`, only if that is still
+/// the one stored, with its trail event, in one transaction.
+pub async fn save_appeal_change(ctx: super::app::Ctx, store: &AppStore, next: &Appeal, rev: u64, now: &str) -> StoreResult<()> {
+    let action = crate::domain::audit::AuditAction::AppealCorrected;
+    let event = crate::web::audit::event(ctx, action, Some(&next.id), None)?;
+    store.write(crate::web::audit::with(WriteBatch::new().next_after(next, rev, now)?, &event)?).await?;
+    crate::web::audit::written(ctx);
+    Ok(())
+}
+
 /// Drops an unsaved correction of a card.
 pub async fn drop_correction(store: &AppStore, client_id: &str) -> StoreResult<()> {
     let draft = crate::domain::intake::CardEdit::id_for(client_id);

@@ -15,7 +15,7 @@ use super::app::use_ctx;
 use super::form::tr;
 use super::screens::{
     client::ClientScreen, clients::ClientsScreen, directory::DirectoryScreen, edit_card::EditCardScreen,
-    merge::MergeScreen,
+    merge::MergeScreen, edit_appeal::EditAppealScreen,
     eligibility::ChecklistScreen, export::ExportScreen, gate::GateScreen, intake::IntakeScreen,
     print::ApplicationScreen, print::ToBringScreen, settings::SettingsScreen, slip::SlipScreen,
 };
@@ -25,6 +25,7 @@ fn route_id() -> String {
     match use_ctx().route.get_untracked() {
         Route::Client(id)
         | Route::EditCard(id)
+        | Route::EditAppeal(id)
         | Route::Slip(id)
         | Route::Checklist(id)
         | Route::ToBring(id)
@@ -62,6 +63,10 @@ on_demand! {
 
     fn edit_card() {
         view! { <EditCardScreen id=route_id()/> }.into_any()
+    }
+
+    fn edit_appeal() {
+        view! { <EditAppealScreen id=route_id()/> }.into_any()
     }
 
     fn merge() {
@@ -115,6 +120,7 @@ pub fn screen(route: &Route) -> Option<AnyView> {
         Route::Client(_) => Box::pin(client()),
         Route::EditCard(_) => Box::pin(edit_card()),
         Route::Merge(..) => Box::pin(merge()),
+        Route::EditAppeal(_) => Box::pin(edit_appeal()),
         Route::Slip(_) => Box::pin(slip()),
         Route::Screen(Screen::Settings) => Box::pin(settings()),
         Route::Screen(Screen::Export) => Box::pin(export()),

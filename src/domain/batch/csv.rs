@@ -53,6 +53,7 @@ const APPEAL_COLUMNS: &[(&str, &str)] = &[
     ("referral_phone", "referral.organisation.phone"),
     ("referral_hours", "referral.organisation.hours"),
     ("referral_note", "referral.note"),
+    ("follow_up_done", "follow_up_done"),
 ];
 
 const CHECKLIST_COLUMNS: &[(&str, &str)] = &[

@@ -260,6 +260,40 @@ fn CardHistory(client: Client) -> impl IntoView {
     .into_any()
 }
 
+/// What was corrected in an appeal, newest first (as the card's history).
+#[component]
+fn AppealChanges(changes: Vec<crate::domain::client::CardChange>) -> impl IntoView {
+    let ctx = use_ctx();
+    let lang = ctx.lang.get_untracked();
+    view! {
+        <details class="appeal-changes">
+            <summary>{tr(|s| s.client.appeal_changes)}</summary>
+            <ol class="changes">
+                {changes.iter().rev().map(|change| view! {
+                    <li>
+                        <p class="change-when">{(ctx.t().client.change_by)(&platform::local_when(&change.at), &change.by)}</p>
+                        <ul>
+                            {change.fields.iter().map(|f| {
+                                let label = i18n::card_field_label(lang, &f.field);
+                                if f.from.is_empty() && f.to.is_empty() {
+                                    view! { <li>{label} ": " {ctx.t().client.change_erased}</li> }.into_any()
+                                } else {
+                                    view! {
+                                        <li>
+                                            {label} ": " {i18n::card_field_value(lang, &f.field, &f.from)} " → "
+                                            <strong>{i18n::card_field_value(lang, &f.field, &f.to)}</strong>
+                                        </li>
+                                    }.into_any()
+                                }
+                            }).collect_view()}
+                        </ul>
+                    </li>
+                }).collect_view()}
+            </ol>
+        </details>
+    }
+}
+
 #[component]
 fn AppealItem(appeal: Appeal) -> impl IntoView {
     let ctx = use_ctx();
@@ -272,6 +306,41 @@ fn AppealItem(appeal: Appeal) -> impl IntoView {
         .with_untracked(|clients| clients.get(&appeal.client_id).is_none_or(|c| c.personal.is_none()));
     let checklist = (checked || (appeal.aid != AidKind::NotLegalAid && !withdrawn))
         .then(|| (Route::Checklist(appeal.id.clone()).href(), checked));
+    let editable = !withdrawn && !appeal.is_scrubbed();
+    let edit = editable.then(|| Route::EditAppeal(appeal.id.clone()).href());
+    let due = editable && appeal.follow_up.is_some() && appeal.follow_up_done.is_none();
+    let done_at = appeal.follow_up_done.clone();
+    let error = RwSignal::new(None::<StoreError>);
+    let appeal_id = StoredValue::new(appeal.id.clone());
+    // The follow-up marked done on the appeal as stored (not this tab's copy), on the revision read.
+    let mark_done = move |_| {
+        let store = match ctx.store_or_err() {
+            Ok(s) => s,
+            Err(e) => {
+                error.set(Some(e));
+                return;
+            }
+        };
+        let id = appeal_id.get_value();
+        spawn_local(async move {
+            let now = platform::now_iso();
+            let result = async {
+                let Some((stored, rev)) = data::read_appeal(&store, &id).await? else { return Ok(None) };
+                let Some(next) = stored.follow_up_marked_done(&ctx.worker(), &now) else { return Ok(Some(stored)) };
+                data::save_appeal_change(ctx, &store, &next, rev, &now).await?;
+                Ok::<_, StoreError>(Some(next))
+            }
+            .await;
+            match result {
+                Ok(Some(next)) => data::remember_appeal(ctx, next),
+                Ok(None) => {}
+                Err(e) => {
+                    error.try_set(Some(e));
+                }
+            }
+        });
+    };
+    let changes = appeal.history.clone();
     let a = appeal.clone();
     view! {
         <li class="history-item">
@@ -289,8 +358,19 @@ fn AppealItem(appeal: Appeal) -> impl IntoView {
             {deadlines.map(|d| view! {
                 <p class="deadline">{move || (ctx.t().intake.deadline_text)(&d.answer_by.dotted(), &d.at_most.dotted())}</p>
             })}
-            {appeal.follow_up.clone().map(|f| view! { <p>{tr(|s| s.intake.follow_up)} ": " {dotted(&f)}</p> })}
+            {appeal.follow_up.clone().map(|f| view! {
+                <p>
+                    {tr(|s| s.intake.follow_up)} ": " {dotted(&f)}
+                    {done_at.clone().map(|at| view! { " · " <span class="badge">{move || (ctx.t().client.follow_up_done_on)(&platform::local_when(&at))}</span> })}
+                </p>
+            })}
+            {(!changes.is_empty()).then(|| view! { <AppealChanges changes=changes.clone()/> })}
+            {move || error.get().map(|e| view! { <p class="error" role="alert">{i18n::store_error(ctx.lang.get(), &e)}</p> })}
             <div class="form-actions">
+                {edit.map(|href| view! { <a class="btn btn-secondary" href=href>{tr(|s| s.client.appeal_edit)}</a> })}
+                {due.then(|| view! {
+                    <button type="button" class="btn btn-secondary" on:click=mark_done>{tr(|s| s.client.follow_up_done)}</button>
+                })}
                 {slip.map(|href| view! { <a class="btn btn-secondary" href=href>{tr(|s| s.client.slip_open)}</a> })}
                 {checklist.map(|(href, exists)| view! {
                     <a class="btn btn-secondary" href=href>

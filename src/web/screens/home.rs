@@ -78,6 +78,7 @@ pub fn HomeScreen() -> impl IntoView {
             {icons::new_intake()}
             <span>{tr(|s| s.home.start_intake)}</span>
         </a>
+        <FollowUps/>
         <div class="cards">
             <section class="card" aria-labelledby="on-device">
                 <h2 id="on-device">{tr(|s| s.home.on_device)}</h2>
@@ -92,5 +93,47 @@ pub fn HomeScreen() -> impl IntoView {
                 </Show>
             </section>
         </div>
+    }
+}
+
+/// The follow-ups due today and overdue, not marked done, oldest first, each leading to the client's page.
+#[component]
+fn FollowUps() -> impl IntoView {
+    let ctx = use_ctx();
+    let due = Memo::new(move |_| {
+        let today = crate::web::platform::today();
+        ctx.data.appeals().with(|appeals| {
+            crate::domain::appeal::due_follow_ups(appeals.values().flatten(), today)
+                .into_iter()
+                .map(|d| (d.appeal.client_id.clone(), d.appeal.area.clone(), d.on, d.overdue))
+                .collect::<Vec<_>>()
+        })
+    });
+    move || {
+        let list = due.get();
+        (!list.is_empty()).then(|| {
+            view! {
+                <section class="card card-attention" aria-labelledby="follow-ups-h" data-testid="follow-ups">
+                    <h2 id="follow-ups-h">{tr(|s| s.home.follow_ups)}</h2>
+                    <ul class="results compact">
+                        {list.into_iter().map(|(client_id, area, on, overdue)| {
+                            let name = ctx.data.clients().with_untracked(|c| {
+                                c.get(&client_id).and_then(|c| c.personal.as_ref().map(|p| p.full_name())).unwrap_or_default()
+                            });
+                            view! {
+                                <li class="result">
+                                    <a href=crate::nav::Route::Client(client_id).href()>
+                                        <strong>{name}</strong> " · " {area} " · " {on.dotted()}
+                                    </a>
+                                    <span class=if overdue { "badge badge-warn" } else { "badge" }>
+                                        {move || if overdue { ctx.t().home.overdue } else { ctx.t().home.due_today }}
+                                    </span>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                </section>
+            }
+        })
     }
 }

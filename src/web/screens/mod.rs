@@ -2,6 +2,7 @@ pub mod audit;
 pub mod client;
 pub mod clients;
 pub mod directory;
+pub mod edit_appeal;
 pub mod edit_card;
 pub mod merge;
 pub mod eligibility;
