@@ -306,6 +306,7 @@ pub static STRINGS: Strings = Strings {
         follow_up_done: "Mark as done",
         follow_up_done_on: |w| format!("Done {w}"),
         appeal_changes: "Changes of the appeal",
+        appeal_fix: "Correct the marked fields.",
         similar_title: "Similar cards",
         merge_with: "Merge with this card",
         merge_title: "Merge cards",

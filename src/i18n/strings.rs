@@ -426,6 +426,7 @@ pub struct ClientStrings {
     pub follow_up_done: &'static str,
     pub follow_up_done_on: fn(when: &str) -> String,
     pub appeal_changes: &'static str,
+    pub appeal_fix: &'static str,
     /// Merging two cards of one person.
     pub similar_title: &'static str,
     pub merge_with: &'static str,

@@ -306,6 +306,7 @@ pub static STRINGS: Strings = Strings {
         follow_up_done: "Позначити виконаним",
         follow_up_done_on: |w| format!("Виконано {w}"),
         appeal_changes: "Зміни звернення",
+        appeal_fix: "Виправте позначені поля.",
         similar_title: "Схожі картки",
         merge_with: "Об’єднати з цією карткою",
         merge_title: "Об’єднання карток",

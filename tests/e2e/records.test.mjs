@@ -465,4 +465,52 @@ describe('correcting records', () => {
       await app.close();
     }
   });
+
+  test('an appeal corrected with its history; its follow-up listed on Home until marked done', async () => {
+    const app = await openApp(env.browser, env.served);
+    try {
+      const { page } = app;
+      await waitForStorage(page);
+      const id = await registerClient(page, { ...CLIENT, surname: 'Шевчук', given: 'Ірина' }, { account: 'Не виплачують пенсію' });
+      await page.getByRole('link', { name: 'Виправити звернення' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Виправлення звернення' }).waitFor();
+      assert.equal(await page.getByLabel('Суть звернення').inputValue(), 'Не виплачують пенсію');
+      // The same rules as at intake.
+      await page.getByLabel('Суть звернення').fill('');
+      await page.getByRole('button', { name: 'Зберегти зміни' }).click();
+      await page.getByText('Виправте позначені поля').first().waitFor();
+      await page.getByLabel('Суть звернення').fill('Не виплачують пенсію з вересня');
+      await page.getByLabel('Результат').fill('Складено запит до ПФУ');
+      const d = new Date(Date.now() - 86400000);
+      const yesterday = `${String(d.getDate()).padStart(2, '0')}.${String(d.getMonth() + 1).padStart(2, '0')}.${d.getFullYear()}`;
+      await page.getByLabel('Дата повторного контакту').fill(yesterday);
+      await page.getByRole('button', { name: 'Зберегти зміни' }).click();
+      await page.getByRole('status').filter({ hasText: 'Зміни звернення збережено.' }).waitFor();
+      assert.equal(new URL(page.url()).hash, `#/client/${id}`);
+      await page.locator('p.muted', { hasText: 'Складено запит до ПФУ' }).waitFor();
+      await page.getByText('Зміни звернення', { exact: true }).click();
+      await page.getByText('Суть звернення: Не виплачують пенсію → Не виплачують пенсію з вересня').waitFor();
+      await page.getByText(`Дата повторного контакту: — → ${yesterday}`).waitFor();
+      const [stored] = (await readAllIdb(page, 'appeals')).map((r) => ({ rev: r.rev, ...JSON.parse(r.payload) }));
+      assert.equal(stored.rev, 2);
+      assert.equal(stored.history[0].by, 'Олена Коваль');
+
+      // Home lists the overdue follow-up; marking it done takes it off.
+      await page.getByRole('navigation', { name: 'Розділи' }).getByRole('link', { name: 'Головна' }).click();
+      const due = page.getByTestId('follow-ups');
+      await due.getByText('Шевчук Ірина').waitFor();
+      assert.match(await due.textContent(), /прострочено/);
+      await due.getByRole('link', { name: /Шевчук Ірина/ }).click();
+      await page.getByRole('button', { name: 'Позначити виконаним' }).click();
+      await page.getByText(/Виконано \d\d\.\d\d\.\d{4}/).waitFor();
+      await page.getByRole('navigation', { name: 'Розділи' }).getByRole('link', { name: 'Головна' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Головна' }).waitFor();
+      assert.equal(await page.getByTestId('follow-ups').count(), 0);
+      const trail = (await readAllIdb(page, 'audit')).map((r) => JSON.parse(r.payload));
+      assert.equal(trail.filter((e) => e.action === 'appeal_corrected' && e.subject === stored.id).length, 2);
+      assert.deepEqual(app.errors, []);
+    } finally {
+      await app.close();
+    }
+  });
 });

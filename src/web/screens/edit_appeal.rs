@@ -179,7 +179,7 @@ fn EditAppeal(appeal: Appeal, client: crate::domain::client::Client) -> impl Int
                 problem=problem(AppealField::FollowUp)/>
             {move || save_error.get().map(|e| view! { <p class="error" role="alert">{i18n::store_error(ctx.lang.get(), &e)}</p> })}
             <Show when=move || !problems.get().is_empty()>
-                <p class="error" role="alert">{tr(|s| s.intake.card_fix)}</p>
+                <p class="error" role="alert">{tr(|s| s.client.appeal_fix)}</p>
             </Show>
             <p class="form-status" role="status">{move || nothing.get().then(|| ctx.t().nothing_changed)}</p>
             <div class="form-actions">
