@@ -110,6 +110,30 @@ on_demand! {
     }
 }
 
+/// Another tab changed the records: read them again. Its own piece, fetched the first time it is needed: reading
+/// every record back (their decoding and the search index) is the unlock screen's code, kept out of the shell.
+#[cfg(not(pryiom_unsplit))]
+#[lazy]
+fn reread_piece() {
+    reread_started();
+}
+
+#[cfg(pryiom_unsplit)]
+async fn reread_piece() {
+    reread_started();
+}
+
+fn reread_started() {
+    if let Some(ctx) = super::tabs::ctx() {
+        leptos::task::spawn_local(super::tabs::reread(ctx));
+    }
+}
+
+/// Reads the data again after another tab's change (see `tabs.rs`).
+pub async fn reread() {
+    reread_piece().await;
+}
+
 type Loading = Pin<Box<dyn Future<Output = AnyView>>>;
 
 /// The screen of a route that is loaded on demand; `None` for the screens in the shell.

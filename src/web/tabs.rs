@@ -20,8 +20,18 @@ use super::lock::Gate;
 /// How long a burst of notices (an import, a withdrawal in several writes) is gathered before one re-read.
 const GATHER_MS: i32 = 250;
 
+thread_local! {
+    /// The app's context, for the re-read started outside any component (a timer).
+    static CTX: Cell<Option<Ctx>> = const { Cell::new(None) };
+}
+
+pub fn ctx() -> Option<Ctx> {
+    CTX.with(Cell::get)
+}
+
 /// Listens for the other tabs' changes for as long as the page lives.
 pub fn listen(ctx: Ctx) {
+    CTX.with(|c| c.set(Some(ctx)));
     let Some(store) = ctx.store() else { return };
     let Some(channel) = store.changes().cloned() else { return };
     // A re-read is waiting: notices while hidden, or gathered before one re-read.
@@ -39,7 +49,7 @@ pub fn listen(ctx: Ctx) {
             let later = Closure::once_into_js(move || {
                 scheduled.set(false);
                 stale.set(false);
-                spawn_local(reread(ctx));
+                spawn_local(super::lazy::reread());
             });
             if let Some(w) = web_sys::window() {
                 let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(later.unchecked_ref(), GATHER_MS);
@@ -71,7 +81,7 @@ pub fn listen(ctx: Ctx) {
 
 /// Reads the data again (only while unlocked: a locked tab reads everything at its next unlock), then closes a
 /// screen about a card that no longer holds personal data.
-async fn reread(ctx: Ctx) {
+pub async fn reread(ctx: Ctx) {
     if ctx.gate.get_untracked() != Gate::Open || !ctx.data_ready.get_untracked() {
         return;
     }
