@@ -5,34 +5,48 @@ use crate::domain::batch::{BatchInfo, Entry, FileRemoved, RecordType, RemovedBec
 use crate::domain::checklist::Checklist;
 use crate::domain::client::Client;
 use crate::domain::date::Date;
-use crate::storage::{codec, Collection, Store, StoreResult, StoredRecord, WriteBatch};
+use crate::storage::{codec, Collection, Store, StoreError, StoreResult, StoredRecord, WriteBatch};
 
 use super::collection_of;
 
-fn scrub(kind: RecordType, rec: &StoredRecord, now: &str) -> StoreResult<Option<StoredRecord>> {
-    let rev = crate::storage::revision_after(Some(rec))?;
+/// Adds the purge of one stored record to `batch`, as its next revision after the one read (`rec.rev`): the store
+/// refuses it if the record changed in between. `false` when there is nothing personal left to purge.
+fn scrub(kind: RecordType, rec: &StoredRecord, batch: WriteBatch, now: &str) -> StoreResult<(WriteBatch, bool)> {
     match kind {
         RecordType::Client => {
             let mut c: Client = codec::decode(rec)?;
             if c.personal.is_none() {
-                return Ok(None);
+                return Ok((batch, false));
             }
             c.erase_personal();
             c.purged_at = Some(now.to_owned());
-            codec::encode(&c, rev, now).map(Some)
+            Ok((batch.next_after(&c, rec.rev, now)?, true))
         }
-        RecordType::Appeal => codec::encode(&codec::decode::<Appeal>(rec)?.scrubbed(), rev, now).map(Some),
-        RecordType::Checklist => codec::encode(&codec::decode::<Checklist>(rec)?.scrubbed(), rev, now).map(Some),
+        RecordType::Appeal => Ok((batch.next_after(&codec::decode::<Appeal>(rec)?.scrubbed(), rec.rev, now)?, true)),
+        RecordType::Checklist => {
+            Ok((batch.next_after(&codec::decode::<Checklist>(rec)?.scrubbed(), rec.rev, now)?, true))
+        }
         // The trail holds nothing personal.
-        RecordType::Audit => Ok(None),
+        RecordType::Audit => Ok((batch, false)),
     }
 }
 
 /// Purges the personal data of a confirmed batch's records, in one transaction. Only records still at the revision
-/// the batch carried are purged: a record changed since has data the centre does not have yet. Returns the batch
-/// entry with the purge recorded, or `None` when the batch is not confirmed uploaded (nothing is ever purged
-/// before that).
+/// the batch carried are purged: a record changed since has data the centre does not have yet. Each is written on
+/// the revision read, inside the transaction: one changed meanwhile (another tab) fails the transaction, and the
+/// purge is read again. Returns the batch entry with the purge recorded, or `None` when the batch is not confirmed
+/// uploaded (nothing is ever purged before that).
 pub async fn purge(store: &impl Store, info: &BatchInfo, now: &str) -> StoreResult<Option<BatchInfo>> {
+    let mut tries = 0;
+    loop {
+        match purge_once(store, info, now).await {
+            Err(StoreError::Conflict { .. }) if tries < 3 => tries += 1,
+            other => return other,
+        }
+    }
+}
+
+async fn purge_once(store: &impl Store, info: &BatchInfo, now: &str) -> StoreResult<Option<BatchInfo>> {
     if info.uploaded_at.is_none() {
         return Ok(None);
     }
@@ -43,9 +57,10 @@ pub async fn purge(store: &impl Store, info: &BatchInfo, now: &str) -> StoreResu
         if rec.rev != e.rev {
             continue;
         }
-        if let Some(new) = scrub(e.kind, &rec, now)? {
-            purged.push(Entry { kind: e.kind, id: e.id.clone(), rev: new.rev });
-            batch = batch.put(collection_of(e.kind), new);
+        let (next, scrubbed) = scrub(e.kind, &rec, batch, now)?;
+        batch = next;
+        if scrubbed {
+            purged.push(Entry { kind: e.kind, id: e.id.clone(), rev: rec.rev + 1 });
             if e.kind == RecordType::Client {
                 // An unsaved correction of the card holds its personal data too.
                 batch = batch.delete(Collection::Drafts, crate::domain::intake::CardEdit::id_for(&e.id));
