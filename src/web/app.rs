@@ -73,6 +73,9 @@ pub struct Ctx {
     /// This tab's intake draft (each tab has its own), while one is being typed here. Memory only: a reloaded tab
     /// is offered every unfinished draft instead.
     pub intake_draft: RwSignal<Option<String>>,
+    /// Set for a moment while a screen about a card withdrawn or merged in another tab closes: its pending autosave
+    /// is dropped, not written (it would bring back what the withdrawal erased).
+    pub drop_pending: RwSignal<bool>,
 }
 
 impl Ctx {
@@ -229,6 +232,7 @@ pub fn App() -> impl IntoView {
         session: RwSignal::new(None),
         resume_draft: RwSignal::new(false),
         intake_draft: RwSignal::new(None),
+        drop_pending: RwSignal::new(false),
     };
     provide_context(ctx);
     // Nothing personal is read or written until a worker unlocks (or, on a new device, sets a passphrase).

@@ -129,6 +129,16 @@ where
     });
 
     let flush = Arc::new(move || {
+        if ctx.drop_pending.try_get_untracked().unwrap_or(false) {
+            // The screen closes because its card's personal data was erased in another tab: nothing is written.
+            if let Ok(mut s) = state.lock() {
+                if let Some(t) = s.timer.take() {
+                    t.clear();
+                }
+                s.pending = None;
+            }
+            return;
+        }
         let pending = state.lock().map(|s| s.timer.is_some()).unwrap_or(false);
         if pending {
             save_now();

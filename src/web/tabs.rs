@@ -104,7 +104,13 @@ pub async fn reread(ctx: Ctx) {
     // is shown or written back.
     if let Some(id) = card {
         if ctx.data.clients().with_untracked(|c| c.get(&id).is_some_and(|c| c.personal.is_none())) {
+            ctx.drop_pending.set(true);
             ctx.open(Route::Client(id));
+            // The closing screen's cleanup runs with the next render; then autosaves write again.
+            let reset = Closure::once_into_js(move || ctx.drop_pending.set(false));
+            if let Some(w) = web_sys::window() {
+                let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(reset.unchecked_ref(), 500);
+            }
         }
     }
 }

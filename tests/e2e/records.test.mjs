@@ -491,6 +491,7 @@ describe('correcting records', () => {
       await page.getByText('Зміни звернення', { exact: true }).click();
       await page.getByText('Суть звернення: Не виплачують пенсію → Не виплачують пенсію з вересня').waitFor();
       await page.getByText(`Дата повторного контакту: — → ${yesterday}`).waitFor();
+      await screenshot(page, 'client-appeal-history');
       const [stored] = (await readAllIdb(page, 'appeals')).map((r) => ({ rev: r.rev, ...JSON.parse(r.payload) }));
       assert.equal(stored.rev, 2);
       assert.equal(stored.history[0].by, 'Олена Коваль');
@@ -500,6 +501,7 @@ describe('correcting records', () => {
       const due = page.getByTestId('follow-ups');
       await due.getByText('Шевчук Ірина').waitFor();
       assert.match(await due.textContent(), /прострочено/);
+      await screenshot(page, 'home-follow-ups');
       await due.getByRole('link', { name: /Шевчук Ірина/ }).click();
       await page.getByRole('button', { name: 'Позначити виконаним' }).click();
       await page.getByText(/Виконано \d\d\.\d\d\.\d{4}/).waitFor();

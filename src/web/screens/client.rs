@@ -310,6 +310,8 @@ fn AppealItem(appeal: Appeal) -> impl IntoView {
     let edit = editable.then(|| Route::EditAppeal(appeal.id.clone()).href());
     let due = editable && appeal.follow_up.is_some() && appeal.follow_up_done.is_none();
     let done_at = appeal.follow_up_done.clone();
+    let overdue = due
+        && appeal.follow_up.as_deref().and_then(crate::domain::date::Date::parse_iso).is_some_and(|d| d < platform::today());
     let error = RwSignal::new(None::<StoreError>);
     let appeal_id = StoredValue::new(appeal.id.clone());
     // The follow-up marked done on the appeal as stored (not this tab's copy), on the revision read.
@@ -362,6 +364,7 @@ fn AppealItem(appeal: Appeal) -> impl IntoView {
                 <p>
                     {tr(|s| s.intake.follow_up)} ": " {dotted(&f)}
                     {done_at.clone().map(|at| view! { " · " <span class="badge">{move || (ctx.t().client.follow_up_done_on)(&platform::local_when(&at))}</span> })}
+                    {overdue.then(|| view! { " · " <span class="badge badge-warn">{tr(|s| s.home.overdue)}</span> })}
                 </p>
             })}
             {(!changes.is_empty()).then(|| view! { <AppealChanges changes=changes.clone()/> })}

@@ -122,7 +122,7 @@ fn FollowUps() -> impl IntoView {
                             });
                             view! {
                                 <li class="result">
-                                    <a href=crate::nav::Route::Client(client_id).href()>
+                                    <a class="follow-up-link" href=crate::nav::Route::Client(client_id).href()>
                                         <strong>{name}</strong> " · " {area} " · " {on.dotted()}
                                     </a>
                                     <span class=if overdue { "badge badge-warn" } else { "badge" }>
