@@ -56,7 +56,7 @@ pub async fn withdraw(store: &impl Store, client_id: &str, now: &str, by: &str) 
 }
 
 /// Records of one collection that belong to a client, decoded, each with the revision stored.
-async fn of_client<T: crate::storage::Record>(store: &impl Store, client_id: &str) -> StoreResult<Vec<(T, u64)>> {
+pub(crate) async fn of_client<T: crate::storage::Record>(store: &impl Store, client_id: &str) -> StoreResult<Vec<(T, u64)>> {
     store
         .find(T::COLLECTION, IndexName::ByClient, client_id)
         .await?

@@ -7,7 +7,8 @@ use crate::domain::checklist::Checklist;
 use crate::domain::client::{Client, Personal};
 use crate::domain::intake::{is_intake_draft_id, CardEdit, IntakeDraft};
 use crate::domain::merge::{merge, Merge, MergeRefused};
-use crate::storage::{codec, Collection, IndexName, Record, Store, StoreError, StoreResult, WriteBatch};
+use crate::erasure::of_client;
+use crate::storage::{codec, Collection, IndexName, Store, StoreError, StoreResult, WriteBatch};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum MergeError {
@@ -44,15 +45,6 @@ async fn card(store: &impl Store, id: &str) -> StoreResult<(Client, u64)> {
         detail: "the card is not on this device".into(),
     })?;
     Ok((codec::decode(&rec)?, rec.rev))
-}
-
-async fn of_client<T: Record>(store: &impl Store, client_id: &str) -> StoreResult<Vec<(T, u64)>> {
-    store
-        .find(T::COLLECTION, IndexName::ByClient, client_id)
-        .await?
-        .iter()
-        .map(|r| codec::decode::<T>(r).map(|v| (v, r.rev)))
-        .collect()
 }
 
 async fn merge_once(

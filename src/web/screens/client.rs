@@ -224,37 +224,13 @@ fn SimilarCards(client: Client) -> impl IntoView {
 /// personal data is erased, only that a field changed).
 #[component]
 fn CardHistory(client: Client) -> impl IntoView {
-    let ctx = use_ctx();
     if client.history.is_empty() {
         return ().into_any();
     }
-    let lang = ctx.lang.get_untracked();
     view! {
         <section class="card" aria-labelledby="changes-h" data-testid="card-changes">
             <h2 id="changes-h">{tr(|s| s.client.changes_title)}</h2>
-            <ol class="changes">
-                {client.history.iter().rev().map(|change| view! {
-                    <li>
-                        <p class="change-when">{(ctx.t().client.change_by)(&platform::local_when(&change.at), &change.by)}</p>
-                        {change.merged_from.as_ref().map(|_| view! { <p><strong>{tr(|s| s.client.change_merged)}</strong></p> })}
-                        <ul>
-                            {change.fields.iter().map(|f| {
-                                let label = i18n::card_field_label(lang, &f.field);
-                                if f.from.is_empty() && f.to.is_empty() {
-                                    view! { <li>{label} ": " {ctx.t().client.change_erased}</li> }.into_any()
-                                } else {
-                                    view! {
-                                        <li>
-                                            {label} ": " {i18n::card_field_value(lang, &f.field, &f.from)} " → "
-                                            <strong>{i18n::card_field_value(lang, &f.field, &f.to)}</strong>
-                                        </li>
-                                    }.into_any()
-                                }
-                            }).collect_view()}
-                        </ul>
-                    </li>
-                }).collect_view()}
-            </ol>
+            <ChangeList changes=client.history/>
         </section>
     }
     .into_any()
@@ -263,34 +239,44 @@ fn CardHistory(client: Client) -> impl IntoView {
 /// What was corrected in an appeal, newest first (as the card's history).
 #[component]
 fn AppealChanges(changes: Vec<crate::domain::client::CardChange>) -> impl IntoView {
-    let ctx = use_ctx();
-    let lang = ctx.lang.get_untracked();
     view! {
         <details class="appeal-changes">
             <summary>{tr(|s| s.client.appeal_changes)}</summary>
-            <ol class="changes">
-                {changes.iter().rev().map(|change| view! {
-                    <li>
-                        <p class="change-when">{(ctx.t().client.change_by)(&platform::local_when(&change.at), &change.by)}</p>
-                        <ul>
-                            {change.fields.iter().map(|f| {
-                                let label = i18n::card_field_label(lang, &f.field);
-                                if f.from.is_empty() && f.to.is_empty() {
-                                    view! { <li>{label} ": " {ctx.t().client.change_erased}</li> }.into_any()
-                                } else {
-                                    view! {
-                                        <li>
-                                            {label} ": " {i18n::card_field_value(lang, &f.field, &f.from)} " → "
-                                            <strong>{i18n::card_field_value(lang, &f.field, &f.to)}</strong>
-                                        </li>
-                                    }.into_any()
-                                }
-                            }).collect_view()}
-                        </ul>
-                    </li>
-                }).collect_view()}
-            </ol>
+            <ChangeList changes=changes/>
         </details>
+    }
+}
+
+/// Corrections of a card or an appeal, newest first: when, by whom, a merge, and each field as it was and as it
+/// became (once the personal data is erased, only that a field changed).
+#[component]
+fn ChangeList(changes: Vec<crate::domain::client::CardChange>) -> impl IntoView {
+    let ctx = use_ctx();
+    let lang = ctx.lang.get_untracked();
+    view! {
+        <ol class="changes">
+            {changes.iter().rev().map(|change| view! {
+                <li>
+                    <p class="change-when">{(ctx.t().client.change_by)(&platform::local_when(&change.at), &change.by)}</p>
+                    {change.merged_from.as_ref().map(|_| view! { <p><strong>{tr(|s| s.client.change_merged)}</strong></p> })}
+                    <ul>
+                        {change.fields.iter().map(|f| {
+                            let label = i18n::card_field_label(lang, &f.field);
+                            if f.from.is_empty() && f.to.is_empty() {
+                                view! { <li>{label} ": " {ctx.t().client.change_erased}</li> }.into_any()
+                            } else {
+                                view! {
+                                    <li>
+                                        {label} ": " {i18n::card_field_value(lang, &f.field, &f.from)} " → "
+                                        <strong>{i18n::card_field_value(lang, &f.field, &f.to)}</strong>
+                                    </li>
+                                }.into_any()
+                            }
+                        }).collect_view()}
+                    </ul>
+                </li>
+            }).collect_view()}
+        </ol>
     }
 }
 
