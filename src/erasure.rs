@@ -46,13 +46,7 @@ pub async fn files_carrying(store: &impl Store, client_id: &str, appeals: &[Appe
 /// another tab added since), and written only on the revisions read: a record saved in between fails the
 /// transaction, and the erasure is read and tried again.
 pub async fn withdraw(store: &impl Store, client_id: &str, now: &str, by: &str) -> StoreResult<Withdrawn> {
-    let mut tries = 0;
-    loop {
-        match withdraw_once(store, client_id, now, by).await {
-            Err(StoreError::Conflict { .. }) if tries < 3 => tries += 1,
-            other => return other,
-        }
-    }
+    crate::storage::retry_on_conflict(|| withdraw_once(store, client_id, now, by)).await
 }
 
 /// Records of one collection that belong to a client, decoded, each with the revision stored.

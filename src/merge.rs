@@ -22,6 +22,12 @@ impl From<StoreError> for MergeError {
     }
 }
 
+impl crate::storage::MaybeConflict for MergeError {
+    fn is_conflict(&self) -> bool {
+        matches!(self, MergeError::Store(e) if e.is_conflict())
+    }
+}
+
 /// Merges the card `gone_id` into `keep_id`, whose card becomes `personal`. What was written, for the copy in memory.
 pub async fn merge_cards(
     store: &impl Store,
@@ -31,13 +37,7 @@ pub async fn merge_cards(
     by: &str,
     now: &str,
 ) -> Result<Merge, MergeError> {
-    let mut tries = 0;
-    loop {
-        match merge_once(store, keep_id, gone_id, personal, by, now).await {
-            Err(MergeError::Store(StoreError::Conflict { .. })) if tries < 3 => tries += 1,
-            other => return other,
-        }
-    }
+    crate::storage::retry_on_conflict(|| merge_once(store, keep_id, gone_id, personal, by, now)).await
 }
 
 async fn card(store: &impl Store, id: &str) -> StoreResult<(Client, u64)> {

@@ -113,7 +113,7 @@ impl IncomeForm {
                 months.push(k);
             }
         }
-        Ok((!months.is_empty()).then(|| IncomeInput { months, group: self.group, disability_pension: None }))
+        Ok((!months.is_empty()).then_some(IncomeInput { months, group: self.group, disability_pension: None }))
     }
 }
 

@@ -219,6 +219,35 @@ pub fn check_revision(c: Collection, id: &str, prev: Option<&StoredRecord>, expe
     }
 }
 
+/// How many more times [`retry_on_conflict`] runs an attempt that failed on a revision conflict.
+pub const CONFLICT_RETRIES: u32 = 3;
+
+/// An error that may be a revision conflict ([`StoreError::Conflict`], possibly wrapped).
+pub trait MaybeConflict {
+    fn is_conflict(&self) -> bool;
+}
+
+impl MaybeConflict for StoreError {
+    fn is_conflict(&self) -> bool {
+        matches!(self, StoreError::Conflict { .. })
+    }
+}
+
+/// Runs `attempt` — which reads what it writes on and writes with [`WriteOp::NextAfter`] — again when another tab
+/// wrote one of those records in between (a conflict), at most [`CONFLICT_RETRIES`] more times. Each attempt reads
+/// afresh, so what is written always rests on what is stored.
+pub async fn retry_on_conflict<T, E: MaybeConflict, F: std::future::Future<Output = Result<T, E>>>(
+    mut attempt: impl FnMut() -> F,
+) -> Result<T, E> {
+    let mut tries = 0;
+    loop {
+        match attempt().await {
+            Err(e) if e.is_conflict() && tries < CONFLICT_RETRIES => tries += 1,
+            other => return other,
+        }
+    }
+}
+
 /// Every value of a collection, decoded.
 pub async fn load_all<T: Record>(store: &impl Store) -> StoreResult<Vec<T>> {
     store.all(T::COLLECTION).await?.iter().map(codec::decode::<T>).collect()
@@ -248,6 +277,31 @@ mod tests {
         assert_eq!(StoreError::from_dom("VersionError", "x"), StoreError::VersionTooNew);
         assert!(matches!(StoreError::from_dom("SecurityError", "x"), StoreError::Unavailable { .. }));
         assert!(matches!(StoreError::from_dom("AbortError", "x"), StoreError::Other { .. }));
+    }
+
+    #[test]
+    fn conflicts_are_tried_again_a_bounded_number_of_times() {
+        let conflict = || StoreError::Conflict { collection: Collection::Clients, id: "a".into(), expected: 1, stored: 2 };
+        let calls = std::cell::Cell::new(0);
+        let run = |fail_times: u32| {
+            calls.set(0);
+            crate::storage::conformance::block_on(retry_on_conflict(|| {
+                calls.set(calls.get() + 1);
+                let n = calls.get();
+                async move { if n <= fail_times { Err(conflict()) } else { Ok(n) } }
+            }))
+        };
+        assert_eq!(run(2), Ok(3));
+        assert_eq!(run(CONFLICT_RETRIES), Ok(CONFLICT_RETRIES + 1));
+        assert_eq!(run(CONFLICT_RETRIES + 1), Err(conflict()));
+        assert_eq!(calls.get(), CONFLICT_RETRIES + 1);
+        // Any other error is returned at once.
+        calls.set(0);
+        let other = crate::storage::conformance::block_on(retry_on_conflict(|| {
+            calls.set(calls.get() + 1);
+            async { Err::<(), _>(StoreError::QuotaExceeded) }
+        }));
+        assert_eq!((other, calls.get()), (Err(StoreError::QuotaExceeded), 1));
     }
 
     #[test]

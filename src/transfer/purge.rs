@@ -5,7 +5,7 @@ use crate::domain::batch::{BatchInfo, Entry, FileRemoved, RecordType, RemovedBec
 use crate::domain::checklist::Checklist;
 use crate::domain::client::Client;
 use crate::domain::date::Date;
-use crate::storage::{codec, Collection, Store, StoreError, StoreResult, StoredRecord, WriteBatch};
+use crate::storage::{codec, Collection, Store, StoreResult, StoredRecord, WriteBatch};
 
 use super::collection_of;
 
@@ -37,13 +37,7 @@ fn scrub(kind: RecordType, rec: &StoredRecord, batch: WriteBatch, now: &str) -> 
 /// purge is read again. Returns the batch entry with the purge recorded, or `None` when the batch is not confirmed
 /// uploaded (nothing is ever purged before that).
 pub async fn purge(store: &impl Store, info: &BatchInfo, now: &str) -> StoreResult<Option<BatchInfo>> {
-    let mut tries = 0;
-    loop {
-        match purge_once(store, info, now).await {
-            Err(StoreError::Conflict { .. }) if tries < 3 => tries += 1,
-            other => return other,
-        }
-    }
+    crate::storage::retry_on_conflict(|| purge_once(store, info, now)).await
 }
 
 async fn purge_once(store: &impl Store, info: &BatchInfo, now: &str) -> StoreResult<Option<BatchInfo>> {

@@ -305,7 +305,7 @@ fn purge_waits_for_the_upload_and_keeps_what_statistics_need() {
         assert_eq!(s.count(Collection::BatchFiles).await.expect("count"), 0);
         assert_eq!(done.file_removed.as_ref().map(|f| f.because), Some(crate::domain::batch::RemovedBecause::Purged));
         assert!(
-            Ledger::of(&[done.clone()]).exported(RecordType::Client, "00000000-0000-4000-8000-0000000000c1").is_some(),
+            Ledger::of(std::slice::from_ref(&done)).exported(RecordType::Client, "00000000-0000-4000-8000-0000000000c1").is_some(),
             "a delivered batch still counts"
         );
         let c: Client = load(&s, "00000000-0000-4000-8000-0000000000c1")

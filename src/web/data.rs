@@ -256,19 +256,16 @@ async fn save_merged<T: crate::storage::Record>(
     now: &str,
     merge: impl Fn(Option<T>) -> T,
 ) -> StoreResult<T> {
-    let mut tries = 0;
-    loop {
+    crate::storage::retry_on_conflict(|| async {
         let (stored, rev) = match store.get(T::COLLECTION, id).await? {
             Some(rec) => (Some(crate::storage::codec::decode::<T>(&rec)?), rec.rev),
             None => (None, 0),
         };
         let next = merge(stored);
-        match store.write(WriteBatch::new().next_after(&next, rev, now)?).await {
-            Err(crate::storage::StoreError::Conflict { .. }) if tries < 3 => tries += 1,
-            Err(e) => return Err(e),
-            Ok(()) => return Ok(next),
-        }
-    }
+        store.write(WriteBatch::new().next_after(&next, rev, now)?).await?;
+        Ok(next)
+    })
+    .await
 }
 
 /// Saves the directory as edited from `base` (what this tab showed); returns the directory now stored.
