@@ -13,16 +13,6 @@ fn origin(id: &str) -> Origin {
     Origin { batch_id: id.into(), created_at: "2026-11-25T12:00:00Z".into(), ..Origin::default() }
 }
 
-/// Every record of every store, as stored text: what a thief with the tablet could read.
-async fn everything(s: &MemoryStore) -> String {
-    let mut out = String::new();
-    for c in Collection::ALL {
-        for r in s.all(c).await.expect("all") {
-            out.push_str(&serde_json::to_string(&r).expect("json"));
-        }
-    }
-    out
-}
 
 /// Personal values only the client "c1" has (the test helper gives both clients the same phone and address): the
 /// surname and the account of its appeal (also the checklist's issue text).
@@ -51,17 +41,14 @@ async fn seeded() -> MemoryStore {
 fn a_withdrawal_leaves_no_personal_value_in_any_store_not_even_in_kept_batch_files() {
     block_on(async {
         let s = seeded().await;
-        let made = transfer::export(&s, &origin("b1"), Selection::NotExported, &Ledger::default(), None, &mut ())
-            .await
-            .expect("export")
-            .expect("made");
-        let before = everything(&s).await;
+        let made = transfer::export_new(&s, &origin("b1")).await;
+        let before = s.everything().await.expect("everything");
         for value in C1_PERSONAL {
             assert!(before.contains(value), "{value} is stored before (the check can fail)");
         }
         let done = withdraw(&s, "c1", "2026-11-26T09:00:00Z", "Олена").await.expect("withdraw");
 
-        let all = everything(&s).await;
+        let all = s.everything().await.expect("everything");
         for value in C1_PERSONAL {
             assert!(!all.contains(value), "{value} is still stored somewhere");
         }
@@ -114,7 +101,7 @@ fn a_withdrawal_erases_an_unfinished_intake_about_the_same_person_and_keeps_anot
         withdraw(&s, "c1", "2026-11-26T09:00:00Z", "Олена").await.expect("withdraw");
         assert!(s.get(Collection::Drafts, &mine).await.expect("get").is_none(), "the draft is erased");
         assert!(s.get(Collection::Drafts, &theirs).await.expect("get").is_some(), "the other tab's draft stays");
-        assert!(!everything(&s).await.contains("Садова"));
+        assert!(!s.everything().await.expect("everything").contains("Садова"));
 
         // An intake about somebody else stays (nothing typed is lost).
         let _: Client = load(&s, "c2").await.expect("load").expect("c2");
@@ -143,7 +130,7 @@ fn a_withdrawal_erases_what_the_store_holds_not_what_a_tab_remembers() {
         storage::save(&s, &c1, "2026-11-25T10:05:00Z").await.expect("save");
         let done = withdraw(&s, "c1", "2026-11-26T09:00:00Z", "Олена").await.expect("withdraw");
         assert_eq!(done.erasure.appeals.len(), 2, "both appeals, the one added in the other tab too");
-        let all = everything(&s).await;
+        let all = s.everything().await.expect("everything");
         for value in ["Гнатюк", "Борг за оренду", "аліменти", "h@example.org"] {
             assert!(!all.contains(value), "{value} is still stored somewhere");
         }

@@ -1,6 +1,6 @@
 use super::*;
 use crate::domain::batch::tests::{appeal, client};
-use crate::domain::batch::{read_batch, Ledger, Origin, RecordType, Selection};
+use crate::domain::batch::{read_batch, Origin, RecordType};
 use crate::domain::date::Date;
 use crate::domain::merge::{merged_personal, MergePart};
 use crate::storage::conformance::block_on;
@@ -33,16 +33,6 @@ fn origin(n: u8, at: &str) -> Origin {
     }
 }
 
-/// Every record of every store, as stored text.
-async fn everything(s: &MemoryStore) -> String {
-    let mut out = String::new();
-    for c in Collection::ALL {
-        for r in s.all(c).await.expect("all") {
-            out.push_str(&serde_json::to_string(&r).expect("json"));
-        }
-    }
-    out
-}
 
 /// Two cards of one person (the second with another phone and address), an appeal and a checklist on each card's
 /// side, and a child whose representative is the second card.
@@ -95,10 +85,7 @@ fn a_merge_moves_every_linked_record_in_one_write_and_the_next_batch_carries_the
         // The merged card's address (not chosen) is nowhere but in nothing: the tombstone holds no personal value.
         assert!(!serde_json::to_string(&gone).expect("json").contains("Садова"));
         // The next batch carries the tombstone; it passes every check an import makes.
-        let made = transfer::export(&s, &origin(1, NOW), Selection::NotExported, &Ledger::default(), None, &mut ())
-            .await
-            .expect("export")
-            .expect("made");
+        let made = transfer::export_new(&s, &origin(1, NOW)).await;
         let file = read_batch(&made.text, today()).expect("a valid batch");
         let tomb = file.records.iter().find(|r| r.kind == RecordType::Client && r.id == B).expect("tombstone");
         let data = tomb.data.tree().expect("json");
@@ -116,11 +103,11 @@ fn a_merge_is_refused_for_two_people_and_writes_nothing() {
             p.representative_id = Some(A.into());
         }
         storage::save(&s, &b, T).await.expect("save");
-        let before = everything(&s).await;
+        let before = s.everything().await.expect("everything");
         let a = personal_of(&s, A).await;
         let err = merge_cards(&s, A, B, &a, "Олена", NOW).await;
         assert_eq!(err, Err(MergeError::Refused(MergeRefused::Representative)));
-        assert_eq!(everything(&s).await, before);
+        assert_eq!(s.everything().await.expect("everything"), before);
     });
 }
 
@@ -139,10 +126,7 @@ fn a_merge_made_on_a_stale_read_is_read_again() {
 
 /// A copy of this device's records as another device would have them: a batch file made here before the merge.
 async fn file_before_merge(s: &MemoryStore) -> String {
-    let made = transfer::export(s, &origin(0, T), Selection::NotExported, &Ledger::default(), None, &mut ())
-        .await
-        .expect("export")
-        .expect("made");
+    let made = transfer::export_new(s, &origin(0, T)).await;
     made.text
 }
 
@@ -182,10 +166,7 @@ fn an_imported_tombstone_moves_this_devices_records_of_the_merged_card() {
         let other = seeded().await;
         let a = personal_of(&other, A).await;
         merge_cards(&other, A, B, &a, "Олена", NOW).await.expect("merged");
-        let made = transfer::export(&other, &origin(2, NOW), Selection::NotExported, &Ledger::default(), None, &mut ())
-            .await
-            .expect("export")
-            .expect("made");
+        let made = transfer::export_new(&other, &origin(2, NOW)).await;
         // This device has the cards as they were and a new appeal of the merged card that the other does not know.
         let s = seeded().await;
         let mine = "00000000-0000-4000-8000-0000000000a7";
@@ -221,7 +202,7 @@ fn an_import_never_restores_the_personal_data_of_a_withdrawn_card() {
         assert_eq!(imported.summary.kept_withdrawn, 1);
         let b: Client = load(&s, B).await.expect("load").expect("b");
         assert!(b.personal.is_none() && b.is_withdrawn());
-        let all = everything(&s).await;
+        let all = s.everything().await.expect("everything");
         for value in ["Садова", "lytvynenko", "Борг за світло", "Аліменти на дитину", "675551234"] {
             assert!(!all.contains(value), "{value} came back with the import");
         }
@@ -230,7 +211,7 @@ fn an_import_never_restores_the_personal_data_of_a_withdrawn_card() {
         // Again: the same, no conflict.
         let again = transfer::import(&s, &text, today(), &mut ()).await.expect("import again");
         assert_eq!(again.summary.kept_withdrawn, 1);
-        assert!(!everything(&s).await.contains("Садова"));
+        assert!(!s.everything().await.expect("everything").contains("Садова"));
     });
 }
 
@@ -239,10 +220,7 @@ fn a_withdrawal_in_the_file_is_carried_out_on_this_device() {
     block_on(async {
         let other = seeded().await;
         crate::erasure::withdraw(&other, B, NOW, "Ігор Петренко").await.expect("withdraw");
-        let made = transfer::export(&other, &origin(3, NOW), Selection::NotExported, &Ledger::default(), None, &mut ())
-            .await
-            .expect("export")
-            .expect("made");
+        let made = transfer::export_new(&other, &origin(3, NOW)).await;
         // Here the card was corrected since (a higher revision than the file's withdrawn one).
         let s = seeded().await;
         let mut b: Client = load(&s, B).await.expect("load").expect("b");
@@ -257,7 +235,7 @@ fn a_withdrawal_in_the_file_is_carried_out_on_this_device() {
         let b: Client = load(&s, B).await.expect("load").expect("b");
         assert!(b.personal.is_none());
         assert_eq!(b.consent.withdrawn_by.as_deref(), Some("Ігор Петренко"));
-        let all = everything(&s).await;
+        let all = s.everything().await.expect("everything");
         for value in ["Садова", "Аліменти на дитину"] {
             assert!(!all.contains(value), "{value} is still stored");
         }

@@ -60,6 +60,18 @@ impl MemoryStore {
     pub fn raw(&self, c: Collection) -> Vec<StoredRecord> {
         self.tables.borrow().get(&c).map(|t| t.values().cloned().collect()).unwrap_or_default()
     }
+
+    /// Every record of every collection as one text, opened as a reader would get them: for tests that look for
+    /// personal values anywhere (stricter than [`MemoryStore::raw`], which sealed payloads would hide).
+    pub async fn everything(&self) -> StoreResult<String> {
+        let mut out = String::new();
+        for c in Collection::ALL {
+            for r in self.all(c).await? {
+                out.push_str(&serde_json::to_string(&r).map_err(|e| StoreError::Other { detail: e.to_string() })?);
+            }
+        }
+        Ok(out)
+    }
 }
 
 fn index_value(rec: &StoredRecord, index: IndexName) -> Option<&str> {

@@ -48,5 +48,13 @@ fn encode_failed(e: serde_json::Error) -> StoreError {
     StoreError::Other { detail: format!("encode: {e}") }
 }
 
+/// Test support: a batch of everything not yet exported, unsigned, as [`export`] makes and keeps it.
+#[cfg(test)]
+pub(crate) async fn export_new(store: &impl crate::storage::Store, origin: &crate::domain::batch::Origin) -> Exported {
+    use crate::domain::batch::{Ledger, Selection};
+    let made = export(store, origin, Selection::NotExported, &Ledger::default(), None, &mut ()).await;
+    made.expect("export").expect("something to export")
+}
+
 #[cfg(test)]
 mod tests;
