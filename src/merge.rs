@@ -5,7 +5,7 @@
 use crate::domain::appeal::Appeal;
 use crate::domain::checklist::Checklist;
 use crate::domain::client::{Client, Personal};
-use crate::domain::intake::{is_intake_draft_id, CardEdit, IntakeDraft};
+use crate::domain::intake::{is_intake_draft_id, AppealEdit, CardEdit, IntakeDraft};
 use crate::domain::merge::{merge, Merge, MergeRefused};
 use crate::erasure::of_client;
 use crate::storage::{codec, Collection, IndexName, Store, StoreError, StoreResult, WriteBatch};
@@ -100,6 +100,11 @@ async fn merge_once(
         } else if is_intake_draft_id(&rec.id) {
             let mut d: IntakeDraft = codec::decode(&rec)?;
             d.client_id = Some(keep_id.to_owned());
+            batch = batch.next_after(&d, rec.rev, now)?;
+        } else if rec.id.starts_with(&AppealEdit::id_for("")) {
+            // An unsaved correction of one of its appeals follows the appeal.
+            let mut d: AppealEdit = codec::decode(&rec)?;
+            d.client_id = keep_id.to_owned();
             batch = batch.next_after(&d, rec.rev, now)?;
         }
     }

@@ -359,6 +359,20 @@ impl Checklist {
         })
     }
 
+    /// Which of two checklists of one appeal is the appeal's (older devices gave checklists ids of their own, so an
+    /// import can bring a second): a newer copy of the same one; else a decided one; else the one under the
+    /// appeal's own id; else by id, so every tab picks the same.
+    pub fn comes_before(&self, other: &Checklist) -> bool {
+        if self.id == other.id {
+            return true;
+        }
+        let rank = |c: &Checklist| (c.is_decided(), c.id == c.appeal_id);
+        match rank(self).cmp(&rank(other)) {
+            std::cmp::Ordering::Equal => self.id < other.id,
+            o => o == std::cmp::Ordering::Greater,
+        }
+    }
+
     /// Keeps what statistics need (categories, dates, decision) and erases the client's words and incomes.
     pub fn scrubbed(&self) -> Checklist {
         let mut c = self.clone();
@@ -370,6 +384,21 @@ impl Checklist {
         }
         c.decision_form = Decision::default();
         c
+    }
+}
+
+impl crate::domain::rebase::Rebase for Checklist {
+    /// Part by part (each tab's answers kept; an answer changed in both, this tab's), the chosen categories and the
+    /// grants from elsewhere as sets. Nothing is put on a checklist whose client's words were erased meanwhile.
+    fn rebase(base: &Self, mine: &Self, theirs: &Self) -> Option<Self> {
+        if theirs == &theirs.scrubbed() && base != &base.scrubbed() {
+            return None;
+        }
+        use crate::domain::rebase::{merge_records, merge_set};
+        let mut out = merge_records(base, mine, theirs).unwrap_or_else(|| mine.clone());
+        out.categories = merge_set(&base.categories, &mine.categories, &theirs.categories);
+        out.grants_elsewhere = merge_set(&base.grants_elsewhere, &mine.grants_elsewhere, &theirs.grants_elsewhere);
+        Some(out)
     }
 }
 
@@ -599,6 +628,27 @@ mod tests {
         assert_eq!(GrantElsewhere::typed("вчора", "14", "x", today), Err(GrantProblem::Date));
         assert_eq!(GrantElsewhere::typed("01.11.2026", "", "x", today), Err(GrantProblem::NoCategory));
         assert_eq!(GrantElsewhere::typed("01.11.2026", "14", "  ", today), Err(GrantProblem::NoSource));
+    }
+
+    #[test]
+    fn a_checklist_edited_in_two_tabs_keeps_both_tabs_answers() {
+        use crate::domain::rebase::Rebase;
+        let mut base = Checklist::new("k".into(), "a".into(), "c".into(), d("2026-11-25"), "Борг за оренду".into());
+        base.categories = vec!["14".into()];
+        let mut mine = base.clone();
+        mine.categories.push("22".into());
+        mine.income.months[0] = "5000".into();
+        let mut theirs = base.clone();
+        theirs.categories = vec!["17".into()];
+        theirs.income.months[1] = "4000".into();
+        theirs.application.issue = "Борг за оренду житла".into();
+        let out = Checklist::rebase(&base, &mine, &theirs).expect("rebased");
+        assert_eq!(out.categories, vec!["22".to_string(), "17".into()]);
+        // Months are one answer: changed on both sides, this tab's stands.
+        assert_eq!(out.income.months, mine.income.months);
+        assert_eq!(out.application.issue, "Борг за оренду житла");
+        // The client's words erased meanwhile (consent withdrawn): nothing is put back.
+        assert_eq!(Checklist::rebase(&base, &mine, &theirs.scrubbed()), None);
     }
 
     #[test]

@@ -95,6 +95,58 @@ impl CardEdit {
     }
 }
 
+/// A correction of an appeal in progress: the form as typed and the appeal's revision it began from. Kept with the
+/// client's drafts (a withdrawal erases it; a merge moves it with the appeal).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AppealEdit {
+    pub id: String,
+    pub appeal_id: String,
+    pub client_id: String,
+    pub base_rev: u64,
+    pub form: crate::domain::appeal::AppealForm,
+    pub updated_at: String,
+}
+
+impl AppealEdit {
+    /// The draft id of the correction of the appeal `appeal_id` (one per appeal).
+    pub fn id_for(appeal_id: &str) -> String {
+        format!("appeal-edit-{appeal_id}")
+    }
+}
+
+impl Record for AppealEdit {
+    const COLLECTION: Collection = Collection::Drafts;
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn client_id(&self) -> Option<&str> {
+        Some(&self.client_id)
+    }
+}
+
+/// The appeal is saved on the revision its correction began from: the draft keeps the later write.
+impl crate::domain::rebase::Rebase for AppealEdit {
+    fn rebase(_: &Self, mine: &Self, _: &Self) -> Option<Self> {
+        Some(mine.clone())
+    }
+}
+
+/// Each tab has its own intake draft: a draft continued in two tabs at once keeps the later write.
+impl crate::domain::rebase::Rebase for IntakeDraft {
+    fn rebase(_: &Self, mine: &Self, _: &Self) -> Option<Self> {
+        Some(mine.clone())
+    }
+}
+
+/// A correction is saved on the card's revision it began from (a later save elsewhere is caught then): its draft
+/// keeps the later write.
+impl crate::domain::rebase::Rebase for CardEdit {
+    fn rebase(_: &Self, mine: &Self, _: &Self) -> Option<Self> {
+        Some(mine.clone())
+    }
+}
+
 impl Record for CardEdit {
     const COLLECTION: Collection = Collection::Drafts;
     fn id(&self) -> &str {

@@ -267,6 +267,7 @@ pub fn import_summary(lang: Lang, sum: &crate::domain::batch::ImportSummary) -> 
         (sum.kept_merged, s.export.import_kept_merged, cards(sum.kept_merged)),
         (sum.moved, s.export.import_moved, records(sum.moved)),
         (sum.withdrawn, s.export.import_withdrawn, cards(sum.withdrawn)),
+        (sum.kept_checklist, s.export.import_kept_checklist, records(sum.kept_checklist)),
     ];
     for (n, text, counted) in more {
         if n > 0 {

@@ -266,6 +266,8 @@ pub struct IntakeStrings {
     pub drafts_found: &'static str,
     pub draft_saved: fn(time: &str) -> String,
     pub draft_not_saved: &'static str,
+    /// This tab's intake draft was removed in another tab (finished, discarded, or erased by a withdrawal).
+    pub draft_gone_elsewhere: &'static str,
 
     pub search_title: &'static str,
     pub search_label: &'static str,
@@ -414,6 +416,8 @@ pub struct ClientStrings {
     pub edit_discard: &'static str,
     pub edit_saved: &'static str,
     pub edit_resumed: &'static str,
+    /// The correction's draft was removed in another tab: no more autosaving here.
+    pub edit_draft_gone: &'static str,
     pub edit_unavailable: &'static str,
     pub edit_conflict_title: &'static str,
     pub edit_conflict_explain: &'static str,
@@ -421,6 +425,7 @@ pub struct ClientStrings {
     /// Correcting an appeal and its follow-up.
     pub appeal_edit: &'static str,
     pub appeal_edit_title: &'static str,
+    pub appeal_edit_resumed: &'static str,
     pub appeal_edit_saved: &'static str,
     pub appeal_conflict: &'static str,
     pub follow_up_done: &'static str,
@@ -539,6 +544,8 @@ pub struct EligibilityStrings {
     pub not_found: &'static str,
     pub title: &'static str,
     pub saved_at: fn(&str) -> String,
+    /// The checklist's personal words were erased (or it was removed) in another tab: nothing more is saved here.
+    pub erased_elsewhere: &'static str,
     pub no_rules: &'static str,
     pub rules: &'static str,
     pub kept_rules: &'static str,
@@ -737,6 +744,7 @@ pub struct ExportStrings {
     pub import_kept_withdrawn: fn(&str) -> String,
     pub import_kept_merged: fn(&str) -> String,
     pub import_moved: fn(&str) -> String,
+    pub import_kept_checklist: fn(&str) -> String,
     pub import_withdrawn: fn(&str) -> String,
     pub batch_not_json: fn(usize, usize) -> String,
     pub batch_truncated: &'static str,

@@ -66,9 +66,20 @@ async fn personal_of(s: &MemoryStore, id: &str) -> Personal {
 fn a_merge_moves_every_linked_record_in_one_write_and_the_next_batch_carries_the_tombstone() {
     block_on(async {
         let s = seeded().await;
+        // An unsaved correction of the merged card's appeal.
+        let edit = crate::domain::intake::AppealEdit {
+            id: crate::domain::intake::AppealEdit::id_for(B1),
+            appeal_id: B1.into(),
+            client_id: B.into(),
+            base_rev: 1,
+            ..Default::default()
+        };
+        storage::save(&s, &edit, T).await.expect("save");
         let (a, b) = (personal_of(&s, A).await, personal_of(&s, B).await);
         let personal = merged_personal(&a, &b, &[MergePart::Phones]);
         let m = merge_cards(&s, A, B, &personal, "Олена Коваль", NOW).await.expect("merged");
+        let moved: crate::domain::intake::AppealEdit = load(&s, &edit.id).await.expect("load").expect("kept");
+        assert_eq!(moved.client_id, A, "the appeal's correction follows the appeal");
         assert_eq!(m.appeals.len(), 1);
         let kept: Client = load(&s, A).await.expect("load").expect("kept");
         assert_eq!(kept.personal.as_ref().map(|p| p.phones.clone()), Some(vec!["+380675551234".to_owned()]));

@@ -248,6 +248,55 @@ pub async fn retry_on_conflict<T, E: MaybeConflict, F: std::future::Future<Outpu
     }
 }
 
+/// What [`save_rebased`] left stored.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Rebased<T> {
+    /// Stored now (written, or already so): this tab's copy, put on another tab's changes when there were any.
+    Saved(T),
+    /// The record was removed, or its personal data erased, since this tab read it: nothing was written.
+    Erased,
+}
+
+fn same_json<T: serde::Serialize>(a: &T, b: &T) -> bool {
+    matches!((serde_json::to_value(a), serde_json::to_value(b)), (Ok(x), Ok(y)) if x == y)
+}
+
+/// Saves `mine`, an edit of `base`, so another tab's save in between is never lost: read what is stored, put `mine`
+/// on it when it is no longer `base` ([`Rebase::rebase`]), write it on the revision read (tried again after a
+/// conflict). `base_stored`: `base` was read from the store or written there, so finding nothing means it was
+/// removed meanwhile (a withdrawal erased the draft, another tab finished it) and it is not made again.
+pub async fn save_rebased<T: Record + crate::domain::rebase::Rebase + Clone>(
+    store: &impl Store,
+    base: &T,
+    base_stored: bool,
+    mine: &T,
+    now: &str,
+) -> StoreResult<Rebased<T>> {
+    retry_on_conflict(|| async {
+        let (next, rev) = match store.get(T::COLLECTION, mine.id()).await? {
+            None if base_stored => return Ok(Rebased::Erased),
+            None => (mine.clone(), 0),
+            Some(rec) => {
+                let theirs: T = codec::decode(&rec)?;
+                if same_json(&theirs, mine) {
+                    return Ok(Rebased::Saved(theirs));
+                }
+                if same_json(&theirs, base) {
+                    (mine.clone(), rec.rev)
+                } else {
+                    match T::rebase(base, mine, &theirs) {
+                        Some(next) => (next, rec.rev),
+                        None => return Ok(Rebased::Erased),
+                    }
+                }
+            }
+        };
+        store.write(WriteBatch::new().next_after(&next, rev, now)?).await?;
+        Ok(Rebased::Saved(next))
+    })
+    .await
+}
+
 /// Every value of a collection, decoded.
 pub async fn load_all<T: Record>(store: &impl Store) -> StoreResult<Vec<T>> {
     store.all(T::COLLECTION).await?.iter().map(codec::decode::<T>).collect()
@@ -302,6 +351,49 @@ mod tests {
             async { Err::<(), _>(StoreError::QuotaExceeded) }
         }));
         assert_eq!((other, calls.get()), (Err(StoreError::QuotaExceeded), 1));
+    }
+
+    #[test]
+    fn an_autosaved_edit_is_put_on_another_tabs_save_and_never_brings_back_an_erased_record() {
+        use crate::domain::checklist::Checklist;
+        use crate::domain::date::Date;
+        use memory::MemoryStore;
+        conformance::block_on(async {
+            let s = MemoryStore::new();
+            let on = Date::new(2026, 11, 25).expect("date");
+            let start = Checklist::new("k".into(), "a".into(), "c".into(), on, "Борг за оренду".into());
+            let t = "2026-11-29T10:00:00Z";
+            // Nothing stored yet: written as revision 1.
+            let mut mine = start.clone();
+            mine.categories = vec!["14".into()];
+            assert_eq!(save_rebased(&s, &start, false, &mine, t).await, Ok(Rebased::Saved(mine.clone())));
+            // Another tab, which read revision 1, adds a category and a month's income.
+            let mut theirs = mine.clone();
+            theirs.categories.push("22".into());
+            theirs.income.months[2] = "4100".into();
+            save(&s, &theirs, t).await.expect("save");
+            // This tab goes on from its own copy: both tabs' answers are kept, on revision 3.
+            let base = mine.clone();
+            mine.categories.push("17".into());
+            let Ok(Rebased::Saved(both)) = save_rebased(&s, &base, true, &mine, t).await else { panic!("not saved") };
+            assert_eq!(both.categories, vec!["14".to_string(), "17".into(), "22".into()]);
+            assert_eq!(both.income.months[2], "4100");
+            let rec = s.get(Collection::Assessments, "k").await.expect("get").expect("stored");
+            assert_eq!((rec.rev, load::<Checklist>(&s, "k").await.expect("load")), (3, Some(both.clone())));
+            // Saving what is stored writes nothing.
+            assert_eq!(save_rebased(&s, &both, true, &both, t).await, Ok(Rebased::Saved(both.clone())));
+            assert_eq!(s.get(Collection::Assessments, "k").await.expect("get").map(|r| r.rev), Some(3));
+            // The client's words erased in another tab: this tab's edit is not put back on them.
+            save(&s, &both.scrubbed(), t).await.expect("save");
+            let mut typed = both.clone();
+            typed.application.issue = "Борг за оренду квартири".into();
+            assert_eq!(save_rebased(&s, &both, true, &typed, t).await, Ok(Rebased::Erased));
+            assert_eq!(load::<Checklist>(&s, "k").await.expect("load"), Some(both.scrubbed()));
+            // Removed in another tab: not made again.
+            s.write(WriteBatch::new().delete(Collection::Assessments, "k")).await.expect("delete");
+            assert_eq!(save_rebased(&s, &both, true, &typed, t).await, Ok(Rebased::Erased));
+            assert_eq!(s.get(Collection::Assessments, "k").await.expect("get"), None);
+        });
     }
 
     #[test]

@@ -32,6 +32,17 @@ pub struct Links {
     merged: HashMap<String, String>,
     /// Cards of the file that hold personal data.
     live: HashSet<String>,
+    /// Per record index: the appeal of a checklist, and whether it is decided.
+    checklist_of: HashMap<usize, (String, bool)>,
+}
+
+/// What a checklist says of its appeal and decision, read without the whole record.
+#[derive(Deserialize)]
+struct ChecklistProbe {
+    #[serde(default)]
+    appeal_id: String,
+    #[serde(default)]
+    decision: Option<IgnoredAny>,
 }
 
 fn links(file: &BatchFile) -> Links {
@@ -73,6 +84,11 @@ fn links(file: &BatchFile) -> Links {
                 if let Some(c) = p.client_id {
                     out.client_of.insert(i, c);
                 }
+                if r.kind == RecordType::Checklist {
+                    if let Ok(c) = serde_json::from_str::<ChecklistProbe>(r.data.text()) {
+                        out.checklist_of.insert(i, (c.appeal_id, c.decision.is_some()));
+                    }
+                }
             }
             RecordType::Audit => {}
         }
@@ -97,6 +113,8 @@ pub struct Existing {
     /// This device's appeals and checklists of the cards the file merges away, with their revisions.
     appeals_of_merged: Vec<(Appeal, u64)>,
     checklists_of_merged: Vec<(Checklist, u64)>,
+    /// This device's checklist of each appeal: its id and whether it is decided (a decided one if there are two).
+    checklist_of_appeal: HashMap<String, (String, bool)>,
 }
 
 impl Existing {
@@ -129,6 +147,15 @@ pub async fn existing(store: &impl Store, file: &BatchFile) -> StoreResult<Exist
         for r in store.all(collection_of(kind)).await? {
             if incoming.get(&(kind, r.id.as_str())) == Some(&r.rev) {
                 out.same_rev.insert((kind, r.id.clone()), r.payload.clone());
+            }
+            if kind == RecordType::Checklist {
+                if let Ok(c) = serde_json::from_str::<ChecklistProbe>(&r.payload) {
+                    let decided = c.decision.is_some();
+                    let known = out.checklist_of_appeal.get(&c.appeal_id).is_some_and(|(_, d)| *d);
+                    if !known {
+                        out.checklist_of_appeal.insert(c.appeal_id, (r.id.clone(), decided));
+                    }
+                }
             }
             if kind == RecordType::Client && named.contains(r.id.as_str()) {
                 let c: Client = codec::decode(&r)?;
@@ -233,6 +260,15 @@ pub fn import_writes(
             }
             if existing.merged.contains_key(&r.id) {
                 summary.kept_merged += 1;
+                continue;
+            }
+        }
+        // One checklist per appeal: a file's checklist under another id for an appeal that has one here is not
+        // taken, unless it is decided and this device's is not (then the decided one is the appeal's).
+        if let Some((appeal, decided)) = existing.links.checklist_of.get(&index) {
+            let here = existing.checklist_of_appeal.get(appeal).filter(|(id, _)| *id != r.id);
+            if here.is_some_and(|(_, decided_here)| *decided_here || !decided) {
+                summary.kept_checklist += 1;
                 continue;
             }
         }

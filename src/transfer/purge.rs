@@ -55,9 +55,11 @@ async fn purge_once(store: &impl Store, info: &BatchInfo, now: &str) -> StoreRes
         batch = next;
         if scrubbed {
             purged.push(Entry { kind: e.kind, id: e.id.clone(), rev: rec.rev + 1 });
+            // An unsaved correction of the card or the appeal holds its personal data too.
             if e.kind == RecordType::Client {
-                // An unsaved correction of the card holds its personal data too.
                 batch = batch.delete(Collection::Drafts, crate::domain::intake::CardEdit::id_for(&e.id));
+            } else if e.kind == RecordType::Appeal {
+                batch = batch.delete(Collection::Drafts, crate::domain::intake::AppealEdit::id_for(&e.id));
             }
         }
     }

@@ -297,9 +297,23 @@ fn purge_waits_for_the_upload_and_keeps_what_statistics_need() {
             ..Default::default()
         };
         storage::save(&s, &edit, "2026-11-26T08:10:00Z").await.expect("save");
+        // So does one of an appeal the batch carried; that of an appeal made since stays.
+        let appeal_edit = |appeal_id: &str| crate::domain::intake::AppealEdit {
+            id: crate::domain::intake::AppealEdit::id_for(appeal_id),
+            appeal_id: appeal_id.into(),
+            client_id: "00000000-0000-4000-8000-0000000000c1".into(),
+            base_rev: 1,
+            ..Default::default()
+        };
+        let (carried, since) =
+            (appeal_edit("00000000-0000-4000-8000-0000000000a1"), appeal_edit("00000000-0000-4000-8000-0000000000a2"));
+        storage::save(&s, &carried, "2026-11-26T08:10:00Z").await.expect("save");
+        storage::save(&s, &since, "2026-11-26T08:10:00Z").await.expect("save");
         info.uploaded_at = Some("2026-11-26T08:30:00Z".into());
         let done = purge(&s, &info, "2026-11-26T09:00:00Z").await.expect("purge").expect("confirmed");
         assert_eq!(s.get(Collection::Drafts, &edit.id).await.expect("get"), None, "the correction draft is gone");
+        assert_eq!(s.get(Collection::Drafts, &carried.id).await.expect("get"), None, "the appeal's correction too");
+        assert!(s.get(Collection::Drafts, &since.id).await.expect("get").is_some(), "a newer appeal's stays");
         assert_eq!(done.purged.len(), 5);
         // The kept file held the same personal data: it is gone too, and the batch says why.
         assert_eq!(s.count(Collection::BatchFiles).await.expect("count"), 0);
@@ -545,5 +559,50 @@ fn an_imported_audit_event_holds_ids_never_names() {
             );
             assert!(target.all(Collection::Audit).await.expect("all").is_empty(), "nothing written");
         }
+    });
+}
+
+#[test]
+fn an_appeal_keeps_one_checklist_when_a_file_brings_another_under_its_own_id() {
+    block_on(async {
+        let s = seeded();
+        // The file's checklist of appeal a1 (decided) has an id of its own, as older devices gave.
+        let Exported { text, .. } =
+            made(&s, "00000000-0000-4000-8000-0000000000b1", Selection::NotExported, &Ledger::default()).await;
+        let (a1, c1) = ("00000000-0000-4000-8000-0000000000a1", "00000000-0000-4000-8000-0000000000c1");
+        let t = "2026-11-22T10:00:00Z";
+        let stored = |s: &MemoryStore| {
+            let s = s.clone();
+            async move {
+                let mut ids: Vec<String> = storage::load_all::<Checklist>(&s).await.expect("all").into_iter().map(|c| c.id).collect();
+                ids.sort();
+                ids
+            }
+        };
+
+        // Here the appeal's checklist is decided too: the file's is not taken, and the summary says so.
+        let here = MemoryStore::new();
+        storage::save(&here, &checklist(a1, a1, c1), t).await.expect("save");
+        let (_, summary) = import_text(&here, &text).await.expect("import");
+        assert_eq!(summary.kept_checklist, 1);
+        assert_eq!(stored(&here).await, vec![a1.to_owned()]);
+        let said = crate::i18n::import_summary(crate::i18n::Lang::Uk, &summary);
+        assert!(said.contains("Не взято другий опитувальник БВПД"), "{said}");
+
+        // Here it is still being filled in: the decided one from the file comes in, and is the appeal's.
+        let here = MemoryStore::new();
+        let mut open = checklist(a1, a1, c1);
+        open.decision = None;
+        storage::save(&here, &open, t).await.expect("save");
+        let (_, summary) = import_text(&here, &text).await.expect("import");
+        assert_eq!(summary.kept_checklist, 0);
+        let ids = stored(&here).await;
+        assert_eq!(ids.len(), 2);
+        let theirs: Checklist = load(&here, "00000000-0000-4000-8000-0000000000e1").await.expect("load").expect("e1");
+        assert!(theirs.comes_before(&open) && !open.comes_before(&theirs));
+        // Neither decided: the one under the appeal's own id; else by id, the same in every tab.
+        let mut other = theirs.clone();
+        other.decision = None;
+        assert!(open.comes_before(&other) && !other.comes_before(&open));
     });
 }

@@ -76,6 +76,9 @@ pub struct Ctx {
     /// Set for a moment while a screen about a card withdrawn or merged in another tab closes: its pending autosave
     /// is dropped, not written (it would bring back what the withdrawal erased).
     pub drop_pending: RwSignal<bool>,
+    /// Raised each time this tab has re-read what another tab wrote: an open autosave checks its record is still
+    /// there.
+    pub changed_elsewhere: RwSignal<u64>,
 }
 
 impl Ctx {
@@ -233,6 +236,7 @@ pub fn App() -> impl IntoView {
         resume_draft: RwSignal::new(false),
         intake_draft: RwSignal::new(None),
         drop_pending: RwSignal::new(false),
+        changed_elsewhere: RwSignal::new(0),
     };
     provide_context(ctx);
     // Nothing personal is read or written until a worker unlocks (or, on a new device, sets a passphrase).

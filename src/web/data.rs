@@ -84,7 +84,7 @@ impl Data {
             list.sort_by(|a, b| b.received_at.cmp(&a.received_at));
         }
         for c in decode_all::<Checklist>(store.all(Collection::Assessments).await?, &mut unreadable).await {
-            d.checklists.insert(c.appeal_id.clone(), c);
+            keep_checklist(&mut d.checklists, c);
         }
         match storage::load::<RulesRecord>(store, RULES_ID).await {
             // A file installed before rules were signed no longer verifies: the shipped rules apply, and Settings
@@ -187,7 +187,10 @@ pub async fn read_appeal(store: &AppStore, id: &str) -> StoreResult<Option<(Appe
 pub async fn save_appeal_change(ctx: super::app::Ctx, store: &AppStore, next: &Appeal, rev: u64, now: &str) -> StoreResult<()> {
     let action = crate::domain::audit::AuditAction::AppealCorrected;
     let event = crate::web::audit::event(ctx, action, Some(&next.id), None)?;
-    store.write(crate::web::audit::with(WriteBatch::new().next_after(next, rev, now)?, &event)?).await?;
+    // Its unsaved correction (if any) goes with the save.
+    let draft = crate::domain::intake::AppealEdit::id_for(&next.id);
+    let batch = WriteBatch::new().next_after(next, rev, now)?.delete(Collection::Drafts, draft);
+    store.write(crate::web::audit::with(batch, &event)?).await?;
     crate::web::audit::written(ctx);
     Ok(())
 }
@@ -195,6 +198,12 @@ pub async fn save_appeal_change(ctx: super::app::Ctx, store: &AppStore, next: &A
 /// Drops an unsaved correction of a card.
 pub async fn drop_correction(store: &AppStore, client_id: &str) -> StoreResult<()> {
     let draft = crate::domain::intake::CardEdit::id_for(client_id);
+    store.write(WriteBatch::new().delete(Collection::Drafts, draft)).await
+}
+
+/// Drops an unsaved correction of an appeal.
+pub async fn drop_appeal_correction(store: &AppStore, appeal_id: &str) -> StoreResult<()> {
+    let draft = crate::domain::intake::AppealEdit::id_for(appeal_id);
     store.write(WriteBatch::new().delete(Collection::Drafts, draft)).await
 }
 
@@ -236,10 +245,15 @@ pub fn remember_appeal(ctx: Ctx, appeal: Appeal) {
 }
 
 pub fn remember_checklist(ctx: Ctx, checklist: Checklist) {
-    ctx.data.checklists().update(|checklists| {
-        checklists.insert(checklist.appeal_id.clone(), checklist);
-    });
+    ctx.data.checklists().update(|checklists| keep_checklist(checklists, checklist));
     ctx.data_changed();
+}
+
+/// The appeal's checklist: this one, unless the appeal has another that comes first (see [`Checklist::comes_before`]).
+fn keep_checklist(checklists: &mut HashMap<String, Checklist>, c: Checklist) {
+    if checklists.get(&c.appeal_id).is_none_or(|other| c.comes_before(other)) {
+        checklists.insert(c.appeal_id.clone(), c);
+    }
 }
 
 /// A batch made, imported, confirmed or purged: the batch list, the ledger and the appeals' export marks.

@@ -91,6 +91,7 @@ pub async fn reread(ctx: Ctx) {
         return;
     }
     ctx.reread_failed.try_set(None);
+    ctx.changed_elsewhere.update(|n| *n += 1);
     let card = match ctx.route.get_untracked() {
         Route::EditCard(id) => Some(id),
         Route::Merge(keep, gone) => {

@@ -288,37 +288,95 @@ describe('correcting records', () => {
     }
   });
 
-  test('one appeal\'s checklist opened in two tabs stays one record', async () => {
+  test('one appeal\'s checklist filled in two tabs at once stays one record with both tabs\' answers', async () => {
     const app = await openApp(env.browser, env.served);
     try {
       const { page, context } = app;
       await waitForStorage(page);
       const id = await registerClient(page, { ...CLIENT, surname: 'Кравець', given: 'Олег' });
-      // A second tab opens the client's page before the checklist exists.
+      const IDP = /п\. 14 ч\. 1 ст\. 14 — Внутрішньо переміщені особи/;
+      const ITEM22 = /п\. 22 ч\. 1 ст\. 14/;
+      const categories = async (p) => {
+        const stored = (await readAllIdb(p, 'assessments')).map((r) => JSON.parse(r.payload));
+        assert.equal(stored.length, 1, 'one checklist record');
+        return [...stored[0].categories].sort();
+      };
+      // A second tab opens the same checklist before anything of it is stored.
       const other = await context.newPage();
       await other.goto(`${env.served.url}#/client/${id}`);
       await waitForStorage(other, { home: false });
-      await other.getByRole('link', { name: 'Перевірити право на БВПД' }).waitFor();
+      await other.getByRole('link', { name: 'Перевірити право на БВПД' }).click();
+      await other.getByRole('checkbox', { name: ITEM22 }).waitFor();
 
+      // The first tab opens it too and ticks one category.
       await page.bringToFront();
       await page.getByRole('link', { name: 'Перевірити право на БВПД' }).click();
-      const idp = page.getByRole('checkbox', { name: /п\. 14 ч\. 1 ст\. 14 — Внутрішньо переміщені особи/ });
-      await idp.check();
+      await page.getByRole('checkbox', { name: IDP }).check();
       await page.getByTestId('checklist-saved').filter({ hasText: /Збережено/ }).waitFor();
 
-      // The other tab opens the same checklist: it finds the one begun in the first tab, and adds to it.
+      // The second tab, still showing the checklist as it was, ticks another: both are kept, and it shows both.
       await other.bringToFront();
-      await other.getByRole('link', { name: 'Перевірити право на БВПД' }).click();
-      const idpThere = other.getByRole('checkbox', { name: /п\. 14 ч\. 1 ст\. 14 — Внутрішньо переміщені особи/ });
-      await idpThere.waitFor();
-      assert.ok(await idpThere.isChecked(), 'the checklist begun in the other tab');
-      await other.getByRole('checkbox', { name: /п\. 22 ч\. 1 ст\. 14/ }).check();
+      await other.getByRole('checkbox', { name: ITEM22 }).check();
       await other.getByTestId('checklist-saved').filter({ hasText: /Збережено/ }).waitFor();
-      const stored = (await readAllIdb(other, 'assessments')).map((r) => JSON.parse(r.payload));
-      assert.equal(stored.length, 1, 'one checklist record');
+      await other.waitForFunction(() => document.querySelectorAll('input[type=checkbox]:checked').length >= 2);
+      assert.ok(await other.getByRole('checkbox', { name: IDP }).isChecked(), 'the other tab\'s tick is shown here');
+      assert.deepEqual(await categories(other), ['14', '22']);
       const [appeal] = (await readAllIdb(other, 'appeals')).map((r) => JSON.parse(r.payload));
-      assert.equal(stored[0].id, appeal.id, 'kept under the appeal\'s own id');
-      assert.deepEqual([...stored[0].categories].sort(), ['14', '22']);
+      const [stored] = await readAllIdb(other, 'assessments');
+      assert.equal(stored.id, appeal.id, 'kept under the appeal\'s own id');
+
+      // The first tab, which never saw item 22, unticks its own category: item 22 stays.
+      await page.bringToFront();
+      await page.getByRole('checkbox', { name: IDP }).uncheck();
+      for (let i = 0; i < 50 && (await categories(page)).includes('14'); i += 1) await page.waitForTimeout(100);
+      assert.deepEqual(await categories(page), ['22']);
+      await page.getByRole('checkbox', { name: ITEM22, checked: true }).waitFor();
+      assert.deepEqual(app.errors, []);
+    } finally {
+      await app.close();
+    }
+  });
+
+  test('an intake about a person whose consent is withdrawn in another tab is cleared there and never written back', async () => {
+    const app = await openApp(env.browser, env.served);
+    try {
+      const { page, context } = app;
+      await waitForStorage(page);
+      const id = await registerClient(page, { ...CLIENT, surname: 'Марченко', given: 'Ганна' });
+      // Another tab types an intake about the same person (not linked to the card: the duplicate was not noticed).
+      const other = await context.newPage();
+      await other.goto(`${env.served.url}#/intake`);
+      await waitForStorage(other, { home: false });
+      await other.getByLabel('Пошук клієнта').fill('Ганна М');
+      await other.getByRole('button', { name: 'Зареєструвати нового клієнта' }).click();
+      await other.getByRole('radio', { name: 'Усно' }).check();
+      await other.getByLabel('Хто отримав згоду').fill('Олена Коваль');
+      await other.getByRole('button', { name: 'Згоду отримано — далі' }).click();
+      await other.getByLabel('Прізвище').fill('Марченко');
+      await other.getByRole('textbox', { name: 'Ім’я', exact: true }).fill('Ганна');
+      await other.getByLabel('Телефони').fill('067 555 12 34');
+      await other.getByTestId('draft-status').filter({ hasText: /Чернетку збережено о/ }).waitFor();
+      const drafts = async (p) => (await readAllIdb(p, 'drafts')).map((r) => r.payload).join('\n');
+      assert.ok((await drafts(other)).includes('Марченко'), 'the draft is stored (the check can fail)');
+
+      // The first tab withdraws the client's consent: the unlinked intake about her is erased too.
+      await page.bringToFront();
+      await page.goto(`${env.served.url}#/client/${id}`);
+      await page.getByRole('button', { name: 'Відкликати згоду' }).click();
+      await page.getByRole('button', { name: 'Так, видалити персональні дані' }).click();
+      await page.getByTestId('consent-withdrawn').waitFor();
+      assert.ok(!(await drafts(page)).includes('Марченко'));
+
+      // The other tab clears its form and says why; typing on writes nothing of her back.
+      await other.bringToFront();
+      await other.getByTestId('draft-gone').waitFor();
+      assert.equal(await other.getByRole('textbox', { name: 'Ім’я', exact: true }).count(), 0, 'the form is cleared');
+      assert.equal(await other.getByText('Марченко').count(), 0);
+      await screenshot(other, 'intake-gone-elsewhere');
+      await other.getByLabel('Пошук клієнта').fill('Інша особа');
+      await other.waitForTimeout(1200);
+      assert.ok(!(await drafts(other)).includes('Марченко'), 'nothing of the erased intake came back');
+      assert.ok(!(await drafts(other)).includes('555 12 34'));
       assert.deepEqual(app.errors, []);
     } finally {
       await app.close();
@@ -484,8 +542,17 @@ describe('correcting records', () => {
       const d = new Date(Date.now() - 86400000);
       const yesterday = `${String(d.getDate()).padStart(2, '0')}.${String(d.getMonth() + 1).padStart(2, '0')}.${d.getFullYear()}`;
       await page.getByLabel('Дата повторного контакту').fill(yesterday);
+      // Autosaved as typed: a crash loses nothing, and the correction comes back as it was.
+      await page.getByTestId('appeal-draft-status').filter({ hasText: /Чернетку збережено о/ }).waitFor();
+      const drafts = async () => (await readAllIdb(page, 'drafts')).filter((r) => r.id.startsWith('appeal-edit-'));
+      assert.equal((await drafts()).length, 1);
+      await reload(page);
+      await page.getByTestId('appeal-edit-resumed').waitFor();
+      assert.equal(await page.getByLabel('Результат').inputValue(), 'Складено запит до ПФУ');
+      assert.equal(await page.getByLabel('Суть звернення').inputValue(), 'Не виплачують пенсію з вересня');
       await page.getByRole('button', { name: 'Зберегти зміни' }).click();
       await page.getByRole('status').filter({ hasText: 'Зміни звернення збережено.' }).waitFor();
+      assert.deepEqual(await drafts(), [], 'the saved correction\'s draft is gone');
       assert.equal(new URL(page.url()).hash, `#/client/${id}`);
       await page.locator('p.muted', { hasText: 'Складено запит до ПФУ' }).waitFor();
       await page.getByText('Зміни звернення', { exact: true }).click();

@@ -288,6 +288,8 @@ pub struct ImportSummary {
     pub moved: usize,
     /// Cards withdrawn in the file whose personal data this device then erased.
     pub withdrawn: usize,
+    /// Checklists of the file not taken: their appeal has another checklist here (decided, or neither is).
+    pub kept_checklist: usize,
 }
 
 impl ImportSummary {

@@ -1,16 +1,19 @@
 //! Correcting an appeal: the account, the kind of aid and the referral, the outcome and the follow-up date, with the
-//! intake's rules; saved as the appeal's next revision only if nobody saved it meanwhile (another tab), each change
-//! in the appeal's history. A decided БВПД checklist is not touched.
+//! intake's rules; autosaved as a draft while typed (nothing is lost on a crash); saved as the appeal's next revision
+//! only if nobody saved it meanwhile (another tab), each change in the appeal's history. A decided БВПД checklist is
+//! not touched.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::domain::appeal::{AidKind, Appeal, AppealField, AppealForm, AppealProblem};
+use crate::domain::intake::AppealEdit;
 use crate::i18n;
 use crate::nav::Route;
 use crate::storage::StoreError;
 use crate::web::app::use_ctx;
 use crate::web::data::{self, DataStoreFields};
+use crate::web::drafts::autosave;
 use crate::web::form::{focus_first_problem, tr, DateField, RadioGroup, Select, Text, TextArea, TextInput};
 use crate::web::platform;
 use crate::web::widgets::{when, ClientSummary};
@@ -40,7 +43,18 @@ pub fn EditAppealScreen(id: String) -> impl IntoView {
 #[component]
 fn EditAppeal(appeal: Appeal, client: crate::domain::client::Client) -> impl IntoView {
     let ctx = use_ctx();
-    let form = RwSignal::new(AppealForm::from_appeal(&appeal));
+    // The correction as typed, autosaved as a draft once the stored appeal (and any unsaved correction) is read.
+    let draft = RwSignal::new(AppealEdit {
+        id: AppealEdit::id_for(&appeal.id),
+        appeal_id: appeal.id.clone(),
+        client_id: appeal.client_id.clone(),
+        base_rev: 0,
+        form: AppealForm::from_appeal(&appeal),
+        updated_at: String::new(),
+    });
+    let ready = RwSignal::new(false);
+    let resumed = RwSignal::new(false);
+    let saver = autosave(ctx, draft, ready, |_, d: &mut AppealEdit, now| d.updated_at = now.to_owned(), |_, _| {});
     let problems = RwSignal::new(Vec::<(AppealField, AppealProblem)>::new());
     let save_error = RwSignal::new(None::<StoreError>);
     let conflict = RwSignal::new(false);
@@ -51,9 +65,28 @@ fn EditAppeal(appeal: Appeal, client: crate::domain::client::Client) -> impl Int
     if let Ok(store) = ctx.store_or_err() {
         let id = appeal.id.clone();
         spawn_local(async move {
-            match data::read_appeal(&store, &id).await {
-                Ok(found) => {
+            let read = async {
+                let found = data::read_appeal(&store, &id).await?;
+                let unsaved = crate::storage::load::<AppealEdit>(&store, &AppealEdit::id_for(&id)).await?;
+                Ok::<_, StoreError>((found, unsaved))
+            };
+            match read.await {
+                Ok((found, unsaved)) => {
+                    let rev = found.as_ref().map_or(0, |(_, rev)| *rev);
+                    match unsaved {
+                        // An unsaved correction comes back as it was typed; if the appeal was saved since (another
+                        // tab), the worker is told before saving over it.
+                        Some(d) => {
+                            conflict.try_set(d.base_rev != rev);
+                            draft.try_set(d);
+                            resumed.try_set(true);
+                        }
+                        None => {
+                            draft.try_update(|d| d.base_rev = rev);
+                        }
+                    }
                     base.try_set(found);
+                    ready.try_set(true);
                 }
                 Err(e) => {
                     save_error.try_set(Some(e));
@@ -63,7 +96,10 @@ fn EditAppeal(appeal: Appeal, client: crate::domain::client::Client) -> impl Int
     }
 
     let f = |get: fn(&AppealForm) -> &String, set: fn(&mut AppealForm, String)| {
-        (Signal::derive(move || form.with(|f| get(f).clone())), Callback::new(move |v| form.update(|f| set(f, v))))
+        (
+            Signal::derive(move || draft.with(|d| get(&d.form).clone())),
+            Callback::new(move |v| draft.update(|d| set(&mut d.form, v))),
+        )
     };
     let (account, set_account) = f(|f| &f.account, |f, v| f.account = v);
     let (aid, set_aid) = f(|f| &f.aid, |f, v| f.aid = v);
@@ -98,7 +134,7 @@ fn EditAppeal(appeal: Appeal, client: crate::domain::client::Client) -> impl Int
         if let Some(r) = stored.referral.as_ref().filter(|r| !orgs.iter().any(|o| o.id == r.organisation.id)) {
             orgs.push(r.organisation.clone());
         }
-        let typed = form.get_untracked();
+        let typed = draft.with_untracked(|d| d.form.clone());
         let edited = match typed.validate(stored.id.clone(), stored.client_id.clone(), stored.worker.clone(), &orgs) {
             Ok(a) => a,
             Err(ps) => {
@@ -121,6 +157,8 @@ fn EditAppeal(appeal: Appeal, client: crate::domain::client::Client) -> impl Int
             }
         };
         saving.set(true);
+        // No autosave may write the draft back after the save removes it; it resumes if the save fails.
+        ready.set(false);
         spawn_local(async move {
             match data::save_appeal_change(ctx, &store, &next, rev, &now).await {
                 Ok(()) => {
@@ -137,6 +175,9 @@ fn EditAppeal(appeal: Appeal, client: crate::domain::client::Client) -> impl Int
                             if let Some((a, _)) = &found {
                                 data::remember_appeal(ctx, a.clone());
                             }
+                            if let Some((_, rev)) = &found {
+                                draft.try_update(|d| d.base_rev = *rev);
+                            }
                             base.try_set(found);
                             conflict.try_set(true);
                             save_error.try_set(None);
@@ -151,17 +192,45 @@ fn EditAppeal(appeal: Appeal, client: crate::domain::client::Client) -> impl Int
                 }
             }
             saving.try_set(false);
+            ready.try_set(true);
         });
+    };
+
+    // Leaving without saving: the correction is dropped (nothing of it stays on the device).
+    let appeal_id = appeal.id.clone();
+    let client_id = appeal.client_id.clone();
+    let discard = move |_| {
+        ready.set(false);
+        let (id, client) = (appeal_id.clone(), client_id.clone());
+        match ctx.store_or_err() {
+            Ok(store) => spawn_local(async move {
+                match data::drop_appeal_correction(&store, &id).await {
+                    Ok(()) => ctx.open(Route::Client(client)),
+                    Err(e) => {
+                        save_error.try_set(Some(e));
+                        ready.try_set(true);
+                    }
+                }
+            }),
+            Err(e) => save_error.set(Some(e)),
+        }
     };
 
     view! {
         <ClientSummary client=client/>
         <p class="lead">{when(&appeal.received_at)} " · " {appeal.area.clone()}</p>
+        <Show when=move || resumed.get()>
+            <p class="notice" role="status" data-testid="appeal-edit-resumed">{tr(|s| s.client.appeal_edit_resumed)}</p>
+        </Show>
+        <Show when=move || saver.erased.get()>
+            <p class="banner banner-warn" role="alert">{tr(|s| s.client.edit_draft_gone)}</p>
+        </Show>
         <Show when=move || conflict.get()>
             <p class="banner banner-warn" role="alert" data-testid="appeal-conflict">{tr(|s| s.client.appeal_conflict)}</p>
         </Show>
         <form class="card" aria-labelledby="edit-appeal-h" novalidate on:submit=|ev| ev.prevent_default()>
             <h2 id="edit-appeal-h">{tr(|s| s.intake.appeal_title)}</h2>
+            <p class="form-status" role="status" data-testid="appeal-draft-status">{move || saver.status_text(ctx)}</p>
             <TextArea id="account" label=|s| s.intake.account hint=|s| s.intake.account_hint value=account on_input=set_account
                 required=true problem=problem(AppealField::Account)/>
             <RadioGroup name="aid" legend=|s| s.intake.aid_legend options=aid_options value=aid on_change=set_aid required=true
@@ -186,6 +255,7 @@ fn EditAppeal(appeal: Appeal, client: crate::domain::client::Client) -> impl Int
                 <button type="button" class="btn btn-primary" disabled=move || saving.get() || base.with(Option::is_none) on:click=save>
                     {tr(|s| s.client.edit_save)}
                 </button>
+                <button type="button" class="btn btn-secondary" on:click=discard>{tr(|s| s.client.edit_discard)}</button>
             </div>
         </form>
     }

@@ -273,6 +273,9 @@ fn EditCard(client: Client) -> impl IntoView {
             <p class="form-status" role="status" data-testid="edit-draft-status">
                 {move || saver.status_text(ctx)}
             </p>
+            <Show when=move || saver.erased.get()>
+                <p class="banner banner-warn" role="alert">{tr(|s| s.client.edit_draft_gone)}</p>
+            </Show>
             <CardFields card=card problems=problems aside=ViewFn::from(move || view! {
                 <aside class="similar" aria-labelledby="similar-h" data-testid="similar-cards">
                     <h3 id="similar-h">{tr(|s| s.intake.similar_title)}</h3>

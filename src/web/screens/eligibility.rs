@@ -138,6 +138,9 @@ fn ChecklistPage(appeal: Appeal, client: Client) -> impl IntoView {
                 (None, None) => String::new(),
             }}
         </p>
+        <Show when=move || saver.erased.get()>
+            <p class="banner banner-error" role="alert" data-testid="checklist-erased">{tr(|s| s.eligibility.erased_elsewhere)}</p>
+        </Show>
         {move || match rules.get() {
             None if ctx.data_ready.get() && current.get().is_none() => view! {
                 <p class="banner banner-error" role="alert">{tr(|s| s.eligibility.no_rules)}</p>

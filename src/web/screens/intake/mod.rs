@@ -93,6 +93,17 @@ pub fn IntakeScreen() -> impl IntoView {
         |_, _| {},
     );
     let load_error = RwSignal::new(None::<StoreError>);
+    // This tab's draft closed in another tab: what is on screen goes (it may be a withdrawn person's), and a new
+    // intake starts, with a notice saying why.
+    let gone = RwSignal::new(false);
+    Effect::new(move |_| {
+        if saver.erased.get() {
+            gone.set(true);
+            if let Err(e) = begin_fresh(ctx, draft, editing, phase) {
+                load_error.try_set(Some(e));
+            }
+        }
+    });
 
     // Load the saved drafts once the store is open; a draft with content is offered, never silently replaced.
     let started = StoredValue::new(false);
@@ -131,6 +142,9 @@ pub fn IntakeScreen() -> impl IntoView {
 
     view! {
         <h1 tabindex="-1">{tr(|s| s.intake_title)}</h1>
+        <Show when=move || gone.get()>
+            <p class="banner banner-warn" role="alert" data-testid="draft-gone">{tr(|s| s.intake.draft_gone_elsewhere)}</p>
+        </Show>
         {move || load_error.get().map(|e| view! { <p class="error" role="alert">{i18n::store_error(ctx.lang.get(), &e)}</p> })}
         {move || match phase.get() {
             Phase::Loading => view! { <p>{ctx.t().loading}</p> }.into_any(),
