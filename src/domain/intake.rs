@@ -130,6 +130,7 @@ impl crate::domain::rebase::Rebase for AppealEdit {
     fn rebase(_: &Self, mine: &Self, _: &Self) -> Option<Self> {
         Some(mine.clone())
     }
+    const WRITTEN_AGAIN_WHILE_CARD_LIVES: bool = true;
 }
 
 /// Each tab has its own intake draft: a draft continued in two tabs at once keeps the later write.
@@ -145,6 +146,7 @@ impl crate::domain::rebase::Rebase for CardEdit {
     fn rebase(_: &Self, mine: &Self, _: &Self) -> Option<Self> {
         Some(mine.clone())
     }
+    const WRITTEN_AGAIN_WHILE_CARD_LIVES: bool = true;
 }
 
 impl Record for CardEdit {

@@ -13,6 +13,11 @@ pub trait Rebase: Sized {
     /// `mine` put on `theirs`, both made from `base`; `None` when `theirs` must not be written over at all (its
     /// personal data was erased meanwhile: the edit stops, nothing of it is written).
     fn rebase(base: &Self, mine: &Self, theirs: &Self) -> Option<Self>;
+
+    /// Whether the record, removed in another tab, is written again while its client's card still holds personal
+    /// data (a correction's draft, which another tab's save of the same card removed). Otherwise a removal is final
+    /// (an intake draft finished, discarded or erased elsewhere).
+    const WRITTEN_AGAIN_WHILE_CARD_LIVES: bool = false;
 }
 
 /// Three-way merge of two JSON values made from `base`, part by part: a part only one side changed takes that

@@ -250,6 +250,19 @@ pub async fn stale_revision_is_refused(s: &impl Store) {
     assert_eq!(s.get(Collection::Clients, "c9").await.unwrap(), None, "the whole batch rolled back");
     let kept: Sample = load(s, "e1").await.unwrap().unwrap();
     assert_eq!(kept.text, "b");
+    // A write resting on another record's revision: refused once that record moved on, and nothing written.
+    let resting = |expected| {
+        WriteBatch::new()
+            .put(Collection::Clients, record("c8", None, "t"))
+            .unchanged(Collection::Drafts, "e1", expected)
+    };
+    let err = s.write(resting(1)).await.unwrap_err();
+    assert_eq!(err, StoreError::Conflict { collection: Collection::Drafts, id: "e1".into(), expected: 1, stored: 2 });
+    assert_eq!(s.get(Collection::Clients, "c8").await.unwrap(), None, "the whole batch rolled back");
+    s.write(resting(2)).await.unwrap();
+    assert_eq!(s.get(Collection::Drafts, "e1").await.unwrap().unwrap().rev, 2, "checked, not written");
+    assert!(s.get(Collection::Clients, "c8").await.unwrap().is_some());
+    assert!(s.write(WriteBatch::new().unchanged(Collection::Drafts, "absent", 0)).await.is_ok());
     // A record that exists is not created again as "new".
     assert!(matches!(
         s.write(WriteBatch::new().next_after(&v, 0, "t4").unwrap()).await,

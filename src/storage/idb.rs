@@ -300,6 +300,8 @@ enum Ready {
     Insert(Collection, String, JsValue),
     /// The next revision; with `Some(rev)`, only if the stored revision is `rev`.
     Next(Collection, String, JsValue, Option<u64>),
+    /// Nothing written; the batch fails unless the record is at this revision.
+    Check(Collection, String, u64),
     Delete(Collection, String),
     Reseal(Collection, Vec<(String, u64, JsValue)>),
 }
@@ -357,6 +359,7 @@ impl Store for IdbStore {
                 WriteOp::NextAfter(c, rec, expected) => {
                     Ready::Next(c, rec.id.clone(), kept(c, &rec).await?, Some(expected))
                 }
+                WriteOp::Unchanged(c, id, expected) => Ready::Check(c, id, expected),
                 WriteOp::Delete(c, id) => Ready::Delete(c, id),
                 WriteOp::SealAll(c) => Ready::Reseal(c, self.sealed_copies(c).await?),
             });
@@ -393,6 +396,13 @@ impl Store for IdbStore {
                     js_sys::Reflect::set(&obj, &JsValue::from_str("rev"), &JsValue::from_f64(rev as f64))
                         .map_err(|_| StoreError::Other { detail: "encode".into() })?;
                     store.put(obj).await.map_err(op_error)?;
+                }
+                Ready::Check(c, id, expected) => {
+                    let store = tx.object_store(c.name()).map_err(op_error)?;
+                    let now: Option<JsValue> = store.get(id.as_str()).await.map_err(op_error)?;
+                    let now = now.map(|v| decode_js(c, v)).transpose()?;
+                    // Dropping `tx` without committing rolls back every earlier op of this batch.
+                    super::check_revision(c, &id, now.as_ref(), expected)?;
                 }
                 Ready::Delete(c, id) => {
                     let store = tx.object_store(c.name()).map_err(op_error)?;

@@ -121,6 +121,7 @@ impl Store for MemoryStore {
                 WriteOp::Insert(c, rec) => WriteOp::Insert(c, kept(c, rec).await?),
                 WriteOp::Next(c, rec) => WriteOp::Next(c, kept(c, rec).await?),
                 WriteOp::NextAfter(c, rec, expected) => WriteOp::NextAfter(c, kept(c, rec).await?, expected),
+                WriteOp::Unchanged(c, id, expected) => WriteOp::Unchanged(c, id, expected),
                 WriteOp::SealAll(c) => {
                     for rec in self.raw(c).into_iter().filter(|r| r.codec == codec::CODEC_JSON_V1) {
                         let sealed = kept(c, rec).await?;
@@ -158,6 +159,9 @@ impl Store for MemoryStore {
                     super::check_revision(c, &rec.id, table.get(&rec.id), expected)?;
                     rec.rev = super::revision_after(table.get(&rec.id))?;
                     table.insert(rec.id.clone(), rec);
+                }
+                WriteOp::Unchanged(c, id, expected) => {
+                    super::check_revision(c, &id, next.entry(c).or_default().get(&id), expected)?;
                 }
                 WriteOp::Delete(c, id) => {
                     next.entry(c).or_default().remove(&id);

@@ -53,6 +53,10 @@ pub enum WriteOp {
     /// transaction; otherwise the batch fails with [`StoreError::Conflict`] and nothing is written. An edit made on
     /// revision 4 is never written over a revision 5 saved meanwhile in another tab.
     NextAfter(Collection, StoredRecord, u64),
+    /// Write nothing, but only if the record `id` is still at revision `expected` (0: absent), read INSIDE the
+    /// transaction; otherwise the batch fails with [`StoreError::Conflict`]. What a write rests on without changing
+    /// it (a correction's draft rests on its card still holding personal data).
+    Unchanged(Collection, String, u64),
     /// Remove (no error if absent).
     Delete(Collection, String),
     /// Seal every record of the collection still stored in clear ([`codec::seal_stored`]), read INSIDE the
@@ -88,6 +92,11 @@ impl WriteBatch {
         self.ops.push(WriteOp::NextAfter(T::COLLECTION, codec::encode(value, 0, now)?, expected));
         Ok(self)
     }
+    /// Fails the batch unless `id` is still at revision `expected` (see [`WriteOp::Unchanged`]).
+    pub fn unchanged(mut self, c: Collection, id: impl Into<String>, expected: u64) -> Self {
+        self.ops.push(WriteOp::Unchanged(c, id.into(), expected));
+        self
+    }
     pub fn seal_all(mut self, c: Collection) -> Self {
         self.ops.push(WriteOp::SealAll(c));
         self
@@ -106,6 +115,7 @@ impl WriteBatch {
                 | WriteOp::Insert(c, _)
                 | WriteOp::Next(c, _)
                 | WriteOp::NextAfter(c, _, _)
+                | WriteOp::Unchanged(c, _, _)
                 | WriteOp::Delete(c, _)
                 | WriteOp::SealAll(c) => *c,
             })
@@ -273,7 +283,23 @@ pub async fn save_rebased<T: Record + crate::domain::rebase::Rebase + Clone>(
     now: &str,
 ) -> StoreResult<Rebased<T>> {
     retry_on_conflict(|| async {
+        let mut batch = WriteBatch::new();
         let (next, rev) = match store.get(T::COLLECTION, mine.id()).await? {
+            None if base_stored && T::WRITTEN_AGAIN_WHILE_CARD_LIVES => {
+                // Written again only while the card holds personal data, checked in the write's transaction: a
+                // withdrawal or purge of the card in between makes it read again, and then stop.
+                let card = match mine.client_id() {
+                    Some(id) => store.get(Collection::Clients, id).await?,
+                    None => None,
+                };
+                let Some(card) = card else { return Ok(Rebased::Erased) };
+                let client: crate::domain::client::Client = codec::decode(&card)?;
+                if client.personal.is_none() {
+                    return Ok(Rebased::Erased);
+                }
+                batch = batch.unchanged(Collection::Clients, card.id, card.rev);
+                (mine.clone(), 0)
+            }
             None if base_stored => return Ok(Rebased::Erased),
             None => (mine.clone(), 0),
             Some(rec) => {
@@ -291,7 +317,7 @@ pub async fn save_rebased<T: Record + crate::domain::rebase::Rebase + Clone>(
                 }
             }
         };
-        store.write(WriteBatch::new().next_after(&next, rev, now)?).await?;
+        store.write(batch.next_after(&next, rev, now)?).await?;
         Ok(Rebased::Saved(next))
     })
     .await
@@ -393,6 +419,30 @@ mod tests {
             s.write(WriteBatch::new().delete(Collection::Assessments, "k")).await.expect("delete");
             assert_eq!(save_rebased(&s, &both, true, &typed, t).await, Ok(Rebased::Erased));
             assert_eq!(s.get(Collection::Assessments, "k").await.expect("get"), None);
+        });
+    }
+
+    #[test]
+    fn a_correction_draft_removed_by_another_tabs_save_is_written_again_only_while_the_card_lives() {
+        use crate::domain::intake::CardEdit;
+        use memory::MemoryStore;
+        conformance::block_on(async {
+            let s = MemoryStore::new();
+            let t = "2026-11-29T10:00:00Z";
+            let card = crate::domain::batch::tests::client("c1", "Гнатюк");
+            save(&s, &card, t).await.expect("save");
+            let base = CardEdit { id: CardEdit::id_for("c1"), client_id: "c1".into(), base_rev: 1, ..CardEdit::default() };
+            save(&s, &base, t).await.expect("save");
+            let mut mine = base.clone();
+            mine.card.address = "м. Буча".into();
+            // Another tab saved the card and removed the (shared) draft: this tab's correction is kept.
+            s.write(WriteBatch::new().delete(Collection::Drafts, base.id.clone())).await.expect("delete");
+            assert_eq!(save_rebased(&s, &base, true, &mine, t).await, Ok(Rebased::Saved(mine.clone())));
+            // The card's consent withdrawn meanwhile (drafts erased): never written again.
+            s.write(WriteBatch::new().delete(Collection::Drafts, base.id.clone())).await.expect("delete");
+            save(&s, &crate::domain::client::Client { personal: None, ..card.clone() }, t).await.expect("save");
+            assert_eq!(save_rebased(&s, &mine, true, &mine, t).await, Ok(Rebased::Erased));
+            assert_eq!(s.get(Collection::Drafts, &base.id).await.expect("get"), None);
         });
     }
 

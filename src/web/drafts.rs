@@ -94,7 +94,7 @@ where
     let st = state.clone();
     Effect::new(move |first: Option<()>| {
         ctx.changed_elsewhere.track();
-        if first.is_none() || !enabled.get_untracked() {
+        if first.is_none() || !enabled.get_untracked() || T::WRITTEN_AGAIN_WHILE_CARD_LIVES {
             return;
         }
         let known = st.lock().ok().and_then(|s| (s.stored == Some(true)).then(|| s.base.as_ref().map(|b| b.id().to_owned())).flatten());
@@ -118,11 +118,17 @@ where
             let mut start = draft.get_untracked();
             prepare(ctx, &mut start, &platform::now_iso());
             let id = start.id().to_owned();
+            let another = st.lock().ok().is_some_and(|s| s.base.as_ref().is_some_and(|b| b.id() != id));
             if let Ok(mut s) = st.lock() {
                 s.base = Some(start);
                 s.stored = None;
             }
             saved.erased.set(false);
+            if another {
+                // Another record now (a new intake after one closed elsewhere): the last one's status does not apply.
+                saved.saved_at.set(None);
+                saved.error.set(None);
+            }
             if let Some(store) = ctx.store() {
                 let st = st.clone();
                 spawn_local(async move {

@@ -372,6 +372,7 @@ describe('correcting records', () => {
       await other.getByTestId('draft-gone').waitFor();
       assert.equal(await other.getByRole('textbox', { name: 'Ім’я', exact: true }).count(), 0, 'the form is cleared');
       assert.equal(await other.getByText('Марченко').count(), 0);
+      assert.equal(await other.getByTestId('draft-status').textContent(), '', 'no "saved" line of the closed draft');
       await screenshot(other, 'intake-gone-elsewhere');
       await other.getByLabel('Пошук клієнта').fill('Інша особа');
       await other.waitForTimeout(1200);
