@@ -11,6 +11,7 @@ pub mod eligibility;
 pub mod ids;
 pub mod merge;
 pub mod intake;
+pub mod kiosk;
 pub mod rebase;
 pub mod referral;
 pub mod search;

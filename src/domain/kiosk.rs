@@ -1,0 +1,395 @@
+//! The waiting-room kiosk (guide 2.5 queue management, 6.1 and annex 10 feedback): queue tickets, their numbers, the
+//! order the queue is served in and the wait it shows, and anonymous feedback.
+//!
+//! Write-only: what a visitor types about themselves (name, phone, a comment) is sealed at once to public keys (the
+//! device's own box key and the centre's, see `crypto::sealed_file`), so the kiosk can add an entry it cannot read
+//! back. What the queue needs — the number, the time, the area, whether the visitor needs help first — stays readable
+//! and holds nothing personal.
+
+use serde::{Deserialize, Serialize};
+
+use super::date::Date;
+use super::validate::normalise_phone;
+
+/// Why a visitor is served first (guide 2.5): any of these gives priority.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NeedsHelp {
+    /// Cannot read or write (someone fills in the forms with them).
+    ReadingWriting,
+    Hearing,
+    Vision,
+    Mobility,
+    /// With small children.
+    SmallChildren,
+    Elderly,
+    /// A court hearing within days.
+    CourtSoon,
+}
+
+impl NeedsHelp {
+    pub const ALL: [NeedsHelp; 7] = [
+        NeedsHelp::ReadingWriting,
+        NeedsHelp::Hearing,
+        NeedsHelp::Vision,
+        NeedsHelp::Mobility,
+        NeedsHelp::SmallChildren,
+        NeedsHelp::Elderly,
+        NeedsHelp::CourtSoon,
+    ];
+}
+
+/// Where a ticket is in the queue.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "is", rename_all = "snake_case", deny_unknown_fields)]
+pub enum TicketState {
+    Waiting,
+    /// Called to a desk or room (`desk` as the centre names it).
+    Called { at: String, desk: String },
+    Served { called_at: String, at: String },
+    /// Left before being served.
+    Left { at: String },
+}
+
+/// A queue ticket. Nothing readable in it is personal; `visitor` is sealed (age, base64) or absent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Ticket {
+    pub id: String,
+    /// The day it was issued (ISO); numbers start again each day.
+    pub day: String,
+    /// Its number that day, from 1; shown as `А-017` with [`label`].
+    pub number: u32,
+    /// When it was issued, RFC 3339 UTC.
+    pub issued_at: String,
+    /// The question area chosen (the centre's list of areas).
+    pub area: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub needs: Vec<NeedsHelp>,
+    /// Whether the visitor has been here before, when they said.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub returning: Option<bool>,
+    /// The name and phone the visitor gave, sealed to the device's box key and the centre's key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub visitor: Option<String>,
+    pub state: TicketState,
+}
+
+/// The series letter of ticket numbers.
+pub const SERIES: char = 'А';
+
+/// A ticket's number as shown and printed: `А-017`.
+pub fn label(number: u32) -> String {
+    format!("{SERIES}-{number:03}")
+}
+
+impl Ticket {
+    pub fn priority(&self) -> bool {
+        !self.needs.is_empty()
+    }
+    pub fn label(&self) -> String {
+        label(self.number)
+    }
+}
+
+/// The number the next ticket of `day` gets.
+pub fn next_number(tickets: &[Ticket], day: Date) -> u32 {
+    let day = day.iso();
+    tickets.iter().filter(|t| t.day == day).map(|t| t.number).max().unwrap_or(0) + 1
+}
+
+/// The tickets of `day` still waiting, in the order they are called: those who need help first, then by number.
+pub fn waiting(tickets: &[Ticket], day: Date) -> Vec<&Ticket> {
+    let day = day.iso();
+    let mut out: Vec<&Ticket> =
+        tickets.iter().filter(|t| t.day == day && t.state == TicketState::Waiting).collect();
+    out.sort_by_key(|t| (!t.priority(), t.number));
+    out
+}
+
+/// The ticket to call next on `day`, if anyone is waiting.
+pub fn next_to_call(tickets: &[Ticket], day: Date) -> Option<&Ticket> {
+    waiting(tickets, day).into_iter().next()
+}
+
+/// Seconds since 0000-03-01 of an RFC 3339 UTC time (`2026-11-29T10:05:00Z`), for differences only.
+fn seconds(at: &str) -> Option<i64> {
+    let date = Date::parse_iso(at.get(..10)?)?;
+    let (h, m, s) = (at.get(11..13)?.parse::<i64>().ok()?, at.get(14..16)?.parse::<i64>().ok()?, at.get(17..19)?.parse::<i64>().ok()?);
+    Some(date.days() * 86_400 + h * 3600 + m * 60 + s)
+}
+
+/// The service time assumed before any visitor of the day was served.
+pub const DEFAULT_SERVICE_MINUTES: u32 = 15;
+
+/// The average service time on `day` (called → served), in whole minutes, or the default before anyone was served.
+pub fn average_service_minutes(tickets: &[Ticket], day: Date) -> u32 {
+    let day = day.iso();
+    let spans: Vec<i64> = tickets
+        .iter()
+        .filter(|t| t.day == day)
+        .filter_map(|t| match &t.state {
+            TicketState::Served { called_at, at } => Some(seconds(at)? - seconds(called_at)?),
+            _ => None,
+        })
+        .filter(|s| *s >= 0)
+        .collect();
+    if spans.is_empty() {
+        return DEFAULT_SERVICE_MINUTES;
+    }
+    let avg = spans.iter().sum::<i64>() / spans.len() as i64;
+    ((avg + 59) / 60).max(1) as u32
+}
+
+/// About how long the holder of ticket `id` waits: the tickets before it times today's average service time, shared
+/// between the desks serving.
+pub fn estimated_wait_minutes(tickets: &[Ticket], day: Date, id: &str, desks: u32) -> Option<u32> {
+    let ahead = waiting(tickets, day).iter().position(|t| t.id == id)? as u32;
+    Some(ahead * average_service_minutes(tickets, day) / desks.max(1))
+}
+
+/// Why what a visitor typed was not taken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VisitorProblem {
+    /// A phone number that is not one.
+    Phone,
+    /// Too long to be a name.
+    Name,
+}
+
+/// What a visitor gave so staff can call them back: sealed in the ticket, never stored readable.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Visitor {
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub name: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub phone: String,
+}
+
+/// The longest name a visitor may type.
+pub const MAX_NAME: usize = 120;
+
+impl Visitor {
+    /// As typed (both optional); `None` when nothing was given. The phone as the card form writes phones.
+    pub fn typed(name: &str, phone: &str) -> Result<Option<Visitor>, VisitorProblem> {
+        let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
+        if name.chars().count() > MAX_NAME {
+            return Err(VisitorProblem::Name);
+        }
+        let phone = match phone.trim() {
+            "" => String::new(),
+            p => normalise_phone(p).map_err(|_| VisitorProblem::Phone)?,
+        };
+        Ok((!name.is_empty() || !phone.is_empty()).then_some(Visitor { name, phone }))
+    }
+}
+
+/// Seals what a visitor gave (a [`Visitor`], a feedback comment) to every recipient (`age1…`: the device's box key
+/// and the centre's key), as base64 text to keep in the record. The kiosk cannot open it again.
+pub fn seal<T: Serialize>(value: &T, recipients: &[String]) -> Result<String, crate::crypto::sealed_file::SealError> {
+    let plain = serde_json::to_vec(value).map_err(|e| crate::crypto::sealed_file::SealError(e.to_string()))?;
+    Ok(crate::crypto::to_b64(&crate::crypto::sealed_file::seal(recipients, &plain)?))
+}
+
+/// Opens what [`seal`] sealed, with an identity it was sealed to (`AGE-SECRET-KEY-1…`). `None` when it is not for
+/// this identity or was changed.
+pub fn open<T: serde::de::DeserializeOwned>(identity: &str, sealed: &str) -> Option<T> {
+    let bytes = crate::crypto::from_b64(sealed).ok()?;
+    serde_json::from_slice(&crate::crypto::sealed_file::open(identity, &bytes).ok()?).ok()
+}
+
+/// The feedback questions (annex 10), each answered on a five-face scale (1 worst … 5 best), or skipped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Question {
+    /// Was the explanation clear?
+    Clear,
+    /// Was the worker polite and attentive?
+    Polite,
+    /// How did the wait feel?
+    Wait,
+    /// Was the question resolved, or a referral given?
+    Resolved,
+    /// Would you recommend the centre?
+    Recommend,
+}
+
+impl Question {
+    pub const ALL: [Question; 5] =
+        [Question::Clear, Question::Polite, Question::Wait, Question::Resolved, Question::Recommend];
+}
+
+/// One visitor's anonymous feedback: never linked to a client or a ticket. The free comment, which could name
+/// someone, is sealed like a visitor's name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Feedback {
+    pub id: String,
+    pub day: String,
+    /// Per question, 1–5; a skipped question is left out.
+    pub answers: Vec<(Question, u8)>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+}
+
+/// Feedback of one week (from Monday): how many, and each question's average.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Week {
+    pub monday: Date,
+    pub count: usize,
+    /// Per question (in [`Question::ALL`] order): the average answer and how many answered it.
+    pub averages: Vec<(Question, Option<f64>, usize)>,
+}
+
+/// Feedback counted by week, newest first; answers outside 1–5 are not counted.
+pub fn by_week(feedback: &[Feedback]) -> Vec<Week> {
+    let mut weeks: Vec<Week> = Vec::new();
+    for f in feedback {
+        let Some(day) = Date::parse_iso(&f.day) else { continue };
+        let monday = day.add_days(-i64::from(day.weekday() - 1));
+        let i = match weeks.iter().position(|w| w.monday == monday) {
+            Some(i) => i,
+            None => {
+                weeks.push(Week { monday, count: 0, averages: Question::ALL.iter().map(|q| (*q, None, 0)).collect() });
+                weeks.len() - 1
+            }
+        };
+        let w = &mut weeks[i];
+        w.count += 1;
+        for (q, v) in &f.answers {
+            if !(1..=5).contains(v) {
+                continue;
+            }
+            if let Some(slot) = w.averages.iter_mut().find(|(x, _, _)| x == q) {
+                let (sum, n) = (slot.1.unwrap_or(0.0) * slot.2 as f64 + f64::from(*v), slot.2 + 1);
+                *slot = (*q, Some(sum / n as f64), n);
+            }
+        }
+    }
+    weeks.sort_by_key(|w| std::cmp::Reverse(w.monday));
+    weeks
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day() -> Date {
+        Date::new(2026, 11, 30).expect("date")
+    }
+
+    fn ticket(number: u32, needs: &[NeedsHelp], state: TicketState) -> Ticket {
+        Ticket {
+            id: format!("t{number}"),
+            day: day().iso(),
+            number,
+            issued_at: format!("2026-11-30T08:{:02}:00Z", number),
+            area: "житлові питання".into(),
+            needs: needs.to_vec(),
+            returning: None,
+            visitor: None,
+            state,
+        }
+    }
+
+    #[test]
+    fn numbers_start_again_each_day_and_read_as_a_series() {
+        let mut yesterday = ticket(41, &[], TicketState::Waiting);
+        yesterday.day = "2026-11-29".into();
+        let today = [yesterday, ticket(1, &[], TicketState::Waiting), ticket(2, &[], TicketState::Left { at: "x".into() })];
+        assert_eq!(next_number(&today, day()), 3);
+        assert_eq!(next_number(&today, Date::new(2026, 12, 1).expect("date")), 1);
+        assert_eq!(label(17), "А-017");
+        assert_eq!(label(1234), "А-1234");
+    }
+
+    #[test]
+    fn those_who_need_help_are_called_first_then_in_order() {
+        let served = TicketState::Served { called_at: "2026-11-30T08:00:00Z".into(), at: "2026-11-30T08:20:00Z".into() };
+        let tickets = [
+            ticket(1, &[], served),
+            ticket(2, &[], TicketState::Waiting),
+            ticket(3, &[NeedsHelp::CourtSoon], TicketState::Waiting),
+            ticket(4, &[], TicketState::Waiting),
+            ticket(5, &[NeedsHelp::Elderly, NeedsHelp::Mobility], TicketState::Waiting),
+            ticket(6, &[], TicketState::Called { at: "2026-11-30T09:00:00Z".into(), desk: "2".into() }),
+        ];
+        let order: Vec<u32> = waiting(&tickets, day()).iter().map(|t| t.number).collect();
+        assert_eq!(order, vec![3, 5, 2, 4]);
+        assert_eq!(next_to_call(&tickets, day()).map(Ticket::label), Some("А-003".into()));
+        // One served in 20 minutes: two ahead of ticket 2 at one desk is 40 minutes; at two desks 20.
+        assert_eq!(average_service_minutes(&tickets, day()), 20);
+        assert_eq!(estimated_wait_minutes(&tickets, day(), "t2", 1), Some(40));
+        assert_eq!(estimated_wait_minutes(&tickets, day(), "t2", 2), Some(20));
+        assert_eq!(estimated_wait_minutes(&tickets, day(), "t3", 1), Some(0));
+        assert_eq!(estimated_wait_minutes(&tickets, day(), "t6", 1), None, "not waiting");
+        // Before anyone was served, the default.
+        assert_eq!(average_service_minutes(&tickets[1..], day()), DEFAULT_SERVICE_MINUTES);
+    }
+
+    #[test]
+    fn a_ticket_reads_back_as_it_was_written_and_holds_no_readable_name() {
+        let mut t = ticket(7, &[NeedsHelp::Hearing], TicketState::Called { at: "2026-11-30T09:00:00Z".into(), desk: "кабінет 2".into() });
+        t.visitor = Some("YWdlLWVuY3J5cHRpb24ub3JnL3Yx".into());
+        let json = serde_json::to_string(&t).expect("json");
+        assert!(json.contains(r#""state":{"is":"called""#) && json.contains(r#""needs":["hearing"]"#), "{json}");
+        assert_eq!(serde_json::from_str::<Ticket>(&json).expect("ticket"), t);
+        assert!(serde_json::from_str::<Ticket>(&json.replace(r#""area""#, r#""name":"x","area""#)).is_err());
+    }
+
+    #[test]
+    fn a_visitor_gives_a_name_or_a_phone_or_nothing() {
+        assert_eq!(Visitor::typed("  ", ""), Ok(None));
+        assert_eq!(
+            Visitor::typed(" Ганна   Марченко ", "067 555 12 34"),
+            Ok(Some(Visitor { name: "Ганна Марченко".into(), phone: "+380675551234".into() }))
+        );
+        assert_eq!(Visitor::typed("", "12"), Err(VisitorProblem::Phone));
+        assert_eq!(Visitor::typed(&"я".repeat(MAX_NAME + 1), ""), Err(VisitorProblem::Name));
+    }
+
+    #[test]
+    fn what_a_visitor_gave_is_sealed_to_the_device_and_the_centre_and_opens_for_either_alone() {
+        use age::secrecy::ExposeSecret;
+        let key = |i: &age::x25519::Identity| i.to_string().expose_secret().to_owned();
+        let (device, centre, stranger) =
+            (age::x25519::Identity::generate(), age::x25519::Identity::generate(), age::x25519::Identity::generate());
+        let to = [device.to_public().to_string(), centre.to_public().to_string()];
+        let v = Visitor { name: "Ганна Марченко".into(), phone: "+380675551234".into() };
+        let sealed = seal(&v, &to).expect("sealed");
+        assert!(!sealed.contains("Марченко") && !sealed.contains("555"));
+        assert_eq!(open::<Visitor>(&key(&device), &sealed), Some(v.clone()));
+        assert_eq!(open::<Visitor>(&key(&centre), &sealed), Some(v));
+        assert_eq!(open::<Visitor>(&key(&stranger), &sealed), None);
+        // One character of the sealed text changed (to another base64 character).
+        let mut changed = sealed.clone();
+        let flipped = if &sealed[80..81] == "A" { "B" } else { "A" };
+        changed.replace_range(80..81, flipped);
+        assert_eq!(open::<Visitor>(&key(&device), &changed), None);
+    }
+
+    #[test]
+    fn feedback_is_counted_by_week_with_each_questions_average() {
+        let f = |id: &str, day: &str, answers: Vec<(Question, u8)>| Feedback {
+            id: id.into(),
+            day: day.into(),
+            answers,
+            comment: None,
+        };
+        let all = [
+            f("1", "2026-11-23", vec![(Question::Clear, 5), (Question::Wait, 2)]),
+            f("2", "2026-11-29", vec![(Question::Clear, 4), (Question::Polite, 9)]),
+            f("3", "2026-11-30", vec![(Question::Recommend, 5)]),
+        ];
+        let weeks = by_week(&all);
+        assert_eq!(weeks.iter().map(|w| (w.monday.iso(), w.count)).collect::<Vec<_>>(), vec![
+            ("2026-11-30".to_string(), 1),
+            ("2026-11-23".to_string(), 2)
+        ]);
+        let week = &weeks[1];
+        assert_eq!(week.averages[0], (Question::Clear, Some(4.5), 2));
+        assert_eq!(week.averages[1], (Question::Polite, None, 0), "an answer outside 1–5 is not counted");
+        assert_eq!(week.averages[2], (Question::Wait, Some(2.0), 1));
+    }
+}
