@@ -104,6 +104,20 @@ async fn upgrade_from_version_1_keeps_every_record() {
 }
 
 #[wasm_bindgen_test]
+async fn upgrade_from_version_3_adds_the_kiosk_stores_and_keeps_every_record() {
+    let name = random_name();
+    let v3 = open(&name, 3).await.unwrap();
+    v3.write(WriteBatch::new().put(Collection::Clients, record("c1", None, "2026-01-01"))).await.unwrap();
+    assert!(v3.count(Collection::Tickets).await.is_err(), "no kiosk store before version 4");
+    v3.close();
+    let v4 = open(&name, 4).await.unwrap();
+    assert_eq!(v4.get(Collection::Clients, "c1").await.unwrap(), Some(record("c1", None, "2026-01-01")));
+    v4.write(WriteBatch::new().put(Collection::Tickets, record("t1", None, "2026-11-30"))).await.unwrap();
+    assert_eq!(v4.count(Collection::Tickets).await.unwrap(), 1);
+    assert_eq!(v4.count(Collection::Feedback).await.unwrap(), 0);
+}
+
+#[wasm_bindgen_test]
 async fn an_older_build_meets_a_newer_database_with_version_too_new() {
     let name = random_name();
     open(&name, 2).await.unwrap().close();

@@ -74,7 +74,24 @@ pub struct Keyring {
     /// the data key (associated data [`DEVICE_SIGNING_AAD`]). Made at the first batch.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_signing: Option<DeviceSigning>,
+    /// The device's box key (age X25519), which the kiosk seals what visitors give to: its public half (`age1…`) in
+    /// clear, so the kiosk seals without any worker unlocking; its identity sealed with the data key (associated data
+    /// [`DEVICE_BOX_AAD`]), so only an unlocked staff session on this device opens what was sealed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_box: Option<DeviceBox>,
 }
+
+/// The device's box key as kept.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceBox {
+    /// The public key, `age1…`.
+    pub recipient: String,
+    /// Base64 of the sealed identity (`AGE-SECRET-KEY-1…`).
+    pub sealed_identity: String,
+}
+
+/// The associated data of the sealed box identity.
+pub const DEVICE_BOX_AAD: &[u8] = b"pryiom-device-box";
 
 /// The device's signing key as kept.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -187,7 +204,8 @@ impl Keyring {
                 .await?,
             Slot::make(new_slot_id()?, SlotKind::Recovery, recovery.secret(), &dk, kdf).await?,
         ];
-        Ok((Keyring { id: KEYRING_ID.into(), slots, centre_identity: None, device_signing: None }, dk, worker_id))
+        let ring = Keyring { id: KEYRING_ID.into(), slots, centre_identity: None, device_signing: None, device_box: None };
+        Ok((ring, dk, worker_id))
     }
 
     /// The device's signing key, made now when the device has none yet (`true`: the keyring changed and must be
@@ -210,6 +228,32 @@ impl Keyring {
             sealed_seed: to_b64(&dk.seal(DEVICE_SIGNING_AAD, seed.as_slice()).await?),
         });
         Ok((key, true))
+    }
+
+    /// The device's box identity (to open what the kiosk sealed), made now when the device has none yet (`true`: the
+    /// keyring changed and must be saved). The identity is checked against the public key kept in clear.
+    pub async fn box_identity(&mut self, dk: &DataKey) -> Result<(Zeroizing<String>, bool), KeyError> {
+        use age::secrecy::ExposeSecret;
+        if let Some(kept) = &self.device_box {
+            let plain = Zeroizing::new(dk.open(DEVICE_BOX_AAD, &from_b64(&kept.sealed_identity)?).await?);
+            let text = Zeroizing::new(std::str::from_utf8(&plain).map_err(|_| CryptoError::Malformed)?.to_owned());
+            if crate::crypto::sealed_file::recipient_of(&text).as_deref() != Some(kept.recipient.as_str()) {
+                return Err(CryptoError::Refused.into());
+            }
+            return Ok((text, false));
+        }
+        let identity = age::x25519::Identity::generate();
+        let text = Zeroizing::new(identity.to_string().expose_secret().to_owned());
+        self.device_box = Some(DeviceBox {
+            recipient: identity.to_public().to_string(),
+            sealed_identity: to_b64(&dk.seal(DEVICE_BOX_AAD, text.as_bytes()).await?),
+        });
+        Ok((text, true))
+    }
+
+    /// The public half of the device's box key, readable while locked (what the kiosk seals to).
+    pub fn box_recipient(&self) -> Option<&str> {
+        self.device_box.as_ref().map(|b| b.recipient.as_str())
     }
 
     /// Keeps the centre's identity (sealed with the data key), or forgets it (`None`).
@@ -383,6 +427,29 @@ mod tests {
 
     fn same_key(a: &DataKey, b: &DataKey) -> bool {
         a.bytes() == b.bytes()
+    }
+
+    #[test]
+    fn the_box_key_is_made_once_and_opens_what_was_sealed_to_its_public_half_only_when_unlocked() {
+        block_on(async {
+            let (mut ring, dk, _, _) = sample();
+            assert_eq!(ring.box_recipient(), None);
+            let (identity, changed) = ring.box_identity(&dk).await.unwrap();
+            assert!(changed);
+            let recipient = ring.box_recipient().expect("public half kept in clear").to_owned();
+            // Kept: the same identity comes back, and the keyring text holds no secret key.
+            let (again, changed) = ring.box_identity(&dk).await.unwrap();
+            assert!(!changed && *again == *identity);
+            let json = serde_json::to_string(&ring).unwrap();
+            assert!(json.contains(&recipient) && !json.contains("AGE-SECRET-KEY"));
+            // A ticket's visitor sealed to it (as the kiosk does, locked) opens with it.
+            let v = crate::domain::kiosk::Visitor { name: "Ганна".into(), phone: String::new() };
+            let sealed = crate::domain::kiosk::seal(&v, &[recipient]).unwrap();
+            assert_eq!(crate::domain::kiosk::open::<crate::domain::kiosk::Visitor>(&identity, &sealed), Some(v));
+            // Another device's data key does not open it.
+            let other = DataKey::generate().await.unwrap();
+            assert!(ring.box_identity(&other).await.is_err());
+        });
     }
 
     #[test]

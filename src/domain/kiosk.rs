@@ -199,6 +199,20 @@ pub fn open<T: serde::de::DeserializeOwned>(identity: &str, sealed: &str) -> Opt
     serde_json::from_slice(&crate::crypto::sealed_file::open(identity, &bytes).ok()?).ok()
 }
 
+impl crate::storage::Record for Ticket {
+    const COLLECTION: crate::storage::Collection = crate::storage::Collection::Tickets;
+    fn id(&self) -> &str {
+        &self.id
+    }
+}
+
+impl crate::storage::Record for Feedback {
+    const COLLECTION: crate::storage::Collection = crate::storage::Collection::Feedback;
+    fn id(&self) -> &str {
+        &self.id
+    }
+}
+
 /// The feedback questions (annex 10), each answered on a five-face scale (1 worst … 5 best), or skipped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

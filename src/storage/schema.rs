@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 pub const DB_NAME: &str = "pryiom";
 
 /// The schema version this build expects. Raise it by adding a step to [`STEPS`].
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// The object stores. Names are part of the stored format: never rename one, add a step instead.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -21,10 +21,14 @@ pub enum Collection {
     Audit,
     /// The exact text of each export batch file (apart from `Batches`, which is read at start).
     BatchFiles,
+    /// The kiosk's queue tickets (the visitor's name and phone sealed to public keys inside).
+    Tickets,
+    /// The kiosk's anonymous feedback (a comment sealed to public keys inside).
+    Feedback,
 }
 
 impl Collection {
-    pub const ALL: [Collection; 9] = [
+    pub const ALL: [Collection; 11] = [
         Collection::Clients,
         Collection::Appeals,
         Collection::Assessments,
@@ -34,12 +38,16 @@ impl Collection {
         Collection::Settings,
         Collection::Audit,
         Collection::BatchFiles,
+        Collection::Tickets,
+        Collection::Feedback,
     ];
 
     /// Whether records of this collection can hold personal data, and so are sealed with the data key. Settings
-    /// (device label, key slots) and reference lists (rules, directory of services) are read before unlock.
+    /// (device label, key slots) and reference lists (rules, directory of services) are read before unlock; the
+    /// kiosk's tickets and feedback are written while no worker has unlocked, so what is personal in them is sealed
+    /// inside to public keys instead (write-only), and the rest is what the queue shows.
     pub fn holds_personal(self) -> bool {
-        !matches!(self, Collection::Settings | Collection::Reference)
+        !matches!(self, Collection::Settings | Collection::Reference | Collection::Tickets | Collection::Feedback)
     }
 
     pub fn name(self) -> &'static str {
@@ -53,6 +61,8 @@ impl Collection {
             Collection::Settings => "settings",
             Collection::Audit => "audit",
             Collection::BatchFiles => "batch_files",
+            Collection::Tickets => "tickets",
+            Collection::Feedback => "feedback",
         }
     }
 }
@@ -113,6 +123,8 @@ pub const STEPS: &[&[StepOp]] = &[
     ],
     // 2 -> 3: batch files kept apart from the batch list, so start-up reads the list without the files.
     &[StepOp::CreateStore(Collection::BatchFiles)],
+    // 3 -> 4: the waiting-room kiosk's queue tickets and feedback.
+    &[StepOp::CreateStore(Collection::Tickets), StepOp::CreateStore(Collection::Feedback)],
 ];
 
 /// The steps to run to go from `old` to `new` (empty when already there).
