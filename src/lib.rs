@@ -7,6 +7,7 @@ pub mod crypto;
 pub mod domain;
 pub mod erasure;
 pub mod i18n;
+pub mod kiosk;
 pub mod merge;
 pub mod nav;
 pub mod storage;
