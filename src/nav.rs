@@ -56,6 +56,8 @@ pub enum Route {
     ToBring(String),
     /// The printable БВПД application of one appeal's checklist.
     Application(String),
+    /// Today's kiosk queue.
+    Queue,
 }
 
 impl Route {
@@ -68,6 +70,7 @@ impl Route {
             Route::EditAppeal(id) => format!("#/edit-appeal/{id}"),
             Route::Slip(id) => format!("#/slip/{id}"),
             Route::Directory => "#/directory".into(),
+            Route::Queue => "#/queue".into(),
             Route::Checklist(id) => format!("#/eligibility/{id}"),
             Route::ToBring(id) => format!("#/to-bring/{id}"),
             Route::Application(id) => format!("#/application/{id}"),
@@ -87,6 +90,7 @@ impl Route {
             | Route::ToBring(_)
             | Route::Application(_) => Screen::Clients,
             Route::Directory => Screen::Settings,
+            Route::Queue => Screen::Home,
         }
     }
 
@@ -108,6 +112,7 @@ impl Route {
             Some(("application", id)) if is_uuid_v4(id) => Some(Route::Application(id.to_owned())),
             Some(_) => None,
             None if path == "directory" => Some(Route::Directory),
+            None if path == "queue" => Some(Route::Queue),
             None => Screen::from_slug(path).map(Route::Screen),
         }
     }
@@ -129,6 +134,7 @@ mod tests {
             Route::Merge(id.into(), "0b1e0b9e-8a3a-4c1e-9a52-3c1f1f2a0001".into()),
             Route::Slip(id.into()),
             Route::Directory,
+            Route::Queue,
             Route::Checklist(id.into()),
             Route::ToBring(id.into()),
             Route::Application(id.into()),

@@ -213,6 +213,83 @@ impl crate::storage::Record for Feedback {
     }
 }
 
+/// The id of the kiosk's settings record.
+pub const KIOSK_ID: &str = "kiosk";
+
+/// The kiosk as a centre sets it up (Settings → "Режим кіоску"): readable before any unlock, since the kiosk runs
+/// with no worker signed in. While `on`, the device starts as a kiosk and only a worker's passphrase leaves it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct KioskSettings {
+    pub id: String,
+    pub on: bool,
+    /// The centre's name, shown on the welcome screen and the ticket.
+    pub centre: String,
+    pub address: String,
+    /// Opening hours as the centre writes them.
+    pub hours: String,
+    /// Desks or rooms visitors are called to.
+    pub desks: Vec<String>,
+    /// The question areas a visitor chooses from.
+    pub areas: Vec<String>,
+}
+
+impl crate::storage::Record for KioskSettings {
+    const COLLECTION: crate::storage::Collection = crate::storage::Collection::Settings;
+    fn id(&self) -> &str {
+        &self.id
+    }
+}
+
+/// Why a kiosk set-up was not saved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KioskProblem {
+    NoCentre,
+    NoAreas,
+    NoDesks,
+}
+
+fn lines(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for l in text.lines().map(|l| l.split_whitespace().collect::<Vec<_>>().join(" ")).filter(|l| !l.is_empty()) {
+        if !out.contains(&l) {
+            out.push(l);
+        }
+    }
+    out
+}
+
+impl KioskSettings {
+    /// As typed in Settings (desks and areas one per line), turned on; every problem at once.
+    pub fn typed(centre: &str, address: &str, hours: &str, desks: &str, areas: &str) -> Result<Self, Vec<KioskProblem>> {
+        let clean = |t: &str| t.split_whitespace().collect::<Vec<_>>().join(" ");
+        let k = KioskSettings {
+            id: KIOSK_ID.into(),
+            on: true,
+            centre: clean(centre),
+            address: clean(address),
+            hours: clean(hours),
+            desks: lines(desks),
+            areas: lines(areas),
+        };
+        let mut problems = Vec::new();
+        if k.centre.is_empty() {
+            problems.push(KioskProblem::NoCentre);
+        }
+        if k.desks.is_empty() {
+            problems.push(KioskProblem::NoDesks);
+        }
+        if k.areas.is_empty() {
+            problems.push(KioskProblem::NoAreas);
+        }
+        if problems.is_empty() {
+            Ok(k)
+        } else {
+            Err(problems)
+        }
+    }
+}
+
 /// The feedback questions (annex 10), each answered on a five-face scale (1 worst … 5 best), or skipped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -350,6 +427,19 @@ mod tests {
         assert!(json.contains(r#""state":{"is":"called""#) && json.contains(r#""needs":["hearing"]"#), "{json}");
         assert_eq!(serde_json::from_str::<Ticket>(&json).expect("ticket"), t);
         assert!(serde_json::from_str::<Ticket>(&json.replace(r#""area""#, r#""name":"x","area""#)).is_err());
+    }
+
+    #[test]
+    fn a_kiosk_is_set_up_with_a_centre_desks_and_areas() {
+        let k = KioskSettings::typed(" Бучанський  центр ", "вул. Енергетиків, 2", "Пн–Пт 9–18", "кабінет 1\n\n кабінет 2 \nкабінет 1", "житлові питання\nпенсії")
+            .expect("set up");
+        assert_eq!((k.on, k.centre.as_str()), (true, "Бучанський центр"));
+        assert_eq!(k.desks, vec!["кабінет 1".to_string(), "кабінет 2".into()]);
+        assert_eq!(k.areas.len(), 2);
+        assert_eq!(
+            KioskSettings::typed(" ", "", "", "", ""),
+            Err(vec![KioskProblem::NoCentre, KioskProblem::NoDesks, KioskProblem::NoAreas])
+        );
     }
 
     #[test]

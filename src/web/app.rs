@@ -79,6 +79,8 @@ pub struct Ctx {
     /// Raised each time this tab has re-read what another tab wrote: an open autosave checks its record is still
     /// there.
     pub changed_elsewhere: RwSignal<u64>,
+    /// The device is set up as a waiting-room kiosk: it starts as one, and locking returns to it.
+    pub kiosk: RwSignal<bool>,
 }
 
 impl Ctx {
@@ -157,11 +159,13 @@ async fn open_storage(ctx: Ctx) {
         store.probe().await?;
         let device = device::load_or_create(&store).await?;
         let gate = lock::gate_at_start(&store).await?;
-        Ok::<_, StoreError>((store, device, gate))
+        let kiosk = lock::kiosk_on(&store).await?;
+        Ok::<_, StoreError>((store, device, gate, kiosk))
     }
     .await;
     match result {
-        Ok((store, device, gate)) => {
+        Ok((store, device, gate, kiosk)) => {
+            ctx.kiosk.set(kiosk);
             ctx.device.set(Some(device));
             ctx.store.set_value(Some(store));
             ctx.store_state.set(StoreState::Ready);
@@ -237,6 +241,7 @@ pub fn App() -> impl IntoView {
         intake_draft: RwSignal::new(None),
         drop_pending: RwSignal::new(false),
         changed_elsewhere: RwSignal::new(0),
+        kiosk: RwSignal::new(false),
     };
     provide_context(ctx);
     // Nothing personal is read or written until a worker unlocks (or, on a new device, sets a passphrase).
@@ -310,6 +315,7 @@ pub fn App() -> impl IntoView {
     let route = Memo::new(move |_| ctx.route.get());
 
     view! {
+        <Show when=move || ctx.gate.get() != Gate::Kiosk fallback=super::lazy::kiosk>
         <a class="skip-link" href="#main">{tr(|s| s.skip_to_content)}</a>
         <div class="shell">
             <header class="topbar">
@@ -336,9 +342,11 @@ pub fn App() -> impl IntoView {
                     Gate::SetUp | Gate::Locked => super::lazy::gate(),
                     Gate::Checking => view! { <p class="muted" role="status">{tr(|s| s.loading)}</p> }.into_any(),
                     Gate::Locking => view! { <p class="muted" role="status">{tr(|s| s.lock.locking)}</p> }.into_any(),
+                    Gate::Kiosk => ().into_any(),
                 }}
             </main>
         </div>
+        </Show>
     }
 }
 

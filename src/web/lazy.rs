@@ -16,7 +16,7 @@ use super::form::tr;
 use super::screens::{
     client::ClientScreen, clients::ClientsScreen, directory::DirectoryScreen, edit_card::EditCardScreen,
     merge::MergeScreen, edit_appeal::EditAppealScreen,
-    eligibility::ChecklistScreen, export::ExportScreen, gate::GateScreen, intake::IntakeScreen,
+    eligibility::ChecklistScreen, export::ExportScreen, gate::GateScreen, intake::IntakeScreen, kiosk::KioskScreen, queue::QueueScreen,
     print::ApplicationScreen, print::ToBringScreen, settings::SettingsScreen, slip::SlipScreen,
 };
 
@@ -31,7 +31,7 @@ fn route_id() -> String {
         | Route::ToBring(id)
         | Route::Application(id) => id,
         Route::Merge(keep, _) => keep,
-        Route::Screen(_) | Route::Directory => String::new(),
+        Route::Screen(_) | Route::Directory | Route::Queue => String::new(),
     }
 }
 
@@ -108,6 +108,14 @@ on_demand! {
     fn gate_screen() {
         view! { <GateScreen/> }.into_any()
     }
+
+    fn queue() {
+        view! { <QueueScreen/> }.into_any()
+    }
+
+    fn kiosk_screen() {
+        view! { <KioskScreen/> }.into_any()
+    }
 }
 
 /// Another tab changed the records: read them again. Its own piece, fetched the first time it is needed: reading
@@ -149,12 +157,18 @@ pub fn screen(route: &Route) -> Option<AnyView> {
         Route::Screen(Screen::Settings) => Box::pin(settings()),
         Route::Screen(Screen::Export) => Box::pin(export()),
         Route::Directory => Box::pin(directory()),
+        Route::Queue => Box::pin(queue()),
         Route::Checklist(_) => Box::pin(checklist()),
         Route::ToBring(_) => Box::pin(to_bring()),
         Route::Application(_) => Box::pin(application()),
         Route::Screen(_) => return None,
     };
     Some(suspended(load))
+}
+
+/// The waiting-room kiosk, loaded on demand (only a kiosk device ever fetches it).
+pub fn kiosk() -> AnyView {
+    suspended(Box::pin(kiosk_screen()))
 }
 
 /// Set-up or the unlock form (with Argon2id), loaded on demand like a screen.

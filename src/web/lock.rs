@@ -35,6 +35,8 @@ pub enum Gate {
     Locking,
     /// Unlocked: the app's screens.
     Open,
+    /// The waiting-room kiosk (while kiosk mode is on and no worker has unlocked): the kiosk's screens only.
+    Kiosk,
 }
 
 /// Who unlocked: the worker of the slot that opened the key.
@@ -44,9 +46,27 @@ pub struct Session {
     pub worker: String,
 }
 
-/// Set-up if the device has no keyring yet, else locked.
+/// Set-up if the device has no keyring yet; else the kiosk when kiosk mode is on; else locked.
 pub async fn gate_at_start(store: &AppStore) -> StoreResult<Gate> {
-    Ok(if store.get(Collection::Settings, KEYRING_ID).await?.is_some() { Gate::Locked } else { Gate::SetUp })
+    if store.get(Collection::Settings, KEYRING_ID).await?.is_none() {
+        return Ok(Gate::SetUp);
+    }
+    Ok(if kiosk_on(store).await? { Gate::Kiosk } else { Gate::Locked })
+}
+
+/// Whether the device is set up as a kiosk (read before any unlock).
+pub async fn kiosk_on(store: &AppStore) -> StoreResult<bool> {
+    use crate::domain::kiosk::{KioskSettings, KIOSK_ID};
+    Ok(crate::storage::load::<KioskSettings>(store, KIOSK_ID).await?.is_some_and(|k| k.on))
+}
+
+/// Where a lock ends: the kiosk on a kiosk device, else the unlock form.
+pub fn locked_gate(ctx: Ctx) -> Gate {
+    if ctx.kiosk.get_untracked() {
+        Gate::Kiosk
+    } else {
+        Gate::Locked
+    }
 }
 
 /// The key is in the codec: load the data and open the screens (back where the worker was).
@@ -112,7 +132,7 @@ pub fn lock(ctx: Ctx, idle: bool) {
         ctx.data_ready.set(false);
         ctx.flash.set(None);
         ctx.session.set(None);
-        ctx.gate.set(Gate::Locked);
+        ctx.gate.set(locked_gate(ctx));
     });
 }
 
@@ -127,6 +147,13 @@ pub fn watch_idle(ctx: Ctx) {
         window_event_listener_untyped("input", touch),
     ];
     let check = move || {
+        // A kiosk's unlock form left untouched (a visitor pressed "for staff"): back to the kiosk.
+        if ctx.gate.get_untracked() == Gate::Locked && ctx.kiosk.get_untracked() {
+            if js_sys::Date::now() - last.get_value() >= KIOSK_UNLOCK_IDLE_MS {
+                ctx.gate.set(Gate::Kiosk);
+            }
+            return;
+        }
         if ctx.gate.get_untracked() != Gate::Open {
             last.set_value(js_sys::Date::now());
             return;
@@ -152,6 +179,9 @@ pub fn watch_idle(ctx: Ctx) {
         }
     });
 }
+
+/// How long a kiosk's unlock form waits untouched before the kiosk comes back.
+const KIOSK_UNLOCK_IDLE_MS: f64 = 60_000.0;
 
 /// The Lock button and who is working, in the top bar while unlocked.
 #[component]

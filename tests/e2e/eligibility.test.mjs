@@ -206,9 +206,11 @@ describe('eligibility checklist', () => {
       await elsewhere.getByRole('button', { name: 'Додати рішення' }).click();
       await elsewhere.getByText(/10\.06\.2025 · п\. 14 ч\. 1 ст\. 14 — Внутрішньо переміщені особи · Київський місцевий центр/).waitFor();
       await grants.getByText(/: 1 з 6/).waitFor();
-      await page.getByTestId('checklist-saved').getByText(/Збережено о/).waitFor();
-      const kept = (await readAllIdb(page, 'assessments')).map((r) => JSON.parse(r.payload));
-      assert.ok(kept.some((k) => k.grants_elsewhere?.[0]?.source === 'Київський місцевий центр'), 'kept in IndexedDB');
+      // The line says "saved" since the first tick: wait for this change's write itself (autosave within a second).
+      const grantKept = async () => (await readAllIdb(page, 'assessments')).map((r) => JSON.parse(r.payload))
+        .some((k) => k.grants_elsewhere?.[0]?.source === 'Київський місцевий центр');
+      for (let i = 0; i < 50 && !(await grantKept()); i += 1) await page.waitForTimeout(100);
+      assert.ok(await grantKept(), 'kept in IndexedDB');
 
       const search = page.getByLabel('Пошук категорії');
       const first = () => page.locator('.cats li').first().innerText();

@@ -24,7 +24,7 @@ pub fn GateScreen() -> impl IntoView {
     move || match ctx.gate.get() {
         Gate::SetUp => view! { <SetUp/> }.into_any(),
         Gate::Locked => view! { <Unlock/> }.into_any(),
-        Gate::Checking | Gate::Locking | Gate::Open => ().into_any(),
+        Gate::Checking | Gate::Locking | Gate::Open | Gate::Kiosk => ().into_any(),
     }
 }
 
@@ -549,6 +549,13 @@ fn UnlockForm(
                     </button>
                 </div>
             </form>
+            <Show when=move || ctx.kiosk.get()>
+                <div class="form-actions">
+                    <button type="button" class="btn btn-secondary" on:click=move |_| ctx.gate.set(crate::web::lock::Gate::Kiosk)>
+                        {tr(|s| s.kiosk.back_to_kiosk)}
+                    </button>
+                </div>
+            </Show>
         </section>
     }
 }

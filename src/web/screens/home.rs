@@ -78,6 +78,9 @@ pub fn HomeScreen() -> impl IntoView {
             {icons::new_intake()}
             <span>{tr(|s| s.home.start_intake)}</span>
         </a>
+        <Show when=move || ctx.kiosk.get()>
+            <p><a class="btn btn-secondary" href=crate::nav::Route::Queue.href()>{tr(|s| s.kiosk.queue_link)}</a></p>
+        </Show>
         <FollowUps/>
         <div class="cards">
             <section class="card" aria-labelledby="on-device">

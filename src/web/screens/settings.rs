@@ -27,6 +27,7 @@ pub fn SettingsScreen() -> impl IntoView {
         <RulesSection/>
         <ContactsSection/>
         <HolidaysSection/>
+        <crate::web::screens::kiosk_setup::KioskSection/>
         <RetentionSection/>
         <StorageSection/>
         <AboutSection/>

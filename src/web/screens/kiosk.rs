@@ -1,0 +1,469 @@
+//! The waiting-room kiosk (issue: write-only, one visitor at a time): the welcome screen with whoever is being
+//! called, and a queue ticket in a few steps, one question per screen, large targets. Nothing a visitor types is
+//! kept readable: the name and phone are sealed to public keys before the ticket is written, and everything typed is
+//! cleared when the visitor is done, starts over, or leaves the kiosk untouched.
+//!
+//! No staff screen is part of this: "for staff" only opens the unlock form (a worker's passphrase), and a reload or a
+//! crash starts the kiosk again (the device's kiosk setting is read before any unlock).
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::crypto::keyring::{Keyring, KEYRING_ID};
+use crate::domain::kiosk::{KioskSettings, NeedsHelp, Ticket, TicketState, Visitor, VisitorProblem, KIOSK_ID};
+use crate::i18n::{self, Lang};
+use crate::kiosk::{issue, tickets_of, IssueError, Request};
+use crate::storage;
+use crate::web::app::{new_id, use_ctx, Ctx};
+use crate::web::form::{tr, TextInput};
+use crate::web::lock::Gate;
+use crate::web::platform;
+
+/// After this long untouched, the kiosk asks whether the visitor is still there…
+const IDLE_ASK_SECS: f64 = 60.0;
+/// …and this long after asking, clears everything and returns to the welcome screen.
+const IDLE_CLEAR_SECS: f64 = 15.0;
+
+#[derive(Debug, Clone, PartialEq)]
+enum Step {
+    Welcome,
+    Area,
+    Help,
+    Contact,
+    Before,
+    Done(Ticket),
+}
+
+/// What the kiosk was set up with, and the keys it seals to.
+#[derive(Debug, Clone, PartialEq)]
+struct Setup {
+    settings: KioskSettings,
+    recipients: Vec<String>,
+}
+
+/// What one visitor has chosen and typed so far.
+#[derive(Clone, Copy)]
+struct Visit {
+    step: RwSignal<Step>,
+    area: RwSignal<String>,
+    needs: RwSignal<Vec<NeedsHelp>>,
+    name: RwSignal<String>,
+    phone: RwSignal<String>,
+    problem: RwSignal<Option<VisitorProblem>>,
+    failed: RwSignal<bool>,
+}
+
+impl Visit {
+    fn new() -> Self {
+        Visit {
+            step: RwSignal::new(Step::Welcome),
+            area: RwSignal::new(String::new()),
+            needs: RwSignal::new(Vec::new()),
+            name: RwSignal::new(String::new()),
+            phone: RwSignal::new(String::new()),
+            problem: RwSignal::new(None),
+            failed: RwSignal::new(false),
+        }
+    }
+
+    /// Everything of this visitor gone from the page and memory; the next one starts in Ukrainian.
+    fn clear(self, ctx: Ctx) {
+        self.area.set(String::new());
+        self.needs.set(Vec::new());
+        self.name.set(String::new());
+        self.phone.set(String::new());
+        self.problem.set(None);
+        self.failed.set(false);
+        self.step.set(Step::Welcome);
+        ctx.lang.set(Lang::Uk);
+    }
+}
+
+async fn load_setup(ctx: Ctx) -> Result<Option<Setup>, storage::StoreError> {
+    let store = ctx.store_or_err()?;
+    let Some(settings) = storage::load::<KioskSettings>(&store, KIOSK_ID).await? else { return Ok(None) };
+    let ring = storage::load::<Keyring>(&store, KEYRING_ID).await?;
+    let mut recipients: Vec<String> = ring.as_ref().and_then(|r| r.box_recipient()).map(str::to_owned).into_iter().collect();
+    recipients.extend(ctx.device.with_untracked(|d| d.as_ref().map(|d| d.centre_keys.clone()).unwrap_or_default()));
+    Ok(Some(Setup { settings, recipients }))
+}
+
+#[component]
+pub fn KioskScreen() -> impl IntoView {
+    let ctx = use_ctx();
+    let setup = RwSignal::new(None::<Setup>);
+    let failed = RwSignal::new(None::<storage::StoreError>);
+    let loaded = RwSignal::new(false);
+    spawn_local(async move {
+        match load_setup(ctx).await {
+            Ok(s) => {
+                setup.try_set(s);
+            }
+            Err(e) => {
+                failed.try_set(Some(e));
+            }
+        }
+        loaded.try_set(true);
+    });
+    let visit = Visit::new();
+    idle_reset(ctx, visit);
+
+    view! {
+        <div class="kiosk" data-testid="kiosk">
+            <main id="main" class="kiosk-main" tabindex="-1">
+                {move || failed.get().map(|e| view! { <p class="error" role="alert">{i18n::store_error(ctx.lang.get(), &e)}</p> })}
+                {move || match (loaded.get(), setup.get()) {
+                    (false, _) => view! { <p class="muted" role="status">{tr(|s| s.loading)}</p> }.into_any(),
+                    (true, None) => view! {
+                        <h1 tabindex="-1">{tr(|s| s.kiosk.not_set_up)}</h1>
+                        <StaffButton/>
+                    }.into_any(),
+                    (true, Some(s)) => view! { <Steps setup=s visit=visit/> }.into_any(),
+                }}
+            </main>
+            <StillHere visit=visit/>
+        </div>
+    }
+}
+
+/// Untouched for a minute away from the welcome screen: "are you still there?", then everything is cleared.
+fn idle_reset(ctx: Ctx, visit: Visit) {
+    let last = StoredValue::new(js_sys::Date::now());
+    let touch = move |_| last.set_value(js_sys::Date::now());
+    let listeners = [
+        window_event_listener_untyped("pointerdown", touch),
+        window_event_listener_untyped("keydown", touch),
+        window_event_listener_untyped("input", touch),
+    ];
+    let asking = RwSignal::new(None::<u32>);
+    provide_context(StillHereSecs(asking));
+    let tick = move || {
+        if visit.step.try_get_untracked().is_none_or(|s| s == Step::Welcome) {
+            last.set_value(js_sys::Date::now());
+            asking.try_set(None);
+            return;
+        }
+        let idle = (js_sys::Date::now() - last.get_value()) / 1000.0;
+        if idle >= IDLE_ASK_SECS + IDLE_CLEAR_SECS {
+            asking.try_set(None);
+            visit.clear(ctx);
+        } else if idle >= IDLE_ASK_SECS {
+            asking.try_set(Some((IDLE_ASK_SECS + IDLE_CLEAR_SECS - idle).ceil() as u32));
+        } else if asking.get_untracked().is_some() {
+            asking.try_set(None);
+        }
+    };
+    let timer = set_interval_with_handle(tick, std::time::Duration::from_millis(500)).ok();
+    on_cleanup(move || {
+        for l in listeners {
+            l.remove();
+        }
+        if let Some(t) = timer {
+            t.clear();
+        }
+    });
+}
+
+#[derive(Clone, Copy)]
+struct StillHereSecs(RwSignal<Option<u32>>);
+
+#[component]
+fn StillHere(visit: Visit) -> impl IntoView {
+    let ctx = use_ctx();
+    let StillHereSecs(asking) = use_context::<StillHereSecs>().unwrap_or(StillHereSecs(RwSignal::new(None)));
+    let _ = visit;
+    move || {
+        asking.get().map(|secs| {
+            view! {
+                <div class="kiosk-dialog" role="alertdialog" aria-modal="true" aria-labelledby="still-here-h"
+                    aria-describedby="still-here-p">
+                    <div class="kiosk-dialog-box">
+                        <h2 id="still-here-h">{tr(|s| s.kiosk.still_here)}</h2>
+                        <p id="still-here-p" data-testid="still-here-secs">{(ctx.t().kiosk.still_here_hint)(&secs.to_string())}</p>
+                        // Any touch counts as "still here"; the button gives it a name.
+                        <button type="button" class="kbtn kbtn-primary" autofocus=true on:click=move |_| asking.set(None)>
+                            {tr(|s| s.kiosk.still_here_yes)}
+                        </button>
+                    </div>
+                </div>
+            }
+        })
+    }
+}
+
+/// "For staff": the unlock form (a worker's passphrase); untouched, it returns to the kiosk.
+#[component]
+fn StaffButton() -> impl IntoView {
+    let ctx = use_ctx();
+    view! {
+        <button type="button" class="kbtn-quiet" on:click=move |_| ctx.gate.set(Gate::Locked)>{tr(|s| s.kiosk.for_staff)}</button>
+    }
+}
+
+#[component]
+fn Steps(setup: Setup, visit: Visit) -> impl IntoView {
+    let setup = StoredValue::new(setup);
+    move || match visit.step.get() {
+        Step::Welcome => view! { <Welcome setup=setup.get_value() visit=visit/> }.into_any(),
+        Step::Area => view! { <AreaStep setup=setup.get_value() visit=visit/> }.into_any(),
+        Step::Help => view! { <HelpStep visit=visit/> }.into_any(),
+        Step::Contact => view! { <ContactStep visit=visit/> }.into_any(),
+        Step::Before => view! { <BeforeStep setup=setup.get_value() visit=visit/> }.into_any(),
+        Step::Done(t) => view! { <TicketShown setup=setup.get_value() visit=visit ticket=t/> }.into_any(),
+    }
+}
+
+/// The last visitor called today, shown large on the welcome screen (read every few seconds: staff call from
+/// another tab or after unlocking).
+fn now_calling(ctx: Ctx) -> RwSignal<Option<(String, String)>> {
+    let calling = RwSignal::new(None::<(String, String)>);
+    let read = move || {
+        let Some(store) = ctx.store() else { return };
+        spawn_local(async move {
+            if let Ok(all) = tickets_of(&store, platform::today()).await {
+                let last = all
+                    .into_iter()
+                    .filter_map(|(t, _)| match &t.state {
+                        TicketState::Called { at, desk } => Some((at.clone(), t.label(), desk.clone())),
+                        _ => None,
+                    })
+                    .max();
+                calling.try_set(last.map(|(_, label, desk)| (label, desk)));
+            }
+        });
+    };
+    read();
+    if let Ok(t) = set_interval_with_handle(read, std::time::Duration::from_secs(3)) {
+        on_cleanup(move || t.clear());
+    }
+    calling
+}
+
+#[component]
+fn Welcome(setup: Setup, visit: Visit) -> impl IntoView {
+    let ctx = use_ctx();
+    let calling = now_calling(ctx);
+    let k = setup.settings;
+    let other = move |_| ctx.lang.update(|l| *l = if *l == Lang::Uk { Lang::En } else { Lang::Uk });
+    view! {
+        <div class="kiosk-top">
+            <button type="button" class="kbtn kbtn-quiet-lang" on:click=other>{tr(|s| s.kiosk.other_lang)}</button>
+        </div>
+        <p class="kiosk-centre">{k.centre.clone()}</p>
+        {(!k.hours.is_empty() || !k.address.is_empty()).then(|| view! {
+            <p class="kiosk-muted">{[k.address.clone(), k.hours.clone()].into_iter().filter(|x| !x.is_empty()).collect::<Vec<_>>().join(" · ")}</p>
+        })}
+        <h1 tabindex="-1">{tr(|s| s.kiosk.welcome)}</h1>
+        <p class="kiosk-lead">{tr(|s| s.kiosk.welcome_hint)}</p>
+        <button type="button" class="kbtn kbtn-primary kbtn-huge" on:click=move |_| visit.step.set(Step::Area)>
+            {tr(|s| s.kiosk.get_ticket)}
+        </button>
+        <div class="kiosk-calling" role="status" aria-live="polite" data-testid="now-calling">
+            {move || calling.get().map(|(label, desk)| (ctx.t().kiosk.called)(&label, &desk))}
+        </div>
+        <div class="kiosk-foot">
+            <StaffButton/>
+        </div>
+    }
+}
+
+/// Back and start over, on every step.
+#[component]
+fn Nav(visit: Visit, back: Step) -> impl IntoView {
+    let ctx = use_ctx();
+    let back = StoredValue::new(back);
+    view! {
+        <div class="kiosk-nav">
+            <button type="button" class="kbtn" on:click=move |_| visit.step.set(back.get_value())>{tr(|s| s.kiosk.back)}</button>
+            <button type="button" class="kbtn" on:click=move |_| visit.clear(ctx)>{tr(|s| s.kiosk.start_over)}</button>
+        </div>
+    }
+}
+
+#[component]
+fn AreaStep(setup: Setup, visit: Visit) -> impl IntoView {
+    let ctx = use_ctx();
+    let mut areas = setup.settings.areas.clone();
+    let other = ctx.t().kiosk.area_other.to_owned();
+    areas.push(String::new());
+    view! {
+        <Nav visit=visit back=Step::Welcome/>
+        <h1 tabindex="-1" id="area-h">{tr(|s| s.kiosk.area_q)}</h1>
+        <div class="kiosk-choices" role="group" aria-labelledby="area-h">
+            {areas.into_iter().map(|a| {
+                let shown = if a.is_empty() { other.clone() } else { a.clone() };
+                view! {
+                    <button type="button" class="kbtn kbtn-choice" on:click=move |_| {
+                        visit.area.set(a.clone());
+                        visit.step.set(Step::Help);
+                    }>{shown}</button>
+                }
+            }).collect_view()}
+        </div>
+    }
+}
+
+fn need_text(s: &'static crate::i18n::Strings, n: NeedsHelp) -> &'static str {
+    match n {
+        NeedsHelp::ReadingWriting => s.kiosk.need_reading,
+        NeedsHelp::Hearing => s.kiosk.need_hearing,
+        NeedsHelp::Vision => s.kiosk.need_vision,
+        NeedsHelp::Mobility => s.kiosk.need_mobility,
+        NeedsHelp::SmallChildren => s.kiosk.need_children,
+        NeedsHelp::Elderly => s.kiosk.need_elderly,
+        NeedsHelp::CourtSoon => s.kiosk.need_court,
+    }
+}
+
+#[component]
+fn HelpStep(visit: Visit) -> impl IntoView {
+    let ctx = use_ctx();
+    view! {
+        <Nav visit=visit back=Step::Area/>
+        <h1 tabindex="-1" id="help-h">{tr(|s| s.kiosk.help_q)}</h1>
+        <p class="kiosk-lead">{tr(|s| s.kiosk.help_hint)}</p>
+        <div class="kiosk-choices" role="group" aria-labelledby="help-h">
+            {NeedsHelp::ALL.into_iter().map(|n| {
+                let on = move || visit.needs.with(|v| v.contains(&n));
+                view! {
+                    <button type="button" class="kbtn kbtn-choice kbtn-toggle" aria-pressed=move || on().to_string()
+                        on:click=move |_| visit.needs.update(|v| if v.contains(&n) { v.retain(|x| *x != n) } else { v.push(n) })>
+                        <span class="kbtn-tick" aria-hidden="true">{move || if on() { "✓" } else { "" }}</span>
+                        {move || need_text(ctx.t(), n)}
+                    </button>
+                }
+            }).collect_view()}
+        </div>
+        <button type="button" class="kbtn kbtn-primary kbtn-wide" on:click=move |_| visit.step.set(Step::Contact)>
+            {tr(|s| s.kiosk.next)}
+        </button>
+    }
+}
+
+#[component]
+fn ContactStep(visit: Visit) -> impl IntoView {
+    let ctx = use_ctx();
+    let problem = move |which: VisitorProblem| {
+        Signal::derive(move || {
+            (visit.problem.get() == Some(which)).then(|| match which {
+                VisitorProblem::Phone => ctx.t().kiosk.phone_bad.to_owned(),
+                VisitorProblem::Name => ctx.t().kiosk.name_bad.to_owned(),
+            })
+        })
+    };
+    let next = move |_| match Visitor::typed(&visit.name.get_untracked(), &visit.phone.get_untracked()) {
+        Ok(_) => {
+            visit.problem.set(None);
+            visit.step.set(Step::Before);
+        }
+        Err(p) => {
+            visit.problem.set(Some(p));
+            crate::web::form::focus_first_problem();
+        }
+    };
+    let skip = move |_| {
+        visit.name.set(String::new());
+        visit.phone.set(String::new());
+        visit.problem.set(None);
+        visit.step.set(Step::Before);
+    };
+    view! {
+        <Nav visit=visit back=Step::Help/>
+        <h1 tabindex="-1">{tr(|s| s.kiosk.contact_q)}</h1>
+        <p class="kiosk-lead">{tr(|s| s.kiosk.contact_hint)}</p>
+        <form class="kiosk-form" novalidate autocomplete="off" on:submit=|ev| ev.prevent_default()>
+            <TextInput id="kiosk-name" label=|s| s.kiosk.name_label value=visit.name
+                on_input=Callback::new(move |v| visit.name.set(v)) problem=problem(VisitorProblem::Name)/>
+            <TextInput id="kiosk-phone" label=|s| s.kiosk.phone_label value=visit.phone kind="tel" inputmode="tel"
+                on_input=Callback::new(move |v| visit.phone.set(v)) problem=problem(VisitorProblem::Phone)/>
+        </form>
+        <div class="kiosk-row">
+            <button type="button" class="kbtn" on:click=skip>{tr(|s| s.kiosk.skip)}</button>
+            <button type="button" class="kbtn kbtn-primary" on:click=next>{tr(|s| s.kiosk.next)}</button>
+        </div>
+    }
+}
+
+#[component]
+fn BeforeStep(setup: Setup, visit: Visit) -> impl IntoView {
+    let ctx = use_ctx();
+    let busy = RwSignal::new(false);
+    let recipients = StoredValue::new(setup.recipients);
+    let take = move |returning: Option<bool>| {
+        if busy.get_untracked() {
+            return;
+        }
+        let visitor = Visitor::typed(&visit.name.get_untracked(), &visit.phone.get_untracked()).ok().flatten();
+        let request = Request { area: visit.area.get_untracked(), needs: visit.needs.get_untracked(), returning, visitor };
+        let (Some(store), Ok(id)) = (ctx.store(), new_id()) else {
+            visit.failed.set(true);
+            return;
+        };
+        busy.set(true);
+        spawn_local(async move {
+            let issued = issue(&store, &request, &recipients.get_value(), &id, platform::today(), &platform::now_iso()).await;
+            match issued {
+                Ok(t) => {
+                    // What was typed is sealed in the ticket: nothing of it stays on the page.
+                    visit.name.try_set(String::new());
+                    visit.phone.try_set(String::new());
+                    visit.step.try_set(Step::Done(t));
+                }
+                Err(IssueError::Store(_) | IssueError::Seal(_)) => {
+                    visit.failed.try_set(true);
+                }
+            }
+            busy.try_set(false);
+        });
+    };
+    view! {
+        <Nav visit=visit back=Step::Contact/>
+        <h1 tabindex="-1" id="before-h">{tr(|s| s.kiosk.before_q)}</h1>
+        <div class="kiosk-choices kiosk-choices-row" role="group" aria-labelledby="before-h">
+            <button type="button" class="kbtn kbtn-choice" disabled=move || busy.get() on:click=move |_| take(Some(true))>{tr(|s| s.kiosk.yes)}</button>
+            <button type="button" class="kbtn kbtn-choice" disabled=move || busy.get() on:click=move |_| take(Some(false))>{tr(|s| s.kiosk.no)}</button>
+            <button type="button" class="kbtn kbtn-choice" disabled=move || busy.get() on:click=move |_| take(None)>{tr(|s| s.kiosk.skip)}</button>
+        </div>
+        <Show when=move || visit.failed.get()>
+            <p class="kiosk-error" role="alert">{tr(|s| s.kiosk.ticket_failed)}</p>
+        </Show>
+    }
+}
+
+#[component]
+fn TicketShown(setup: Setup, visit: Visit, ticket: Ticket) -> impl IntoView {
+    let ctx = use_ctx();
+    let desks = setup.settings.desks.len() as u32;
+    let wait = RwSignal::new(None::<u32>);
+    let id = ticket.id.clone();
+    if let Some(store) = ctx.store() {
+        spawn_local(async move {
+            if let Ok(all) = tickets_of(&store, platform::today()).await {
+                let all: Vec<Ticket> = all.into_iter().map(|(t, _)| t).collect();
+                wait.try_set(crate::domain::kiosk::estimated_wait_minutes(&all, platform::today(), &id, desks));
+            }
+        });
+    }
+    let label = ticket.label();
+    let time = platform::local_time_of(&ticket.issued_at);
+    let priority = ticket.priority();
+    view! {
+        <section class="kiosk-ticket" aria-labelledby="ticket-h" data-testid="ticket">
+            <h1 tabindex="-1" id="ticket-h">{tr(|s| s.kiosk.ticket_title)}</h1>
+            <p class="kiosk-number" data-testid="ticket-number">{label}</p>
+            <p class="kiosk-centre">{setup.settings.centre.clone()}</p>
+            <p>{move || (ctx.t().kiosk.ticket_time)(&time)}</p>
+            {move || wait.get().map(|m| view! {
+                <p data-testid="ticket-wait">
+                    {if m == 0 { ctx.t().kiosk.ticket_next.to_owned() } else { (ctx.t().kiosk.ticket_wait)(&m.to_string()) }}
+                </p>
+            })}
+            {priority.then(|| view! { <p class="kiosk-strong">{tr(|s| s.kiosk.ticket_priority)}</p> })}
+            <p>{tr(|s| s.kiosk.ticket_watch)}</p>
+        </section>
+        <div class="kiosk-row no-print">
+            <button type="button" class="kbtn" on:click=|_| platform::print()>{tr(|s| s.kiosk.ticket_print)}</button>
+            <button type="button" class="kbtn kbtn-primary" on:click=move |_| visit.clear(ctx)>{tr(|s| s.kiosk.ticket_done)}</button>
+        </div>
+    }
+}

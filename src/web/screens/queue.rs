@@ -1,0 +1,207 @@
+//! Today's kiosk queue for staff (unlocked): who waits, in the order they are called (those who need help first),
+//! who was called to which room, served or left. "Call next" calls the next visitor to the chosen room; the kiosk's
+//! welcome screen shows it. The name and phone a visitor gave are opened here with the device's box key (the kiosk
+//! itself cannot read them back).
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::crypto::keyring::{Keyring, KEYRING_ID};
+use crate::domain::kiosk::{self, KioskSettings, NeedsHelp, Ticket, TicketState, Visitor, KIOSK_ID};
+use crate::i18n;
+use crate::kiosk::{call_next, finish, tickets_of, Outcome};
+use crate::storage::{self, codec, StoreError};
+use crate::web::app::{use_ctx, Ctx};
+use crate::web::form::{tr, Select};
+use crate::web::platform;
+
+/// Today's tickets, the rooms, and the box identity to open what visitors gave.
+async fn read(ctx: Ctx) -> Result<(Vec<Ticket>, Vec<String>, Option<zeroize::Zeroizing<String>>), StoreError> {
+    let store = ctx.store_or_err()?;
+    let tickets: Vec<Ticket> = tickets_of(&store, platform::today()).await?.into_iter().map(|(t, _)| t).collect();
+    let desks = storage::load::<KioskSettings>(&store, KIOSK_ID).await?.map(|k| k.desks).unwrap_or_default();
+    let identity = match storage::load::<Keyring>(&store, KEYRING_ID).await? {
+        Some(ring) if ring.device_box.is_some() => {
+            let mut ring = ring;
+            let key = codec::data_key()?;
+            ring.box_identity(&key).await.ok().map(|(i, _)| i)
+        }
+        _ => None,
+    };
+    Ok((tickets, desks, identity))
+}
+
+fn need_text(s: &'static i18n::Strings, n: NeedsHelp) -> &'static str {
+    match n {
+        NeedsHelp::ReadingWriting => s.kiosk.need_reading,
+        NeedsHelp::Hearing => s.kiosk.need_hearing,
+        NeedsHelp::Vision => s.kiosk.need_vision,
+        NeedsHelp::Mobility => s.kiosk.need_mobility,
+        NeedsHelp::SmallChildren => s.kiosk.need_children,
+        NeedsHelp::Elderly => s.kiosk.need_elderly,
+        NeedsHelp::CourtSoon => s.kiosk.need_court,
+    }
+}
+
+/// One ticket as staff see it: what the visitor gave opened with the box identity.
+#[derive(Debug, Clone, PartialEq)]
+struct Row {
+    ticket: Ticket,
+    visitor: Option<Visitor>,
+}
+
+#[component]
+pub fn QueueScreen() -> impl IntoView {
+    let ctx = use_ctx();
+    let rows = RwSignal::new(Vec::<Row>::new());
+    let desks = RwSignal::new(Vec::<String>::new());
+    let desk = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<StoreError>);
+    let called = RwSignal::new(None::<(String, String)>);
+    let nobody = RwSignal::new(false);
+    let refresh = move || {
+        spawn_local(async move {
+            match read(ctx).await {
+                Ok((tickets, d, identity)) => {
+                    let opened = tickets
+                        .into_iter()
+                        .map(|t| {
+                            let visitor =
+                                t.visitor.as_ref().zip(identity.as_ref()).and_then(|(sealed, id)| kiosk::open::<Visitor>(id, sealed));
+                            Row { ticket: t, visitor }
+                        })
+                        .collect();
+                    rows.try_set(opened);
+                    if desk.get_untracked().is_empty() {
+                        desk.try_set(d.first().cloned().unwrap_or_default());
+                    }
+                    desks.try_set(d);
+                    error.try_set(None);
+                }
+                Err(e) => {
+                    error.try_set(Some(e));
+                }
+            }
+        });
+    };
+    refresh();
+    if let Ok(t) = set_interval_with_handle(refresh, std::time::Duration::from_secs(5)) {
+        on_cleanup(move || t.clear());
+    }
+    let call = move |_| {
+        let Some(store) = ctx.store() else { return };
+        let to = desk.get_untracked();
+        spawn_local(async move {
+            match call_next(&store, platform::today(), &to, &platform::now_iso()).await {
+                Ok(Some(t)) => {
+                    called.try_set(Some((t.label(), to)));
+                    nobody.try_set(false);
+                }
+                Ok(None) => {
+                    nobody.try_set(true);
+                }
+                Err(e) => {
+                    error.try_set(Some(e));
+                }
+            }
+            refresh();
+        });
+    };
+    let done = move |id: String, outcome: Outcome| {
+        let Some(store) = ctx.store() else { return };
+        spawn_local(async move {
+            if let Err(e) = finish(&store, &id, outcome, &platform::now_iso()).await {
+                error.try_set(Some(e));
+            }
+            refresh();
+        });
+    };
+    let waiting = Memo::new(move |_| {
+        let all: Vec<Ticket> = rows.with(|r| r.iter().map(|r| r.ticket.clone()).collect());
+        let order: Vec<String> = kiosk::waiting(&all, platform::today()).into_iter().map(|t| t.id.clone()).collect();
+        order.into_iter().filter_map(|id| rows.with(|r| r.iter().find(|x| x.ticket.id == id).cloned())).collect::<Vec<_>>()
+    });
+    let others = Memo::new(move |_| {
+        let mut v: Vec<Row> = rows.with(|r| r.iter().filter(|x| x.ticket.state != TicketState::Waiting).cloned().collect());
+        v.sort_by_key(|r| std::cmp::Reverse(r.ticket.number));
+        v
+    });
+    let desk_options = Signal::derive(move || desks.get().into_iter().map(|d| (d.clone(), d)).collect::<Vec<_>>());
+    view! {
+        <h1 tabindex="-1">{tr(|s| s.kiosk.queue_title)}</h1>
+        {move || error.get().map(|e| view! { <p class="error" role="alert">{i18n::store_error(ctx.lang.get(), &e)}</p> })}
+        <section class="card" aria-labelledby="call-h">
+            <h2 id="call-h">{tr(|s| s.kiosk.queue_call_title)}</h2>
+            <Select id="queue-desk" label=|s| s.kiosk.queue_desk options=desk_options value=desk
+                on_change=Callback::new(move |v| desk.set(v))/>
+            <div class="form-actions">
+                <button type="button" class="btn btn-primary" on:click=call>{tr(|s| s.kiosk.queue_call)}</button>
+                <p class="form-status" role="status" data-testid="queue-called">
+                    {move || match (called.get(), nobody.get()) {
+                        (_, true) => ctx.t().kiosk.queue_nobody.to_owned(),
+                        (Some((label, desk)), false) => (ctx.t().kiosk.called)(&label, &desk),
+                        (None, false) => String::new(),
+                    }}
+                </p>
+            </div>
+        </section>
+        <section class="card" aria-labelledby="waiting-h">
+            <h2 id="waiting-h">{tr(|s| s.kiosk.queue_waiting)}</h2>
+            <ol class="results" data-testid="queue-waiting">
+                {move || waiting.get().into_iter().map(|r| view! { <TicketRow row=r done=None/> }).collect_view()}
+            </ol>
+            <Show when=move || waiting.with(Vec::is_empty)>
+                <p class="muted">{tr(|s| s.kiosk.queue_empty)}</p>
+            </Show>
+        </section>
+        <section class="card" aria-labelledby="others-h">
+            <h2 id="others-h">{tr(|s| s.kiosk.queue_others)}</h2>
+            <ul class="results" data-testid="queue-others">
+                {move || others.get().into_iter().map(|r| view! { <TicketRow row=r done=Some(Callback::new(move |(id, o)| done(id, o)))/> }).collect_view()}
+            </ul>
+        </section>
+    }
+}
+
+#[component]
+fn TicketRow(row: Row, done: Option<Callback<(String, Outcome)>>) -> impl IntoView {
+    let ctx = use_ctx();
+    let t = row.ticket;
+    let label = t.label();
+    let time = platform::local_time_of(&t.issued_at);
+    let needs: Vec<NeedsHelp> = t.needs.clone();
+    let who = row.visitor.map(|v| [v.name, v.phone].into_iter().filter(|x| !x.is_empty()).collect::<Vec<_>>().join(", "));
+    let state = t.state.clone();
+    let called = matches!(state, TicketState::Called { .. });
+    let id = t.id.clone();
+    view! {
+        <li class="result">
+            <div class="summary">
+                <p class="figures"><strong>{label.clone()}</strong> " · " {time} " · " {t.area.clone()}</p>
+                {(!needs.is_empty()).then(|| view! {
+                    <p><span class="badge">{tr(|s| s.kiosk.queue_priority)}</span> " "
+                        {move || needs.iter().map(|n| need_text(ctx.t(), *n)).collect::<Vec<_>>().join("; ")}</p>
+                })}
+                {who.map(|w| view! { <p>{w}</p> })}
+                <p class="muted">{move || match &state {
+                    TicketState::Waiting => String::new(),
+                    TicketState::Called { desk, .. } => (ctx.t().kiosk.queue_state_called)(desk),
+                    TicketState::Served { .. } => ctx.t().kiosk.queue_state_served.to_owned(),
+                    TicketState::Left { .. } => ctx.t().kiosk.queue_state_left.to_owned(),
+                }}</p>
+            </div>
+            {(called && done.is_some()).then(|| {
+                let (a, b) = (id.clone(), id.clone());
+                let done = done.unwrap_or_else(|| Callback::new(|_| {}));
+                view! {
+                    <div class="result-actions">
+                        <button type="button" class="btn btn-primary" aria-label=format!("{}: {label}", ctx.t().kiosk.queue_served)
+                            on:click=move |_| done.run((a.clone(), Outcome::Served))>{tr(|s| s.kiosk.queue_served)}</button>
+                        <button type="button" class="btn btn-secondary" aria-label=format!("{}: {label}", ctx.t().kiosk.queue_left)
+                            on:click=move |_| done.run((b.clone(), Outcome::Left))>{tr(|s| s.kiosk.queue_left)}</button>
+                    </div>
+                }
+            })}
+        </li>
+    }
+}
