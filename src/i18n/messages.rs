@@ -409,3 +409,17 @@ pub fn card_field_value(lang: Lang, field: &str, value: &str) -> String {
         _ => value.to_owned(),
     }
 }
+
+/// Why a kiosk visitor needs help first, as the visitor chose it.
+pub fn needs_help(s: &'static Strings, n: crate::domain::kiosk::NeedsHelp) -> &'static str {
+    use crate::domain::kiosk::NeedsHelp;
+    match n {
+        NeedsHelp::ReadingWriting => s.kiosk.need_reading,
+        NeedsHelp::Hearing => s.kiosk.need_hearing,
+        NeedsHelp::Vision => s.kiosk.need_vision,
+        NeedsHelp::Mobility => s.kiosk.need_mobility,
+        NeedsHelp::SmallChildren => s.kiosk.need_children,
+        NeedsHelp::Elderly => s.kiosk.need_elderly,
+        NeedsHelp::CourtSoon => s.kiosk.need_court,
+    }
+}

@@ -303,18 +303,6 @@ fn AreaStep(setup: Setup, visit: Visit) -> impl IntoView {
     }
 }
 
-fn need_text(s: &'static crate::i18n::Strings, n: NeedsHelp) -> &'static str {
-    match n {
-        NeedsHelp::ReadingWriting => s.kiosk.need_reading,
-        NeedsHelp::Hearing => s.kiosk.need_hearing,
-        NeedsHelp::Vision => s.kiosk.need_vision,
-        NeedsHelp::Mobility => s.kiosk.need_mobility,
-        NeedsHelp::SmallChildren => s.kiosk.need_children,
-        NeedsHelp::Elderly => s.kiosk.need_elderly,
-        NeedsHelp::CourtSoon => s.kiosk.need_court,
-    }
-}
-
 #[component]
 fn HelpStep(visit: Visit) -> impl IntoView {
     let ctx = use_ctx();
@@ -329,7 +317,7 @@ fn HelpStep(visit: Visit) -> impl IntoView {
                     <button type="button" class="kbtn kbtn-choice kbtn-toggle" aria-pressed=move || on().to_string()
                         on:click=move |_| visit.needs.update(|v| if v.contains(&n) { v.retain(|x| *x != n) } else { v.push(n) })>
                         <span class="kbtn-tick" aria-hidden="true">{move || if on() { "✓" } else { "" }}</span>
-                        {move || need_text(ctx.t(), n)}
+                        {move || i18n::needs_help(ctx.t(), n)}
                     </button>
                 }
             }).collect_view()}

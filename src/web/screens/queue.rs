@@ -31,18 +31,6 @@ async fn read(ctx: Ctx) -> Result<(Vec<Ticket>, Vec<String>, Option<zeroize::Zer
     Ok((tickets, desks, identity))
 }
 
-fn need_text(s: &'static i18n::Strings, n: NeedsHelp) -> &'static str {
-    match n {
-        NeedsHelp::ReadingWriting => s.kiosk.need_reading,
-        NeedsHelp::Hearing => s.kiosk.need_hearing,
-        NeedsHelp::Vision => s.kiosk.need_vision,
-        NeedsHelp::Mobility => s.kiosk.need_mobility,
-        NeedsHelp::SmallChildren => s.kiosk.need_children,
-        NeedsHelp::Elderly => s.kiosk.need_elderly,
-        NeedsHelp::CourtSoon => s.kiosk.need_court,
-    }
-}
-
 /// One ticket as staff see it: what the visitor gave opened with the box identity.
 #[derive(Debug, Clone, PartialEq)]
 struct Row {
@@ -180,7 +168,7 @@ fn TicketRow(row: Row, done: Option<Callback<(String, Outcome)>>) -> impl IntoVi
                 <p class="figures"><strong>{label.clone()}</strong> " · " {time} " · " {t.area.clone()}</p>
                 {(!needs.is_empty()).then(|| view! {
                     <p><span class="badge">{tr(|s| s.kiosk.queue_priority)}</span> " "
-                        {move || needs.iter().map(|n| need_text(ctx.t(), *n)).collect::<Vec<_>>().join("; ")}</p>
+                        {move || needs.iter().map(|n| i18n::needs_help(ctx.t(), *n)).collect::<Vec<_>>().join("; ")}</p>
                 })}
                 {who.map(|w| view! { <p>{w}</p> })}
                 <p class="muted">{move || match &state {
