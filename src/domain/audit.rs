@@ -57,10 +57,13 @@ pub enum AuditAction {
     CardsMerged,
     /// An appeal corrected or its follow-up marked done (subject: the appeal).
     AppealCorrected,
+    /// The device set up as the waiting room's kiosk, or its settings changed while on.
+    KioskOn,
+    KioskOff,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 24] = [
+    pub const ALL: [AuditAction; 26] = [
         AuditAction::SetUp,
         AuditAction::Unlock,
         AuditAction::UnlockRecovery,
@@ -85,6 +88,8 @@ impl AuditAction {
         AuditAction::CardCorrected,
         AuditAction::CardsMerged,
         AuditAction::AppealCorrected,
+        AuditAction::KioskOn,
+        AuditAction::KioskOff,
     ];
 
     /// The name used in files (snake case), e.g. `open_client`.
@@ -114,6 +119,8 @@ impl AuditAction {
             AuditAction::CardCorrected => "card_corrected",
             AuditAction::CardsMerged => "cards_merged",
             AuditAction::AppealCorrected => "appeal_corrected",
+            AuditAction::KioskOn => "kiosk_on",
+            AuditAction::KioskOff => "kiosk_off",
         }
     }
 }

@@ -870,6 +870,8 @@ pub static STRINGS: Strings = Strings {
             AuditAction::CardCorrected => "Card corrected",
             AuditAction::CardsMerged => "Cards merged",
             AuditAction::AppealCorrected => "Appeal corrected",
+            AuditAction::KioskOn => "Kiosk mode turned on",
+            AuditAction::KioskOff => "Kiosk mode turned off",
         },
         write_failed: "An event could not be written to the audit trail (the action itself is done).",
     },

@@ -870,6 +870,8 @@ pub static STRINGS: Strings = Strings {
             AuditAction::CardCorrected => "Виправлено картку",
             AuditAction::CardsMerged => "Об’єднано картки",
             AuditAction::AppealCorrected => "Виправлено звернення",
+            AuditAction::KioskOn => "Увімкнено режим кіоску",
+            AuditAction::KioskOff => "Вимкнено режим кіоску",
         },
         write_failed: "Не вдалося записати подію до журналу дій (сама дія виконана).",
     },

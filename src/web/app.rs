@@ -284,7 +284,21 @@ pub fn App() -> impl IntoView {
             let _ = html.set_attribute("lang", lang.code());
         }
         doc.set_title(&format!("{} — {}", lang.strings().app_name, lang.strings().app_tagline));
-        prefs::set_lang(lang);
+        // A kiosk visitor's choice is theirs alone: it is not the device's saved language.
+        if ctx.gate.get_untracked() != Gate::Kiosk {
+            prefs::set_lang(lang);
+        }
+    });
+    // Leaving the kiosk (a worker unlocks): the device's saved language again, whatever the last visitor chose.
+    Effect::new(move |was: Option<Gate>| {
+        let gate = ctx.gate.get();
+        if was == Some(Gate::Kiosk) && gate != Gate::Kiosk {
+            ctx.lang.set(prefs::lang());
+        } else if gate == Gate::Kiosk && was != Some(Gate::Kiosk) {
+            // The kiosk greets every visitor in Ukrainian first.
+            ctx.lang.set(Lang::Uk);
+        }
+        gate
     });
     // Route: the hash, the saved last section, and focus on the new heading for keyboard and screen-reader users.
     Effect::new(move |prev: Option<Route>| {

@@ -172,6 +172,9 @@ describe('waiting-room kiosk', () => {
       await page.getByRole('navigation', { name: 'Розділи' }).getByRole('link', { name: 'Налаштування' }).click();
       await page.getByRole('button', { name: 'Вимкнути режим кіоску' }).click();
       await page.getByTestId('kiosk-status').filter({ hasText: 'Режим кіоску вимкнено.' }).waitFor();
+      const trail = (await readAllIdb(page, 'audit')).map((r) => JSON.parse(r.payload))
+        .filter((e) => e.action.startsWith('kiosk_')).sort((a, b) => a.at.localeCompare(b.at));
+      assert.deepEqual(trail.map((e) => [e.action, e.worker]), [['kiosk_on', 'Олена Коваль'], ['kiosk_off', 'Олена Коваль']]);
       await page.reload();
       await page.getByRole('heading', { level: 1, name: 'Пристрій заблоковано' }).waitFor();
       assert.deepEqual(app.errors, []);
@@ -213,6 +216,14 @@ describe('waiting-room kiosk', () => {
       await kiosk.getByRole('button', { name: 'Далі' }).click();
       assert.equal(await kiosk.getByLabel('Ім’я').inputValue(), '', 'the next visitor starts empty');
       assert.equal((await readAllIdb(kiosk, 'tickets')).length, 0, 'nothing was issued');
+      // A visitor who chose English and walked away: the next one is greeted in Ukrainian again.
+      await kiosk.getByRole('button', { name: 'Почати спочатку' }).click();
+      await kiosk.getByRole('button', { name: 'English' }).click();
+      await kiosk.getByRole('heading', { level: 1, name: 'Welcome!' }).waitFor();
+      await kiosk.getByRole('button', { name: 'Get a queue number' }).click();
+      await kiosk.getByRole('heading', { level: 1, name: 'What is your question about?' }).waitFor();
+      await kiosk.clock.fastForward('01:20');
+      await kiosk.getByRole('heading', { level: 1, name: 'Вітаємо!' }).waitFor();
       assert.deepEqual(app.errors, []);
     } finally {
       await app.close();

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::crypto::keyring::{Keyring, KEYRING_ID};
+use crate::domain::audit::AuditAction;
 use crate::domain::kiosk::{KioskProblem, KioskSettings, KIOSK_ID};
 use crate::i18n;
 use crate::storage::{self, codec, Store, StoreError, WriteBatch};
@@ -39,7 +40,10 @@ async fn save(ctx: Ctx, k: KioskSettings) -> Result<(), StoreError> {
             batch = batch.next(&ring, &now)?;
         }
     }
-    store.write(batch).await?;
+    let action = if k.on { AuditAction::KioskOn } else { AuditAction::KioskOff };
+    let event = crate::web::audit::event(ctx, action, None, None)?;
+    store.write(crate::web::audit::with(batch, &event)?).await?;
+    crate::web::audit::written(ctx);
     ctx.kiosk.set(k.on);
     Ok(())
 }
