@@ -949,5 +949,6 @@ pub static STRINGS: Strings = Strings {
         queue_served: "Served",
         queue_left: "Left",
         queue_link: "Kiosk queue",
+        queue_start_intake: "Start an intake",
     },
 };

@@ -167,6 +167,7 @@ pub struct KioskStrings {
     pub queue_served: &'static str,
     pub queue_left: &'static str,
     pub queue_link: &'static str,
+    pub queue_start_intake: &'static str,
 }
 
 /// Date fields (дд.мм.рррр whatever the browser's language) and their calendar.

@@ -949,5 +949,6 @@ pub static STRINGS: Strings = Strings {
         queue_served: "Обслуговано",
         queue_left: "Пішов",
         queue_link: "Черга кіоску",
+        queue_start_intake: "Почати звернення",
     },
 };

@@ -81,6 +81,9 @@ pub struct Ctx {
     pub changed_elsewhere: RwSignal<u64>,
     /// The device is set up as a waiting-room kiosk: it starts as one, and locking returns to it.
     pub kiosk: RwSignal<bool>,
+    /// A kiosk ticket opened into a new intake: the search to begin with (the name or phone the visitor gave) and
+    /// the area chosen. Memory only.
+    pub intake_from_ticket: RwSignal<Option<(String, String)>>,
 }
 
 impl Ctx {
@@ -242,6 +245,7 @@ pub fn App() -> impl IntoView {
         drop_pending: RwSignal::new(false),
         changed_elsewhere: RwSignal::new(0),
         kiosk: RwSignal::new(false),
+        intake_from_ticket: RwSignal::new(None),
     };
     provide_context(ctx);
     // Nothing personal is read or written until a worker unlocks (or, on a new device, sets a passphrase).

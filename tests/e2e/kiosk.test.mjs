@@ -144,6 +144,10 @@ describe('waiting-room kiosk', () => {
       await page.getByRole('button', { name: 'Викликати наступного' }).click();
       await page.getByTestId('queue-called').filter({ hasText: 'Запрошуємо А-002 — кабінет 2' }).waitFor();
       await screenshot(page, 'kiosk-staff-queue');
+      // A ticket opened into an intake: search first, with the name the visitor gave; the appeal came by the kiosk.
+      await page.getByRole('button', { name: 'Почати звернення: А-001' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Нове звернення' }).waitFor();
+      assert.equal(await page.getByLabel('Пошук клієнта').inputValue(), 'Ганна Марченко');
       await page.getByRole('button', { name: 'Заблокувати' }).click();
       await page.getByRole('heading', { level: 1, name: 'Вітаємо!' }).waitFor();
       await page.getByTestId('now-calling').filter({ hasText: 'Запрошуємо А-002 — кабінет 2' }).waitFor();

@@ -158,10 +158,21 @@ fn TicketRow(row: Row, done: Option<Callback<(String, Outcome)>>) -> impl IntoVi
     let label = t.label();
     let time = platform::local_time_of(&t.issued_at);
     let needs: Vec<NeedsHelp> = t.needs.clone();
+    // The search a new intake begins with: the name the visitor gave, else the phone.
+    let query = row.visitor.as_ref().map(|v| if v.name.is_empty() { v.phone.clone() } else { v.name.clone() }).unwrap_or_default();
     let who = row.visitor.map(|v| [v.name, v.phone].into_iter().filter(|x| !x.is_empty()).collect::<Vec<_>>().join(", "));
     let state = t.state.clone();
     let called = matches!(state, TicketState::Called { .. });
     let id = t.id.clone();
+    let waiting_or_called = matches!(state, TicketState::Waiting | TicketState::Called { .. });
+    let start = {
+        let area = t.area.clone();
+        move |_| {
+            ctx.intake_from_ticket.set(Some((query.clone(), area.clone())));
+            ctx.go(crate::nav::Screen::Intake);
+        }
+    };
+    let start_label = format!("{}: {label}", ctx.t().kiosk.queue_start_intake);
     view! {
         <li class="result">
             <div class="summary">
@@ -178,6 +189,13 @@ fn TicketRow(row: Row, done: Option<Callback<(String, Outcome)>>) -> impl IntoVi
                     TicketState::Left { .. } => ctx.t().kiosk.queue_state_left.to_owned(),
                 }}</p>
             </div>
+            {waiting_or_called.then(|| view! {
+                <div class="result-actions">
+                    <button type="button" class="btn btn-secondary" aria-label=start_label on:click=start>
+                        {tr(|s| s.kiosk.queue_start_intake)}
+                    </button>
+                </div>
+            })}
             {(called && done.is_some()).then(|| {
                 let (a, b) = (id.clone(), id.clone());
                 let done = done.unwrap_or_else(|| Callback::new(|_| {}));

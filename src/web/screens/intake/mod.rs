@@ -192,6 +192,11 @@ fn begin_fresh(
     if let Some(pending) = ctx.pending_intake.try_update(Option::take).flatten() {
         d.client_id = Some(pending);
         d.step = Step::Appeal;
+    } else if let Some((query, area)) = ctx.intake_from_ticket.try_update(Option::take).flatten() {
+        // A visitor from the kiosk: search first with what they gave; the appeal came through the kiosk.
+        d.query = query;
+        d.appeal.channel = crate::domain::appeal::Channel::Kiosk.code().to_owned();
+        d.appeal.area = area;
     }
     ctx.intake_draft.set(Some(id));
     draft.try_set(d);
