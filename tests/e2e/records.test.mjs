@@ -357,6 +357,8 @@ describe('correcting records', () => {
       await other.getByLabel('Телефони').fill('067 555 12 34');
       await other.getByTestId('draft-status').filter({ hasText: /Чернетку збережено о/ }).waitFor();
       const drafts = async (p) => (await readAllIdb(p, 'drafts')).map((r) => r.payload).join('\n');
+      // The "saved" line shows since consent: wait for the write that holds the name itself.
+      for (let i = 0; i < 50 && !(await drafts(other)).includes('Марченко'); i += 1) await other.waitForTimeout(100);
       assert.ok((await drafts(other)).includes('Марченко'), 'the draft is stored (the check can fail)');
 
       // The first tab withdraws the client's consent: the unlinked intake about her is erased too.
@@ -448,6 +450,7 @@ describe('correcting records', () => {
       await begin(other, 'Коваленко', 'Петро');
       const intakes = async (p) => (await readAllIdb(p, 'drafts')).filter((r) => r.id.startsWith('intake-'))
         .map((r) => JSON.parse(r.payload).card.surname).sort();
+      for (let i = 0; i < 50 && (await intakes(other)).join() !== 'Коваленко,Сидоренко'; i += 1) await other.waitForTimeout(100);
       assert.deepEqual(await intakes(other), ['Коваленко', 'Сидоренко'], 'two drafts, one per tab');
 
       // A third tab is offered both.
