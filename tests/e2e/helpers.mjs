@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
 import { startServer } from '../support/serve.mjs';
@@ -302,4 +303,30 @@ export async function registerClient(page, c, appeal = {}) {
   await page.getByRole('button', { name: 'Зберегти звернення' }).click();
   await page.getByRole('status').filter({ hasText: 'Звернення збережено на пристрої.' }).waitFor();
   return new URL(page.url()).hash.replace('#/client/', '');
+}
+
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+/**
+ * axe-core violations on the current page, the interactive elements under `selector` smaller than `min` × `min` px,
+ * and whether the page scrolls sideways. The page's context needs `bypassCSP` (to inject axe-core).
+ */
+export async function auditPage(page, { min = 44, selector = 'a, button, input:not([type=radio]):not([type=checkbox]):not([type=file]), select, textarea, label.choice, label.check' } = {}) {
+  await page.addScriptTag({ path: AXE });
+  const violations = await page.evaluate(async () => {
+    const r = await window.axe.run(document, { resultTypes: ['violations'] });
+    return r.violations.map((v) => `${v.impact} ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  });
+  const small = await page.evaluate(([selector, min]) => {
+    const out = [];
+    for (const el of document.querySelectorAll(selector)) {
+      if (el.classList.contains('skip-link')) continue;
+      const r = el.getBoundingClientRect();
+      if (r.width === 0 && r.height === 0) continue;
+      if (r.width < min || r.height < min) out.push(`${el.tagName} "${el.textContent.trim().slice(0, 40)}" ${r.width}×${r.height}`);
+    }
+    return out;
+  }, [selector, min]);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
+  return { violations, small, overflow };
 }

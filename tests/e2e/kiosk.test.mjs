@@ -3,14 +3,10 @@
 // the number called shown on the welcome screen, everything typed cleared when the visitor walks away.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
 import {
-  PASSPHRASE, TABLET_LANDSCAPE, TABLET_PORTRAIT, dumpIdb, dumpPlain, openApp, readAllIdb,
+  PASSPHRASE, TABLET_LANDSCAPE, TABLET_PORTRAIT, auditPage, dumpIdb, dumpPlain, openApp, readAllIdb,
   screenshot, sharedBrowserAndBuild, unlock,
 } from './helpers.mjs';
-
-const require = createRequire(import.meta.url);
-const AXE = require.resolve('axe-core/axe.min.js');
 
 /** Settings → kiosk mode, turned on; then the lock button: the device shows the kiosk. */
 async function setUpKiosk(page) {
@@ -43,26 +39,6 @@ async function takeTicket(page, { area = 'Житло', needs = [], name = '', ph
   return (await page.getByTestId('ticket-number').textContent()).trim();
 }
 
-/** axe-core violations, and interactive elements smaller than the kiosk's 64 × 64 px. */
-async function audit(page) {
-  await page.addScriptTag({ path: AXE });
-  const violations = await page.evaluate(async () => {
-    const r = await window.axe.run(document, { resultTypes: ['violations'] });
-    return r.violations.map((v) => `${v.impact} ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  });
-  const small = await page.evaluate(() => {
-    const out = [];
-    for (const el of document.querySelectorAll('.kiosk a, .kiosk button, .kiosk input')) {
-      const r = el.getBoundingClientRect();
-      if (r.width === 0 && r.height === 0) continue;
-      if (r.width < 64 || r.height < 64) out.push(`${el.tagName} "${el.textContent.trim().slice(0, 40)}" ${r.width}×${r.height}`);
-    }
-    return out;
-  });
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
-  return { violations, small, overflow };
-}
-
 describe('waiting-room kiosk', () => {
   const env = sharedBrowserAndBuild();
 
@@ -76,7 +52,7 @@ describe('waiting-room kiosk', () => {
         for (const [size, viewport] of [['800x1280', TABLET_PORTRAIT], ['1280x800', TABLET_LANDSCAPE]]) {
           await page.setViewportSize(viewport);
           await screenshot(page, `kiosk-${name}-${size}`);
-          const { violations, small, overflow } = await audit(page);
+          const { violations, small, overflow } = await auditPage(page, { min: 64, selector: '.kiosk a, .kiosk button, .kiosk input' });
           assert.deepEqual(violations, [], `axe on ${name} at ${size}`);
           assert.deepEqual(small, [], `targets under 64 px on ${name} at ${size}`);
           assert.equal(overflow, false, `horizontal scroll on ${name} at ${size}`);

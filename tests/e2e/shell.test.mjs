@@ -1,13 +1,9 @@
 // The app shell as a user meets it: language, navigation, status, accessibility, at both tablet sizes.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
 import {
-  TABLET_LANDSCAPE, TABLET_PORTRAIT, openApp, registerClient, screenshot, sharedBrowserAndBuild, waitForStorage, reload,
+  TABLET_LANDSCAPE, TABLET_PORTRAIT, auditPage, openApp, registerClient, screenshot, sharedBrowserAndBuild, waitForStorage, reload,
 } from './helpers.mjs';
-
-const require = createRequire(import.meta.url);
-const AXE = require.resolve('axe-core/axe.min.js');
 
 describe('app shell', () => {
   const env = sharedBrowserAndBuild();
@@ -128,27 +124,6 @@ describe('app shell', () => {
     }
   });
 
-  /** axe-core violations on the current page, and interactive elements smaller than 44 × 44 px. */
-  async function audit(page) {
-    await page.addScriptTag({ path: AXE });
-    const violations = await page.evaluate(async () => {
-      const r = await window.axe.run(document, { resultTypes: ['violations'] });
-      return r.violations.map((v) => `${v.impact} ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-    });
-    const small = await page.evaluate(() => {
-      const out = [];
-      for (const el of document.querySelectorAll('a, button, input:not([type=radio]):not([type=checkbox]):not([type=file]), select, textarea, label.choice, label.check')) {
-        if (el.classList.contains('skip-link')) continue;
-        const r = el.getBoundingClientRect();
-        if (r.width === 0 && r.height === 0) continue;
-        if (r.width < 44 || r.height < 44) out.push(`${el.tagName} "${el.textContent.trim().slice(0, 40)}" ${r.width}×${r.height}`);
-      }
-      return out;
-    });
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
-    return { violations, small, overflow };
-  }
-
   for (const [label, viewport] of [['portrait', TABLET_PORTRAIT], ['landscape', TABLET_LANDSCAPE]]) {
     test(`accessible and touch-friendly at ${viewport.width}×${viewport.height} (${label})`, async () => {
       // bypassCSP only so the test can inject axe-core; the app itself runs under its policy in every other test.
@@ -158,7 +133,7 @@ describe('app shell', () => {
         const size = `${viewport.width}x${viewport.height}`;
         const check = async (name) => {
           await screenshot(page, `${name}-${size}`);
-          const { violations, small, overflow } = await audit(page);
+          const { violations, small, overflow } = await auditPage(page);
           assert.deepEqual(violations, [], `axe on ${name}`);
           assert.deepEqual(small, [], `touch targets under 44 px on ${name}`);
           assert.equal(overflow, false, `horizontal scroll on ${name}`);
