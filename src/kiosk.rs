@@ -103,6 +103,16 @@ pub async fn issue(
     .await
 }
 
+/// Records a visitor's feedback (built and sealed by [`kiosk::Feedback::given`]); never linked to a ticket.
+pub async fn give_feedback(store: &impl Store, feedback: &kiosk::Feedback, now: &str) -> StoreResult<()> {
+    store.write(WriteBatch::new().insert(Collection::Feedback, codec::encode(feedback, 1, now)?)).await
+}
+
+/// All feedback on the device, for the weekly results.
+pub async fn all_feedback(store: &impl Store) -> StoreResult<Vec<kiosk::Feedback>> {
+    store.all(Collection::Feedback).await?.iter().map(codec::decode).collect()
+}
+
 /// Every ticket of `day`, each with its stored revision.
 pub async fn tickets_of(store: &impl Store, day: Date) -> StoreResult<Vec<(Ticket, u64)>> {
     let day = day.iso();
@@ -224,4 +234,26 @@ mod tests {
             assert_eq!(finish(&s, "zzz", Outcome::Served, "x").await.expect("finish"), None);
         });
     }
+
+    #[test]
+    fn feedback_is_recorded_sealed_and_counted_by_week() {
+        use crate::domain::kiosk::{by_week, Feedback, Question};
+        block_on(async {
+            let s = MemoryStore::new();
+            let to = [age::x25519::Identity::generate().to_public().to_string()];
+            let a = Feedback::given("f1", day(), &[(Question::Clear, 5), (Question::Wait, 3)], "Дякую Олені Петрівні", &to)
+                .expect("sealed")
+                .expect("taken");
+            let b = Feedback::given("f2", day().add_days(1), &[(Question::Clear, 4)], "", &to).expect("sealed").expect("taken");
+            give_feedback(&s, &a, "2026-11-30T10:00:00Z").await.expect("written");
+            give_feedback(&s, &b, "2026-12-01T10:00:00Z").await.expect("written");
+            assert!(give_feedback(&s, &a, "x").await.is_err(), "the same feedback is not written twice");
+            let stored = s.everything().await.expect("everything");
+            assert!(!stored.contains("Олен"), "the comment is sealed");
+            let weeks = by_week(&all_feedback(&s).await.expect("read"));
+            assert_eq!(weeks.len(), 1);
+            assert_eq!((weeks[0].count, weeks[0].averages[0].1), (2, Some(4.5)));
+        });
+    }
+
 }

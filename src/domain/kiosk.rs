@@ -232,6 +232,11 @@ pub struct KioskSettings {
     pub desks: Vec<String>,
     /// The question areas a visitor chooses from.
     pub areas: Vec<String>,
+    /// The services the kiosk does not offer (both offered unless turned off).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub tickets_off: bool,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub feedback_off: bool,
 }
 
 impl crate::storage::Record for KioskSettings {
@@ -247,6 +252,8 @@ pub enum KioskProblem {
     NoCentre,
     NoAreas,
     NoDesks,
+    /// Neither queue tickets nor feedback offered.
+    NoService,
 }
 
 fn lines(text: &str) -> Vec<String> {
@@ -260,8 +267,16 @@ fn lines(text: &str) -> Vec<String> {
 }
 
 impl KioskSettings {
-    /// As typed in Settings (desks and areas one per line), turned on; every problem at once.
-    pub fn typed(centre: &str, address: &str, hours: &str, desks: &str, areas: &str) -> Result<Self, Vec<KioskProblem>> {
+    /// As typed in Settings (desks and areas one per line, needed for tickets), turned on, with the services it
+    /// offers (`tickets`, `feedback`); every problem at once.
+    pub fn typed(
+        centre: &str,
+        address: &str,
+        hours: &str,
+        desks: &str,
+        areas: &str,
+        (tickets, feedback): (bool, bool),
+    ) -> Result<Self, Vec<KioskProblem>> {
         let clean = |t: &str| t.split_whitespace().collect::<Vec<_>>().join(" ");
         let k = KioskSettings {
             id: KIOSK_ID.into(),
@@ -271,16 +286,21 @@ impl KioskSettings {
             hours: clean(hours),
             desks: lines(desks),
             areas: lines(areas),
+            tickets_off: !tickets,
+            feedback_off: !feedback,
         };
         let mut problems = Vec::new();
         if k.centre.is_empty() {
             problems.push(KioskProblem::NoCentre);
         }
-        if k.desks.is_empty() {
+        if tickets && k.desks.is_empty() {
             problems.push(KioskProblem::NoDesks);
         }
-        if k.areas.is_empty() {
+        if tickets && k.areas.is_empty() {
             problems.push(KioskProblem::NoAreas);
+        }
+        if !tickets && !feedback {
+            problems.push(KioskProblem::NoService);
         }
         if problems.is_empty() {
             Ok(k)
@@ -322,6 +342,94 @@ pub struct Feedback {
     pub answers: Vec<(Question, u8)>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
+}
+
+/// What a visitor should have ready for the question area they chose (guide 2.5), from the rules file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ToHaveReady<'r> {
+    /// The identity document (the rules' `id` document): every visitor brings it.
+    pub always: Vec<&'r super::eligibility::DocumentRule>,
+    /// When the area's words point to a walk-in category (the rules' own category search, which must match every
+    /// word): that category and its documents (required, or one of alternatives). Shown as "if this is about …":
+    /// the visitor's question may be another. None for an area like "housing questions" that names no group.
+    pub if_about: Option<(&'r super::eligibility::CategoryRule, Vec<&'r super::eligibility::DocumentRule>)>,
+}
+
+/// What to have ready for `area`; the ticket adds "papers about your question" itself.
+pub fn to_have_ready<'r>(rules: &'r super::eligibility::Rules, area: &str) -> ToHaveReady<'r> {
+    use super::eligibility::Need;
+    let always: Vec<_> = rules.categories.iter().flat_map(|c| &c.documents).find(|d| d.id == "id").into_iter().collect();
+    let matched = if area.trim().is_empty() { None } else { rules.find(area).into_iter().find(|c| c.walk_in) };
+    let if_about = matched
+        .map(|c| {
+            let docs: Vec<_> =
+                c.documents.iter().filter(|d| d.need != Need::Optional && !always.iter().any(|a| a.id == d.id)).collect();
+            (c, docs)
+        })
+        .filter(|(_, docs)| !docs.is_empty());
+    ToHaveReady { always, if_about }
+}
+
+/// The longest comment a visitor may leave (characters).
+pub const MAX_COMMENT: usize = 1000;
+
+/// Why feedback was not taken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FeedbackProblem {
+    /// Longer than [`MAX_COMMENT`].
+    CommentTooLong,
+    /// Every question skipped and no comment: nothing to record.
+    Empty,
+}
+
+/// One visitor's answers as given on the kiosk: each question answered once (the last answer kept), 1–5 only.
+pub fn answers(given: &[(Question, u8)]) -> Vec<(Question, u8)> {
+    Question::ALL
+        .iter()
+        .filter_map(|q| given.iter().rev().find(|(x, v)| x == q && (1..=5).contains(v)).map(|(_, v)| (*q, *v)))
+        .collect()
+}
+
+/// The comment as typed: spaces tidied, hidden control characters dropped; `None` when empty.
+pub fn comment(typed: &str) -> Result<Option<String>, FeedbackProblem> {
+    let text = super::text::without_hidden_controls(typed);
+    let text = text.lines().map(|l| l.split_whitespace().collect::<Vec<_>>().join(" ")).collect::<Vec<_>>().join("\n");
+    let text = text.trim().to_owned();
+    if text.chars().count() > MAX_COMMENT {
+        return Err(FeedbackProblem::CommentTooLong);
+    }
+    Ok((!text.is_empty()).then_some(text))
+}
+
+impl Feedback {
+    /// A visitor's feedback on `day`, its comment sealed to `recipients` (like a visitor's name: the kiosk cannot
+    /// read it back).
+    pub fn given(
+        id: &str,
+        day: Date,
+        given: &[(Question, u8)],
+        typed_comment: &str,
+        recipients: &[String],
+    ) -> Result<Result<Feedback, FeedbackProblem>, crate::crypto::sealed_file::SealError> {
+        let answers = answers(given);
+        let comment = match comment(typed_comment) {
+            Ok(c) => c,
+            Err(p) => return Ok(Err(p)),
+        };
+        if answers.is_empty() && comment.is_none() {
+            return Ok(Err(FeedbackProblem::Empty));
+        }
+        let comment = match comment {
+            Some(c) => Some(seal(&c, recipients)?),
+            None => None,
+        };
+        Ok(Ok(Feedback { id: id.to_owned(), day: day.iso(), answers, comment }))
+    }
+}
+
+/// An average of answers 1–5 in tenths, for showing without floating point ("4,3"): 43.
+pub fn tenths(average: f64) -> u32 {
+    (average * 10.0).round().clamp(0.0, 50.0) as u32
 }
 
 /// Feedback of one week (from Monday): how many, and each question's average.
@@ -431,15 +539,27 @@ mod tests {
 
     #[test]
     fn a_kiosk_is_set_up_with_a_centre_desks_and_areas() {
-        let k = KioskSettings::typed(" Бучанський  центр ", "вул. Енергетиків, 2", "Пн–Пт 9–18", "кабінет 1\n\n кабінет 2 \nкабінет 1", "житлові питання\nпенсії")
-            .expect("set up");
+        let k = KioskSettings::typed(
+            " Бучанський  центр ",
+            "вул. Енергетиків, 2",
+            "Пн–Пт 9–18",
+            "кабінет 1\n\n кабінет 2 \nкабінет 1",
+            "житлові питання\nпенсії",
+            (true, true),
+        )
+        .expect("set up");
         assert_eq!((k.on, k.centre.as_str()), (true, "Бучанський центр"));
         assert_eq!(k.desks, vec!["кабінет 1".to_string(), "кабінет 2".into()]);
         assert_eq!(k.areas.len(), 2);
         assert_eq!(
-            KioskSettings::typed(" ", "", "", "", ""),
+            KioskSettings::typed(" ", "", "", "", "", (true, true)),
             Err(vec![KioskProblem::NoCentre, KioskProblem::NoDesks, KioskProblem::NoAreas])
         );
+        // Feedback only: no rooms or areas needed; nothing offered at all is refused.
+        let f = KioskSettings::typed("Центр", "", "", "", "", (false, true)).expect("feedback only");
+        assert!(f.tickets_off && !f.feedback_off);
+        assert!(!serde_json::to_string(&k).expect("json").contains("_off"), "both offered: as before");
+        assert_eq!(KioskSettings::typed("Центр", "", "", "к1", "а", (false, false)), Err(vec![KioskProblem::NoService]));
     }
 
     #[test]
@@ -496,4 +616,47 @@ mod tests {
         assert_eq!(week.averages[1], (Question::Polite, None, 0), "an answer outside 1–5 is not counted");
         assert_eq!(week.averages[2], (Question::Wait, Some(2.0), 1));
     }
+
+    #[test]
+    fn feedback_keeps_one_answer_per_question_and_seals_its_comment() {
+        use age::secrecy::ExposeSecret;
+        let device = age::x25519::Identity::generate();
+        let to = [device.to_public().to_string()];
+        let given = [(Question::Clear, 2), (Question::Clear, 4), (Question::Wait, 0), (Question::Recommend, 5)];
+        let f = Feedback::given("f1", day(), &given, "  Дякую  Олені\u{202E}  \n\n ", &to).expect("sealed").expect("taken");
+        assert_eq!(f.answers, vec![(Question::Clear, 4), (Question::Recommend, 5)], "the last answer, 1–5 only");
+        assert_eq!(f.day, "2026-11-30");
+        let sealed = f.comment.clone().expect("a comment");
+        assert!(!sealed.contains("Олен"));
+        let key = device.to_string().expose_secret().to_owned();
+        assert_eq!(open::<String>(&key, &sealed).as_deref(), Some("Дякую Олені"));
+        assert_eq!(Feedback::given("f2", day(), &[], "   ", &to).expect("no seal needed"), Err(FeedbackProblem::Empty));
+        let long = "я".repeat(MAX_COMMENT + 1);
+        assert_eq!(Feedback::given("f3", day(), &given, &long, &to).expect("no seal"), Err(FeedbackProblem::CommentTooLong));
+        assert_eq!(comment(&"я".repeat(MAX_COMMENT)).map(|c| c.map(|c| c.chars().count())), Ok(Some(MAX_COMMENT)));
+        assert_eq!((tenths(4.25), tenths(4.5), tenths(1.0)), (43, 45, 10));
+    }
+
+
+    #[test]
+    fn what_to_have_ready_comes_from_the_rules_for_the_area_chosen() {
+        let rules = crate::domain::eligibility::Rules::parse(include_str!("../../public/rules.json")).expect("rules");
+        let ready = |area: &str| {
+            let r = to_have_ready(&rules, area);
+            let names = |d: &[&crate::domain::eligibility::DocumentRule]| d.iter().map(|d| d.name.uk.clone()).collect::<Vec<_>>();
+            (names(&r.always), r.if_about.map(|(c, d)| (c.id.clone(), names(&d))))
+        };
+        let (always, about) = ready("Житлові питання");
+        assert_eq!(always, vec!["Документ, що посвідчує особу".to_string()]);
+        assert_eq!(about, None, "housing questions name no group of people");
+        assert_eq!(ready(""), (always.clone(), None));
+        for (area, category) in [("Домашнє насильство", "22"), ("Ветерани війни", "17"), ("Внутрішньо переміщені особи", "14")] {
+            let (a, about) = ready(area);
+            assert_eq!(a, always, "{area}");
+            let (id, docs) = about.unwrap_or_else(|| panic!("{area}: a category"));
+            assert_eq!(id, category, "{area}");
+            assert!(!docs.is_empty() && !docs.contains(&always[0]), "{area}: {docs:?}");
+        }
+    }
+
 }

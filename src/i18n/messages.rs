@@ -423,3 +423,79 @@ pub fn needs_help(s: &'static Strings, n: crate::domain::kiosk::NeedsHelp) -> &'
         NeedsHelp::CourtSoon => s.kiosk.need_court,
     }
 }
+
+/// A feedback question as the visitor reads it, and its short name as a column of the staff's results.
+pub fn feedback_question(s: &'static Strings, q: crate::domain::kiosk::Question) -> (&'static str, &'static str) {
+    use crate::domain::kiosk::Question;
+    let k = &s.kiosk;
+    match q {
+        Question::Clear => (k.fb_clear, k.results_h_clear),
+        Question::Polite => (k.fb_polite, k.results_h_polite),
+        Question::Wait => (k.fb_wait, k.results_h_wait),
+        Question::Resolved => (k.fb_resolved, k.results_h_resolved),
+        Question::Recommend => (k.fb_recommend, k.results_h_recommend),
+    }
+}
+
+/// The words of an answer on the five-face scale (1 … 5).
+pub fn feedback_answer(s: &'static Strings, v: u8) -> &'static str {
+    let k = &s.kiosk;
+    [k.fb_1, k.fb_2, k.fb_3, k.fb_4, k.fb_5][usize::from(v.clamp(1, 5) - 1)]
+}
+
+/// An average in tenths as people read it: 43 → "4,3" / "4.3".
+pub fn tenths(s: &'static Strings, t: u32) -> String {
+    format!("{}{}{}", t / 10, s.decimal_separator, t % 10)
+}
+
+/// What each kiosk screen's "Listen" says, per clip: the question and its fixed answers. A local voice reads this
+/// text (with what the centre typed, such as its question areas); otherwise the clip recorded from it plays
+/// (`public/voice/<lang>/<clip>.ogg`, made by `./pryiom voices` from `public/voice/clips.tsv`, which a test keeps
+/// equal to this).
+pub fn kiosk_voice(lang: Lang) -> Vec<(&'static str, String)> {
+    use crate::domain::kiosk::{NeedsHelp, Question};
+    let s = lang.strings();
+    let k = &s.kiosk;
+    // Each part a sentence of its own (a question keeps its question mark, so a voice asks it).
+    let join = |parts: &[&str]| {
+        parts
+            .iter()
+            .map(|p| if p.ends_with(['.', '?', '!']) { (*p).to_owned() } else { format!("{}.", p.trim_end_matches(':')) })
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let scale: Vec<&str> = (1..=5).map(|v| feedback_answer(s, v)).collect();
+    let mut out = vec![
+        ("welcome", join(&[k.welcome, k.welcome_hint, k.get_ticket, k.leave_feedback])),
+        ("area", join(&[k.area_q, k.area_other])),
+        ("help", {
+            let mut p = vec![k.help_q, k.help_hint];
+            p.extend(NeedsHelp::ALL.iter().map(|n| needs_help(s, *n)));
+            join(&p)
+        }),
+        ("contact", join(&[k.contact_q, k.contact_hint])),
+        ("before", join(&[k.before_q, k.yes, k.no, k.skip])),
+        ("ticket", join(&[k.ticket_title, k.ticket_watch, k.ready_title, k.ready_papers])),
+    ];
+    for q in Question::ALL {
+        let mut p = vec![feedback_question(s, q).0];
+        p.extend(&scale);
+        out.push((question_clip(q), join(&p)));
+    }
+    out.push(("comment", join(&[k.fb_comment_q, k.fb_comment_hint])));
+    out.push(("thanks", join(&[k.fb_thanks, k.fb_thanks_hint])));
+    out.push(("still-here", join(&[k.still_here, k.still_here_yes])));
+    out
+}
+
+/// The clip of a feedback question.
+pub fn question_clip(q: crate::domain::kiosk::Question) -> &'static str {
+    use crate::domain::kiosk::Question;
+    match q {
+        Question::Clear => "q-clear",
+        Question::Polite => "q-polite",
+        Question::Wait => "q-wait",
+        Question::Resolved => "q-resolved",
+        Question::Recommend => "q-recommend",
+    }
+}

@@ -162,4 +162,34 @@ mod tests {
         }
         assert!(store_error(Lang::Uk, &StoreError::QuotaExceeded).contains("місц"));
     }
+
+    /// The kiosk's recorded clips say what its screens say: `public/voice/clips.tsv` is this list, and every clip in
+    /// it exists. After changing a kiosk string, `./pryiom voices` writes the list again and records the clips.
+    #[test]
+    fn every_kiosk_voice_clip_is_recorded_from_the_current_strings() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("public/voice");
+        let mut want = String::from("# lang\tclip\ttext (written by ./pryiom voices; the clips are recorded from it)\n");
+        for lang in Lang::ALL {
+            for (clip, text) in kiosk_voice(lang) {
+                assert!(!text.contains('\t') && !text.contains('\n'), "{clip}");
+                want.push_str(&format!("{}\t{clip}\t{text}\n", lang.code()));
+            }
+        }
+        if std::env::var_os("PRYIOM_WRITE_VOICE").is_some() {
+            std::fs::create_dir_all(&root).expect("voice folder");
+            std::fs::write(root.join("clips.tsv"), &want).expect("written");
+            return;
+        }
+        let have = std::fs::read_to_string(root.join("clips.tsv")).unwrap_or_default();
+        assert!(have == want, "public/voice/clips.tsv is not what the kiosk says now: run ./pryiom voices");
+        let mut clips: Vec<std::path::PathBuf> = vec![root.join("chime.ogg")];
+        for lang in Lang::ALL {
+            clips.extend(kiosk_voice(lang).into_iter().map(|(clip, _)| root.join(lang.code()).join(format!("{clip}.ogg"))));
+        }
+        for f in clips {
+            let bytes = std::fs::read(&f).unwrap_or_default();
+            assert!(bytes.starts_with(b"OggS") && bytes.len() > 1000, "{} missing: run ./pryiom voices", f.display());
+        }
+    }
+
 }

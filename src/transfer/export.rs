@@ -24,6 +24,8 @@ pub fn source_of(kind: RecordType, rec: &StoredRecord) -> StoreResult<Source> {
         RecordType::Appeal => to_value::<Appeal>(rec)?,
         RecordType::Checklist => to_value::<Checklist>(rec)?,
         RecordType::Audit => to_value::<AuditEvent>(rec)?,
+        RecordType::Ticket => to_value::<crate::domain::kiosk::Ticket>(rec)?,
+        RecordType::Feedback => to_value::<crate::domain::kiosk::Feedback>(rec)?,
     };
     Ok(Source { kind, id: rec.id.clone(), rev: rec.rev, updated_at: rec.updated_at.clone(), data })
 }

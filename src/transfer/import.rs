@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::appeal::Appeal;
 use crate::domain::audit::AuditEvent;
+use crate::domain::kiosk::{Feedback, Ticket};
 use crate::domain::batch::{
     canonical, fate, BatchCheck, BatchFile, BatchInfo, BatchProblem, BatchText, Data, Fate, FileRemoved, ImportSummary,
     RecordType, RemovedBecause,
@@ -90,7 +91,7 @@ fn links(file: &BatchFile) -> Links {
                     }
                 }
             }
-            RecordType::Audit => {}
+            RecordType::Audit | RecordType::Ticket | RecordType::Feedback => {}
         }
     }
     out
@@ -195,6 +196,8 @@ fn same_data(kind: RecordType, payload: &str, data: &str) -> bool {
         RecordType::Appeal => (normalised::<Appeal>(payload), normalised::<Appeal>(data)),
         RecordType::Checklist => (normalised::<Checklist>(payload), normalised::<Checklist>(data)),
         RecordType::Audit => (normalised::<AuditEvent>(payload), normalised::<AuditEvent>(data)),
+        RecordType::Ticket => (normalised::<Ticket>(payload), normalised::<Ticket>(data)),
+        RecordType::Feedback => (normalised::<Feedback>(payload), normalised::<Feedback>(data)),
     };
     matches!(pair, (Some(a), Some(b)) if a == b)
 }
@@ -298,6 +301,8 @@ pub fn import_writes(
                 RecordType::Appeal => stored::<Appeal>(data, r.rev, &r.updated_at)?,
                 RecordType::Checklist => stored::<Checklist>(data, r.rev, &r.updated_at)?,
                 RecordType::Audit => stored::<AuditEvent>(data, r.rev, &r.updated_at)?,
+                RecordType::Ticket => stored::<Ticket>(data, r.rev, &r.updated_at)?,
+                RecordType::Feedback => stored::<Feedback>(data, r.rev, &r.updated_at)?,
             };
             batch = batch.put(collection_of(r.kind), rec);
         }

@@ -40,6 +40,8 @@ pub fn collection_of(kind: RecordType) -> Collection {
         RecordType::Appeal => Collection::Appeals,
         RecordType::Checklist => Collection::Assessments,
         RecordType::Audit => Collection::Audit,
+        RecordType::Ticket => Collection::Tickets,
+        RecordType::Feedback => Collection::Feedback,
     }
 }
 

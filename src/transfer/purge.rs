@@ -26,8 +26,23 @@ fn scrub(kind: RecordType, rec: &StoredRecord, batch: WriteBatch, now: &str) -> 
         RecordType::Checklist => {
             Ok((batch.next_after(&codec::decode::<Checklist>(rec)?.scrubbed(), rec.rev, now)?, true))
         }
-        // The trail holds nothing personal.
+        // The trail holds nothing personal; what a kiosk visitor gave is sealed, and the centre opens it from the
+        // batch: the device's sealed copy goes.
         RecordType::Audit => Ok((batch, false)),
+        RecordType::Ticket => {
+            let mut t: crate::domain::kiosk::Ticket = codec::decode(rec)?;
+            if t.visitor.take().is_none() {
+                return Ok((batch, false));
+            }
+            Ok((batch.next_after(&t, rec.rev, now)?, true))
+        }
+        RecordType::Feedback => {
+            let mut f: crate::domain::kiosk::Feedback = codec::decode(rec)?;
+            if f.comment.take().is_none() {
+                return Ok((batch, false));
+            }
+            Ok((batch.next_after(&f, rec.rev, now)?, true))
+        }
     }
 }
 

@@ -345,9 +345,9 @@ fn purge_waits_for_the_upload_and_keeps_what_statistics_need() {
             .expect("00000000-0000-4000-8000-0000000000e1");
         assert_eq!(k1.income.months[0], "");
         assert_eq!(k1.decision.map(|d| d.verdict), Some(Verdict::Granted));
-        // Counts remain: every record is still there.
+        // Counts remain: every record is still there (this device has no kiosk records).
         for (c, recs) in everything(&s).await {
-            assert!(c == Collection::Audit || !recs.is_empty());
+            assert!(matches!(c, Collection::Audit | Collection::Tickets | Collection::Feedback) || !recs.is_empty());
         }
         // What the purge wrote is not exported again; the changed appeal is.
         let ledger = Ledger::of(&[done]);
@@ -604,5 +604,89 @@ fn an_appeal_keeps_one_checklist_when_a_file_brings_another_under_its_own_id() {
         let mut other = theirs.clone();
         other.decision = None;
         assert!(open.comes_before(&other) && !other.comes_before(&open));
+    });
+}
+
+/// A kiosk that never sees a staff tablet delivers its day: tickets and feedback travel in a batch of their own
+/// (what visitors gave still sealed for the centre), a staff device imports them into its queue and results, the
+/// CSV tables carry them, and once the centre has them the device's sealed copies go.
+#[test]
+fn a_kiosks_day_travels_in_a_batch_sealed_and_is_purged_after_upload() {
+    use crate::domain::kiosk::{Feedback, Question, TicketState, Visitor};
+    use crate::kiosk::{give_feedback, issue, Request};
+    block_on(async {
+        let kiosk = MemoryStore::new();
+        let centre = age::x25519::Identity::generate();
+        let to = [centre.to_public().to_string()];
+        let day = Date::new(2026, 11, 30).expect("date");
+        let visitor = Visitor { name: "Ганна Марченко".into(), phone: "+380675551234".into() };
+        let request = Request { area: "Житло".into(), needs: vec![], returning: None, visitor: Some(visitor.clone()) };
+        let ticket = issue(&kiosk, &request, &to, "00000000-0000-4000-8000-0000000000f1", day, "2026-11-30T08:00:00Z")
+            .await
+            .expect("issued");
+        let feedback =
+            Feedback::given("00000000-0000-4000-8000-0000000000f2", day, &[(Question::Clear, 5)], "Дякую Олені", &to)
+                .expect("sealed")
+                .expect("taken");
+        give_feedback(&kiosk, &feedback, "2026-11-30T09:00:00Z").await.expect("written");
+
+        let made = export_new(&kiosk, &origin("00000000-0000-4000-8000-00000000b0b1")).await;
+        assert_eq!((made.file.manifest.counts.tickets, made.file.manifest.counts.feedback), (1, 1));
+        assert_eq!(made.file.manifest.counts.clients, 0);
+        assert!(!made.text.contains("Марченко") && !made.text.contains("Олені"), "sealed in the batch too");
+        let tables = crate::domain::batch::csv_tables(&made.file);
+        let names: Vec<&str> = tables.iter().map(|(n, _)| n.as_str()).collect();
+        assert!(names.iter().any(|n| n.ends_with("-tickets.csv")) && names.iter().any(|n| n.ends_with("-feedbacks.csv")));
+        let feedback_csv = &tables.iter().find(|(n, _)| n.ends_with("-feedbacks.csv")).expect("table").1;
+        assert!(feedback_csv.contains("day,clear,polite,wait,resolved,recommend,comment_sealed"));
+        assert!(feedback_csv.contains(",2026-11-30,5,,,,"), "{feedback_csv}");
+
+        // The centre (here a staff device) opens the visitor with its key.
+        let staff = MemoryStore::new();
+        let (_, summary) = import_text(&staff, &made.text).await.expect("imported");
+        assert_eq!(summary.added, 2);
+        let (tickets, _) = crate::kiosk::tickets_of(&staff, day).await.expect("read").into_iter().unzip::<_, _, Vec<_>, Vec<_>>();
+        assert_eq!(tickets, vec![ticket.clone()]);
+        use age::secrecy::ExposeSecret;
+        let key = centre.to_string().expose_secret().to_owned();
+        let sealed = tickets[0].visitor.as_deref().expect("sealed visitor");
+        assert_eq!(crate::domain::kiosk::open::<Visitor>(&key, sealed), Some(visitor));
+        assert_eq!(crate::kiosk::all_feedback(&staff).await.expect("read"), vec![feedback.clone()]);
+        // The same file again changes nothing.
+        let (_, again) = import_text(&staff, &made.text).await.expect("imported");
+        assert_eq!((again.added, again.unchanged), (0, 2));
+
+        // A file whose ticket names the visitor readably is refused, and nothing of it is written.
+        let mut plain = made.file.clone();
+        let mut data = plain.records[0].data.tree().expect("tree");
+        data["visitor"] = serde_json::json!("Ганна Марченко");
+        plain.records[0] = crate::domain::batch::record_of(crate::domain::batch::Source {
+            kind: plain.records[0].kind,
+            id: plain.records[0].id.clone(),
+            rev: plain.records[0].rev,
+            updated_at: plain.records[0].updated_at.clone(),
+            data,
+        });
+        let (plain, text) =
+            crate::domain::batch::assemble(&origin("00000000-0000-4000-8000-00000000b0b2"), Selection::NotExported, plain.records, None)
+                .expect("assembled");
+        assert_eq!(plain.records.len(), 2);
+        let fresh = MemoryStore::new();
+        let refused = import_text(&fresh, &text).await.expect_err("refused");
+        assert!(
+            matches!(&refused, ImportError::Refused(BatchProblem::RecordInvalid { issue, .. }) if format!("{issue:?}").contains("visitor")),
+            "{refused:?}"
+        );
+        assert_eq!(fresh.everything().await.expect("everything"), MemoryStore::new().everything().await.expect("everything"));
+
+        // Once the centre confirms it has the batch, the kiosk's sealed copies go; what the queue needs stays.
+        let mut info = made.info.clone();
+        info.uploaded_at = Some("2026-11-30T18:00:00Z".into());
+        purge(&kiosk, &info, "2026-11-30T18:05:00Z").await.expect("purge").expect("confirmed");
+        let (after, _) = crate::kiosk::tickets_of(&kiosk, day).await.expect("read").into_iter().unzip::<_, _, Vec<_>, Vec<_>>();
+        assert_eq!(after[0].visitor, None);
+        assert_eq!((after[0].number, after[0].state.clone()), (1, TicketState::Waiting));
+        assert_eq!(crate::kiosk::all_feedback(&kiosk).await.expect("read")[0].comment, None);
+        assert_eq!(crate::kiosk::all_feedback(&kiosk).await.expect("read")[0].answers, vec![(Question::Clear, 5)]);
     });
 }

@@ -247,6 +247,9 @@ pub fn TextArea(
     #[prop(optional)] required: bool,
     #[prop(optional, into)] disabled: Signal<bool>,
     #[prop(default = 4)] rows: u32,
+    /// No spelling suggestions (they learn what is typed: a kiosk's next visitor could be offered it).
+    #[prop(optional)]
+    no_suggestions: bool,
 ) -> impl IntoView {
     view! {
         <div class="field field-wide" class:field-invalid=move || problem.get().is_some()>
@@ -254,6 +257,8 @@ pub fn TextArea(
             <textarea
                 id=id
                 rows=rows.to_string()
+                autocomplete="off"
+                spellcheck=no_suggestions.then_some("false")
                 maxlength="5000"
                 disabled=move || disabled.get()
                 aria-required=required.then_some("true")

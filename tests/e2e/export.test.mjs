@@ -4,33 +4,15 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
-  ARTIFACTS, ROOT, TABLET_PORTRAIT, dumpPlain, openApp, readAllIdb, registerClient, screenshot, sharedBrowserAndBuild,
+  ARTIFACTS, ROOT, TABLET_PORTRAIT, downloads, dumpPlain, openApp, readAllIdb, registerClient, screenshot, sharedBrowserAndBuild,
   waitForStorage, reload,
 } from './helpers.mjs';
 
 const PYTHON = process.env.PRYIOM_PYTHON || 'python3';
 
-/** Clicks and waits for the download(s) it starts; returns them as { name, path, text }. */
-async function downloads(page, click, n = 1) {
-  const got = [];
-  const done = new Promise((resolve) => {
-    page.on('download', async function onDownload(d) {
-      const path = join(ARTIFACTS, 'downloads', d.suggestedFilename());
-      await d.saveAs(path);
-      got.push({ name: d.suggestedFilename(), path, text: await readFile(path, 'utf8') });
-      if (got.length === n) {
-        page.off('download', onDownload);
-        resolve();
-      }
-    });
-  });
-  await click();
-  await done;
-  return got;
-}
 
 /** Reloads the app on its Home screen (the route would otherwise stay where it was). */
 async function reloadHome(page) {

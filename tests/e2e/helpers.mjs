@@ -1,5 +1,5 @@
 // Shared set-up for the end-to-end tests: a served copy of the release bundle and a headless Chromium.
-import { cp, mkdtemp, mkdir, rm } from 'node:fs/promises';
+import { cp, mkdtemp, mkdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -329,4 +329,24 @@ export async function auditPage(page, { min = 44, selector = 'a, button, input:n
   }, [selector, min]);
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
   return { violations, small, overflow };
+}
+
+/** Clicks and waits for the download(s) it starts; returns them as { name, path, text }. */
+export async function downloads(page, click, n = 1) {
+  await mkdir(join(ARTIFACTS, 'downloads'), { recursive: true });
+  const got = [];
+  const done = new Promise((resolve) => {
+    page.on('download', async function onDownload(d) {
+      const path = join(ARTIFACTS, 'downloads', d.suggestedFilename());
+      await d.saveAs(path);
+      got.push({ name: d.suggestedFilename(), path, text: await readFile(path, 'utf8') });
+      if (got.length === n) {
+        page.off('download', onDownload);
+        resolve();
+      }
+    });
+  });
+  await click();
+  await done;
+  return got;
 }

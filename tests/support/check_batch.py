@@ -61,7 +61,7 @@ def main():
         key.verify(base64.b64decode(sig["value"]), message)  # raises InvalidSignature
         print(f"signature: valid, device key {sig['public_key']}")
 
-    by_type = {"client": [], "appeal": [], "checklist": [], "audit": []}
+    by_type = {"client": [], "appeal": [], "checklist": [], "audit": [], "ticket": [], "feedback": []}
     for r in batch["records"]:
         by_type[r["type"]].append(r)
     pinned = batch["manifest"]["csv_sha256"]
@@ -90,6 +90,17 @@ def main():
             if kind == "audit":
                 assert row["action"] == d["action"] and row["worker"] == neutral(d["worker"])
                 assert row["subject"] == d.get("subject", "")
+            if kind in ("ticket", "feedback"):
+                sealed = d.get("visitor" if kind == "ticket" else "comment")
+                if sealed is not None:
+                    assert base64.b64decode(sealed).startswith(b"age-encryption.org/v1\n"), f"{name}: sealed with age"
+                assert row["visitor_sealed" if kind == "ticket" else "comment_sealed"] == (sealed or "")
+            if kind == "ticket":
+                assert row["number"] == str(d["number"]) and row["state"] == d["state"]["is"]
+            if kind == "feedback":
+                answers = dict(d["answers"])
+                for q in ("clear", "polite", "wait", "resolved", "recommend"):
+                    assert row[q] == str(answers.get(q, "")), (q, row[q])
             if kind == "appeal":
                 assert row["account"] == neutral(d["account"]), (row["account"], d["account"])
                 assert row["area"] == neutral(d["area"])

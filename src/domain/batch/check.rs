@@ -216,6 +216,10 @@ impl BatchCheck {
                 RecordType::Audit => {
                     decode_check::<AuditEvent>(r.data.text(), &tree, &r.id).and_then(|e| e.check().map_err(audit_issue))
                 }
+                RecordType::Ticket => decode_check::<crate::domain::kiosk::Ticket>(r.data.text(), &tree, &r.id)
+                    .and_then(|t| valid::check_ticket(&t)),
+                RecordType::Feedback => decode_check::<crate::domain::kiosk::Feedback>(r.data.text(), &tree, &r.id)
+                    .and_then(|f| valid::check_feedback(&f)),
             };
             if let Err(issue) = checked {
                 return Err(BatchProblem::RecordInvalid { index: index + 1, id, issue });

@@ -88,17 +88,49 @@ const AUDIT_COLUMNS: &[(&str, &str)] = &[
     ("count", "count"),
 ];
 
+/// A kiosk's ticket: nothing readable in it is personal; `visitor` is the sealed name and phone (age, base64).
+const TICKET_COLUMNS: &[(&str, &str)] = &[
+    ("day", "day"),
+    ("number", "number"),
+    ("issued_at", "issued_at"),
+    ("area", "area"),
+    ("needs", "needs"),
+    ("returning", "returning"),
+    ("state", "state.is"),
+    ("desk", "state.desk"),
+    ("called_at", "state.called_at"),
+    ("state_at", "state.at"),
+    ("visitor_sealed", "visitor"),
+];
+
+/// Anonymous feedback: one column per question (1–5, empty when skipped); the comment sealed.
+const FEEDBACK_COLUMNS: &[(&str, &str)] = &[
+    ("day", "day"),
+    ("clear", "answers.clear"),
+    ("polite", "answers.polite"),
+    ("wait", "answers.wait"),
+    ("resolved", "answers.resolved"),
+    ("recommend", "answers.recommend"),
+    ("comment_sealed", "comment"),
+];
+
 fn columns(kind: RecordType) -> &'static [(&'static str, &'static str)] {
     match kind {
         RecordType::Client => CLIENT_COLUMNS,
         RecordType::Appeal => APPEAL_COLUMNS,
         RecordType::Checklist => CHECKLIST_COLUMNS,
         RecordType::Audit => AUDIT_COLUMNS,
+        RecordType::Ticket => TICKET_COLUMNS,
+        RecordType::Feedback => FEEDBACK_COLUMNS,
     }
 }
 
+/// The value at a dotted path; in a list of `[key, value]` pairs (feedback answers), a key names its pair's value.
 fn at<'a>(data: &'a Value, path: &str) -> Option<&'a Value> {
-    path.split('.').try_fold(data, |v, key| v.get(key))
+    path.split('.').try_fold(data, |v, key| match v {
+        Value::Array(pairs) => pairs.iter().find(|p| p.get(0).and_then(Value::as_str) == Some(key)).and_then(|p| p.get(1)),
+        _ => v.get(key),
+    })
 }
 
 fn cell_text(v: Option<&Value>) -> String {
@@ -122,11 +154,15 @@ pub fn csv_cell(text: &str) -> String {
 }
 
 /// The CSV tables of a batch (file name, text): UTF-8 with a byte-order mark so spreadsheets show Cyrillic, CRLF
-/// line ends, one table per record type, each row led by the batch id, record id and revision.
+/// line ends, one table per record type, each row led by the batch id, record id and revision. The kiosk's tables
+/// (tickets, feedback) only when the batch carries such records, so a staff tablet's batches keep their four tables.
 pub fn csv_tables(file: &BatchFile) -> Vec<(String, String)> {
     let batch = &file.manifest.batch_id;
     RecordType::ALL
         .into_iter()
+        .filter(|kind| {
+            RecordType::RECORDS.contains(kind) || *kind == RecordType::Audit || file.records.iter().any(|r| r.kind == *kind)
+        })
         .map(|kind| {
             let cols = columns(kind);
             let mut out = String::from("\u{feff}");

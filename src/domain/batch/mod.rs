@@ -34,10 +34,21 @@ pub enum RecordType {
     /// An event of the device's audit trail ([`crate::domain::audit::AuditEvent`]): ids and a worker's name, nothing
     /// personal.
     Audit,
+    /// A kiosk's queue ticket ([`crate::domain::kiosk::Ticket`]): what the visitor gave is sealed to the centre's key.
+    Ticket,
+    /// A visitor's anonymous feedback from the kiosk ([`crate::domain::kiosk::Feedback`]); its comment sealed.
+    Feedback,
 }
 
 impl RecordType {
-    pub const ALL: [RecordType; 4] = [RecordType::Client, RecordType::Appeal, RecordType::Checklist, RecordType::Audit];
+    pub const ALL: [RecordType; 6] = [
+        RecordType::Client,
+        RecordType::Appeal,
+        RecordType::Checklist,
+        RecordType::Audit,
+        RecordType::Ticket,
+        RecordType::Feedback,
+    ];
     /// The types that hold a client's records (what "not exported yet" counts; the trail rides along with them).
     pub const RECORDS: [RecordType; 3] = [RecordType::Client, RecordType::Appeal, RecordType::Checklist];
     pub fn code(self) -> &'static str {
@@ -46,6 +57,8 @@ impl RecordType {
             RecordType::Appeal => "appeal",
             RecordType::Checklist => "checklist",
             RecordType::Audit => "audit",
+            RecordType::Ticket => "ticket",
+            RecordType::Feedback => "feedback",
         }
     }
 }
@@ -90,6 +103,15 @@ pub struct Counts {
     /// Events of the audit trail (absent in files made before the trail existed: 0).
     #[serde(default)]
     pub audit: usize,
+    /// Kiosk queue tickets and feedback (left out when none, as in files made before the kiosk).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub tickets: usize,
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub feedback: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -225,6 +247,8 @@ fn count(records: &[BatchRecord]) -> Counts {
             }
             RecordType::Checklist => counts.checklists += 1,
             RecordType::Audit => counts.audit += 1,
+            RecordType::Ticket => counts.tickets += 1,
+            RecordType::Feedback => counts.feedback += 1,
         }
     }
     counts

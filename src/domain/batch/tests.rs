@@ -141,7 +141,7 @@ fn a_batch_reads_back_as_it_was_made() {
     assert_eq!(back, file);
     assert_eq!(
         back.manifest.counts,
-        Counts { clients: 1, appeals: 2, checklists: 0, consents: 1, referrals: 1, audit: 0 }
+        Counts { clients: 1, appeals: 2, checklists: 0, consents: 1, referrals: 1, audit: 0, tickets: 0, feedback: 0 }
     );
     assert_eq!(back.manifest.idempotency_key, back.manifest.batch_id);
     let c: Client = serde_json::from_str(back.records[0].data.text()).expect("client");

@@ -253,6 +253,51 @@ pub fn check_checklist(k: &Checklist) -> Result<(), DataIssue> {
     uuid_or_none(&k.exported_in, "exported_in")
 }
 
+/// Text sealed with age for the device and the centre (base64 of an age file): what a kiosk visitor gave is never
+/// in a batch readable.
+fn sealed(v: &Option<String>, field: &str) -> Result<(), DataIssue> {
+    let ok = |t: &String| crate::crypto::from_b64(t).is_ok_and(|b| b.starts_with(b"age-encryption.org/v1\n"));
+    need(v.as_ref().is_none_or(ok), field)
+}
+
+/// A kiosk's queue ticket: id, day and number, when issued, an area, its state's times and room; the visitor's name
+/// and phone only sealed.
+pub fn check_ticket(t: &crate::domain::kiosk::Ticket) -> Result<(), DataIssue> {
+    use crate::domain::kiosk::TicketState;
+    need(is_uuid_v4(&t.id), "id")?;
+    need(Date::parse_iso(&t.day).is_some(), "day")?;
+    need((1..=9999).contains(&t.number), "number")?;
+    datetime(&t.issued_at, "issued_at")?;
+    need(!t.area.trim().is_empty() || t.area.is_empty(), "area")?;
+    need(t.area.chars().count() <= 200, "area")?;
+    let mut needs = t.needs.clone();
+    needs.dedup();
+    need(needs.len() == t.needs.len(), "needs")?;
+    sealed(&t.visitor, "visitor")?;
+    match &t.state {
+        TicketState::Waiting => Ok(()),
+        TicketState::Called { at, desk } => {
+            datetime(at, "state.at")?;
+            need(!desk.trim().is_empty() && desk.chars().count() <= 200, "state.desk")
+        }
+        TicketState::Served { called_at, at } => {
+            datetime(called_at, "state.called_at")?;
+            datetime(at, "state.at")
+        }
+        TicketState::Left { at } => datetime(at, "state.at"),
+    }
+}
+
+/// A visitor's anonymous feedback: id, day, each question answered at most once with 1–5, the comment only sealed.
+pub fn check_feedback(f: &crate::domain::kiosk::Feedback) -> Result<(), DataIssue> {
+    need(is_uuid_v4(&f.id), "id")?;
+    need(Date::parse_iso(&f.day).is_some(), "day")?;
+    need(f.answers.iter().all(|(_, v)| (1..=5).contains(v)), "answers")?;
+    need(crate::domain::kiosk::answers(&f.answers).len() == f.answers.len(), "answers")?;
+    need(!f.answers.is_empty() || f.comment.is_some(), "answers")?;
+    sealed(&f.comment, "comment")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -470,12 +470,17 @@ fn BatchItem(info: BatchInfo, note: RwSignal<Option<Note>>) -> impl IntoView {
         let lang = ctx.lang.get();
         let s = ctx.t();
         b.with_value(|b| {
-            let mut parts = vec![
-                i18n::count(lang, b.counts.clients as u64, &s.home.clients),
-                i18n::count(lang, b.counts.appeals as u64, &s.home.appeals),
-            ];
-            if b.counts.checklists > 0 {
-                parts.push(i18n::count(lang, b.counts.checklists as u64, &s.export.batch_checklists));
+            let c = &b.counts;
+            let kiosk_only = c.clients + c.appeals == 0 && c.tickets + c.feedback > 0;
+            let mut parts = Vec::new();
+            if !kiosk_only {
+                parts.push(i18n::count(lang, c.clients as u64, &s.home.clients));
+                parts.push(i18n::count(lang, c.appeals as u64, &s.home.appeals));
+            }
+            for (n, noun) in [(c.checklists, &s.export.batch_checklists), (c.tickets, &s.export.batch_tickets), (c.feedback, &s.export.batch_feedback)] {
+                if n > 0 {
+                    parts.push(i18n::count(lang, n as u64, noun));
+                }
             }
             parts.join(", ")
         })

@@ -12,7 +12,7 @@ use crate::i18n;
 use crate::storage::{self, codec, Store, StoreError, WriteBatch};
 use crate::web::app::{use_ctx, Ctx};
 use crate::web::data::DataStoreFields;
-use crate::web::form::{tr, TextArea, TextInput};
+use crate::web::form::{tr, CheckBox, TextArea, TextInput};
 use crate::web::platform;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -56,6 +56,8 @@ pub fn KioskSection() -> impl IntoView {
     let hours = RwSignal::new(String::new());
     let desks = RwSignal::new(String::new());
     let areas = RwSignal::new(ctx.data.areas().with_untracked(|a| a.areas.join("\n")));
+    let tickets = RwSignal::new(true);
+    let feedback = RwSignal::new(true);
     let state = RwSignal::new(State::Idle);
     if let Some(store) = ctx.store() {
         spawn_local(async move {
@@ -66,6 +68,8 @@ pub fn KioskSection() -> impl IntoView {
                     hours.try_set(k.hours);
                     desks.try_set(k.desks.join("\n"));
                     areas.try_set(k.areas.join("\n"));
+                    tickets.try_set(!k.tickets_off);
+                    feedback.try_set(!k.feedback_off);
                 }
                 Ok(None) => {}
                 Err(e) => {
@@ -81,6 +85,7 @@ pub fn KioskSection() -> impl IntoView {
             &hours.get_untracked(),
             &desks.get_untracked(),
             &areas.get_untracked(),
+            (tickets.get_untracked(), feedback.get_untracked()),
         );
         let k = match typed {
             Ok(k) => KioskSettings { on, ..k },
@@ -98,6 +103,7 @@ pub fn KioskSection() -> impl IntoView {
                 hours: hours.get_untracked(),
                 desks: vec![],
                 areas: vec![],
+                ..KioskSettings::default()
             },
         };
         spawn_local(async move {
@@ -131,6 +137,16 @@ pub fn KioskSection() -> impl IntoView {
             <TextArea id="kiosk-areas" rows=6 label=|s| s.kiosk.setup_areas value=areas required=true
                 on_input=Callback::new(move |v| { areas.set(v); edited(); })
                 problem=problem(KioskProblem::NoAreas, |s| s.kiosk.setup_no_areas)/>
+            <fieldset class="field field-wide">
+                <legend>{tr(|s| s.kiosk.setup_services)}</legend>
+                <CheckBox id="kiosk-tickets" label=|s| s.kiosk.setup_tickets checked=tickets
+                    on_change=Callback::new(move |v| { tickets.set(v); edited(); })/>
+                <CheckBox id="kiosk-feedback" label=|s| s.kiosk.setup_feedback checked=feedback
+                    on_change=Callback::new(move |v| { feedback.set(v); edited(); })/>
+                {move || problem(KioskProblem::NoService, |s| s.kiosk.setup_no_service).get().map(|p| view! {
+                    <p class="problem" role="alert">{p}</p>
+                })}
+            </fieldset>
             <div class="form-actions">
                 <Show when=move || !ctx.kiosk.get()
                     fallback=move || view! {

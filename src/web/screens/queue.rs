@@ -9,26 +9,33 @@ use leptos::task::spawn_local;
 use crate::crypto::keyring::{Keyring, KEYRING_ID};
 use crate::domain::kiosk::{self, KioskSettings, NeedsHelp, Ticket, TicketState, Visitor, KIOSK_ID};
 use crate::i18n;
-use crate::kiosk::{call_next, finish, tickets_of, Outcome};
+use crate::kiosk::{all_feedback, call_next, finish, tickets_of, Outcome};
 use crate::storage::{self, codec, StoreError};
 use crate::web::app::{use_ctx, Ctx};
 use crate::web::form::{tr, Select};
 use crate::web::platform;
 
-/// Today's tickets, the rooms, and the box identity to open what visitors gave.
-async fn read(ctx: Ctx) -> Result<(Vec<Ticket>, Vec<String>, Option<zeroize::Zeroizing<String>>), StoreError> {
+type Identity = Option<zeroize::Zeroizing<String>>;
+
+/// The device's box identity, which opens what visitors gave (kept for the screen's life: opened once, not at every
+/// refresh).
+async fn box_identity(ctx: Ctx) -> Result<Identity, StoreError> {
     let store = ctx.store_or_err()?;
-    let tickets: Vec<Ticket> = tickets_of(&store, platform::today()).await?.into_iter().map(|(t, _)| t).collect();
-    let desks = storage::load::<KioskSettings>(&store, KIOSK_ID).await?.map(|k| k.desks).unwrap_or_default();
-    let identity = match storage::load::<Keyring>(&store, KEYRING_ID).await? {
-        Some(ring) if ring.device_box.is_some() => {
-            let mut ring = ring;
+    Ok(match storage::load::<Keyring>(&store, KEYRING_ID).await? {
+        Some(mut ring) if ring.device_box.is_some() => {
             let key = codec::data_key()?;
             ring.box_identity(&key).await.ok().map(|(i, _)| i)
         }
         _ => None,
-    };
-    Ok((tickets, desks, identity))
+    })
+}
+
+/// Today's tickets and the rooms.
+async fn read(ctx: Ctx) -> Result<(Vec<Ticket>, Vec<String>), StoreError> {
+    let store = ctx.store_or_err()?;
+    let tickets: Vec<Ticket> = tickets_of(&store, platform::today()).await?.into_iter().map(|(t, _)| t).collect();
+    let desks = storage::load::<KioskSettings>(&store, KIOSK_ID).await?.map(|k| k.desks).unwrap_or_default();
+    Ok((tickets, desks))
 }
 
 /// One ticket as staff see it: what the visitor gave opened with the box identity.
@@ -47,10 +54,23 @@ pub fn QueueScreen() -> impl IntoView {
     let error = RwSignal::new(None::<StoreError>);
     let called = RwSignal::new(None::<(String, String)>);
     let nobody = RwSignal::new(false);
+    let identity = StoredValue::new(None::<Identity>);
     let refresh = move || {
         spawn_local(async move {
+            if identity.try_with_value(Option::is_none) == Some(true) {
+                match box_identity(ctx).await {
+                    Ok(i) => {
+                        identity.try_set_value(Some(i));
+                    }
+                    Err(e) => {
+                        error.try_set(Some(e));
+                        return;
+                    }
+                }
+            }
+            let identity: Identity = identity.try_with_value(|i| i.clone().flatten()).flatten();
             match read(ctx).await {
-                Ok((tickets, d, identity)) => {
+                Ok((tickets, d)) => {
                     let opened = tickets
                         .into_iter()
                         .map(|t| {
@@ -147,6 +167,83 @@ pub fn QueueScreen() -> impl IntoView {
             <ul class="results" data-testid="queue-others">
                 {move || others.get().into_iter().map(|r| view! { <TicketRow row=r done=Some(Callback::new(move |(id, o)| done(id, o)))/> }).collect_view()}
             </ul>
+        </section>
+        <FeedbackResults/>
+    }
+}
+
+/// Visitors' feedback by week (counts and each question's average), and the comments, opened with the box key.
+#[component]
+fn FeedbackResults() -> impl IntoView {
+    let ctx = use_ctx();
+    let weeks = RwSignal::new(Vec::<kiosk::Week>::new());
+    let comments = RwSignal::new(Vec::<(String, String)>::new());
+    let error = RwSignal::new(None::<StoreError>);
+    spawn_local(async move {
+        let read = async {
+            let all = all_feedback(&ctx.store_or_err()?).await?;
+            let identity = box_identity(ctx).await?;
+            let mut opened: Vec<(String, String)> = all
+                .iter()
+                .filter_map(|f| {
+                    let text = kiosk::open::<String>(identity.as_ref()?, f.comment.as_ref()?)?;
+                    Some((f.day.clone(), text))
+                })
+                .collect();
+            opened.sort_by(|a, b| b.0.cmp(&a.0));
+            Ok::<_, StoreError>((kiosk::by_week(&all), opened))
+        };
+        match read.await {
+            Ok((w, c)) => {
+                weeks.try_set(w);
+                comments.try_set(c);
+            }
+            Err(e) => {
+                error.try_set(Some(e));
+            }
+        }
+    });
+    let cell = move |avg: Option<f64>, n: usize| match avg {
+        Some(a) => format!("{} ({n})", i18n::tenths(ctx.t(), kiosk::tenths(a))),
+        None => "—".to_owned(),
+    };
+    view! {
+        <section class="card" aria-labelledby="results-h">
+            <h2 id="results-h">{tr(|s| s.kiosk.results_title)}</h2>
+            {move || error.get().map(|e| view! { <p class="error" role="alert">{i18n::store_error(ctx.lang.get(), &e)}</p> })}
+            <Show when=move || !weeks.with(Vec::is_empty) fallback=|| view! { <p class="muted">{tr(|s| s.kiosk.results_none)}</p> }>
+                <p class="muted">{tr(|s| s.kiosk.results_scale)}</p>
+                <div class="table-wrap">
+                    <table class="data-table" data-testid="feedback-weeks">
+                        <thead>
+                            <tr>
+                                <th scope="col">{tr(|s| s.kiosk.results_week)}</th>
+                                <th scope="col">{tr(|s| s.kiosk.results_count)}</th>
+                                {kiosk::Question::ALL.into_iter().map(|q| view! {
+                                    <th scope="col">{move || i18n::feedback_question(ctx.t(), q).1}</th>
+                                }).collect_view()}
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {move || weeks.get().into_iter().map(|w| view! {
+                                <tr>
+                                    <th scope="row">{w.monday.dotted()}</th>
+                                    <td>{w.count}</td>
+                                    {w.averages.into_iter().map(|(_, a, n)| view! { <td>{cell(a, n)}</td> }).collect_view()}
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+                <Show when=move || !comments.with(Vec::is_empty)>
+                    <h3>{tr(|s| s.kiosk.results_comments)}</h3>
+                    <ul class="comments" data-testid="feedback-comments">
+                        {move || comments.get().into_iter().map(|(day, text)| view! {
+                            <li><span class="muted">{crate::domain::date::Date::parse_iso(&day).map(|d| d.dotted()).unwrap_or(day)}</span> " " {text}</li>
+                        }).collect_view()}
+                    </ul>
+                </Show>
+            </Show>
         </section>
     }
 }
