@@ -300,6 +300,7 @@ mod canonical;
 mod check;
 mod csv;
 pub mod issue;
+pub mod receipt;
 mod ledger;
 pub mod signature;
 pub mod valid;

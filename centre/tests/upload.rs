@@ -1,0 +1,389 @@
+//! The centre server through HTTP, on SQLite and on a real PostgreSQL (every test runs on both: `on_every_backend!`):
+//! enrolment, an upload taken exactly once with a signed receipt, the same key with other bytes, invalid files,
+//! revisions, a key in use, sealed uploads, size limit, two server instances at once, a database gone.
+//!
+//! PostgreSQL: `PRYIOM_TEST_POSTGRES=postgres://user@127.0.0.1:PORT` (`./pryiom test` starts a throw-away cluster);
+//! each test gets a database of its own.
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use axum::Router;
+use ed25519_dalek::SigningKey;
+use http_body_util::BodyExt;
+use pryiom::domain::batch::receipt::Receipt;
+use pryiom::domain::batch::{assemble, record_of, signature, Origin, RecordType, Selection, Source};
+use pryiom_centre::{router, Centre, Config, Enrolled};
+use serde_json::{json, Value};
+use sqlx::Row;
+use tower::ServiceExt;
+
+/// Keeps a test's data folder until the test ends.
+struct Guard(#[allow(dead_code)] tempfile::TempDir);
+
+async fn sqlite() -> (Config, Guard) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    (Config::new(dir.path().join("data")), Guard(dir))
+}
+
+async fn postgres() -> (Config, Guard) {
+    use sqlx::Connection;
+    let url = std::env::var("PRYIOM_TEST_POSTGRES").expect(
+        "the PostgreSQL tests need PRYIOM_TEST_POSTGRES=postgres://user@host:port (./pryiom test starts a cluster)",
+    );
+    sqlx::any::install_default_drivers();
+    let mut admin = sqlx::AnyConnection::connect(&format!("{url}/postgres")).await.expect("PostgreSQL reachable");
+    let mut b = [0u8; 6];
+    getrandom::getrandom(&mut b).expect("random");
+    let name = format!("centre_{}", b.iter().map(|x| format!("{x:02x}")).collect::<String>());
+    sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut admin).await.expect("database created");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut config = Config::new(dir.path().join("data"));
+    config.database_url = Some(format!("{url}/{name}"));
+    (config, Guard(dir))
+}
+
+macro_rules! on_every_backend {
+    ($($test:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $test() {
+                let (config, _guard) = super::sqlite().await;
+                super::$test(config).await
+            })*
+        }
+        mod postgres {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $test() {
+                let (config, _guard) = super::postgres().await;
+                super::$test(config).await
+            })*
+        }
+    };
+}
+
+on_every_backend!(
+    enrolment_gives_a_token_once_and_others_are_refused,
+    a_batch_is_taken_once_with_a_receipt_and_other_bytes_under_its_key_are_refused,
+    an_invalid_or_foreign_batch_is_refused_and_nothing_is_written,
+    each_record_keeps_its_highest_revision,
+    a_key_in_use_answers_409_and_an_abandoned_one_is_taken_over,
+    a_batch_sealed_to_the_centre_is_opened_and_taken,
+    an_upload_over_the_limit_is_refused_with_the_limit,
+    the_same_batch_sent_to_two_servers_at_once_is_stored_once,
+    a_database_gone_answers_503_with_retry_after,
+);
+
+const APP_DEVICE: &str = "00000000-0000-4000-8000-00000000d001";
+
+fn device_key() -> SigningKey {
+    SigningKey::from_bytes(&[3u8; 32])
+}
+
+fn feedback_id(n: u32) -> String {
+    format!("00000000-0000-4000-8000-{n:012x}")
+}
+
+/// A batch of the device's feedback records `(number, rev, answer)`, signed with `key`.
+fn batch(batch_id: &str, records: &[(u32, u64, u8)], key: &SigningKey) -> String {
+    let records = records
+        .iter()
+        .map(|(n, rev, v)| {
+            let id = feedback_id(*n);
+            record_of(Source {
+                kind: RecordType::Feedback,
+                id: id.clone(),
+                rev: *rev,
+                updated_at: "2026-11-30T10:00:00Z".into(),
+                data: json!({ "id": id, "day": "2026-11-30", "answers": [["clear", v]] }),
+            })
+        })
+        .collect();
+    let origin = Origin {
+        batch_id: batch_id.into(),
+        device_id: APP_DEVICE.into(),
+        device_label: "Планшет 2".into(),
+        worker: "Олена Коваль".into(),
+        created_at: "2026-11-30T10:00:00Z".into(),
+        app_version: "0.1.0".into(),
+        rules_version: "2026-01-01".into(),
+    };
+    assemble(&origin, Selection::NotExported, records, Some(key)).expect("assembled").1
+}
+
+fn batch_id(n: u32) -> String {
+    format!("00000000-0000-4000-8000-00000000b{n:03x}")
+}
+
+async fn call(app: &Router, request: Request<Body>) -> (StatusCode, axum::http::HeaderMap, Value) {
+    let response = app.clone().oneshot(request).await.expect("answered");
+    let (parts, body) = response.into_parts();
+    let bytes = body.collect().await.expect("body").to_bytes();
+    (parts.status, parts.headers, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+}
+
+async fn enrol(app: &Router, centre: &Centre) -> Enrolled {
+    let code = centre.enrolment_code("Планшет 2").await.expect("code");
+    let body = json!({
+        "code": code.to_lowercase(),
+        "device_id": APP_DEVICE,
+        "device_label": "Планшет 2",
+        "signing_key": signature::public_key_text(&device_key()),
+    });
+    let (status, _, answer) = call(app, json_post("/api/v1/enrol", &body)).await;
+    assert_eq!(status, StatusCode::CREATED, "{answer}");
+    serde_json::from_value(answer).expect("enrolled")
+}
+
+fn json_post(path: &str, body: &Value) -> Request<Body> {
+    Request::post(path).header("content-type", "application/json").body(Body::from(body.to_string())).expect("request")
+}
+
+fn upload(token: &str, key: &str, body: impl Into<Vec<u8>>) -> Request<Body> {
+    Request::post("/api/v1/batches")
+        .header("authorization", format!("Bearer {token}"))
+        .header("idempotency-key", key)
+        .body(Body::from(body.into()))
+        .expect("request")
+}
+
+async fn open(config: &Config) -> (Arc<Centre>, Router) {
+    let centre = Arc::new(Centre::open(config).await.expect("centre opens"));
+    let app = router(centre.clone(), None);
+    (centre, app)
+}
+
+async fn count(centre: &Centre, table: &str) -> i64 {
+    let row = sqlx::query(&format!("SELECT COUNT(*) FROM {table}")).fetch_one(&centre.db).await.expect("count");
+    row.try_get::<i64, _>(0).expect("a number")
+}
+
+async fn stored_rev(centre: &Centre, n: u32) -> Option<i64> {
+    sqlx::query("SELECT rev FROM records WHERE kind = 'feedback' AND id = $1")
+        .bind(feedback_id(n))
+        .fetch_optional(&centre.db)
+        .await
+        .expect("read")
+        .map(|r| r.try_get::<i64, _>(0).expect("rev"))
+}
+
+async fn enrolment_gives_a_token_once_and_others_are_refused(config: Config) {
+    let (centre, app) = open(&config).await;
+    let code = centre.enrolment_code("Планшет 2").await.expect("code");
+    let body = json!({ "code": code, "device_id": APP_DEVICE, "device_label": "Планшет 2",
+        "signing_key": signature::public_key_text(&device_key()) });
+    let (status, _, first) = call(&app, json_post("/api/v1/enrol", &body)).await;
+    assert_eq!(status, StatusCode::CREATED);
+    let enrolled: Enrolled = serde_json::from_value(first).expect("enrolled");
+    assert_eq!(enrolled.receipt_key, centre.keys.receipt_key());
+    assert!(enrolled.centre_recipient.starts_with("age1"));
+    // The code works once; a made-up one never.
+    let (again, _, answer) = call(&app, json_post("/api/v1/enrol", &body)).await;
+    assert_eq!((again, answer["error"].as_str()), (StatusCode::UNAUTHORIZED, Some("bad_code")));
+    let made_up = json!({ "code": "ABCDE-FGHJK", "device_id": APP_DEVICE, "device_label": "x", "signing_key": "k" });
+    assert_eq!(call(&app, json_post("/api/v1/enrol", &made_up)).await.0, StatusCode::UNAUTHORIZED);
+    // The token is not stored, only its hash.
+    let stored: String =
+        sqlx::query("SELECT token_sha256 FROM devices").fetch_one(&centre.db).await.expect("row").get(0);
+    assert_ne!(stored, enrolled.token);
+    // No token, a wrong one, a revoked device: refused, the last in plain words.
+    let text = batch(&batch_id(1), &[(1, 1, 5)], &device_key());
+    let no_token = Request::post("/api/v1/batches")
+        .header("idempotency-key", batch_id(1))
+        .body(Body::from(text.clone()))
+        .expect("r");
+    assert_eq!(call(&app, no_token).await.0, StatusCode::UNAUTHORIZED);
+    assert_eq!(call(&app, upload("wrong", &batch_id(1), text.clone())).await.0, StatusCode::UNAUTHORIZED);
+    assert!(centre.revoke(&enrolled.device_id).await.expect("revoked"));
+    let (status, _, answer) = call(&app, upload(&enrolled.token, &batch_id(1), text)).await;
+    assert_eq!((status, answer["error"].as_str()), (StatusCode::UNAUTHORIZED, Some("revoked")));
+    assert!(answer["message"].as_str().unwrap_or_default().contains("revoked"));
+    assert_eq!(count(&centre, "records").await, 0);
+}
+
+async fn a_batch_is_taken_once_with_a_receipt_and_other_bytes_under_its_key_are_refused(config: Config) {
+    let (centre, app) = open(&config).await;
+    let device = enrol(&app, &centre).await;
+    let id = batch_id(2);
+    let text = batch(&id, &[(1, 1, 5), (2, 1, 4)], &device_key());
+    let (status, headers, first) = call(&app, upload(&device.token, &id, text.clone())).await;
+    assert_eq!(status, StatusCode::CREATED, "{first}");
+    assert!(headers.get("idempotent-replayed").is_none());
+    let receipt: Receipt = serde_json::from_value(first.clone()).expect("receipt");
+    let payload = pryiom::domain::batch::read_batch(&text, pryiom::domain::date::Date::new(2026, 12, 1).expect("d"))
+        .expect("reads")
+        .manifest
+        .payload_sha256;
+    assert!(receipt.confirms(&device.receipt_key, &id, &payload), "the receipt verifies with the enrolment's key");
+    assert_eq!(
+        receipt.accepted.iter().map(|a| (a.id.clone(), a.rev)).collect::<Vec<_>>(),
+        vec![(feedback_id(1), 1), (feedback_id(2), 1)]
+    );
+    assert_eq!(count(&centre, "records").await, 2);
+    // The same bytes again (the answer was lost on the way): the same receipt, nothing stored twice.
+    let (status, headers, again) = call(&app, upload(&device.token, &id, text.clone())).await;
+    assert_eq!((status, again), (StatusCode::CREATED, first));
+    assert_eq!(headers.get("idempotent-replayed").map(|v| v.to_str().expect("text")), Some("true"));
+    assert_eq!(count(&centre, "records").await, 2);
+    assert_eq!(count(&centre, "batches").await, 1);
+    // The same key with other bytes: refused, and nothing of them is taken.
+    let other = batch(&id, &[(1, 2, 1)], &device_key());
+    let (status, _, answer) = call(&app, upload(&device.token, &id, other)).await;
+    assert_eq!((status, answer["error"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("key_reused")));
+    assert_eq!(stored_rev(&centre, 1).await, Some(1));
+}
+
+async fn an_invalid_or_foreign_batch_is_refused_and_nothing_is_written(config: Config) {
+    let (centre, app) = open(&config).await;
+    let device = enrol(&app, &centre).await;
+    let id = batch_id(3);
+    let text = batch(&id, &[(1, 1, 5)], &device_key());
+    let refused = |status: StatusCode, answer: &Value| {
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{answer}");
+        assert!(!answer["message"].as_str().unwrap_or_default().is_empty());
+    };
+    // A changed record (its checksum no longer matches), a cut-off file, not JSON, an answer outside 1–5.
+    for body in [
+        text.replace("[\"clear\",5]", "[\"clear\",4]"),
+        text[..text.len() / 2].to_owned(),
+        "<html>captive portal</html>".to_owned(),
+        batch(&id, &[(1, 1, 9)], &device_key()),
+    ] {
+        let (status, _, answer) = call(&app, upload(&device.token, &id, body)).await;
+        refused(status, &answer);
+    }
+    // The key is not the batch's id; another device's batch; a batch signed with another key.
+    let (status, _, answer) = call(&app, upload(&device.token, &batch_id(99), text.clone())).await;
+    refused(status, &answer);
+    let foreign = text.replace(APP_DEVICE, "00000000-0000-4000-8000-00000000d002");
+    let (status, _, answer) = call(&app, upload(&device.token, &id, foreign)).await;
+    refused(status, &answer);
+    let stranger = batch(&id, &[(1, 1, 5)], &SigningKey::from_bytes(&[9u8; 32]));
+    let (status, _, answer) = call(&app, upload(&device.token, &id, stranger)).await;
+    refused(status, &answer);
+    assert_eq!((count(&centre, "records").await, count(&centre, "batches").await), (0, 0));
+    // The real file still goes through afterwards: no refusal held its key.
+    assert_eq!(call(&app, upload(&device.token, &id, text)).await.0, StatusCode::CREATED);
+}
+
+async fn each_record_keeps_its_highest_revision(config: Config) {
+    let (centre, app) = open(&config).await;
+    let device = enrol(&app, &centre).await;
+    let newer = batch(&batch_id(4), &[(1, 2, 5), (2, 1, 3)], &device_key());
+    assert_eq!(call(&app, upload(&device.token, &batch_id(4), newer)).await.0, StatusCode::CREATED);
+    // An older batch arriving late (the device was offline with it): its older revision does not win.
+    let older = batch(&batch_id(5), &[(1, 1, 1)], &device_key());
+    assert_eq!(call(&app, upload(&device.token, &batch_id(5), older)).await.0, StatusCode::CREATED);
+    assert_eq!(stored_rev(&centre, 1).await, Some(2));
+    let data: String = sqlx::query("SELECT data FROM records WHERE id = $1")
+        .bind(feedback_id(1))
+        .fetch_one(&centre.db)
+        .await
+        .expect("row")
+        .get(0);
+    assert!(data.contains("[\"clear\",5]"), "{data}");
+    let newest = batch(&batch_id(6), &[(1, 3, 2)], &device_key());
+    assert_eq!(call(&app, upload(&device.token, &batch_id(6), newest)).await.0, StatusCode::CREATED);
+    assert_eq!(stored_rev(&centre, 1).await, Some(3));
+    assert_eq!(stored_rev(&centre, 2).await, Some(1));
+}
+
+async fn a_key_in_use_answers_409_and_an_abandoned_one_is_taken_over(config: Config) {
+    let (centre, app) = open(&config).await;
+    let device = enrol(&app, &centre).await;
+    let id = batch_id(7);
+    let text = batch(&id, &[(1, 1, 5)], &device_key());
+    let body = pryiom::domain::batch::sha256_hex(text.as_bytes());
+    // Another server is receiving this batch right now.
+    sqlx::query("INSERT INTO batches (batch_id, device_id, body_sha256, state, started_at) VALUES ($1, $2, $3, 'processing', $4)")
+        .bind(&id)
+        .bind(&device.device_id)
+        .bind(&body)
+        .bind(pryiom_centre::now())
+        .execute(&centre.db)
+        .await
+        .expect("claimed");
+    let (status, headers, answer) = call(&app, upload(&device.token, &id, text.clone())).await;
+    assert_eq!((status, answer["error"].as_str()), (StatusCode::CONFLICT, Some("in_progress")));
+    assert!(headers.get("retry-after").is_some());
+    // That server stopped half an hour ago: the key is free again.
+    sqlx::query("UPDATE batches SET started_at = '2026-01-01T00:00:00Z' WHERE batch_id = $1")
+        .bind(&id)
+        .execute(&centre.db)
+        .await
+        .expect("aged");
+    assert_eq!(call(&app, upload(&device.token, &id, text)).await.0, StatusCode::CREATED);
+    assert_eq!(count(&centre, "records").await, 1);
+}
+
+async fn a_batch_sealed_to_the_centre_is_opened_and_taken(config: Config) {
+    let (centre, app) = open(&config).await;
+    let device = enrol(&app, &centre).await;
+    let id = batch_id(8);
+    let text = batch(&id, &[(1, 1, 5)], &device_key());
+    let sealed = pryiom::crypto::sealed_file::seal(std::slice::from_ref(&device.centre_recipient), text.as_bytes())
+        .expect("sealed");
+    let (status, _, answer) = call(&app, upload(&device.token, &id, sealed.clone())).await;
+    assert_eq!(status, StatusCode::CREATED, "{answer}");
+    let receipt: Receipt = serde_json::from_value(answer).expect("receipt");
+    assert_eq!(receipt.body_sha256, pryiom::domain::batch::sha256_hex(&sealed));
+    // Sealed to someone else: the centre cannot open it, and says so.
+    let other = age::x25519::Identity::generate().to_public().to_string();
+    let elsewhere =
+        pryiom::crypto::sealed_file::seal(&[other], batch(&batch_id(9), &[(2, 1, 5)], &device_key()).as_bytes())
+            .expect("sealed");
+    let (status, _, answer) = call(&app, upload(&device.token, &batch_id(9), elsewhere)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{answer}");
+    assert_eq!(count(&centre, "records").await, 1);
+}
+
+async fn an_upload_over_the_limit_is_refused_with_the_limit(mut config: Config) {
+    config.max_upload_bytes = 2000;
+    let (centre, app) = open(&config).await;
+    let device = enrol(&app, &centre).await;
+    let id = batch_id(10);
+    let text = batch(&id, &(1..=8).map(|n| (n, 1, 5)).collect::<Vec<_>>(), &device_key());
+    assert!(text.len() > 2000);
+    let (status, _, answer) = call(&app, upload(&device.token, &id, text)).await;
+    assert_eq!((status, answer["error"].as_str()), (StatusCode::PAYLOAD_TOO_LARGE, Some("too_large")));
+    assert!(answer["message"].as_str().unwrap_or_default().contains("2000"));
+    assert_eq!(count(&centre, "batches").await, 0);
+}
+
+async fn the_same_batch_sent_to_two_servers_at_once_is_stored_once(config: Config) {
+    let (centre, app) = open(&config).await;
+    let device = enrol(&app, &centre).await;
+    // A second server instance on the same database.
+    let (_, second) = open(&config).await;
+    let id = batch_id(11);
+    let text = batch(&id, &(1..=200).map(|n| (n, 1, 4)).collect::<Vec<_>>(), &device_key());
+    let (a, b) = tokio::join!(
+        call(&app, upload(&device.token, &id, text.clone())),
+        call(&second, upload(&device.token, &id, text.clone()))
+    );
+    let statuses = [a.0, b.0];
+    assert!(statuses.contains(&StatusCode::CREATED), "{statuses:?}");
+    assert!(
+        statuses.iter().all(|s| *s == StatusCode::CREATED || *s == StatusCode::CONFLICT),
+        "{statuses:?} {} {}",
+        a.2,
+        b.2
+    );
+    if statuses == [StatusCode::CREATED, StatusCode::CREATED] {
+        assert_eq!(a.2, b.2, "both got the one receipt");
+    }
+    assert_eq!((count(&centre, "batches").await, count(&centre, "records").await), (1, 200));
+    // The device asks again later: the receipt.
+    assert_eq!(call(&second, upload(&device.token, &id, text)).await.0, StatusCode::CREATED);
+}
+
+async fn a_database_gone_answers_503_with_retry_after(config: Config) {
+    let (centre, app) = open(&config).await;
+    let device = enrol(&app, &centre).await;
+    centre.db.close().await;
+    let (status, headers, answer) =
+        call(&app, upload(&device.token, &batch_id(12), batch(&batch_id(12), &[(1, 1, 5)], &device_key()))).await;
+    assert_eq!((status, answer["error"].as_str()), (StatusCode::SERVICE_UNAVAILABLE, Some("unavailable")));
+    assert_eq!(headers.get("retry-after").map(|v| v.to_str().expect("text")), Some("30"));
+}
