@@ -73,6 +73,7 @@ on_every_backend!(
     an_upload_over_the_limit_is_refused_with_the_limit,
     the_same_batch_sent_to_two_servers_at_once_is_stored_once,
     a_database_gone_answers_503_with_retry_after,
+    the_devices_own_pipeline_exports_sends_and_takes_only_a_verified_receipt,
 );
 
 const APP_DEVICE: &str = "00000000-0000-4000-8000-00000000d001";
@@ -386,4 +387,82 @@ async fn a_database_gone_answers_503_with_retry_after(config: Config) {
         call(&app, upload(&device.token, &batch_id(12), batch(&batch_id(12), &[(1, 1, 5)], &device_key()))).await;
     assert_eq!((status, answer["error"].as_str()), (StatusCode::SERVICE_UNAVAILABLE, Some("unavailable")));
     assert_eq!(headers.get("retry-after").map(|v| v.to_str().expect("text")), Some("30"));
+}
+
+/// The device's side, with the app's own code: a batch exported from the device's store, sent with the headers the
+/// app sends, the answer read by the app's `outcome`; a verified receipt marks the batch received, and the purge
+/// follows. What is not the centre's receipt for this batch is never taken as delivery.
+async fn the_devices_own_pipeline_exports_sends_and_takes_only_a_verified_receipt(config: Config) {
+    use pryiom::domain::batch::Ledger;
+    use pryiom::domain::kiosk::{Feedback, Question};
+    use pryiom::storage::memory::MemoryStore;
+    use pryiom::transfer::upload::{delivered, outcome, upload_headers, Delivery, NotYet, Refused, UPLOAD_PATH};
+
+    let (centre, app) = open(&config).await;
+    let device = enrol(&app, &centre).await;
+    let store = MemoryStore::new();
+    let day = pryiom::domain::date::Date::new(2026, 11, 30).expect("day");
+    let f = Feedback::given(&feedback_id(1), day, &[(Question::Clear, 5)], "Дякую", std::slice::from_ref(&device.centre_recipient))
+        .expect("sealed")
+        .expect("taken");
+    pryiom::kiosk::give_feedback(&store, &f, "2026-11-30T10:00:00Z").await.expect("written");
+    let origin = Origin {
+        batch_id: batch_id(20),
+        device_id: APP_DEVICE.into(),
+        device_label: "Планшет 2".into(),
+        worker: "Олена Коваль".into(),
+        created_at: "2026-11-30T11:00:00Z".into(),
+        app_version: "0.1.0".into(),
+        rules_version: "2026-01-01".into(),
+    };
+    let made = pryiom::transfer::export(&store, &origin, Selection::NotExported, &Ledger::default(), Some(&device_key()), &mut ())
+        .await
+        .expect("export")
+        .expect("a batch");
+    let send = |token: &str, body: Vec<u8>| {
+        let mut r = Request::post(UPLOAD_PATH);
+        for (name, value) in upload_headers(token, &made.info.id) {
+            r = r.header(name, value);
+        }
+        r.body(Body::from(body)).expect("request")
+    };
+    let read = |status: StatusCode, headers: &axum::http::HeaderMap, body: &Value| {
+        let retry = headers.get("retry-after").and_then(|v| v.to_str().ok()).map(str::to_owned);
+        outcome(
+            status.as_u16(),
+            retry.as_deref(),
+            body.to_string().as_bytes(),
+            &device.receipt_key,
+            &made.file.manifest.batch_id,
+            &made.file.manifest.payload_sha256,
+        )
+    };
+    let (status, headers, body) = call(&app, send(&device.token, made.text.clone().into_bytes())).await;
+    let Delivery::Delivered(receipt) = read(status, &headers, &body) else { panic!("not delivered: {status} {body}") };
+    let info = delivered(&store, &receipt, "2026-11-30T11:05:00Z").await.expect("recorded").expect("known batch");
+    assert_eq!(info.uploaded_at.as_deref(), Some(receipt.received_at.as_str()));
+    let purged = pryiom::transfer::purge(&store, &info, "2026-11-30T11:06:00Z").await.expect("purge").expect("confirmed");
+    assert!(purged.purged_at.is_some());
+    assert_eq!(pryiom::kiosk::all_feedback(&store).await.expect("read")[0].comment, None, "the sealed copy went");
+
+    // A captive portal's page, another batch's receipt, a receipt not signed by this centre: not delivery.
+    let portal = outcome(200, None, b"<html>Wi-Fi login</html>", &device.receipt_key, &made.info.id, &made.file.manifest.payload_sha256);
+    assert!(matches!(portal, Delivery::Later { because: NotYet::NoReceipt, .. }));
+    let (_, _, first) = call(&app, send(&device.token, made.text.clone().into_bytes())).await;
+    let other = outcome(201, None, first.to_string().as_bytes(), &device.receipt_key, &batch_id(21), &made.file.manifest.payload_sha256);
+    assert!(matches!(other, Delivery::Later { because: NotYet::NoReceipt, .. }));
+    let stranger = base64::Engine::encode(&base64::engine::general_purpose::STANDARD, [1u8; 32]);
+    let unsigned = outcome(201, None, first.to_string().as_bytes(), &stranger, &made.info.id, &made.file.manifest.payload_sha256);
+    assert!(matches!(unsigned, Delivery::Later { because: NotYet::NoReceipt, .. }));
+    // The same file again: the same receipt, still delivered.
+    assert!(matches!(read(StatusCode::CREATED, &axum::http::HeaderMap::new(), &first), Delivery::Delivered(_)));
+
+    // Revoked: the device is told, in words its screen can show.
+    assert!(centre.revoke(&device.device_id).await.expect("revoked"));
+    let (status, headers, body) = call(&app, send(&device.token, made.text.clone().into_bytes())).await;
+    assert_eq!(read(status, &headers, &body), Delivery::Refused(Refused::Revoked));
+    // The database gone: later, after what the centre says.
+    centre.db.close().await;
+    let (status, headers, body) = call(&app, send(&device.token, made.text.into_bytes())).await;
+    assert_eq!(read(status, &headers, &body), Delivery::Later { because: NotYet::Unavailable, after_secs: 30 });
 }

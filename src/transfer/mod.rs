@@ -4,12 +4,15 @@
 //!   page breathe between slices), assemble the file, keep it; `export.rs`.
 //! - [`import()`]: check the whole file, then write every change in one transaction; `import.rs`.
 //! - [`purge()`]: remove the personal data of a batch the centre confirmed; `purge.rs`.
+//! - [`upload`]: what a batch's upload to the centre sends and what the answer means (the HTTP call is the
+//!   caller's), and recording a verified receipt.
 //!
 //! Plain Rust over [`Store`] and [`Pace`]; the browser supplies a `Pace` that moves a progress bar and yields.
 
 mod export;
 mod import;
 mod purge;
+pub mod upload;
 
 pub use export::{export, keep_batch, pending, selected, source_of, Exported};
 pub use import::{existing, import, import_writes, Existing, ImportError, Imported};

@@ -1,0 +1,143 @@
+//! Sending a kept batch to the centre: the request the device sends and what each answer means, and recording a
+//! delivery. The HTTP call itself is the caller's (the browser's `fetch`; in the centre server's tests, the server
+//! in-process), so both run this one pipeline.
+//!
+//! A batch counts as delivered only on a receipt that verifies with the key the device got at enrolment and names
+//! this batch and its payload. Anything else — a captive portal's "200 OK", a proxy's error page, no answer — is
+//! "not yet", never "sent".
+
+use serde::Deserialize;
+
+use crate::domain::batch::receipt::Receipt;
+use crate::domain::batch::BatchInfo;
+use crate::storage::{codec, Collection, Store, StoreResult, WriteBatch};
+
+pub const ENROL_PATH: &str = "/api/v1/enrol";
+pub const UPLOAD_PATH: &str = "/api/v1/batches";
+
+/// The headers of a batch's upload: the device's token and the batch id as the idempotency key.
+pub fn upload_headers(token: &str, batch_id: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("authorization", format!("Bearer {token}")),
+        ("idempotency-key", batch_id.to_owned()),
+        ("content-type", "application/json".to_owned()),
+    ]
+}
+
+/// Why the centre will not take a batch as it is: each needs a person, not another try.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refused {
+    /// The device is not enrolled (or its enrolment is unknown to this centre).
+    NotEnrolled,
+    /// The centre revoked the device.
+    Revoked,
+    /// The centre already has another file under this batch id.
+    KeyReused,
+    /// Over the centre's size limit.
+    TooLarge,
+    /// The centre found the file invalid (its words, for the record).
+    Invalid(String),
+}
+
+/// Why a batch was not delivered this time; the device tries again later.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NotYet {
+    /// The centre is receiving this batch right now (another try of the same).
+    InProgress,
+    /// The centre's database or the server is unavailable.
+    Unavailable,
+    /// An answer that is not the centre's receipt for this batch (a captive portal, a proxy): not delivery.
+    NoReceipt,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Delivery {
+    Delivered(Box<Receipt>),
+    Refused(Refused),
+    Later { because: NotYet, after_secs: u32 },
+}
+
+#[derive(Deserialize)]
+struct ErrorBody {
+    #[serde(default)]
+    error: String,
+    #[serde(default)]
+    message: String,
+}
+
+/// What the centre's answer (`status`, its `Retry-After`, its body) means for the batch `batch_id` whose records'
+/// checksum is `payload_sha256`, given the centre's receipt key from enrolment.
+pub fn outcome(
+    status: u16,
+    retry_after: Option<&str>,
+    body: &[u8],
+    receipt_key: &str,
+    batch_id: &str,
+    payload_sha256: &str,
+) -> Delivery {
+    let after = |default: u32| retry_after.and_then(|s| s.trim().parse::<u32>().ok()).unwrap_or(default).clamp(1, 3600);
+    let error = serde_json::from_slice::<ErrorBody>(body).ok();
+    let code = error.as_ref().map(|e| e.error.as_str()).unwrap_or_default();
+    match status {
+        200..=299 => match serde_json::from_slice::<Receipt>(body) {
+            Ok(r) if r.confirms(receipt_key, batch_id, payload_sha256) => Delivery::Delivered(Box::new(r)),
+            _ => Delivery::Later { because: NotYet::NoReceipt, after_secs: after(300) },
+        },
+        401 if code == "revoked" => Delivery::Refused(Refused::Revoked),
+        401 | 403 => Delivery::Refused(Refused::NotEnrolled),
+        409 => Delivery::Later { because: NotYet::InProgress, after_secs: after(5) },
+        413 => Delivery::Refused(Refused::TooLarge),
+        422 if code == "key_reused" => Delivery::Refused(Refused::KeyReused),
+        400 | 422 => Delivery::Refused(Refused::Invalid(error.map(|e| e.message).unwrap_or_default())),
+        _ => Delivery::Later { because: NotYet::Unavailable, after_secs: after(60) },
+    }
+}
+
+/// Records a verified receipt: the batch is marked received by the centre at the receipt's time (what "the centre
+/// received it" records by hand). The purge afterwards removes what the batch carried, all of which the receipt
+/// lists. `None` when this device does not know the batch.
+pub async fn delivered(store: &impl Store, receipt: &Receipt, now: &str) -> StoreResult<Option<BatchInfo>> {
+    crate::storage::retry_on_conflict(|| async {
+        let Some(rec) = store.get(Collection::Batches, &receipt.batch_id).await? else { return Ok(None) };
+        let mut info: BatchInfo = codec::decode(&rec)?;
+        if info.uploaded_at.is_some() {
+            return Ok(Some(info));
+        }
+        let listed = |kind, id: &str, rev| receipt.accepted.iter().any(|a| a.kind == kind && a.id == id && a.rev >= rev);
+        if !info.entries.iter().all(|e| listed(e.kind, &e.id, e.rev)) {
+            // A receipt for this batch id that does not list what the batch carried is not this batch's receipt.
+            return Ok(None);
+        }
+        info.uploaded_at = Some(receipt.received_at.clone());
+        store.write(WriteBatch::new().next_after(&info, rec.rev, now)?).await?;
+        Ok(Some(info))
+    })
+    .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_answer_but_a_verified_receipt_is_a_refusal_or_a_later_try() {
+        let o = |status, retry: Option<&str>, body: &str| outcome(status, retry, body.as_bytes(), "key", "b1", "p1");
+        let later = |because, after_secs| Delivery::Later { because, after_secs };
+        assert_eq!(o(200, None, "<html>Wi-Fi</html>"), later(NotYet::NoReceipt, 300));
+        assert_eq!(o(201, None, "{}"), later(NotYet::NoReceipt, 300));
+        assert_eq!(o(401, None, r#"{"error":"revoked","message":"…"}"#), Delivery::Refused(Refused::Revoked));
+        assert_eq!(o(401, None, ""), Delivery::Refused(Refused::NotEnrolled));
+        assert_eq!(o(409, Some("7"), ""), later(NotYet::InProgress, 7));
+        assert_eq!(o(413, None, ""), Delivery::Refused(Refused::TooLarge));
+        assert_eq!(o(422, None, r#"{"error":"key_reused","message":"x"}"#), Delivery::Refused(Refused::KeyReused));
+        assert_eq!(
+            o(422, None, r#"{"error":"invalid","message":"record 3: checksum"}"#),
+            Delivery::Refused(Refused::Invalid("record 3: checksum".into()))
+        );
+        assert_eq!(o(503, Some("30"), ""), later(NotYet::Unavailable, 30));
+        assert_eq!(o(503, Some("999999"), ""), later(NotYet::Unavailable, 3600), "a wait is bounded");
+        assert_eq!(o(502, None, "<html>Bad gateway</html>"), later(NotYet::Unavailable, 60));
+        let h = upload_headers("tok", "b1");
+        assert!(h.contains(&("authorization", "Bearer tok".into())) && h.contains(&("idempotency-key", "b1".into())));
+    }
+}
