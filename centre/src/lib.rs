@@ -261,31 +261,35 @@ async fn enrol(
 ) -> Result<(StatusCode, Json<Enrolled>), Refusal> {
     let bad_code =
         || Refusal::new(StatusCode::UNAUTHORIZED, "bad_code", "The enrolment code is wrong, used or expired.");
-    if req.device_label.trim().is_empty() || req.device_label.chars().count() > 80 || req.signing_key.len() > 64 {
-        return Err(Refusal::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid",
-            "A device label and signing key are needed.",
-        ));
+    if req.device_label.chars().count() > 80 || req.signing_key.is_empty() || req.signing_key.len() > 64 {
+        return Err(Refusal::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", "The device's signing key is needed."));
     }
     let token = base64_url(&random::<32>());
     let id = uuid_v4();
+    let code_sha = sha(&normalise_code(&req.code));
     let mut tx = c.db.begin().await?;
     let used = sqlx::query(
         "UPDATE enrolment_codes SET used_at = $1 WHERE code_sha256 = $2 AND used_at IS NULL AND expires_at > $1",
     )
     .bind(now())
-    .bind(sha(&normalise_code(&req.code)))
+    .bind(&code_sha)
     .execute(&mut *tx)
     .await?;
     if used.rows_affected() != 1 {
         return Err(bad_code());
     }
+    // The centre's own name for the device (given with the code); the device's name for itself when there was none.
+    let named: String = sqlx::query("SELECT label FROM enrolment_codes WHERE code_sha256 = $1")
+        .bind(&code_sha)
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get(0)?;
+    let label = if named.trim().is_empty() { req.device_label.trim().to_owned() } else { named };
     sqlx::query(
         "INSERT INTO devices (id, label, app_device_id, signing_key, token_sha256, enrolled_at) VALUES ($1, $2, $3, $4, $5, $6)",
     )
     .bind(&id)
-    .bind(req.device_label.trim())
+    .bind(&label)
     .bind(&req.device_id)
     .bind(&req.signing_key)
     .bind(sha(&token))

@@ -79,6 +79,10 @@ pub struct Keyring {
     /// [`DEVICE_BOX_AAD`]), so only an unlocked staff session on this device opens what was sealed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_box: Option<DeviceBox>,
+    /// The token the centre gave this device at enrolment (sent with every upload), sealed with the data key
+    /// (associated data [`CENTRE_TOKEN_AAD`]). Base64.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub centre_token: Option<String>,
 }
 
 /// The device's box key as kept.
@@ -107,6 +111,8 @@ pub const DEVICE_SIGNING_AAD: &[u8] = b"pryiom-device-signing";
 
 /// The associated data of the sealed centre identity.
 pub const CENTRE_IDENTITY_AAD: &[u8] = b"pryiom-centre-identity";
+/// Associated data of the centre's upload token.
+pub const CENTRE_TOKEN_AAD: &[u8] = b"pryiom-centre-token";
 
 impl Record for Keyring {
     const COLLECTION: Collection = Collection::Settings;
@@ -204,7 +210,14 @@ impl Keyring {
                 .await?,
             Slot::make(new_slot_id()?, SlotKind::Recovery, recovery.secret(), &dk, kdf).await?,
         ];
-        let ring = Keyring { id: KEYRING_ID.into(), slots, centre_identity: None, device_signing: None, device_box: None };
+        let ring = Keyring {
+            id: KEYRING_ID.into(),
+            slots,
+            centre_identity: None,
+            device_signing: None,
+            device_box: None,
+            centre_token: None,
+        };
         Ok((ring, dk, worker_id))
     }
 
@@ -269,6 +282,23 @@ impl Keyring {
     pub async fn centre_identity(&self, dk: &DataKey) -> Result<Option<Zeroizing<String>>, KeyError> {
         let Some(sealed) = &self.centre_identity else { return Ok(None) };
         let plain = Zeroizing::new(dk.open(CENTRE_IDENTITY_AAD, &from_b64(sealed)?).await?);
+        let text = std::str::from_utf8(&plain).map_err(|_| CryptoError::Malformed)?;
+        Ok(Some(Zeroizing::new(text.to_owned())))
+    }
+
+    /// Keeps the token the centre gave at enrolment (sealed with the data key), or forgets it (`None`).
+    pub async fn set_centre_token(&mut self, dk: &DataKey, token: Option<&str>) -> Result<(), KeyError> {
+        self.centre_token = match token {
+            Some(t) => Some(to_b64(&dk.seal(CENTRE_TOKEN_AAD, t.as_bytes()).await?)),
+            None => None,
+        };
+        Ok(())
+    }
+
+    /// The centre's upload token, when this device is enrolled.
+    pub async fn centre_token(&self, dk: &DataKey) -> Result<Option<Zeroizing<String>>, KeyError> {
+        let Some(sealed) = &self.centre_token else { return Ok(None) };
+        let plain = Zeroizing::new(dk.open(CENTRE_TOKEN_AAD, &from_b64(sealed)?).await?);
         let text = std::str::from_utf8(&plain).map_err(|_| CryptoError::Malformed)?;
         Ok(Some(Zeroizing::new(text.to_owned())))
     }
@@ -588,6 +618,21 @@ mod tests {
         assert_eq!(a.wait_secs(0), 30 * 1024, "capped");
         assert_eq!(a.pending.len(), MAX_PENDING_FAILURES, "the trail's backlog is bounded");
         assert_eq!(a.pending[0].at, "1970-01-01T00:00:00Z", "the oldest go first");
+    }
+
+    #[test]
+    fn the_centres_upload_token_is_kept_sealed_and_only_the_data_key_opens_it() {
+        block_on(async {
+            let (mut ring, dk, _, _) = sample();
+            assert_eq!(ring.centre_token(&dk).await.unwrap(), None);
+            ring.set_centre_token(&dk, Some("tok-Zm9vYmFy")).await.unwrap();
+            assert!(!serde_json::to_string(&ring).unwrap().contains("tok-Zm9vYmFy"), "kept sealed");
+            assert_eq!(ring.centre_token(&dk).await.unwrap().as_deref().map(String::as_str), Some("tok-Zm9vYmFy"));
+            assert!(ring.centre_token(&DataKey::generate().await.unwrap()).await.is_err(), "another key does not open it");
+            // Sealed for the token's place only: the same ciphertext is not the centre's identity.
+            ring.centre_identity = ring.centre_token.clone();
+            assert!(ring.centre_identity(&dk).await.is_err());
+        })
     }
 
     #[test]

@@ -60,10 +60,12 @@ pub enum AuditAction {
     /// The device set up as the waiting room's kiosk, or its settings changed while on.
     KioskOn,
     KioskOff,
+    /// The device enrolled with the centre server (uploads go there from now on).
+    Enrolled,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 26] = [
+    pub const ALL: [AuditAction; 27] = [
         AuditAction::SetUp,
         AuditAction::Unlock,
         AuditAction::UnlockRecovery,
@@ -90,6 +92,7 @@ impl AuditAction {
         AuditAction::AppealCorrected,
         AuditAction::KioskOn,
         AuditAction::KioskOff,
+        AuditAction::Enrolled,
     ];
 
     /// The name used in files (snake case), e.g. `open_client`.
@@ -121,6 +124,7 @@ impl AuditAction {
             AuditAction::AppealCorrected => "appeal_corrected",
             AuditAction::KioskOn => "kiosk_on",
             AuditAction::KioskOff => "kiosk_off",
+            AuditAction::Enrolled => "enrolled",
         }
     }
 }

@@ -12,6 +12,76 @@ use crate::domain::batch::receipt::Receipt;
 use crate::domain::batch::BatchInfo;
 use crate::storage::{codec, Collection, Store, StoreResult, WriteBatch};
 
+/// What a device keeps of its enrolment with the centre (Settings; nothing secret: the token is kept sealed in the
+/// keyring).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, Deserialize)]
+pub struct CentreLink {
+    /// Always [`CENTRE_LINK_ID`].
+    pub id: String,
+    /// The centre's id for this device (what it names in receipts and what "revoke" takes).
+    pub device_id: String,
+    /// The key the centre signs receipts with (base64).
+    pub receipt_key: String,
+    /// The centre's age recipient.
+    pub centre_recipient: String,
+    pub enrolled_at: String,
+}
+
+pub const CENTRE_LINK_ID: &str = "centre-link";
+
+impl crate::storage::Record for CentreLink {
+    const COLLECTION: Collection = Collection::Settings;
+    fn id(&self) -> &str {
+        &self.id
+    }
+}
+
+/// What the device sends to enrol (`POST` [`ENROL_PATH`]).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct EnrolRequest<'a> {
+    pub code: &'a str,
+    pub device_id: &'a str,
+    pub device_label: &'a str,
+    pub signing_key: &'a str,
+}
+
+/// The centre's answer to an enrolment: the link to keep and the token to seal.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Enrolled {
+    pub device_id: String,
+    pub token: String,
+    pub receipt_key: String,
+    pub centre_recipient: String,
+}
+
+/// Why an enrolment did not go through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EnrolProblem {
+    /// The code is wrong, used or expired.
+    BadCode,
+    /// No centre answered (offline, or the app is not served by a centre).
+    NoCentre,
+}
+
+/// What the centre's answer to an enrolment means.
+pub fn enrolled(status: u16, body: &[u8], now: &str) -> Result<(CentreLink, String), EnrolProblem> {
+    match status {
+        201 => {
+            let e: Enrolled = serde_json::from_slice(body).map_err(|_| EnrolProblem::NoCentre)?;
+            let link = CentreLink {
+                id: CENTRE_LINK_ID.into(),
+                device_id: e.device_id,
+                receipt_key: e.receipt_key,
+                centre_recipient: e.centre_recipient,
+                enrolled_at: now.to_owned(),
+            };
+            Ok((link, e.token))
+        }
+        401 | 422 => Err(EnrolProblem::BadCode),
+        _ => Err(EnrolProblem::NoCentre),
+    }
+}
+
 pub const ENROL_PATH: &str = "/api/v1/enrol";
 pub const UPLOAD_PATH: &str = "/api/v1/batches";
 
@@ -140,4 +210,17 @@ mod tests {
         let h = upload_headers("tok", "b1");
         assert!(h.contains(&("authorization", "Bearer tok".into())) && h.contains(&("idempotency-key", "b1".into())));
     }
+
+    #[test]
+    fn an_enrolment_answer_gives_the_link_and_the_token_or_says_why_not() {
+        let body = br#"{"device_id":"d-1","token":"t-1","receipt_key":"k","centre_recipient":"age1x"}"#;
+        let (link, token) = enrolled(201, body, "2026-11-30T10:00:00Z").expect("enrolled");
+        assert_eq!((link.id.as_str(), link.device_id.as_str(), token.as_str()), (CENTRE_LINK_ID, "d-1", "t-1"));
+        assert!(!serde_json::to_string(&link).expect("json").contains("t-1"), "the token is not in the link");
+        assert_eq!(enrolled(401, b"{}", "x").map(|_| ()), Err(EnrolProblem::BadCode));
+        assert_eq!(enrolled(200, b"<html>portal</html>", "x").map(|_| ()), Err(EnrolProblem::NoCentre));
+        assert_eq!(enrolled(201, b"<html>portal</html>", "x").map(|_| ()), Err(EnrolProblem::NoCentre));
+        assert_eq!(enrolled(404, b"", "x").map(|_| ()), Err(EnrolProblem::NoCentre));
+    }
+
 }

@@ -206,3 +206,31 @@ pub async fn fetch_text(path: &str) -> Option<String> {
     }
     JsFuture::from(resp.text().ok()?).await.ok()?.as_string()
 }
+
+/// An answer from the app's own origin (the centre server): its status, `Retry-After`, and body.
+pub struct Answer {
+    pub status: u16,
+    pub retry_after: Option<String>,
+    pub body: Vec<u8>,
+}
+
+/// POSTs `body` to a path of the app's own origin (the only origin the app talks to). `None` when no answer came:
+/// offline, or the connection failed.
+pub async fn post(path: &str, headers: &[(&str, String)], body: &[u8]) -> Option<Answer> {
+    let w = web_sys::window()?;
+    let h = web_sys::Headers::new().ok()?;
+    for (name, value) in headers {
+        h.set(name, value).ok()?;
+    }
+    let init = web_sys::RequestInit::new();
+    init.set_method("POST");
+    init.set_headers(&h);
+    // No cookie or cache: every upload reaches the centre itself.
+    init.set_cache(web_sys::RequestCache::NoStore);
+    let bytes = js_sys::Uint8Array::from(body);
+    init.set_body(&bytes);
+    let resp: web_sys::Response = JsFuture::from(w.fetch_with_str_and_init(path, &init)).await.ok()?.dyn_into().ok()?;
+    let retry_after = resp.headers().get("retry-after").ok().flatten();
+    let buf = JsFuture::from(resp.array_buffer().ok()?).await.ok()?;
+    Some(Answer { status: resp.status(), retry_after, body: js_sys::Uint8Array::new(&buf).to_vec() })
+}

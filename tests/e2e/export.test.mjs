@@ -4,7 +4,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   ARTIFACTS, ROOT, TABLET_PORTRAIT, downloads, dumpPlain, openApp, readAllIdb, registerClient, screenshot, sharedBrowserAndBuild,

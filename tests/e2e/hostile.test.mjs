@@ -208,6 +208,8 @@ for p in sys.argv[2:]:
       // Directory files.
       await nav.getByRole('link', { name: 'Налаштування' }).click();
       await page.getByRole('link', { name: 'Довідник організацій' }).click();
+      // The directory's own screen (loaded on demand), not Settings' rules-file input, takes the files.
+      await page.getByTestId('directory-status').waitFor({ state: 'attached' });
       const org = { id: 'org-1', name: 'ЦНАП', address: 'м. Буча, вул. Енергетиків, 12', phone: '0 800 500 123',
         hours: 'пн–пт 9:00–17:00', contact: '', topics: ['документи'] };
       const dir = (change) => { const d = { format: 'pryiom-directory', version: 1, organisations: [{ ...org }] }; change(d); return JSON.stringify(d); };

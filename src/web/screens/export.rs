@@ -54,6 +54,8 @@ enum Note {
     SealedImport,
     SealedNotForUs,
     SealedDamaged,
+    /// What sending a batch to the centre came to.
+    Sent(super::centre::Sent),
     Failed(StoreError),
 }
 
@@ -82,6 +84,7 @@ fn note_text(ctx: Ctx, n: &Note) -> String {
         Note::SealedImport => s.export.sealed_import.to_owned(),
         Note::SealedNotForUs => s.export.sealed_not_for_us.to_owned(),
         Note::SealedDamaged => s.export.sealed_damaged.to_owned(),
+        Note::Sent(sent) => super::centre::sent_text(ctx, sent),
         Note::Failed(e) => i18n::store_error(lang, e),
     }
 }
@@ -314,6 +317,20 @@ fn Batches(note: RwSignal<Option<Note>>) -> impl IntoView {
     let ctx = use_ctx();
     let list = Memo::new(move |_| ctx.data.batches().with(|batches| batches.clone()));
     let empty = Memo::new(move |_| list.with(Vec::is_empty));
+    // Enrolled with the centre: batches can be sent from here.
+    let linked = RwSignal::new(false);
+    if let Some(store) = ctx.store() {
+        spawn_local(async move {
+            match storage::load::<crate::transfer::upload::CentreLink>(&store, crate::transfer::upload::CENTRE_LINK_ID).await {
+                Ok(l) => {
+                    linked.try_set(l.is_some());
+                }
+                Err(e) => {
+                    note.try_set(Some(Note::Failed(e)));
+                }
+            }
+        });
+    }
     view! {
         <section class="card" aria-labelledby="batches-h">
             <h2 id="batches-h">{tr(|s| s.export.batches_title)}</h2>
@@ -322,7 +339,7 @@ fn Batches(note: RwSignal<Option<Note>>) -> impl IntoView {
                     // Keyed by what a row shows that can change: a confirmed or purged batch gets a new row.
                     <For each=move || list.get()
                         key=|b| (b.id.clone(), b.uploaded_at.clone(), b.purged_at.clone(), b.file_removed.is_some()) let:b>
-                        <BatchItem info=b note=note/>
+                        <BatchItem info=b note=note linked=linked/>
                     </For>
                 </ol>
             </Show>
@@ -339,7 +356,7 @@ enum Asking {
 }
 
 #[component]
-fn BatchItem(info: BatchInfo, note: RwSignal<Option<Note>>) -> impl IntoView {
+fn BatchItem(info: BatchInfo, note: RwSignal<Option<Note>>, linked: RwSignal<bool>) -> impl IntoView {
     let ctx = use_ctx();
     let plain_ok = expect_context::<PlainOk>();
     let asking = RwSignal::new(Asking::No);
@@ -413,6 +430,17 @@ fn BatchItem(info: BatchInfo, note: RwSignal<Option<Note>>) -> impl IntoView {
                 Err(e) => {
                     note.try_set(Some(Note::Failed(e)));
                 }
+            }
+            busy.try_set(false);
+        });
+    };
+    let send = move |_| {
+        let info = b.get_value();
+        busy.set(true);
+        note.set(None);
+        spawn_local(async move {
+            if let Some(sent) = super::centre::send(ctx, &info).await {
+                note.try_set(Some(Note::Sent(sent)));
             }
             busy.try_set(false);
         });
@@ -514,8 +542,15 @@ fn BatchItem(info: BatchInfo, note: RwSignal<Option<Note>>) -> impl IntoView {
                         {tr(|s| s.export.batch_csv)}
                     </button>
                 })}
+                {(!uploaded && removed.is_none()).then(|| view! {
+                    <Show when=move || linked.get()>
+                        <button type="button" class="btn btn-primary" aria-label=label(|s| s.export.send_button)
+                            disabled=move || busy.get() on:click=send>{tr(|s| s.export.send_button)}</button>
+                    </Show>
+                })}
                 {(!uploaded).then(|| view! {
-                    <button type="button" class="btn btn-primary" on:click=move |_| asking.set(Asking::Confirm)>{tr(|s| s.export.batch_confirm)}</button>
+                    <button type="button" class=move || if linked.get() { "btn btn-secondary" } else { "btn btn-primary" }
+                        on:click=move |_| asking.set(Asking::Confirm)>{tr(|s| s.export.batch_confirm)}</button>
                 })}
                 {(uploaded && !purged).then(|| view! {
                     <button type="button" class="btn btn-danger" on:click=move |_| asking.set(Asking::Purge)>{tr(|s| s.export.batch_purge)}</button>

@@ -1,4 +1,5 @@
 pub mod audit;
+pub mod centre;
 pub mod client;
 pub mod clients;
 pub mod directory;

@@ -28,6 +28,7 @@ pub fn SettingsScreen() -> impl IntoView {
         <ContactsSection/>
         <HolidaysSection/>
         <crate::web::screens::kiosk_setup::KioskSection/>
+        <crate::web::screens::centre::CentreSection/>
         <RetentionSection/>
         <StorageSection/>
         <AboutSection/>
