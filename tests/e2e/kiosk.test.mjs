@@ -110,6 +110,7 @@ describe('waiting-room kiosk', () => {
       await page.getByRole('button', { name: 'Для працівників' }).click();
       await unlock(page, { passphrase: PASSPHRASE });
       await page.locator('main[data-gate="Open"]').waitFor();
+      assert.equal(await page.evaluate(() => document.fullscreenElement), null, 'staff screens are not full-screen');
       await page.getByRole('navigation', { name: 'Розділи' }).getByRole('link', { name: 'Головна' }).click();
       await page.getByRole('link', { name: 'Черга кіоску' }).click();
       const waiting = page.getByTestId('queue-waiting').getByRole('listitem');
@@ -278,6 +279,8 @@ describe('waiting-room kiosk', () => {
 
       await page.getByRole('button', { name: 'Прослухати' }).click();
       await heard('/voice/uk/welcome.ogg');
+      // From the first touch the kiosk fills the screen: no browser bar to leave by.
+      await page.waitForFunction(() => document.fullscreenElement === document.documentElement);
       await page.getByRole('button', { name: 'English' }).click();
       await page.getByRole('button', { name: 'Listen' }).click();
       await heard('/voice/en/welcome.ogg');

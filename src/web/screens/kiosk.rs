@@ -150,7 +150,10 @@ pub fn KioskScreen() -> impl IntoView {
 /// Untouched for a minute away from the welcome screen: "are you still there?", then everything is cleared.
 fn idle_reset(ctx: Ctx, visit: Visit) {
     let last = StoredValue::new(js_sys::Date::now());
-    let touch = move |_| last.set_value(js_sys::Date::now());
+    let touch = move |_| {
+        last.set_value(js_sys::Date::now());
+        full_screen();
+    };
     let listeners = [
         window_event_listener_untyped("pointerdown", touch),
         window_event_listener_untyped("keydown", touch),
@@ -179,10 +182,28 @@ fn idle_reset(ctx: Ctx, visit: Visit) {
         for l in listeners {
             l.remove();
         }
+        // Leaving the kiosk (a worker's unlock form): the browser's own bars come back.
+        if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
+            if doc.fullscreen_element().is_some() {
+                doc.exit_fullscreen();
+            }
+        }
         if let Some(t) = timer {
             t.clear();
         }
     });
+}
+
+/// The kiosk fills the screen (no browser bars to leave by) from the first touch: browsers allow it only on a touch.
+/// The installed app on a pinned tablet has no bars anyway; this covers a kiosk opened in the browser.
+fn full_screen() {
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else { return };
+    if doc.fullscreen_enabled() && doc.fullscreen_element().is_none() {
+        if let Some(root) = doc.document_element() {
+            // Refused (an embedded page, a browser setting): the kiosk works the same, with the bars.
+            let _ = root.request_fullscreen();
+        }
+    }
 }
 
 #[derive(Clone, Copy)]

@@ -1,7 +1,7 @@
 //! Today's kiosk queue for staff (unlocked): who waits, in the order they are called (those who need help first),
 //! who was called to which room, served or left. "Call next" calls the next visitor to the chosen room; the kiosk's
-//! welcome screen shows it. The name and phone a visitor gave are opened here with the device's box key (the kiosk
-//! itself cannot read them back).
+//! welcome screen shows it. The name and phone a visitor gave are opened here with the device's box key, or the
+//! centre's key on a staff tablet that holds it (the kiosk itself cannot read them back).
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -15,19 +15,30 @@ use crate::web::app::{use_ctx, Ctx};
 use crate::web::form::{tr, Select};
 use crate::web::platform;
 
-type Identity = Option<zeroize::Zeroizing<String>>;
+type Identities = Vec<zeroize::Zeroizing<String>>;
 
-/// The device's box identity, which opens what visitors gave (kept for the screen's life: opened once, not at every
-/// refresh).
-async fn box_identity(ctx: Ctx) -> Result<Identity, StoreError> {
+/// What opens what visitors gave (kept for the screen's life: opened once, not at every refresh): the device's box
+/// identity (this kiosk's own tickets) and, on a centre's staff tablet, the centre's identity (tickets and feedback
+/// imported from a kiosk's batches, sealed to the centre too).
+async fn identities(ctx: Ctx) -> Result<Identities, StoreError> {
     let store = ctx.store_or_err()?;
-    Ok(match storage::load::<Keyring>(&store, KEYRING_ID).await? {
-        Some(mut ring) if ring.device_box.is_some() => {
-            let key = codec::data_key()?;
-            ring.box_identity(&key).await.ok().map(|(i, _)| i)
+    let Some(mut ring) = storage::load::<Keyring>(&store, KEYRING_ID).await? else { return Ok(Vec::new()) };
+    let key = codec::data_key()?;
+    let mut out = Vec::new();
+    if ring.device_box.is_some() {
+        if let Ok((i, _)) = ring.box_identity(&key).await {
+            out.push(i);
         }
-        _ => None,
-    })
+    }
+    if let Ok(Some(i)) = ring.centre_identity(&key).await {
+        out.push(i);
+    }
+    Ok(out)
+}
+
+/// What a visitor gave, opened with whichever identity it was sealed to.
+fn open_any<T: serde::de::DeserializeOwned>(ids: &Identities, sealed: &str) -> Option<T> {
+    ids.iter().find_map(|i| kiosk::open::<T>(i, sealed))
 }
 
 /// Today's tickets and the rooms.
@@ -54,11 +65,11 @@ pub fn QueueScreen() -> impl IntoView {
     let error = RwSignal::new(None::<StoreError>);
     let called = RwSignal::new(None::<(String, String)>);
     let nobody = RwSignal::new(false);
-    let identity = StoredValue::new(None::<Identity>);
+    let identity = StoredValue::new(None::<Identities>);
     let refresh = move || {
         spawn_local(async move {
             if identity.try_with_value(Option::is_none) == Some(true) {
-                match box_identity(ctx).await {
+                match identities(ctx).await {
                     Ok(i) => {
                         identity.try_set_value(Some(i));
                     }
@@ -68,14 +79,13 @@ pub fn QueueScreen() -> impl IntoView {
                     }
                 }
             }
-            let identity: Identity = identity.try_with_value(|i| i.clone().flatten()).flatten();
+            let ids: Identities = identity.try_with_value(|i| i.clone().unwrap_or_default()).unwrap_or_default();
             match read(ctx).await {
                 Ok((tickets, d)) => {
                     let opened = tickets
                         .into_iter()
                         .map(|t| {
-                            let visitor =
-                                t.visitor.as_ref().zip(identity.as_ref()).and_then(|(sealed, id)| kiosk::open::<Visitor>(id, sealed));
+                            let visitor = t.visitor.as_ref().and_then(|sealed| open_any::<Visitor>(&ids, sealed));
                             Row { ticket: t, visitor }
                         })
                         .collect();
@@ -182,11 +192,11 @@ fn FeedbackResults() -> impl IntoView {
     spawn_local(async move {
         let read = async {
             let all = all_feedback(&ctx.store_or_err()?).await?;
-            let identity = box_identity(ctx).await?;
+            let ids = identities(ctx).await?;
             let mut opened: Vec<(String, String)> = all
                 .iter()
                 .filter_map(|f| {
-                    let text = kiosk::open::<String>(identity.as_ref()?, f.comment.as_ref()?)?;
+                    let text = open_any::<String>(&ids, f.comment.as_ref()?)?;
                     Some((f.day.clone(), text))
                 })
                 .collect();
