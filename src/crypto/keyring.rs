@@ -271,36 +271,24 @@ impl Keyring {
 
     /// Keeps the centre's identity (sealed with the data key), or forgets it (`None`).
     pub async fn set_centre_identity(&mut self, dk: &DataKey, identity: Option<&str>) -> Result<(), KeyError> {
-        self.centre_identity = match identity {
-            Some(i) => Some(to_b64(&dk.seal(CENTRE_IDENTITY_AAD, i.as_bytes()).await?)),
-            None => None,
-        };
+        self.centre_identity = seal_text(dk, CENTRE_IDENTITY_AAD, identity).await?;
         Ok(())
     }
 
     /// The centre's identity, when this device holds it.
     pub async fn centre_identity(&self, dk: &DataKey) -> Result<Option<Zeroizing<String>>, KeyError> {
-        let Some(sealed) = &self.centre_identity else { return Ok(None) };
-        let plain = Zeroizing::new(dk.open(CENTRE_IDENTITY_AAD, &from_b64(sealed)?).await?);
-        let text = std::str::from_utf8(&plain).map_err(|_| CryptoError::Malformed)?;
-        Ok(Some(Zeroizing::new(text.to_owned())))
+        open_text(dk, CENTRE_IDENTITY_AAD, self.centre_identity.as_deref()).await
     }
 
     /// Keeps the token the centre gave at enrolment (sealed with the data key), or forgets it (`None`).
     pub async fn set_centre_token(&mut self, dk: &DataKey, token: Option<&str>) -> Result<(), KeyError> {
-        self.centre_token = match token {
-            Some(t) => Some(to_b64(&dk.seal(CENTRE_TOKEN_AAD, t.as_bytes()).await?)),
-            None => None,
-        };
+        self.centre_token = seal_text(dk, CENTRE_TOKEN_AAD, token).await?;
         Ok(())
     }
 
     /// The centre's upload token, when this device is enrolled.
     pub async fn centre_token(&self, dk: &DataKey) -> Result<Option<Zeroizing<String>>, KeyError> {
-        let Some(sealed) = &self.centre_token else { return Ok(None) };
-        let plain = Zeroizing::new(dk.open(CENTRE_TOKEN_AAD, &from_b64(sealed)?).await?);
-        let text = std::str::from_utf8(&plain).map_err(|_| CryptoError::Malformed)?;
-        Ok(Some(Zeroizing::new(text.to_owned())))
+        open_text(dk, CENTRE_TOKEN_AAD, self.centre_token.as_deref()).await
     }
 
     /// The workers' slots: (slot id, name), in the order they were added.
@@ -439,6 +427,22 @@ impl Attempts {
     pub fn wait_secs(&self, now_ms: u64) -> u64 {
         self.wait_until_ms.saturating_sub(now_ms).div_ceil(1000)
     }
+}
+
+/// A secret text sealed with the data key under `aad`, as the keyring keeps it (base64); `None` stays `None`.
+async fn seal_text(dk: &DataKey, aad: &[u8], text: Option<&str>) -> Result<Option<String>, KeyError> {
+    Ok(match text {
+        Some(t) => Some(to_b64(&dk.seal(aad, t.as_bytes()).await?)),
+        None => None,
+    })
+}
+
+/// The text [`seal_text`] kept, opened with the data key (only under the same `aad`).
+async fn open_text(dk: &DataKey, aad: &[u8], sealed: Option<&str>) -> Result<Option<Zeroizing<String>>, KeyError> {
+    let Some(sealed) = sealed else { return Ok(None) };
+    let plain = Zeroizing::new(dk.open(aad, &from_b64(sealed)?).await?);
+    let text = std::str::from_utf8(&plain).map_err(|_| CryptoError::Malformed)?;
+    Ok(Some(Zeroizing::new(text.to_owned())))
 }
 
 #[cfg(test)]

@@ -24,6 +24,19 @@ async function setUpKiosk(page) {
   await page.getByRole('heading', { level: 1, name: 'Вітаємо!' }).waitFor();
 }
 
+/** A kiosk screen at both tablet sizes: a screenshot, axe, every target at least 64 px, no sideways scroll. */
+async function checkScreen(page, name) {
+  for (const [size, viewport] of [['800x1280', TABLET_PORTRAIT], ['1280x800', TABLET_LANDSCAPE]]) {
+    await page.setViewportSize(viewport);
+    await screenshot(page, `kiosk-${name}-${size}`);
+    const { violations, small, overflow } = await auditPage(page, { min: 64, selector: '.kiosk a, .kiosk button, .kiosk input, .kiosk textarea' });
+    assert.deepEqual(violations, [], `axe on ${name} at ${size}`);
+    assert.deepEqual(small, [], `targets under 64 px on ${name} at ${size}`);
+    assert.equal(overflow, false, `horizontal scroll on ${name} at ${size}`);
+  }
+  await page.setViewportSize(TABLET_PORTRAIT);
+}
+
 /** One visitor takes a ticket; returns its number as shown. */
 async function takeTicket(page, { area = 'Житло', needs = [], name = '', phone = '', before = 'Ні' } = {}) {
   await page.getByRole('button', { name: 'Отримати номерок' }).click();
@@ -50,17 +63,7 @@ describe('waiting-room kiosk', () => {
       const { page } = app;
       await setUpKiosk(page);
       assert.equal(await page.getByRole('navigation', { name: 'Розділи' }).count(), 0, 'no staff navigation');
-      const check = async (name) => {
-        for (const [size, viewport] of [['800x1280', TABLET_PORTRAIT], ['1280x800', TABLET_LANDSCAPE]]) {
-          await page.setViewportSize(viewport);
-          await screenshot(page, `kiosk-${name}-${size}`);
-          const { violations, small, overflow } = await auditPage(page, { min: 64, selector: '.kiosk a, .kiosk button, .kiosk input, .kiosk textarea' });
-          assert.deepEqual(violations, [], `axe on ${name} at ${size}`);
-          assert.deepEqual(small, [], `targets under 64 px on ${name} at ${size}`);
-          assert.equal(overflow, false, `horizontal scroll on ${name} at ${size}`);
-        }
-        await page.setViewportSize(TABLET_PORTRAIT);
-      };
+      const check = (name) => checkScreen(page, name);
       await check('welcome');
 
       // The first visitor gives a name and phone; each step is checked as a visitor meets it.
@@ -265,17 +268,7 @@ describe('waiting-room kiosk', () => {
         // Really playing (decoded and moving), not only asked to.
         await page.waitForFunction((p) => window.__played.filter((x) => x.path === p).some((x) => x.el.currentTime > 0 || x.el.ended), path);
       };
-      const check = async (name) => {
-        for (const [size, viewport] of [['800x1280', TABLET_PORTRAIT], ['1280x800', TABLET_LANDSCAPE]]) {
-          await page.setViewportSize(viewport);
-          await screenshot(page, `kiosk-${name}-${size}`);
-          const { violations, small, overflow } = await auditPage(page, { min: 64, selector: '.kiosk a, .kiosk button, .kiosk input, .kiosk textarea' });
-          assert.deepEqual(violations, [], `axe on ${name} at ${size}`);
-          assert.deepEqual(small, [], `targets under 64 px on ${name} at ${size}`);
-          assert.equal(overflow, false, `horizontal scroll on ${name} at ${size}`);
-        }
-        await page.setViewportSize(TABLET_PORTRAIT);
-      };
+      const check = (name) => checkScreen(page, name);
 
       await page.getByRole('button', { name: 'Прослухати' }).click();
       await heard('/voice/uk/welcome.ogg');
