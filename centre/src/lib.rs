@@ -93,10 +93,11 @@ fn today() -> Date {
 }
 
 /// Random bytes from the system, as URL-safe base64 (tokens) or readable groups (enrolment codes).
-fn random<const N: usize>() -> [u8; N] {
+fn random<const N: usize>() -> Result<[u8; N], sqlx::Error> {
     let mut b = [0u8; N];
-    getrandom::getrandom(&mut b).expect("the system's random source");
-    b
+    // Without the system's random source no code or token can be made: said as the server being unavailable.
+    getrandom::getrandom(&mut b).map_err(|e| sqlx::Error::Protocol(format!("no random source: {e}")))?;
+    Ok(b)
 }
 
 fn sha(text: &str) -> String {
@@ -146,7 +147,7 @@ impl Centre {
     pub async fn enrolment_code(&self, label: &str) -> Result<String, sqlx::Error> {
         // 50 bits in ten characters a person reads aloud without confusion (no 0/O, 1/I/L).
         const ALPHABET: &[u8] = b"ABCDEFGHJKMNPQRSTUVWXYZ23456789";
-        let code: String = random::<10>().iter().map(|b| ALPHABET[usize::from(*b) % ALPHABET.len()] as char).collect();
+        let code: String = random::<10>()?.iter().map(|b| ALPHABET[usize::from(*b) % ALPHABET.len()] as char).collect();
         let code = format!("{}-{}", &code[..5], &code[5..]);
         sqlx::query("INSERT INTO enrolment_codes (code_sha256, label, created_at, expires_at) VALUES ($1, $2, $3, $4)")
             .bind(sha(&normalise_code(&code)))
@@ -264,8 +265,8 @@ async fn enrol(
     if req.device_label.chars().count() > 80 || req.signing_key.is_empty() || req.signing_key.len() > 64 {
         return Err(Refusal::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", "The device's signing key is needed."));
     }
-    let token = base64_url(&random::<32>());
-    let id = uuid_v4();
+    let token = base64_url(&random::<32>()?);
+    let id = uuid_v4()?;
     let code_sha = sha(&normalise_code(&req.code));
     let mut tx = c.db.begin().await?;
     let used = sqlx::query(
@@ -312,12 +313,12 @@ fn base64_url(b: &[u8]) -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(b)
 }
 
-fn uuid_v4() -> String {
-    let mut b = random::<16>();
+fn uuid_v4() -> Result<String, sqlx::Error> {
+    let mut b = random::<16>()?;
     b[6] = (b[6] & 0x0f) | 0x40;
     b[8] = (b[8] & 0x3f) | 0x80;
     let h: String = b.iter().map(|x| format!("{x:02x}")).collect();
-    format!("{}-{}-{}-{}-{}", &h[..8], &h[8..12], &h[12..16], &h[16..20], &h[20..])
+    Ok(format!("{}-{}-{}-{}-{}", &h[..8], &h[8..12], &h[12..16], &h[16..20], &h[20..]))
 }
 
 /// The enrolled device a request's token names.
