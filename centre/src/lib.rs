@@ -10,10 +10,10 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use axum::body::{to_bytes, Body, Bytes};
-use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::extract::{DefaultBodyLimit, Path as UrlPath, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::post;
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use pryiom::domain::batch::receipt::Receipt;
 use pryiom::domain::batch::{read_batch, sha256_hex, signature, BatchFile};
@@ -138,6 +138,12 @@ impl Centre {
             .await
             .map_err(StartError::Db)?;
         sqlx::migrate!("./migrations").run(&db).await.map_err(StartError::Migrate)?;
+        if sqlite {
+            // One server per SQLite data folder: a batch still "processing" is one this server was receiving when it
+            // stopped. Nothing of it was written (one transaction), so its key is free for the device's next try at
+            // once. (On PostgreSQL other instances may be receiving: there a claim is taken over once abandoned.)
+            sqlx::query("DELETE FROM batches WHERE state = 'processing'").execute(&db).await.map_err(StartError::Db)?;
+        }
         let keys = Keys::open(&config.data_dir).map_err(StartError::Io)?;
         Ok(Centre { db, keys, max_upload: config.max_upload_bytes })
     }
@@ -187,6 +193,7 @@ pub fn router(centre: Arc<Centre>, app_dir: Option<&Path>) -> Router {
     let api = Router::new()
         .route("/api/v1/enrol", post(enrol))
         .route("/api/v1/batches", post(upload))
+        .route("/api/v1/batches/{batch_id}/receipt", get(receipt_of))
         // The upload's own limit answers with the limit in plain words (below).
         .layer(DefaultBodyLimit::disable())
         .with_state(centre);
@@ -412,6 +419,34 @@ async fn upload(State(c): State<Arc<Centre>>, request: Request) -> Result<Respon
     }
     tracing::info!(batch = %key, device = %device.id, records = file.records.len(), "batch received");
     Ok(created(&receipt, false))
+}
+
+/// `GET /api/v1/batches/<id>/receipt`: the receipt of a batch this device sent, so a device whose upload's answer was
+/// lost learns that it arrived without sending the file again. 404 `unknown` when it has not (or not from this
+/// device: another device's batches are not told about); 409 while it is being received.
+async fn receipt_of(
+    State(c): State<Arc<Centre>>,
+    UrlPath(batch_id): UrlPath<String>,
+    headers: HeaderMap,
+) -> Result<Response, Refusal> {
+    let device = device_of(&c, &headers).await?;
+    let row = sqlx::query("SELECT state, receipt FROM batches WHERE batch_id = $1 AND device_id = $2")
+        .bind(&batch_id)
+        .bind(&device.id)
+        .fetch_optional(&c.db)
+        .await?;
+    let Some(row) = row else {
+        return Err(Refusal::new(StatusCode::NOT_FOUND, "unknown", "The centre has not received this batch."));
+    };
+    let (state, receipt): (String, Option<String>) = (row.try_get(0)?, row.try_get(1)?);
+    if state != "done" {
+        return Err(in_progress());
+    }
+    let receipt: Receipt = receipt
+        .as_deref()
+        .and_then(|r| serde_json::from_str(r).ok())
+        .ok_or_else(|| Refusal::from(sqlx::Error::Protocol("a stored receipt does not read".into())))?;
+    Ok((StatusCode::OK, Json(receipt)).into_response())
 }
 
 fn created(receipt: &Receipt, replayed: bool) -> Response {

@@ -74,6 +74,7 @@ on_every_backend!(
     the_same_batch_sent_to_two_servers_at_once_is_stored_once,
     a_database_gone_answers_503_with_retry_after,
     the_devices_own_pipeline_exports_sends_and_takes_only_a_verified_receipt,
+    a_lost_answer_is_recovered_with_the_receipt_and_a_server_stopped_mid_upload_loses_nothing,
 );
 
 const APP_DEVICE: &str = "00000000-0000-4000-8000-00000000d001";
@@ -465,4 +466,68 @@ async fn the_devices_own_pipeline_exports_sends_and_takes_only_a_verified_receip
     centre.db.close().await;
     let (status, headers, body) = call(&app, send(&device.token, made.text.into_bytes())).await;
     assert_eq!(read(status, &headers, &body), Delivery::Later { because: NotYet::Unavailable, after_secs: 30 });
+}
+
+async fn a_lost_answer_is_recovered_with_the_receipt_and_a_server_stopped_mid_upload_loses_nothing(config: Config) {
+    use pryiom::transfer::upload::{asked, receipt_path, Delivery, NotYet};
+    let (centre, app) = open(&config).await;
+    let device = enrol(&app, &centre).await;
+    let id = batch_id(30);
+    let text = batch(&id, &[(1, 1, 5), (2, 1, 3)], &device_key());
+    let payload = pryiom::domain::batch::read_batch(&text, pryiom::domain::date::Date::new(2026, 12, 1).expect("d"))
+        .expect("reads")
+        .manifest
+        .payload_sha256;
+    let ask = |token: &str| {
+        Request::get(receipt_path(&id)).header("authorization", format!("Bearer {token}")).body(Body::empty()).expect("request")
+    };
+    let meaning = |status: StatusCode, body: &Value| {
+        asked(status.as_u16(), None, body.to_string().as_bytes(), &device.receipt_key, &id, &payload)
+    };
+    // Not received: the device is told to send it.
+    let (status, _, body) = call(&app, ask(&device.token)).await;
+    assert_eq!((status, meaning(status, &body)), (StatusCode::NOT_FOUND, None));
+
+    // The server stopped while receiving it (its claim stays; nothing of the batch was written).
+    sqlx::query("INSERT INTO batches (batch_id, device_id, body_sha256, state, started_at) VALUES ($1, $2, $3, 'processing', $4)")
+        .bind(&id)
+        .bind(&device.device_id)
+        .bind(pryiom::domain::batch::sha256_hex(text.as_bytes()))
+        .bind(pryiom_centre::now())
+        .execute(&centre.db)
+        .await
+        .expect("claimed");
+    let (status, _, body) = call(&app, ask(&device.token)).await;
+    assert!(matches!(meaning(status, &body), Some(Delivery::Later { because: NotYet::InProgress, .. })));
+    // It starts again. On SQLite (one server per data folder) its own unfinished claim is freed at once; on
+    // PostgreSQL another instance may be receiving, so the claim is taken over once abandoned.
+    drop(app);
+    centre.db.close().await;
+    let (centre, app) = open(&config).await;
+    if config.database_url.is_some() {
+        let (status, _, _) = call(&app, upload(&device.token, &id, text.clone())).await;
+        assert_eq!(status, StatusCode::CONFLICT, "another instance may still be receiving it");
+        sqlx::query("UPDATE batches SET started_at = '2026-01-01T00:00:00Z' WHERE batch_id = $1")
+            .bind(&id)
+            .execute(&centre.db)
+            .await
+            .expect("aged");
+    }
+    // The device tries again: stored once. Its answer is lost on the way; asking gives the same receipt.
+    let (status, _, sent) = call(&app, upload(&device.token, &id, text.clone())).await;
+    assert_eq!(status, StatusCode::CREATED, "{sent}");
+    let (status, _, body) = call(&app, ask(&device.token)).await;
+    assert_eq!((status, &body), (StatusCode::OK, &sent));
+    assert!(matches!(meaning(status, &body), Some(Delivery::Delivered(_))));
+    assert_eq!((count(&centre, "records").await, count(&centre, "batches").await), (2, 1));
+    // Another device is not told about this device's batches; no token, no answer.
+    let code = centre.enrolment_code("Планшет 3").await.expect("code");
+    let body = json!({ "code": code, "device_id": "other-device", "device_label": "Планшет 3",
+        "signing_key": signature::public_key_text(&SigningKey::from_bytes(&[5u8; 32])) });
+    let (_, _, other) = call(&app, json_post("/api/v1/enrol", &body)).await;
+    let other: Enrolled = serde_json::from_value(other).expect("enrolled");
+    let (status, _, body) = call(&app, ask(&other.token)).await;
+    assert_eq!((status, body["error"].as_str()), (StatusCode::NOT_FOUND, Some("unknown")));
+    let no_token = Request::get(receipt_path(&id)).body(Body::empty()).expect("request");
+    assert_eq!(call(&app, no_token).await.0, StatusCode::UNAUTHORIZED);
 }

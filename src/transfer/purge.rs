@@ -61,7 +61,8 @@ async fn purge_once(store: &impl Store, info: &BatchInfo, now: &str) -> StoreRes
     }
     let mut batch = WriteBatch::new();
     let mut purged = Vec::new();
-    for e in &info.entries {
+    // Only what the centre's receipt lists (a batch confirmed by hand: all it carried).
+    for e in info.entries.iter().filter(|e| info.received(e)) {
         let Some(rec) = store.get(collection_of(e.kind), &e.id).await? else { continue };
         if rec.rev != e.rev {
             continue;

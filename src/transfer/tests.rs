@@ -690,3 +690,39 @@ fn a_kiosks_day_travels_in_a_batch_sealed_and_is_purged_after_upload() {
         assert_eq!(crate::kiosk::all_feedback(&kiosk).await.expect("read")[0].answers, vec![(Question::Clear, 5)]);
     });
 }
+
+#[test]
+fn a_receipt_marks_the_batch_received_and_the_purge_removes_only_what_it_lists() {
+    use crate::domain::batch::receipt::Receipt;
+    use base64::Engine;
+    block_on(async {
+        let s = seeded();
+        let Exported { file, info, .. } =
+            made(&s, "00000000-0000-4000-8000-0000000000b1", Selection::NotExported, &Ledger::default()).await;
+        let centre = ed25519_dalek::SigningKey::from_bytes(&[9u8; 32]);
+        let centre_key = base64::engine::general_purpose::STANDARD.encode(centre.verifying_key().as_bytes());
+        let mut receipt = Receipt::of(&file, "dev-9", "2026-11-26T08:30:00Z", "body", &centre);
+        assert!(receipt.confirms(&centre_key, &info.id, &file.manifest.payload_sha256));
+
+        // A receipt that leaves out a record the batch carried is not this batch's: nothing is marked.
+        let mut short = receipt.clone();
+        short.accepted.retain(|a| a.id != "00000000-0000-4000-8000-0000000000c1");
+        assert_eq!(upload::delivered(&s, &short, "2026-11-26T08:31:00Z").await.expect("delivered"), None);
+        let kept: BatchInfo = load(&s, &info.id).await.expect("load").expect("batch");
+        assert_eq!((kept.uploaded_at, kept.receipt), (None, None));
+
+        let done = upload::delivered(&s, &receipt, "2026-11-26T08:31:00Z").await.expect("delivered").expect("known");
+        assert_eq!(done.uploaded_at.as_deref(), Some("2026-11-26T08:30:00Z"), "the receipt's time");
+        assert_eq!(done.receipt.as_ref(), Some(&receipt), "kept with the batch");
+
+        // Whatever the batch says, the purge goes by the receipt: a record it does not list keeps its data.
+        receipt.accepted.retain(|a| a.id != "00000000-0000-4000-8000-0000000000c1");
+        let mut listed_less = done.clone();
+        listed_less.receipt = Some(receipt);
+        let purged = purge(&s, &listed_less, "2026-11-26T09:00:00Z").await.expect("purge").expect("received");
+        assert!(purged.purged.iter().all(|e| e.id != "00000000-0000-4000-8000-0000000000c1"));
+        assert!(!purged.purged.is_empty(), "what it lists is purged");
+        let c: Client = load(&s, "00000000-0000-4000-8000-0000000000c1").await.expect("load").expect("client");
+        assert!(c.personal.is_some(), "not listed: kept");
+    });
+}

@@ -85,6 +85,31 @@ pub fn enrolled(status: u16, body: &[u8], now: &str) -> Result<(CentreLink, Stri
 pub const ENROL_PATH: &str = "/api/v1/enrol";
 pub const UPLOAD_PATH: &str = "/api/v1/batches";
 
+/// Where the centre answers with its receipt for a batch it received (`GET`): how a device whose upload's answer was
+/// lost (the connection dropped after the centre stored it) learns the batch arrived.
+pub fn receipt_path(batch_id: &str) -> String {
+    // A batch id is a UUID; anything else is not asked for.
+    let safe = batch_id.chars().all(|c| c.is_ascii_hexdigit() || c == '-');
+    format!("{UPLOAD_PATH}/{}/receipt", if safe { batch_id } else { "-" })
+}
+
+/// The centre's answer to "is there a receipt for this batch": `None` when it has not received it (send it), else what
+/// the answer means, as for an upload.
+pub fn asked(
+    status: u16,
+    retry_after: Option<&str>,
+    body: &[u8],
+    receipt_key: &str,
+    batch_id: &str,
+    payload_sha256: &str,
+) -> Option<Delivery> {
+    let code = serde_json::from_slice::<ErrorBody>(body).map(|e| e.error).unwrap_or_default();
+    if status == 404 && code == "unknown" {
+        return None;
+    }
+    Some(outcome(status, retry_after, body, receipt_key, batch_id, payload_sha256))
+}
+
 /// The headers of a batch's upload: the device's token and the batch id as the idempotency key.
 pub fn upload_headers(token: &str, batch_id: &str) -> Vec<(&'static str, String)> {
     vec![
@@ -173,8 +198,8 @@ pub async fn delivered(store: &impl Store, receipt: &Receipt, now: &str) -> Stor
         if info.uploaded_at.is_some() {
             return Ok(Some(info));
         }
-        let listed = |kind, id: &str, rev| receipt.accepted.iter().any(|a| a.kind == kind && a.id == id && a.rev >= rev);
-        if !info.entries.iter().all(|e| listed(e.kind, &e.id, e.rev)) {
+        info.receipt = Some(receipt.clone());
+        if !info.entries.iter().all(|e| info.received(e)) {
             // A receipt for this batch id that does not list what the batch carried is not this batch's receipt.
             return Ok(None);
         }
@@ -207,6 +232,14 @@ mod tests {
         assert_eq!(o(503, Some("30"), ""), later(NotYet::Unavailable, 30));
         assert_eq!(o(503, Some("999999"), ""), later(NotYet::Unavailable, 3600), "a wait is bounded");
         assert_eq!(o(502, None, "<html>Bad gateway</html>"), later(NotYet::Unavailable, 60));
+        // Asking for the receipt: only the centre's own "unknown" means "not received, send it".
+        let a = |status, body: &str| asked(status, None, body.as_bytes(), "key", "b1", "p1");
+        assert_eq!(a(404, r#"{"error":"unknown","message":"…"}"#), None);
+        assert_eq!(a(404, "<html>Not found</html>"), Some(later(NotYet::Unavailable, 60)), "a proxy's 404 is not the centre's");
+        assert_eq!(a(200, "<html>portal</html>"), Some(later(NotYet::NoReceipt, 300)));
+        assert_eq!(a(401, r#"{"error":"revoked"}"#), Some(Delivery::Refused(Refused::Revoked)));
+        assert_eq!(receipt_path("0b1e-ff"), "/api/v1/batches/0b1e-ff/receipt");
+        assert_eq!(receipt_path("../enrol"), "/api/v1/batches/-/receipt");
         let h = upload_headers("tok", "b1");
         assert!(h.contains(&("authorization", "Bearer tok".into())) && h.contains(&("idempotency-key", "b1".into())));
     }

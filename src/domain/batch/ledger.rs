@@ -35,9 +35,13 @@ pub struct BatchInfo {
     pub selection: Selection,
     pub counts: Counts,
     pub entries: Vec<Entry>,
-    /// When the user confirmed the centre received it.
+    /// When the centre received it: the receipt's time, or when the user confirmed it by hand (a file carried on a
+    /// stick).
     #[serde(default)]
     pub uploaded_at: Option<String>,
+    /// The centre's verified receipt, when it was sent to the centre: the purge removes only what it lists.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub receipt: Option<super::receipt::Receipt>,
     /// When the personal data of its records was purged from this device.
     #[serde(default)]
     pub purged_at: Option<String>,
@@ -84,6 +88,7 @@ impl BatchInfo {
             counts: file.manifest.counts.clone(),
             entries: file.records.iter().map(|r| Entry { kind: r.kind, id: r.id.clone(), rev: r.rev }).collect(),
             uploaded_at: None,
+            receipt: None,
             purged_at: None,
             purged: vec![],
             file_removed: None,
@@ -93,6 +98,15 @@ impl BatchInfo {
     /// Whether it carried any of these records (by type and id).
     pub fn carries(&self, kind: RecordType, ids: &[&str]) -> bool {
         self.entries.iter().any(|e| e.kind == kind && ids.contains(&e.id.as_str()))
+    }
+
+    /// Whether the centre lists this revision of a record as received: by its receipt, or — confirmed by hand, with
+    /// no receipt — by the person's word for the whole batch.
+    pub fn received(&self, e: &Entry) -> bool {
+        match &self.receipt {
+            Some(r) => r.accepted.iter().any(|a| a.kind == e.kind && a.id == e.id && a.rev >= e.rev),
+            None => self.uploaded_at.is_some(),
+        }
     }
 
     /// Whether its records count as exported: a batch whose file was removed before the centre confirmed it never
