@@ -817,7 +817,6 @@ pub struct ExportStrings {
     pub centre_unreachable: &'static str,
     pub centre_enrolled: &'static str,
     pub send_button: &'static str,
-    pub send_delivered: &'static str,
     pub send_revoked: &'static str,
     pub send_not_enrolled: &'static str,
     pub send_key_reused: &'static str,
@@ -826,7 +825,14 @@ pub struct ExportStrings {
     pub send_in_progress: &'static str,
     pub send_unavailable: &'static str,
     pub send_offline: &'static str,
-    pub send_no_file: &'static str,
+    pub send_no_receipt: &'static str,
+    /// The outbox's line for a batch not yet delivered.
+    pub outbox_queued: &'static str,
+    pub outbox_sending: &'static str,
+    /// When the outbox tries again (a local time).
+    pub outbox_next: fn(&str) -> String,
+    /// The centre's verified receipt: when it received the batch (date and time).
+    pub receipt_at: fn(&str) -> String,
     pub centre_linked: fn(&str) -> String,
     pub sealed_for: fn(&str) -> String,
     pub plain_warning: &'static str,

@@ -25,6 +25,8 @@ pub enum Status {
     Sending,
     /// The centre will not take it as it is: a person must look (the manual "send" tries again).
     Refused(Refused),
+    /// The device could not read what it sends (shown; the manual "send" tries again).
+    Failed(crate::storage::StoreError),
 }
 
 /// The outbox's state by batch id.
@@ -47,7 +49,7 @@ pub fn due(outbox: &Outbox, batch_id: &str, now_ms: f64, woken: bool) -> bool {
     match outbox.get(batch_id) {
         None => true,
         Some(Status::Waiting { next_at_ms, .. }) => woken || *next_at_ms <= now_ms,
-        Some(Status::Sending | Status::Refused(_)) => false,
+        Some(Status::Sending | Status::Refused(_) | Status::Failed(_)) => false,
     }
 }
 

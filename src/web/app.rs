@@ -50,6 +50,8 @@ pub struct Ctx {
     pub store_state: RwSignal<StoreState>,
     store: StoredValue<Option<AppStore>, LocalStorage>,
     pub online: RwSignal<bool>,
+    /// The outbox: where each batch not yet delivered to the centre is (`web::outbox`).
+    pub outbox: RwSignal<crate::transfer::outbox::Outbox>,
     pub estimate: RwSignal<Option<Estimate>>,
     pub persisted: RwSignal<Option<bool>>,
     pub update_ready: RwSignal<bool>,
@@ -228,6 +230,7 @@ pub fn App() -> impl IntoView {
         store_state: RwSignal::new(StoreState::Opening),
         store: StoredValue::new_local(None),
         online: RwSignal::new(platform::is_online()),
+        outbox: RwSignal::new(Default::default()),
         estimate: RwSignal::new(None),
         persisted: RwSignal::new(None),
         update_ready: RwSignal::new(false),
@@ -251,6 +254,7 @@ pub fn App() -> impl IntoView {
     // Nothing personal is read or written until a worker unlocks (or, on a new device, sets a passphrase).
     codec::lock();
     lock::watch_idle(ctx);
+    super::outbox::watch(ctx);
     keep_search_in_shell();
 
     sw::register(ctx.update_ready, ctx.offline_ready);

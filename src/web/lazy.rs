@@ -142,6 +142,30 @@ pub async fn reread() {
     reread_piece().await;
 }
 
+/// Sends what the outbox holds (see `outbox.rs`). Its own piece: the sending, the receipts and the keyring's token
+/// are not the shell's.
+#[cfg(not(pryiom_unsplit))]
+#[lazy]
+fn outbox_piece() {
+    outbox_started();
+}
+
+#[cfg(pryiom_unsplit)]
+async fn outbox_piece() {
+    outbox_started();
+}
+
+fn outbox_started() {
+    if let Some(ctx) = super::tabs::ctx() {
+        leptos::task::spawn_local(super::screens::centre::run_outbox(ctx, super::outbox::take_woken()));
+    }
+}
+
+/// Runs the outbox once (see `outbox.rs`).
+pub async fn outbox() {
+    outbox_piece().await;
+}
+
 type Loading = Pin<Box<dyn Future<Output = AnyView>>>;
 
 /// The screen of a route that is loaded on demand; `None` for the screens in the shell.

@@ -11,6 +11,7 @@ mod form;
 mod icons;
 mod lazy;
 mod lock;
+mod outbox;
 mod platform;
 mod prefs;
 mod screens;

@@ -217,18 +217,28 @@ pub struct Answer {
 /// POSTs `body` to a path of the app's own origin (the only origin the app talks to). `None` when no answer came:
 /// offline, or the connection failed.
 pub async fn post(path: &str, headers: &[(&str, String)], body: &[u8]) -> Option<Answer> {
+    request("POST", path, headers, Some(body)).await
+}
+
+/// GETs a path of the app's own origin, past every cache. `None` when no answer came.
+pub async fn get(path: &str, headers: &[(&str, String)]) -> Option<Answer> {
+    request("GET", path, headers, None).await
+}
+
+async fn request(method: &str, path: &str, headers: &[(&str, String)], body: Option<&[u8]>) -> Option<Answer> {
     let w = web_sys::window()?;
     let h = web_sys::Headers::new().ok()?;
     for (name, value) in headers {
         h.set(name, value).ok()?;
     }
     let init = web_sys::RequestInit::new();
-    init.set_method("POST");
+    init.set_method(method);
     init.set_headers(&h);
-    // No cookie or cache: every upload reaches the centre itself.
+    // No cookie or cache: every request reaches the centre itself.
     init.set_cache(web_sys::RequestCache::NoStore);
-    let bytes = js_sys::Uint8Array::from(body);
-    init.set_body(&bytes);
+    if let Some(body) = body {
+        init.set_body(&js_sys::Uint8Array::from(body));
+    }
     let resp: web_sys::Response = JsFuture::from(w.fetch_with_str_and_init(path, &init)).await.ok()?.dyn_into().ok()?;
     let retry_after = resp.headers().get("retry-after").ok().flatten();
     let buf = JsFuture::from(resp.array_buffer().ok()?).await.ok()?;

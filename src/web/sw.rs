@@ -79,8 +79,13 @@ fn watch_installing(worker: ServiceWorker, update_ready: RwSignal<bool>) {
 pub fn check_for_update() {
     REGISTRATION.with(|r| {
         if let Some(reg) = r.borrow().as_ref() {
-            // A failed check (offline) is normal and changes nothing; the next check will try again.
-            let _ = reg.update();
+            // A failed check (offline, the server down) is normal and changes nothing; the next check will try
+            // again. Its promise is awaited so the failure is handled, not reported as an error on the page.
+            if let Ok(check) = reg.update() {
+                wasm_bindgen_futures::spawn_local(async move {
+                    let _ = wasm_bindgen_futures::JsFuture::from(check).await;
+                });
+            }
         }
     });
 }

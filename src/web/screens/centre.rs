@@ -3,6 +3,8 @@
 //! the centre that serves it — so there is no address to type. A batch counts as delivered only on the centre's
 //! receipt that verifies with the key from enrolment (`transfer::upload`).
 
+use std::cell::Cell;
+
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -12,10 +14,12 @@ use crate::domain::batch::signature::public_key_text;
 use crate::domain::batch::{BatchInfo, BatchText};
 use crate::i18n;
 use crate::storage::{self, codec, Store, StoreError, WriteBatch};
+use crate::transfer::outbox::{self, Status};
 use crate::transfer::upload::{
-    self, delivered, outcome, upload_headers, CentreLink, Delivery, EnrolProblem, EnrolRequest, NotYet, Refused,
+    self, asked, delivered, outcome, upload_headers, CentreLink, Delivery, EnrolProblem, EnrolRequest, NotYet, Refused,
     CENTRE_LINK_ID,
 };
+use crate::web::data::DataStoreFields;
 use crate::web::app::{use_ctx, Ctx};
 use crate::web::form::{tr, TextInput};
 use crate::web::{audit, data, platform};
@@ -143,19 +147,22 @@ pub fn CentreSection() -> impl IntoView {
     }
 }
 
-/// What became of sending a batch, for its line on the Export screen.
+/// What became of sending a batch.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Sent {
+enum Sent {
     Delivered,
     Refused(Refused),
-    Later(NotYet),
+    /// Not delivered this time; `after`: the wait the centre asked for.
+    Later(NotYet, Option<u32>),
+    /// No answer at all (offline, or the server down).
     Offline,
-    NoFile,
     Failed(StoreError),
 }
 
-/// Sends the kept file of `info` to the centre and records a verified receipt. `None`: the device is not enrolled.
-pub async fn send(ctx: Ctx, info: &BatchInfo) -> Option<Sent> {
+/// Sends the kept file of `info` to the centre and records a verified receipt; first asks whether the centre already
+/// has it (an earlier try's answer may have been lost), so the file goes only when it has not. `None`: the device is
+/// not enrolled.
+async fn send(ctx: Ctx, info: &BatchInfo) -> Option<Sent> {
     let store = match ctx.store_or_err() {
         Ok(s) => s,
         Err(e) => return Some(Sent::Failed(e)),
@@ -171,7 +178,7 @@ pub async fn send(ctx: Ctx, info: &BatchInfo) -> Option<Sent> {
         Err(e) => return Some(Sent::Failed(e)),
     };
     let link = link?;
-    let Some(kept) = kept else { return Some(Sent::NoFile) };
+    let Some(kept) = kept else { return Some(Sent::Failed(other("batch file missing"))) };
     let token = match (ring, codec::data_key()) {
         (Some(r), Ok(k)) => match r.centre_token(&k).await {
             Ok(Some(t)) => t,
@@ -186,39 +193,147 @@ pub async fn send(ctx: Ctx, info: &BatchInfo) -> Option<Sent> {
         .ok()
         .and_then(|v| v["manifest"]["payload_sha256"].as_str().map(str::to_owned))
         .unwrap_or_default();
-    let Some(answer) = platform::post(upload::UPLOAD_PATH, &upload_headers(&token, &info.id), kept.text.as_bytes()).await
-    else {
+    let headers = upload_headers(&token, &info.id);
+    let Some(answer) = platform::get(&upload::receipt_path(&info.id), &headers[..1]).await else {
         return Some(Sent::Offline);
     };
-    Some(match outcome(answer.status, answer.retry_after.as_deref(), &answer.body, &link.receipt_key, &info.id, &payload) {
+    let meaning = |a: &platform::Answer| (a.status, a.retry_after.clone(), a.body.clone());
+    let (status, retry, body) = match asked(answer.status, answer.retry_after.as_deref(), &answer.body, &link.receipt_key, &info.id, &payload) {
+        // Not received yet: the file goes.
+        None => match platform::post(upload::UPLOAD_PATH, &headers, kept.text.as_bytes()).await {
+            Some(a) => meaning(&a),
+            None => return Some(Sent::Offline),
+        },
+        Some(_) => meaning(&answer),
+    };
+    Some(match outcome(status, retry.as_deref(), &body, &link.receipt_key, &info.id, &payload) {
         Delivery::Delivered(receipt) => match delivered(&store, &receipt, &platform::now_iso()).await {
             Ok(Some(next)) => {
                 audit::note(ctx, AuditAction::Uploaded, Some(&next.id), None).await;
                 data::remember_batch(ctx, next);
                 Sent::Delivered
             }
-            Ok(None) => Sent::Later(NotYet::NoReceipt),
+            Ok(None) => Sent::Later(NotYet::NoReceipt, None),
             Err(e) => Sent::Failed(e),
         },
         Delivery::Refused(r) => Sent::Refused(r),
-        Delivery::Later { because, .. } => Sent::Later(because),
+        Delivery::Later { because, after_secs } => Sent::Later(because, Some(after_secs)),
     })
 }
 
-/// What a send came to, in the user's language.
-pub fn sent_text(ctx: Ctx, sent: &Sent) -> String {
+thread_local! {
+    static RUNNING: Cell<bool> = const { Cell::new(false) };
+    /// Woken while running: run again when done (a batch made meanwhile goes at once).
+    static AGAIN: Cell<Option<bool>> = const { Cell::new(None) };
+}
+
+/// Sends every batch the outbox holds that is due (all waiting ones when `woken`), one at a time, and shows where
+/// each is. Stops at the first "no answer" (the rest wait with it) and at a refusal of the device itself.
+pub async fn run_outbox(ctx: Ctx, woken: bool) {
+    if RUNNING.with(|r| r.replace(true)) {
+        AGAIN.with(|a| a.set(Some(a.get().unwrap_or(false) || woken)));
+        return;
+    }
+    let mut woken = woken;
+    loop {
+        run_once(ctx, woken).await;
+        match AGAIN.with(Cell::take) {
+            Some(w) => woken = w,
+            None => break,
+        }
+    }
+    RUNNING.with(|r| r.set(false));
+}
+
+async fn run_once(ctx: Ctx, woken: bool) {
+    let Some(store) = ctx.store() else { return };
+    // Not enrolled: there is no outbox.
+    if !matches!(storage::load::<CentreLink>(&store, CENTRE_LINK_ID).await, Ok(Some(_))) {
+        return;
+    }
+    let batches = ctx.data.batches().get_untracked();
+    let waiting: Vec<&BatchInfo> = outbox::to_send(&batches).collect();
+    for (n, info) in waiting.iter().enumerate() {
+        // Locked meanwhile: the token is not readable, and nothing is shown.
+        if ctx.gate.get_untracked() != crate::web::lock::Gate::Open {
+            return;
+        }
+        let now = js_sys::Date::now();
+        if !ctx.outbox.with_untracked(|o| outbox::due(o, &info.id, now, woken)) {
+            continue;
+        }
+        ctx.outbox.update(|o| {
+            o.insert(info.id.clone(), Status::Sending);
+        });
+        let Some(sent) = send(ctx, info).await else {
+            ctx.outbox.update(|o| {
+                o.remove(&info.id);
+            });
+            return;
+        };
+        let now = js_sys::Date::now();
+        let mut stop = false;
+        ctx.outbox.update(|o| match sent {
+            Sent::Delivered => {
+                o.remove(&info.id);
+            }
+            Sent::Refused(r) if outbox::stops_all(&r) => {
+                for b in &waiting[n..] {
+                    o.insert(b.id.clone(), Status::Refused(r.clone()));
+                }
+                stop = true;
+            }
+            Sent::Refused(r) => {
+                o.insert(info.id.clone(), Status::Refused(r));
+            }
+            Sent::Later(because, after) => outbox::failed(o, &info.id, Some(because), after, now),
+            Sent::Offline => {
+                // No answer for one: none for the others either; they wait with it.
+                for b in &waiting[n..] {
+                    outbox::failed(o, &b.id, None, None, now);
+                }
+                stop = true;
+            }
+            Sent::Failed(e) => {
+                o.insert(info.id.clone(), Status::Failed(e));
+            }
+        });
+        if stop {
+            return;
+        }
+    }
+}
+
+/// Why the centre refused a batch, in the user's language.
+pub fn refused_text(ctx: Ctx, r: &Refused) -> &'static str {
     let s = &ctx.t().export;
-    match sent {
-        Sent::Delivered => s.send_delivered.to_owned(),
-        Sent::Refused(Refused::Revoked) => s.send_revoked.to_owned(),
-        Sent::Refused(Refused::NotEnrolled) => s.send_not_enrolled.to_owned(),
-        Sent::Refused(Refused::KeyReused) => s.send_key_reused.to_owned(),
-        Sent::Refused(Refused::TooLarge) => s.send_too_large.to_owned(),
-        Sent::Refused(Refused::Invalid(_)) => s.send_invalid.to_owned(),
-        Sent::Later(NotYet::InProgress) => s.send_in_progress.to_owned(),
-        Sent::Later(NotYet::Unavailable) => s.send_unavailable.to_owned(),
-        Sent::Later(NotYet::NoReceipt) | Sent::Offline => s.send_offline.to_owned(),
-        Sent::NoFile => s.send_no_file.to_owned(),
-        Sent::Failed(e) => i18n::store_error(ctx.lang.get(), e),
+    match r {
+        Refused::Revoked => s.send_revoked,
+        Refused::NotEnrolled => s.send_not_enrolled,
+        Refused::KeyReused => s.send_key_reused,
+        Refused::TooLarge => s.send_too_large,
+        Refused::Invalid(_) => s.send_invalid,
+    }
+}
+
+/// Where a batch not yet delivered is, in the user's language (`None` in the outbox: never tried).
+pub fn outbox_text(ctx: Ctx, status: Option<&Status>) -> String {
+    let s = &ctx.t().export;
+    match status {
+        None => s.outbox_queued.to_owned(),
+        Some(Status::Sending) => s.outbox_sending.to_owned(),
+        Some(Status::Refused(r)) => refused_text(ctx, r).to_owned(),
+        Some(Status::Failed(e)) => i18n::store_error(ctx.lang.get(), e),
+        Some(Status::Waiting { next_at_ms, last, .. }) => {
+            let why = match last {
+                None => s.outbox_queued,
+                Some(None) => s.send_offline,
+                Some(Some(NotYet::InProgress)) => s.send_in_progress,
+                Some(Some(NotYet::Unavailable)) => s.send_unavailable,
+                Some(Some(NotYet::NoReceipt)) => s.send_no_receipt,
+            };
+            let at = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(*next_at_ms));
+            format!("{why} {}", (s.outbox_next)(&format!("{:02}:{:02}", at.get_hours(), at.get_minutes())))
+        }
     }
 }

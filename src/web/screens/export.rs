@@ -54,8 +54,6 @@ enum Note {
     SealedImport,
     SealedNotForUs,
     SealedDamaged,
-    /// What sending a batch to the centre came to.
-    Sent(super::centre::Sent),
     Failed(StoreError),
 }
 
@@ -84,7 +82,6 @@ fn note_text(ctx: Ctx, n: &Note) -> String {
         Note::SealedImport => s.export.sealed_import.to_owned(),
         Note::SealedNotForUs => s.export.sealed_not_for_us.to_owned(),
         Note::SealedDamaged => s.export.sealed_damaged.to_owned(),
-        Note::Sent(sent) => super::centre::sent_text(ctx, sent),
         Note::Failed(e) => i18n::store_error(lang, e),
     }
 }
@@ -234,6 +231,8 @@ fn MakeBatch(note: RwSignal<Option<Note>>) -> impl IntoView {
                     audit::note(ctx, AuditAction::Export, Some(&made.info.id), Some(made.info.entries.len())).await;
                     let offered = offer(ctx, plain_ok, &made.info.file_name, "application/json", &made.text);
                     data::remember_batch(ctx, made.info);
+                    // Enrolled with the centre: the new batch goes at once when there is a connection.
+                    crate::web::outbox::wake(ctx, false);
                     // The batch is kept either way: "save the file again" offers it.
                     match offered {
                         Ok(name) => Note::Made(name),
@@ -435,16 +434,12 @@ fn BatchItem(info: BatchInfo, note: RwSignal<Option<Note>>, linked: RwSignal<boo
         });
     };
     let send = move |_| {
-        let info = b.get_value();
-        busy.set(true);
         note.set(None);
-        spawn_local(async move {
-            if let Some(sent) = super::centre::send(ctx, &info).await {
-                note.try_set(Some(Note::Sent(sent)));
-            }
-            busy.try_set(false);
-        });
+        b.with_value(|b| crate::web::outbox::send_now(ctx, &b.id));
     };
+    // Where the batch is in the outbox (when enrolled and not yet delivered).
+    let outbox_status = move || b.with_value(|b| ctx.outbox.with(|o| o.get(&b.id).cloned()));
+    let sending = move || matches!(outbox_status(), Some(crate::transfer::outbox::Status::Sending));
     let purge = move |_| {
         let store = match ctx.store_or_err() {
             Ok(s) => s,
@@ -527,6 +522,21 @@ fn BatchItem(info: BatchInfo, note: RwSignal<Option<Note>>, linked: RwSignal<boo
             <p class="history-head"><strong>{day} " " {when}</strong> " · " <span class="mono">{info.file_name.clone()}</span></p>
             <p>{counts}</p>
             <p><span class="badge" data-testid="batch-status">{status}</span></p>
+            {(!uploaded && removed.is_none() && !info.imported).then(|| view! {
+                <Show when=move || linked.get()>
+                    <p class="muted" role="status" data-testid="batch-outbox">
+                        {move || super::centre::outbox_text(ctx, outbox_status().as_ref())}
+                    </p>
+                </Show>
+            })}
+            {info.receipt.as_ref().map(|r| {
+                let at = format!(
+                    "{} {}",
+                    Date::parse_iso(r.received_at.get(0..10).unwrap_or("")).map(Date::dotted).unwrap_or_default(),
+                    platform::local_time_of(&r.received_at)
+                );
+                view! { <p class="muted" data-testid="batch-receipt">{move || (ctx.t().export.receipt_at)(&at)}</p> }
+            })}
             {removed.map(|why| view! {
                 <p class="muted" data-testid="batch-file-removed">{move || match why {
                     RemovedBecause::Purged => ctx.t().export.file_removed_purged,
@@ -542,10 +552,10 @@ fn BatchItem(info: BatchInfo, note: RwSignal<Option<Note>>, linked: RwSignal<boo
                         {tr(|s| s.export.batch_csv)}
                     </button>
                 })}
-                {(!uploaded && removed.is_none()).then(|| view! {
+                {(!uploaded && removed.is_none() && !info.imported).then(|| view! {
                     <Show when=move || linked.get()>
                         <button type="button" class="btn btn-primary" aria-label=label(|s| s.export.send_button)
-                            disabled=move || busy.get() on:click=send>{tr(|s| s.export.send_button)}</button>
+                            disabled=move || busy.get() || sending() on:click=send>{tr(|s| s.export.send_button)}</button>
                     </Show>
                 })}
                 {(!uploaded).then(|| view! {
