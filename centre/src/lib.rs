@@ -24,6 +24,7 @@ use sqlx::any::AnyPoolOptions;
 use sqlx::{AnyPool, Row};
 
 mod keys;
+pub mod staff;
 
 pub use keys::Keys;
 
@@ -55,6 +56,7 @@ impl Config {
 pub struct Centre {
     pub db: AnyPool,
     pub keys: Keys,
+    data_dir: PathBuf,
     max_upload: usize,
 }
 
@@ -145,7 +147,7 @@ impl Centre {
             sqlx::query("DELETE FROM batches WHERE state = 'processing'").execute(&db).await.map_err(StartError::Db)?;
         }
         let keys = Keys::open(&config.data_dir).map_err(StartError::Io)?;
-        Ok(Centre { db, keys, max_upload: config.max_upload_bytes })
+        Ok(Centre { db, keys, data_dir: config.data_dir.clone(), max_upload: config.max_upload_bytes })
     }
 
     /// A one-time enrolment code for a device labelled `label`, valid for a week: the worker types it in the
@@ -194,6 +196,9 @@ pub fn router(centre: Arc<Centre>, app_dir: Option<&Path>) -> Router {
         .route("/api/v1/enrol", post(enrol))
         .route("/api/v1/batches", post(upload))
         .route("/api/v1/batches/{batch_id}/receipt", get(receipt_of))
+        .route("/staff", get(staff::overview))
+        .route("/staff/data.json", get(staff::data_json))
+        .route("/staff/{file}", get(staff::table_csv))
         // The upload's own limit answers with the limit in plain words (below).
         .layer(DefaultBodyLimit::disable())
         .with_state(centre);
@@ -535,24 +540,38 @@ fn check(c: &Centre, bytes: &[u8], key: &str, device: &Device) -> Result<BatchFi
     }
 }
 
-/// The batch's records (each kept at its highest revision) and its receipt, in one transaction.
+/// Rows per INSERT statement (6 values each: well within SQLite's and PostgreSQL's limits on bound values).
+const ROWS_PER_INSERT: usize = 100;
+
+/// The batch's records (each kept at its highest revision) and its receipt, in one transaction. Rows go in
+/// multi-row INSERTs (a batch never holds one record twice: `read_batch` refuses that).
 async fn store(c: &Centre, file: &BatchFile, receipt: &Receipt) -> Result<(), sqlx::Error> {
     let mut tx = c.db.begin().await?;
-    for r in &file.records {
-        let rev = i64::try_from(r.rev).map_err(|_| sqlx::Error::Protocol("revision out of range".into()))?;
-        sqlx::query(
-            "INSERT INTO records (kind, id, rev, updated_at, batch_id, data) VALUES ($1, $2, $3, $4, $5, $6) \
+    for chunk in file.records.chunks(ROWS_PER_INSERT) {
+        let values: Vec<String> = (0..chunk.len())
+            .map(|i| {
+                let p = 6 * i;
+                format!("(${}, ${}, ${}, ${}, ${}, ${})", p + 1, p + 2, p + 3, p + 4, p + 5, p + 6)
+            })
+            .collect();
+        let sql = format!(
+            "INSERT INTO records (kind, id, rev, updated_at, batch_id, data) VALUES {} \
              ON CONFLICT (kind, id) DO UPDATE SET rev = excluded.rev, updated_at = excluded.updated_at, \
              batch_id = excluded.batch_id, data = excluded.data WHERE records.rev < excluded.rev",
-        )
-        .bind(r.kind.code())
-        .bind(&r.id)
-        .bind(rev)
-        .bind(&r.updated_at)
-        .bind(&file.manifest.batch_id)
-        .bind(r.data.text())
-        .execute(&mut *tx)
-        .await?;
+            values.join(", ")
+        );
+        let mut query = sqlx::query(&sql);
+        for r in chunk {
+            let rev = i64::try_from(r.rev).map_err(|_| sqlx::Error::Protocol("revision out of range".into()))?;
+            query = query
+                .bind(r.kind.code())
+                .bind(&r.id)
+                .bind(rev)
+                .bind(&r.updated_at)
+                .bind(&file.manifest.batch_id)
+                .bind(r.data.text());
+        }
+        query.execute(&mut *tx).await?;
     }
     let text = serde_json::to_string(receipt).map_err(|e| sqlx::Error::Protocol(e.to_string()))?;
     sqlx::query("UPDATE batches SET state = 'done', received_at = $1, receipt = $2 WHERE batch_id = $3")

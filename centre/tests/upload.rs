@@ -75,6 +75,7 @@ on_every_backend!(
     a_database_gone_answers_503_with_retry_after,
     the_devices_own_pipeline_exports_sends_and_takes_only_a_verified_receipt,
     a_lost_answer_is_recovered_with_the_receipt_and_a_server_stopped_mid_upload_loses_nothing,
+    the_staff_page_shows_devices_and_batches_and_gives_the_merged_data_behind_a_password,
 );
 
 const APP_DEVICE: &str = "00000000-0000-4000-8000-00000000d001";
@@ -289,6 +290,17 @@ async fn each_record_keeps_its_highest_revision(config: Config) {
     assert_eq!(call(&app, upload(&device.token, &batch_id(6), newest)).await.0, StatusCode::CREATED);
     assert_eq!(stored_rev(&centre, 1).await, Some(3));
     assert_eq!(stored_rev(&centre, 2).await, Some(1));
+    // A batch larger than one INSERT's rows (they go 100 at a time): every row, each at its highest revision.
+    let many: Vec<(u32, u64, u8)> = (1..=250).map(|n| (n, if n == 1 { 1 } else { 4 }, 3)).collect();
+    assert_eq!(
+        call(&app, upload(&device.token, &batch_id(10), batch(&batch_id(10), &many, &device_key()))).await.0,
+        StatusCode::CREATED
+    );
+    assert_eq!(count(&centre, "records").await, 250);
+    assert_eq!(
+        (stored_rev(&centre, 1).await, stored_rev(&centre, 2).await, stored_rev(&centre, 250).await),
+        (Some(3), Some(4), Some(4))
+    );
 }
 
 async fn a_key_in_use_answers_409_and_an_abandoned_one_is_taken_over(config: Config) {
@@ -403,9 +415,15 @@ async fn the_devices_own_pipeline_exports_sends_and_takes_only_a_verified_receip
     let device = enrol(&app, &centre).await;
     let store = MemoryStore::new();
     let day = pryiom::domain::date::Date::new(2026, 11, 30).expect("day");
-    let f = Feedback::given(&feedback_id(1), day, &[(Question::Clear, 5)], "Дякую", std::slice::from_ref(&device.centre_recipient))
-        .expect("sealed")
-        .expect("taken");
+    let f = Feedback::given(
+        &feedback_id(1),
+        day,
+        &[(Question::Clear, 5)],
+        "Дякую",
+        std::slice::from_ref(&device.centre_recipient),
+    )
+    .expect("sealed")
+    .expect("taken");
     pryiom::kiosk::give_feedback(&store, &f, "2026-11-30T10:00:00Z").await.expect("written");
     let origin = Origin {
         batch_id: batch_id(20),
@@ -416,10 +434,17 @@ async fn the_devices_own_pipeline_exports_sends_and_takes_only_a_verified_receip
         app_version: "0.1.0".into(),
         rules_version: "2026-01-01".into(),
     };
-    let made = pryiom::transfer::export(&store, &origin, Selection::NotExported, &Ledger::default(), Some(&device_key()), &mut ())
-        .await
-        .expect("export")
-        .expect("a batch");
+    let made = pryiom::transfer::export(
+        &store,
+        &origin,
+        Selection::NotExported,
+        &Ledger::default(),
+        Some(&device_key()),
+        &mut (),
+    )
+    .await
+    .expect("export")
+    .expect("a batch");
     let send = |token: &str, body: Vec<u8>| {
         let mut r = Request::post(UPLOAD_PATH);
         for (name, value) in upload_headers(token, &made.info.id) {
@@ -442,18 +467,34 @@ async fn the_devices_own_pipeline_exports_sends_and_takes_only_a_verified_receip
     let Delivery::Delivered(receipt) = read(status, &headers, &body) else { panic!("not delivered: {status} {body}") };
     let info = delivered(&store, &receipt, "2026-11-30T11:05:00Z").await.expect("recorded").expect("known batch");
     assert_eq!(info.uploaded_at.as_deref(), Some(receipt.received_at.as_str()));
-    let purged = pryiom::transfer::purge(&store, &info, "2026-11-30T11:06:00Z").await.expect("purge").expect("confirmed");
+    let purged =
+        pryiom::transfer::purge(&store, &info, "2026-11-30T11:06:00Z").await.expect("purge").expect("confirmed");
     assert!(purged.purged_at.is_some());
     assert_eq!(pryiom::kiosk::all_feedback(&store).await.expect("read")[0].comment, None, "the sealed copy went");
 
     // A captive portal's page, another batch's receipt, a receipt not signed by this centre: not delivery.
-    let portal = outcome(200, None, b"<html>Wi-Fi login</html>", &device.receipt_key, &made.info.id, &made.file.manifest.payload_sha256);
+    let portal = outcome(
+        200,
+        None,
+        b"<html>Wi-Fi login</html>",
+        &device.receipt_key,
+        &made.info.id,
+        &made.file.manifest.payload_sha256,
+    );
     assert!(matches!(portal, Delivery::Later { because: NotYet::NoReceipt, .. }));
     let (_, _, first) = call(&app, send(&device.token, made.text.clone().into_bytes())).await;
-    let other = outcome(201, None, first.to_string().as_bytes(), &device.receipt_key, &batch_id(21), &made.file.manifest.payload_sha256);
+    let other = outcome(
+        201,
+        None,
+        first.to_string().as_bytes(),
+        &device.receipt_key,
+        &batch_id(21),
+        &made.file.manifest.payload_sha256,
+    );
     assert!(matches!(other, Delivery::Later { because: NotYet::NoReceipt, .. }));
     let stranger = base64::Engine::encode(&base64::engine::general_purpose::STANDARD, [1u8; 32]);
-    let unsigned = outcome(201, None, first.to_string().as_bytes(), &stranger, &made.info.id, &made.file.manifest.payload_sha256);
+    let unsigned =
+        outcome(201, None, first.to_string().as_bytes(), &stranger, &made.info.id, &made.file.manifest.payload_sha256);
     assert!(matches!(unsigned, Delivery::Later { because: NotYet::NoReceipt, .. }));
     // The same file again: the same receipt, still delivered.
     assert!(matches!(read(StatusCode::CREATED, &axum::http::HeaderMap::new(), &first), Delivery::Delivered(_)));
@@ -479,7 +520,10 @@ async fn a_lost_answer_is_recovered_with_the_receipt_and_a_server_stopped_mid_up
         .manifest
         .payload_sha256;
     let ask = |token: &str| {
-        Request::get(receipt_path(&id)).header("authorization", format!("Bearer {token}")).body(Body::empty()).expect("request")
+        Request::get(receipt_path(&id))
+            .header("authorization", format!("Bearer {token}"))
+            .body(Body::empty())
+            .expect("request")
     };
     let meaning = |status: StatusCode, body: &Value| {
         asked(status.as_u16(), None, body.to_string().as_bytes(), &device.receipt_key, &id, &payload)
@@ -530,4 +574,71 @@ async fn a_lost_answer_is_recovered_with_the_receipt_and_a_server_stopped_mid_up
     assert_eq!((status, body["error"].as_str()), (StatusCode::NOT_FOUND, Some("unknown")));
     let no_token = Request::get(receipt_path(&id)).body(Body::empty()).expect("request");
     assert_eq!(call(&app, no_token).await.0, StatusCode::UNAUTHORIZED);
+}
+
+async fn the_staff_page_shows_devices_and_batches_and_gives_the_merged_data_behind_a_password(config: Config) {
+    let (centre, app) = open(&config).await;
+    let get = |auth: Option<&str>, path: &str| {
+        let mut r = Request::get(path);
+        if let Some(a) = auth {
+            r = r.header(
+                "authorization",
+                format!("Basic {}", base64::Engine::encode(&base64::engine::general_purpose::STANDARD, a)),
+            );
+        }
+        r.body(Body::empty()).expect("request")
+    };
+    let text = |app: Router, request: Request<Body>| async move {
+        let response = app.oneshot(request).await.expect("answered");
+        let (parts, body) = response.into_parts();
+        (
+            parts.status,
+            parts.headers,
+            String::from_utf8(body.collect().await.expect("body").to_bytes().to_vec()).expect("utf-8"),
+        )
+    };
+    // No password set yet: the page says how to set one and shows nothing else.
+    let (status, _, page) = text(app.clone(), get(Some("staff:anything at all"), "/staff")).await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+    assert!(page.contains("staff-password") && !page.contains("Пристрої"), "{page}");
+    assert!(pryiom_centre::staff::set_password(&config.data_dir, "коротко").is_err(), "too short");
+    pryiom_centre::staff::set_password(&config.data_dir, "пароль центру 2026").expect("set");
+
+    let device = enrol(&app, &centre).await;
+    let id = batch_id(40);
+    assert_eq!(
+        call(&app, upload(&device.token, &id, batch(&id, &[(1, 1, 5), (2, 2, 4)], &device_key()))).await.0,
+        StatusCode::CREATED
+    );
+    // Without the password, or with a wrong one: asked for it, nothing shown.
+    for auth in [None, Some("staff:wrong password!")] {
+        for path in ["/staff", "/staff/data.json", "/staff/feedbacks.csv"] {
+            let (status, headers, body) = text(app.clone(), get(auth, path)).await;
+            assert_eq!(status, StatusCode::UNAUTHORIZED, "{path}");
+            assert!(headers.get("www-authenticate").is_some());
+            assert!(!body.contains(&feedback_id(1)) && !body.contains("Планшет 2"));
+        }
+    }
+    let staff = Some("будь-хто:пароль центру 2026");
+    let (status, _, page) = text(app.clone(), get(staff, "/staff")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("<html lang=\"uk\">") && page.contains("/app.css"));
+    assert!(page.contains("Планшет 2") && page.contains(&device.device_id) && page.contains(&id[..8]), "{page}");
+    assert!(page.contains("Записів: 2."), "{page}");
+    // The merged data: each record at its highest revision, as JSON and as the app's CSV.
+    let (status, headers, json) = text(app.clone(), get(staff, "/staff/data.json")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers.get("cache-control").map(|v| v.to_str().expect("text")), Some("no-store"));
+    let json: Value = serde_json::from_str(&json).expect("json");
+    let records = json["records"].as_array().expect("records");
+    assert_eq!(records.len(), 2);
+    assert_eq!((records[1]["id"].as_str(), records[1]["rev"].as_i64()), (Some(feedback_id(2).as_str()), Some(2)));
+    let (status, headers, csv) = text(app.clone(), get(staff, "/staff/feedbacks.csv")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(headers.get("content-disposition").expect("a file").to_str().expect("text").contains("feedbacks.csv"));
+    let lines: Vec<&str> = csv.trim_start_matches('\u{feff}').split("\r\n").filter(|l| !l.is_empty()).collect();
+    assert!(lines[0].starts_with("batch_id,id,rev,updated_at"), "{}", lines[0]);
+    assert_eq!(lines.len(), 3, "a header and two records");
+    assert!(lines[2].contains(&feedback_id(2)) && lines[2].contains(&id));
+    assert_eq!(text(app.clone(), get(staff, "/staff/secrets.csv")).await.0, StatusCode::NOT_FOUND);
 }

@@ -1,7 +1,9 @@
 // The device and the real centre server (`pryiom-centre`, serving the release bundle on 127.0.0.1 with SQLite in a
-// throw-away data folder): a worker enrols the tablet with the one-time code the centre gave, makes a batch and sends
-// it; the centre's receipt marks it received (checked against the key from enrolment) and the centre's database holds
-// its records; a revoked tablet is told so in plain words and its batch stays unsent.
+// throw-away data folder): a worker enrols the tablet with the one-time code the centre gave and makes batches; the
+// outbox sends each by itself (offline it waits, said so, and goes when the browser is online again; with the server
+// stopped it waits, and goes once when sent again); the centre's receipt marks it received (checked against the key
+// from enrolment) and the centre's database holds its records once; a revoked tablet is told so in plain words and its
+// batch stays unsent.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
@@ -27,36 +29,47 @@ async function freePort() {
   });
 }
 
-/** The centre server over a copy of dist/, until `stop`. */
+/** The centre server over a copy of dist/, until `stop`; `kill` stops it at once and `start` runs it again. */
 async function startCentre() {
   execFileSync('cargo', ['build', '-q', '-p', 'pryiom-centre'], { cwd: ROOT, stdio: 'inherit' });
   const dir = await mkdtemp(join(tmpdir(), 'pryiom-centre-'));
   await cp(join(ROOT, 'dist'), join(dir, 'dist'), { recursive: true });
   const port = await freePort();
   const data = join(dir, 'data');
-  const child = spawn(BIN, ['--data', data, 'serve', '--app', join(dir, 'dist'), '--listen', `127.0.0.1:${port}`], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let log = '';
-  child.stdout.on('data', (d) => { log += d; });
-  child.stderr.on('data', (d) => { log += d; });
   const origin = `http://127.0.0.1:${port}`;
-  for (let i = 0; ; i += 1) {
-    try {
-      if ((await fetch(`${origin}/index.html`)).ok) break;
-    } catch { /* not up yet */ }
-    if (i > 100) throw new Error(`the centre server did not start:\n${log}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  let log = '';
+  let child = null;
+  const start = async () => {
+    child = spawn(BIN, ['--data', data, 'serve', '--app', join(dir, 'dist'), '--listen', `127.0.0.1:${port}`], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout.on('data', (d) => { log += d; });
+    child.stderr.on('data', (d) => { log += d; });
+    for (let i = 0; ; i += 1) {
+      try {
+        if ((await fetch(`${origin}/index.html`)).ok) break;
+      } catch { /* not up yet */ }
+      if (i > 100) throw new Error(`the centre server did not start:\n${log}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+  const halt = async (signal) => {
+    const c = child;
+    if (!c || c.exitCode !== null || c.signalCode !== null) return;
+    c.kill(signal);
+    await new Promise((r) => (c.exitCode !== null || c.signalCode !== null ? r() : c.once('exit', r)));
+  };
+  await start();
   const run = (...args) => execFileSync(BIN, ['--data', data, ...args], { encoding: 'utf8' });
   return {
     served: { url: `${origin}/`, origin },
     data,
     run,
+    start,
+    kill: () => halt('SIGKILL'),
     log: () => log,
     stop: async () => {
-      child.kill('SIGINT');
-      await new Promise((r) => (child.exitCode !== null ? r() : child.once('exit', r)));
+      await halt('SIGINT');
       await rm(dir, { recursive: true, force: true });
     },
   };
@@ -82,7 +95,7 @@ describe('the device and the centre server', () => {
     await env.centre?.stop();
   });
 
-  test('enrolled with a one-time code, a batch is sent and received once with a verified receipt; a revoked tablet is told', async () => {
+  test('enrolled with a one-time code, batches go by themselves (offline: they wait) and arrive once with a verified receipt; a revoked tablet is told', async () => {
     const { centre } = env;
     const app = await openApp(env.browser, centre.served, { viewport: TABLET_PORTRAIT });
     try {
@@ -107,17 +120,17 @@ describe('the device and the centre server', () => {
       // The same code twice: it worked once.
       assert.equal(centreRows(centre.data, 'SELECT COUNT(*) FROM enrolment_codes WHERE used_at IS NOT NULL')[0][0], 1);
 
-      // Make a batch and send it: the centre's receipt marks it received.
+      // A batch made while enrolled goes to the centre by itself; its receipt marks it received.
       await nav.getByRole('link', { name: 'Експорт' }).click();
       await page.getByRole('checkbox', { name: 'Я розумію: зберігати файли без шифрування' }).check();
       const [batch] = await downloads(page, () => page.getByRole('button', { name: 'Створити пакет і зберегти файл' }).click());
       const file = JSON.parse(batch.text);
-      const item = page.getByTestId('batch');
-      await item.getByRole('button', { name: `Надіслати до центру: ${batch.name}` }).click();
-      await page.getByTestId('batches-status').getByText('Центр отримав пакет: його квитанцію перевірено.').waitFor();
-      await page.getByTestId('batch-status').filter({ hasText: /^Центр отримав \d\d\.\d\d\.\d{4}$/ }).waitFor();
+      const item = page.getByTestId('batch').filter({ hasText: batch.name });
+      await item.getByTestId('batch-status').filter({ hasText: /^Центр отримав \d\d\.\d\d\.\d{4}$/ }).waitFor();
+      assert.match(await item.getByTestId('batch-receipt').textContent(), /^Квитанцію центру перевірено: отримано \d\d\.\d\d\.\d{4} \d\d:\d\d\.$/);
       await screenshot(page, 'centre-sent-800x1280');
       assert.equal(await item.getByRole('button', { name: /Надіслати до центру/ }).count(), 0, 'nothing left to send');
+      assert.equal(await item.getByTestId('batch-outbox').count(), 0);
       // The centre holds the batch once, with every record at its revision, and the receipt it signed.
       const [[state, receipt]] = centreRows(centre.data, `SELECT state, receipt FROM batches WHERE batch_id = '${file.manifest.batch_id}'`);
       assert.equal(state, 'done');
@@ -125,8 +138,34 @@ describe('the device and the centre server', () => {
       const sent = file.records.map((r) => [r.type, r.id, r.rev]).sort((a, b) => `${a[0]}${a[1]}`.localeCompare(`${b[0]}${b[1]}`));
       assert.deepEqual(stored, sent);
       assert.equal(JSON.parse(receipt).accepted.length, file.records.length);
-      // The trail says the tablet was enrolled and the batch received.
-      await nav.getByRole('link', { name: 'Налаштування' }).click();
+
+      // Offline: the next batch waits in the outbox, said so; back online, it goes by itself.
+      await app.context.setOffline(true);
+      await registerClient(page, { surname: 'Кравець', given: 'Ірина', birth: '04.04.1990', phone: '', tax: '' });
+      await nav.getByRole('link', { name: 'Експорт' }).click();
+      await page.getByRole('checkbox', { name: 'Я розумію: зберігати файли без шифрування' }).check();
+      const [offline] = await downloads(page, () => page.getByRole('button', { name: 'Створити пакет і зберегти файл' }).click());
+      const waiting = page.getByTestId('batch').filter({ hasText: offline.name });
+      await waiting.getByTestId('batch-outbox').getByText(/^Немає зв’язку з центром\. .* Наступна спроба о \d\d:\d\d\.$/).waitFor();
+      await screenshot(page, 'centre-outbox-waiting-800x1280');
+      assert.equal(centreRows(centre.data, 'SELECT COUNT(*) FROM batches')[0][0], 1);
+      await app.context.setOffline(false);
+      await waiting.getByTestId('batch-status').filter({ hasText: /^Центр отримав/ }).waitFor();
+      assert.equal(centreRows(centre.data, 'SELECT COUNT(*) FROM batches')[0][0], 2);
+
+      // The server stops: the batch waits; the server back, "send" delivers it, once.
+      await centre.kill();
+      await registerClient(page, { surname: 'Савчук', given: 'Петро', birth: '05.05.1960', phone: '', tax: '' });
+      await nav.getByRole('link', { name: 'Експорт' }).click();
+      await page.getByRole('checkbox', { name: 'Я розумію: зберігати файли без шифрування' }).check();
+      const [third] = await downloads(page, () => page.getByRole('button', { name: 'Створити пакет і зберегти файл' }).click());
+      const stalled = page.getByTestId('batch').filter({ hasText: third.name });
+      await stalled.getByTestId('batch-outbox').getByText(/Наступна спроба о/).waitFor();
+      await centre.start();
+      await stalled.getByRole('button', { name: `Надіслати до центру: ${third.name}` }).click();
+      await stalled.getByTestId('batch-status').filter({ hasText: /^Центр отримав/ }).waitFor();
+      const third_id = JSON.parse(third.text).manifest.batch_id;
+      assert.deepEqual(centreRows(centre.data, `SELECT COUNT(*) FROM batches WHERE batch_id = '${third_id}'`), [[1]]);
 
       // The centre revokes the tablet: its next batch is refused, said plainly, and stays unsent on the device.
       centre.run('revoke', device[0]);
@@ -134,14 +173,37 @@ describe('the device and the centre server', () => {
       await nav.getByRole('link', { name: 'Експорт' }).click();
       await page.getByRole('checkbox', { name: 'Я розумію: зберігати файли без шифрування' }).check();
       const [second] = await downloads(page, () => page.getByRole('button', { name: 'Створити пакет і зберегти файл' }).click());
-      await page.getByRole('button', { name: `Надіслати до центру: ${second.name}` }).click();
-      await page.getByTestId('batches-status').getByText('Центр відкликав цей пристрій').waitFor();
-      assert.equal(await page.getByTestId('batch-status').filter({ hasText: 'Створено, ще не передано' }).count(), 1);
-      assert.equal(centreRows(centre.data, 'SELECT COUNT(*) FROM batches')[0][0], 1);
+      const refused = page.getByTestId('batch').filter({ hasText: second.name });
+      await refused.getByTestId('batch-outbox').getByText('Центр відкликав цей пристрій').waitFor();
+      await refused.getByRole('button', { name: `Надіслати до центру: ${second.name}` }).click();
+      await refused.getByTestId('batch-outbox').getByText('Центр відкликав цей пристрій').waitFor();
+      assert.equal(await refused.getByTestId('batch-status').textContent(), 'Створено, ще не передано');
+      assert.equal(centreRows(centre.data, 'SELECT COUNT(*) FROM batches')[0][0], 3);
+      // The centre's staff page, behind its password: the devices, the batches received, the merged data.
+      execFileSync(BIN, ['--data', centre.data, 'staff-password'], { input: 'centre staff 2026\n', encoding: 'utf8' });
+      const staff = await env.browser.newContext({
+        viewport: { width: 1280, height: 800 }, httpCredentials: { username: 'staff', password: 'centre staff 2026' },
+      });
+      try {
+        const p = await staff.newPage();
+        assert.equal((await p.goto(`${centre.served.origin}/staff`)).status(), 200);
+        await p.getByRole('heading', { level: 1, name: 'Сторінка центру' }).waitFor();
+        const devices = p.getByRole('region', { name: 'Пристрої' });
+        assert.match(await devices.getByRole('row').nth(1).textContent(), /Планшет 2, Буча.*3.*відкликано/);
+        assert.equal(await p.getByRole('region', { name: 'Отримані пакети' }).getByRole('row').count(), 4, 'a header and three batches');
+        await screenshot(p, 'centre-staff-1280x800');
+        const csv = await (await p.request.get(`${centre.served.origin}/staff/clients.csv`)).text();
+        for (const name of ['Мельник', 'Кравець', 'Савчук']) assert.ok(csv.includes(name), `${name} is in the centre's clients table`);
+        assert.ok(!csv.includes('Гнатюк'), 'a refused batch is not in the centre');
+      } finally {
+        await staff.close();
+      }
+      assert.equal((await fetch(`${centre.served.origin}/staff`)).status, 401, 'no password, no page');
+
       // Nothing but the app's own origin was asked for.
       assert.deepEqual(app.foreign, []);
       assert.deepEqual(app.errors, []);
-      assert.ok(!centre.log().includes('Мельник') && !centre.log().includes('Гнатюк'), 'the server logs no names');
+      for (const name of ['Мельник', 'Кравець', 'Савчук', 'Гнатюк']) assert.ok(!centre.log().includes(name), 'the server logs no names');
     } finally {
       await app.close();
     }

@@ -164,20 +164,40 @@ pub fn csv_tables(file: &BatchFile) -> Vec<(String, String)> {
             RecordType::RECORDS.contains(kind) || *kind == RecordType::Audit || file.records.iter().any(|r| r.kind == *kind)
         })
         .map(|kind| {
-            let cols = columns(kind);
-            let mut out = String::from("\u{feff}");
-            let header: Vec<&str> =
-                ["batch_id", "id", "rev", "updated_at"].into_iter().chain(cols.iter().map(|c| c.0)).collect();
-            out.push_str(&header.join(","));
-            out.push_str("\r\n");
-            for r in file.records.iter().filter(|r| r.kind == kind) {
-                let data = r.data.tree().unwrap_or(Value::Null);
-                let mut cells = vec![csv_cell(batch), csv_cell(&r.id), r.rev.to_string(), csv_cell(&r.updated_at)];
-                cells.extend(cols.iter().map(|(_, path)| csv_cell(&cell_text(at(&data, path)))));
-                out.push_str(&cells.join(","));
-                out.push_str("\r\n");
-            }
-            (format!("pryiom-{}-{}s.csv", short(batch), kind.code()), out)
+            let rows = file.records.iter().filter(|r| r.kind == kind).map(|r| CsvRow {
+                batch_id: batch,
+                id: &r.id,
+                rev: r.rev,
+                updated_at: &r.updated_at,
+                data: r.data.tree().unwrap_or(Value::Null),
+            });
+            (format!("pryiom-{}-{}s.csv", short(batch), kind.code()), csv_table(kind, rows))
         })
         .collect()
+}
+
+/// One record for a CSV table: the batch it came in, and its data as a tree.
+pub struct CsvRow<'a> {
+    pub batch_id: &'a str,
+    pub id: &'a str,
+    pub rev: u64,
+    pub updated_at: &'a str,
+    pub data: Value,
+}
+
+/// The CSV table of records of one type (the same columns and safe cells whoever makes it: a batch's tables here, the
+/// centre's merged data on its server).
+pub fn csv_table<'a>(kind: RecordType, rows: impl IntoIterator<Item = CsvRow<'a>>) -> String {
+    let cols = columns(kind);
+    let mut out = String::from("\u{feff}");
+    let header: Vec<&str> = ["batch_id", "id", "rev", "updated_at"].into_iter().chain(cols.iter().map(|c| c.0)).collect();
+    out.push_str(&header.join(","));
+    out.push_str("\r\n");
+    for r in rows {
+        let mut cells = vec![csv_cell(r.batch_id), csv_cell(r.id), r.rev.to_string(), csv_cell(r.updated_at)];
+        cells.extend(cols.iter().map(|(_, path)| csv_cell(&cell_text(at(&r.data, path)))));
+        out.push_str(&cells.join(","));
+        out.push_str("\r\n");
+    }
+    out
 }
