@@ -95,7 +95,7 @@ fn page(title: &str, body: Markup) -> Html<String> {
                     link rel="stylesheet" href="/app.css";
                 }
                 body {
-                    main class="content" style="margin: 0 auto; padding-bottom: 2rem" {
+                    main class="content" style="margin: 0 auto; padding-bottom: 2rem; max-width: 80rem" {
                         h1 { (title) }
                         (body)
                     }
@@ -183,7 +183,7 @@ async fn overview_page(c: &Centre) -> Result<Html<String>, sqlx::Error> {
                 } @else {
                     div class="table-wrap" {
                         table class="data-table" {
-                            thead { tr { th { "Пристрій" } th { "Під’єднано" } th { "Пакетів" } th { "Останній пакет" } th { "Стан" } } }
+                            thead { tr { th { "Пристрій" } th { "Під’єднано (UTC)" } th { "Пакетів" } th { "Останній пакет (UTC)" } th { "Стан" } } }
                             tbody {
                                 @for d in &devices {
                                     tr {
@@ -191,7 +191,7 @@ async fn overview_page(c: &Centre) -> Result<Html<String>, sqlx::Error> {
                                         td { (day(&d.enrolled_at)) }
                                         td { (d.batches) }
                                         td { (d.last.as_deref().map(day).unwrap_or_default()) }
-                                        td { @if let Some(r) = &d.revoked_at { "відкликано " (day(r)) } @else { "активний" } }
+                                        td { @if let Some(r) = &d.revoked_at { "відкликано" br; span class="muted" { (day(r)) } } @else { "активний" } }
                                     }
                                 }
                             }
@@ -206,7 +206,7 @@ async fn overview_page(c: &Centre) -> Result<Html<String>, sqlx::Error> {
                 } @else {
                     div class="table-wrap" {
                         table class="data-table" {
-                            thead { tr { th { "Отримано" } th { "Від кого" } th { "Клієнтів" } th { "Звернень" } th { "Чек-листів" } th { "Талонів" } th { "Відгуків" } th { "Пакет" } } }
+                            thead { tr { th { "Отримано (UTC)" } th { "Від кого" } th { "Клієнтів" } th { "Звернень" } th { "Чек-листів" } th { "Талонів" } th { "Відгуків" } th { "Пакет" } } }
                             tbody {
                                 @for (id, device, r) in &batches {
                                     tr {

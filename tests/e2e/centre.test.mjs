@@ -199,6 +199,10 @@ describe('the device and the centre server', () => {
         await staff.close();
       }
       assert.equal((await fetch(`${centre.served.origin}/staff`)).status, 401, 'no password, no page');
+      // The server sends the build's brotli copies to browsers that accept them (made once, at build time).
+      const wasm = await fetch(`${centre.served.origin}/pryiom_bg.wasm`, { headers: { 'accept-encoding': 'br' } });
+      assert.equal(wasm.headers.get('content-encoding'), 'br');
+      assert.ok((await wasm.arrayBuffer()).byteLength > 100_000, 'the whole module, decompressed');
 
       // Nothing but the app's own origin was asked for.
       assert.deepEqual(app.foreign, []);
