@@ -393,7 +393,15 @@ async fn upload(State(c): State<Arc<Centre>>, request: Request) -> Result<Respon
     }
     let bytes: Bytes = to_bytes(Body::new(body), c.max_upload).await.map_err(|_| too_large())?;
     let body_sha256 = sha256_hex(&bytes);
-    let file = check(&c, &bytes, &key, &device)?;
+    // Reading and checking every record is CPU work (seconds for the largest batch): off the async threads, so the
+    // server keeps answering other devices meanwhile.
+    let file = {
+        let (c, key) = (c.clone(), key.clone());
+        tokio::task::spawn_blocking(move || check(&c, &bytes, &key, &device).map(|f| (f, device)))
+            .await
+            .map_err(|e| Refusal::from(sqlx::Error::Protocol(format!("the check stopped: {e}"))))?
+    };
+    let (file, device) = file?;
 
     // The key is claimed for this request (committed at once): a second request with it meanwhile gets 409.
     let claimed = sqlx::query("INSERT INTO batches (batch_id, device_id, body_sha256, state, started_at) VALUES ($1, $2, $3, 'processing', $4)")

@@ -3,7 +3,7 @@
 
 use super::client::Personal;
 use super::date::Date;
-use super::text::{digits, edit_distance, name_tokens};
+use super::text::{digits, edit_distance, edit_distance_chars, name_tokens, with_chars};
 
 /// What the index keeps of one card: matching keys only.
 #[derive(Debug, Clone)]
@@ -68,30 +68,45 @@ fn allowed_typos(len: usize) -> usize {
     }
 }
 
+/// A word of the query, decoded once for every name it is compared with.
+struct QueryWord {
+    text: String,
+    chars: Vec<char>,
+    typos: usize,
+}
+
+impl QueryWord {
+    fn new(text: String) -> QueryWord {
+        let chars: Vec<char> = text.chars().collect();
+        let typos = allowed_typos(chars.len());
+        QueryWord { text, chars, typos }
+    }
+}
+
 /// How well a query word matches a name word: 4 exact, 3 prefix (typing in progress), 2 or 1 with typos.
-fn word_score(q: &str, t: &str) -> u32 {
-    if q == t {
+fn word_score(q: &QueryWord, t: &str) -> u32 {
+    if q.text == t {
         return 4;
     }
-    if t.starts_with(q) {
+    if t.starts_with(&q.text) {
         return 3;
     }
-    let max = allowed_typos(q.chars().count());
-    if max == 0 {
+    if q.typos == 0 {
         return 0;
     }
-    if let Some(d) = edit_distance(q, t, max) {
-        return 3 - d as u32;
-    }
-    // A typo in a word still being typed: compare with the start of the name word.
-    let n = q.chars().count();
-    if t.chars().count() > n {
-        let head: String = t.chars().take(n).collect();
-        if let Some(d) = edit_distance(q, &head, max.min(1)) {
-            return if d == 0 { 3 } else { 1 };
+    with_chars(t, |t| {
+        if let Some(d) = edit_distance_chars(&q.chars, t, q.typos) {
+            return 3 - d as u32;
         }
-    }
-    0
+        // A typo in a word still being typed: compare with the start of the name word.
+        let n = q.chars.len();
+        if t.len() > n {
+            if let Some(d) = edit_distance_chars(&q.chars, &t[..n], q.typos.min(1)) {
+                return if d == 0 { 3 } else { 1 };
+            }
+        }
+        0
+    })
 }
 
 fn similar_words(a: &[String], b: &[String], max: usize) -> bool {
@@ -99,7 +114,7 @@ fn similar_words(a: &[String], b: &[String], max: usize) -> bool {
 }
 
 enum Term {
-    Name(String),
+    Name(QueryWord),
     Birth(Date),
     Digits(String),
 }
@@ -116,7 +131,7 @@ fn terms(query: &str) -> Vec<Term> {
                 _ => out.push(Term::Digits(digits(raw))),
             }
         } else {
-            out.extend(name_tokens(raw).into_iter().map(Term::Name));
+            out.extend(name_tokens(raw).into_iter().map(|w| Term::Name(QueryWord::new(w))));
         }
     }
     out.retain(|t| !matches!(t, Term::Digits(d) if d.len() < 3));

@@ -166,15 +166,48 @@ pub fn digits(s: &str) -> String {
 
 /// Optimal-string-alignment edit distance (a swap of two neighbours counts as one edit), giving up above `max`.
 pub fn edit_distance(a: &str, b: &str, max: usize) -> Option<usize> {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
+    with_chars(a, |a| with_chars(b, |b| edit_distance_chars(a, b, max)))
+}
+
+/// Words up to this many characters are compared without touching the heap (names are short; search compares
+/// every name of every card on each keystroke).
+const SHORT: usize = 48;
+
+/// Runs `f` on the characters of `s`, on the stack when `s` is short.
+pub(crate) fn with_chars<R>(s: &str, f: impl FnOnce(&[char]) -> R) -> R {
+    let mut buf = ['\0'; SHORT];
+    let mut n = 0;
+    for c in s.chars() {
+        if n == SHORT {
+            let all: Vec<char> = s.chars().collect();
+            return f(&all);
+        }
+        buf[n] = c;
+        n += 1;
+    }
+    f(&buf[..n])
+}
+
+/// [`edit_distance`] over characters already decoded.
+pub(crate) fn edit_distance_chars(a: &[char], b: &[char], max: usize) -> Option<usize> {
     if a.len().abs_diff(b.len()) > max {
         return None;
     }
     let w = b.len() + 1;
-    let mut prev2 = vec![0usize; w];
-    let mut prev: Vec<usize> = (0..w).collect();
-    let mut cur = vec![0usize; w];
+    // Three rows of the table: on the stack for short words.
+    let mut stack = [0usize; 3 * (SHORT + 1)];
+    let mut heap = Vec::new();
+    let rows: &mut [usize] = if 3 * w <= stack.len() {
+        &mut stack[..3 * w]
+    } else {
+        heap.resize(3 * w, 0);
+        &mut heap
+    };
+    let (mut prev2, rest) = rows.split_at_mut(w);
+    let (mut prev, mut cur) = rest.split_at_mut(w);
+    for (j, v) in prev.iter_mut().enumerate() {
+        *v = j;
+    }
     for i in 1..=a.len() {
         cur[0] = i;
         let mut row_min = cur[0];
@@ -260,6 +293,11 @@ mod tests {
         assert_eq!(edit_distance("petrenko", "ivanenko", 2), None);
         assert_eq!(edit_distance("ab", "abcdef", 2), None);
         assert_eq!(edit_distance("", "ab", 2), Some(2));
+        // Longer than the stack buffer: the same answers from the heap.
+        let long = "о".repeat(60);
+        assert_eq!(edit_distance(&long, &format!("{long}а"), 2), Some(1));
+        assert_eq!(edit_distance(&format!("а{long}"), &format!("б{long}в"), 2), Some(2));
+        assert_eq!(edit_distance(&long, &"а".repeat(60), 2), None);
     }
 
     #[test]
