@@ -17,6 +17,14 @@ const TICK_MS: u32 = 30_000;
 thread_local! {
     /// The next run tries every waiting batch at once (the device came online, the app opened, a person asked).
     static WOKEN: Cell<bool> = const { Cell::new(false) };
+    /// Starts the sending piece; set by [`watch`]. Screens (themselves split pieces) reach the piece only through
+    /// this: a split piece calling another's split point directly would link that point into every build, and the
+    /// browser tests' module (never split) could not resolve it.
+    static RUN: Cell<Option<fn()>> = const { Cell::new(None) };
+}
+
+fn run_piece() {
+    spawn_local(super::lazy::outbox());
 }
 
 /// Whether the next run is woken (and clears it).
@@ -30,6 +38,7 @@ fn open(ctx: Ctx) -> bool {
 
 /// Starts the clock for as long as the page lives.
 pub fn watch(ctx: Ctx) {
+    RUN.with(|r| r.set(Some(run_piece)));
     // Unlocked (the data read) or online again: every waiting batch is tried at once.
     Effect::new(move |was: Option<bool>| {
         let ready = ctx.online.get() && ctx.data_ready.get() && ctx.gate.get() == Gate::Open;
@@ -56,7 +65,9 @@ pub fn wake(ctx: Ctx, woken: bool) {
     if woken {
         WOKEN.with(|w| w.set(true));
     }
-    spawn_local(super::lazy::outbox());
+    if let Some(run) = RUN.with(Cell::get) {
+        run();
+    }
 }
 
 /// A person asked to send this batch now: whatever it waited for, or was refused for, it is tried again.
