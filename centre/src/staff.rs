@@ -37,8 +37,9 @@ pub fn set_password(data_dir: &std::path::Path, password: &str) -> Result<(), St
     crate::keys::write_private(&data_dir.join(PASSWORD_FILE), &hash).map_err(|e| e.to_string())
 }
 
-/// Whether the request carries the staff password (HTTP Basic, any user name).
-async fn allowed(c: &Centre, headers: &HeaderMap) -> Result<bool, Response> {
+/// Lets through a request carrying the staff password (HTTP Basic, any user name); else the answer to give: asked
+/// for the password, or told how to set one when none is set.
+async fn staff_only(c: &Centre, headers: &HeaderMap) -> Result<(), Response> {
     let Ok(stored) = std::fs::read_to_string(c.data_dir.join(PASSWORD_FILE)) else {
         return Err((StatusCode::SERVICE_UNAVAILABLE, page("Сторінка центру", no_password())).into_response());
     };
@@ -49,14 +50,18 @@ async fn allowed(c: &Centre, headers: &HeaderMap) -> Result<bool, Response> {
         .and_then(|b| base64::Engine::decode(&base64::engine::general_purpose::STANDARD, b.trim()).ok())
         .and_then(|b| String::from_utf8(b).ok())
         .and_then(|up| up.split_once(':').map(|(_, p)| p.to_owned()));
-    let Some(given) = given else { return Ok(false) };
+    let Some(given) = given else { return Err(ask_password()) };
     // Argon2id takes a while on purpose: off the async threads.
     let ok = tokio::task::spawn_blocking(move || {
         PasswordHash::new(stored.trim()).is_ok_and(|h| Argon2::default().verify_password(given.as_bytes(), &h).is_ok())
     })
     .await
     .unwrap_or(false);
-    Ok(ok)
+    if ok {
+        Ok(())
+    } else {
+        Err(ask_password())
+    }
 }
 
 fn ask_password() -> Response {
@@ -127,10 +132,8 @@ struct DeviceRow {
 
 /// `GET /staff`: devices, batches, downloads.
 pub async fn overview(State(c): State<Arc<Centre>>, headers: HeaderMap) -> Response {
-    match allowed(&c, &headers).await {
-        Err(r) => return r,
-        Ok(false) => return ask_password(),
-        Ok(true) => {}
+    if let Err(refused) = staff_only(&c, &headers).await {
+        return refused;
     }
     match overview_page(&c).await {
         Ok(p) => p.into_response(),
@@ -252,10 +255,8 @@ fn download(body: String, mime: &'static str, name: &str) -> Response {
 
 /// `GET /staff/data.json`: every record the centre holds, at its highest revision.
 pub async fn data_json(State(c): State<Arc<Centre>>, headers: HeaderMap) -> Response {
-    match allowed(&c, &headers).await {
-        Err(r) => return r,
-        Ok(false) => return ask_password(),
-        Ok(true) => {}
+    if let Err(refused) = staff_only(&c, &headers).await {
+        return refused;
     }
     let rows = match sqlx::query("SELECT kind, id, rev, updated_at, batch_id, data FROM records ORDER BY kind, id")
         .fetch_all(&c.db)
@@ -285,10 +286,8 @@ pub async fn data_json(State(c): State<Arc<Centre>>, headers: HeaderMap) -> Resp
 
 /// `GET /staff/<type>s.csv`: one CSV table of the centre's records of that type.
 pub async fn table_csv(State(c): State<Arc<Centre>>, UrlPath(file): UrlPath<String>, headers: HeaderMap) -> Response {
-    match allowed(&c, &headers).await {
-        Err(r) => return r,
-        Ok(false) => return ask_password(),
-        Ok(true) => {}
+    if let Err(refused) = staff_only(&c, &headers).await {
+        return refused;
     }
     let Some((kind, _)) = TABLES.into_iter().find(|(k, _)| file == format!("{}s.csv", k.code())) else {
         return StatusCode::NOT_FOUND.into_response();
