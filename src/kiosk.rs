@@ -140,28 +140,40 @@ pub async fn call_next(store: &impl Store, day: Date, desk: &str, now: &str) -> 
     .await
 }
 
-/// What became of a called visitor.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Outcome {
-    Served,
-    Left,
-}
+pub use crate::domain::kiosk::Outcome;
 
 /// Marks ticket `id` served (when it was called) or left; `None` when there is no such ticket.
 pub async fn finish(store: &impl Store, id: &str, outcome: Outcome, now: &str) -> StoreResult<Option<Ticket>> {
     storage::retry_on_conflict(|| async {
         let Some(rec) = store.get(Collection::Tickets, id).await? else { return Ok(None) };
         let t: Ticket = codec::decode(&rec)?;
-        let state = match (outcome, &t.state) {
-            (Outcome::Served, TicketState::Called { at, .. }) => {
-                TicketState::Served { called_at: at.clone(), at: now.to_owned() }
-            }
-            (Outcome::Served, _) => return Ok(Some(t)),
-            (Outcome::Left, _) => TicketState::Left { at: now.to_owned() },
-        };
+        let Some(state) = t.state.finished(outcome, now) else { return Ok(Some(t)) };
         let next = Ticket { state, ..t };
         store.write(WriteBatch::new().next_after(&next, rec.rev, now)?).await?;
         Ok(Some(next))
+    })
+    .await
+}
+
+/// Takes what the centre holds for this device's tickets (`(id, state)`): a state further on than the device's —
+/// called from a staff tablet, served, left — replaces it, in one transaction resting on the revisions it read.
+/// Unknown ids and states not further on change nothing. Returns how many tickets changed.
+pub async fn adopt(store: &impl Store, held: &[(String, TicketState)], now: &str) -> StoreResult<usize> {
+    storage::retry_on_conflict(|| async {
+        let mut batch = WriteBatch::new();
+        let mut changed = 0;
+        for (id, state) in held {
+            let Some(rec) = store.get(Collection::Tickets, id).await? else { continue };
+            let t: Ticket = codec::decode(&rec)?;
+            if kiosk::moves_on(&t.state, state) {
+                batch = batch.next_after(&Ticket { state: state.clone(), ..t }, rec.rev, now)?;
+                changed += 1;
+            }
+        }
+        if changed > 0 {
+            store.write(batch).await?;
+        }
+        Ok(changed)
     })
     .await
 }
@@ -232,6 +244,36 @@ mod tests {
             assert_eq!(kiosk::average_service_minutes(&all, day()), 12);
             // Served only once called: a waiting ticket stays waiting.
             assert_eq!(finish(&s, "zzz", Outcome::Served, "x").await.expect("finish"), None);
+        });
+    }
+
+    #[test]
+    fn what_the_centre_holds_moves_a_ticket_on_never_back() {
+        block_on(async {
+            let s = MemoryStore::new();
+            let to = [age::x25519::Identity::generate().to_public().to_string()];
+            for id in ["a", "b", "c"] {
+                issue(&s, &request(&[], None), &to, id, day(), "2026-11-30T08:00:00Z").await.expect("issued");
+            }
+            finish(&s, "c", Outcome::Left, "2026-11-30T08:30:00Z").await.expect("left");
+            let called = TicketState::Called { at: "2026-11-30T09:00:00Z".into(), desk: "2".into() };
+            let held = vec![
+                ("a".to_string(), called.clone()),
+                ("b".to_string(), TicketState::Waiting),
+                ("c".to_string(), TicketState::Called { at: "2026-11-30T09:01:00Z".into(), desk: "1".into() }),
+                ("elsewhere".to_string(), called.clone()),
+            ];
+            assert_eq!(adopt(&s, &held, "2026-11-30T09:00:05Z").await.expect("adopted"), 1);
+            let all: Vec<Ticket> = tickets_of(&s, day()).await.expect("tickets").into_iter().map(|(t, _)| t).collect();
+            let state = |id: &str| all.iter().find(|t| t.id == id).expect("ticket").state.clone();
+            assert_eq!(state("a"), called);
+            assert_eq!(state("b"), TicketState::Waiting);
+            assert!(matches!(state("c"), TicketState::Left { .. }), "a visitor gone stays gone");
+            assert_eq!(kiosk::calling(&all).first().map(|(_, t)| t.id.as_str()), Some("a"));
+            // Taken again: nothing to change, nothing written.
+            let before = s.everything().await.expect("everything");
+            assert_eq!(adopt(&s, &held, "2026-11-30T09:00:10Z").await.expect("adopted"), 0);
+            assert_eq!(s.everything().await.expect("everything"), before);
         });
     }
 

@@ -24,6 +24,7 @@ use sqlx::any::AnyPoolOptions;
 use sqlx::{AnyPool, Row};
 
 mod keys;
+pub mod queue;
 pub mod staff;
 
 pub use keys::Keys;
@@ -196,6 +197,7 @@ pub fn router(centre: Arc<Centre>, app_dir: Option<&Path>) -> Router {
         .route("/api/v1/enrol", post(enrol))
         .route("/api/v1/batches", post(upload))
         .route("/api/v1/batches/{batch_id}/receipt", get(receipt_of))
+        .merge(queue::routes())
         .route("/staff", get(staff::overview))
         .route("/staff/data.json", get(staff::data_json))
         .route("/staff/{file}", get(staff::table_csv))
@@ -266,6 +268,9 @@ pub struct Enrolled {
     pub receipt_key: String,
     /// The centre's age recipient: the device may seal batches to it.
     pub centre_recipient: String,
+    /// The kiosk's queue-only token: sends its tickets and learns which were called, nothing more (a kiosk keeps
+    /// it readable, as it runs locked). The centre keeps only its SHA-256.
+    pub queue_token: String,
 }
 
 async fn enrol(
@@ -278,6 +283,7 @@ async fn enrol(
         return Err(Refusal::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", "The device's signing key is needed."));
     }
     let token = base64_url(&random::<32>()?);
+    let queue_token = base64_url(&random::<32>()?);
     let id = uuid_v4()?;
     let code_sha = sha(&normalise_code(&req.code));
     let mut tx = c.db.begin().await?;
@@ -299,7 +305,7 @@ async fn enrol(
         .try_get(0)?;
     let label = if named.trim().is_empty() { req.device_label.trim().to_owned() } else { named };
     sqlx::query(
-        "INSERT INTO devices (id, label, app_device_id, signing_key, token_sha256, enrolled_at) VALUES ($1, $2, $3, $4, $5, $6)",
+        "INSERT INTO devices (id, label, app_device_id, signing_key, token_sha256, enrolled_at, queue_token_sha256) VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
     .bind(&id)
     .bind(&label)
@@ -307,6 +313,7 @@ async fn enrol(
     .bind(&req.signing_key)
     .bind(sha(&token))
     .bind(now())
+    .bind(sha(&queue_token))
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;
@@ -316,6 +323,7 @@ async fn enrol(
         token,
         receipt_key: c.keys.receipt_key(),
         centre_recipient: c.keys.recipient.clone(),
+        queue_token,
     };
     Ok((StatusCode::CREATED, Json(enrolled)))
 }
@@ -341,6 +349,12 @@ struct Device {
 }
 
 async fn device_of(c: &Centre, headers: &HeaderMap) -> Result<Device, Refusal> {
+    enrolled_by(c, headers, "token_sha256").await
+}
+
+/// The device whose token (`column`: its own token's, or its kiosk's queue-only token's hash) the request carries:
+/// 401 `not_enrolled` for an unknown one, 401 `revoked` for a revoked device.
+async fn enrolled_by(c: &Centre, headers: &HeaderMap, column: &'static str) -> Result<Device, Refusal> {
     let unauthorised =
         || Refusal::new(StatusCode::UNAUTHORIZED, "not_enrolled", "This device is not enrolled with the centre.");
     let token = headers
@@ -348,11 +362,8 @@ async fn device_of(c: &Centre, headers: &HeaderMap) -> Result<Device, Refusal> {
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
         .ok_or_else(unauthorised)?;
-    let row = sqlx::query("SELECT id, app_device_id, signing_key, revoked_at FROM devices WHERE token_sha256 = $1")
-        .bind(sha(token.trim()))
-        .fetch_optional(&c.db)
-        .await?
-        .ok_or_else(unauthorised)?;
+    let sql = format!("SELECT id, app_device_id, signing_key, revoked_at FROM devices WHERE {column} = $1");
+    let row = sqlx::query(&sql).bind(sha(token.trim())).fetch_optional(&c.db).await?.ok_or_else(unauthorised)?;
     let revoked: Option<String> = row.try_get(3)?;
     if revoked.is_some() {
         return Err(Refusal::new(

@@ -1,6 +1,7 @@
 //! The centre server through HTTP, on SQLite and on a real PostgreSQL (every test runs on both: `on_every_backend!`):
 //! enrolment, an upload taken exactly once with a signed receipt, the same key with other bytes, invalid files,
-//! revisions, a key in use, sealed uploads, size limit, two server instances at once, a database gone.
+//! revisions, a key in use, sealed uploads, size limit, two server instances at once, a database gone; the staff
+//! page; the kiosk's live queue (tickets sent, "call next" from two servers at once, the waiting-room display).
 //!
 //! PostgreSQL: `PRYIOM_TEST_POSTGRES=postgres://user@127.0.0.1:PORT` (`./pryiom test` starts a throw-away cluster);
 //! each test gets a database of its own.
@@ -76,6 +77,8 @@ on_every_backend!(
     the_devices_own_pipeline_exports_sends_and_takes_only_a_verified_receipt,
     a_lost_answer_is_recovered_with_the_receipt_and_a_server_stopped_mid_upload_loses_nothing,
     the_staff_page_shows_devices_and_batches_and_gives_the_merged_data_behind_a_password,
+    the_live_queue_takes_a_kiosks_tickets_and_two_desks_never_call_the_same_visitor,
+    a_kiosk_alone_meanwhile_only_moves_its_tickets_on_and_its_token_does_nothing_else,
 );
 
 const APP_DEVICE: &str = "00000000-0000-4000-8000-00000000d001";
@@ -641,4 +644,164 @@ async fn the_staff_page_shows_devices_and_batches_and_gives_the_merged_data_behi
     assert_eq!(lines.len(), 3, "a header and two records");
     assert!(lines[2].contains(&feedback_id(2)) && lines[2].contains(&id));
     assert_eq!(text(app.clone(), get(staff, "/staff/secrets.csv")).await.0, StatusCode::NOT_FOUND);
+}
+
+fn ticket(n: u32, needs: &[pryiom::domain::kiosk::NeedsHelp], state: pryiom::domain::kiosk::TicketState) -> pryiom::domain::kiosk::Ticket {
+    pryiom::domain::kiosk::Ticket {
+        id: format!("00000000-0000-4000-8000-0000000a{n:04x}"),
+        day: "2026-12-07".into(),
+        number: n,
+        issued_at: format!("2026-12-07T08:{n:02}:00Z"),
+        area: "Домашнє насильство".into(),
+        needs: needs.to_vec(),
+        returning: None,
+        visitor: None,
+        state,
+    }
+}
+
+fn queue_post(path: &str, token: &str, body: &Value) -> Request<Body> {
+    Request::post(path)
+        .header("authorization", format!("Bearer {token}"))
+        .header("content-type", "application/json")
+        .body(Body::from(body.to_string()))
+        .expect("request")
+}
+
+fn queue_get(path: &str, token: &str) -> Request<Body> {
+    Request::get(path).header("authorization", format!("Bearer {token}")).body(Body::empty()).expect("request")
+}
+
+async fn sync_tickets(app: &Router, token: &str, tickets: &[pryiom::domain::kiosk::Ticket]) -> (StatusCode, Value) {
+    let body = serde_json::to_value(pryiom::transfer::queue::Sync {
+        day: "2026-12-07".into(),
+        tickets: tickets.to_vec(),
+        desks: vec!["Кабінет 1".into(), "Кабінет 2".into()],
+    })
+    .expect("json");
+    let (status, _, answer) = call(app, queue_post("/api/v1/queue/sync", token, &body)).await;
+    (status, answer)
+}
+
+fn held_state(answer: &Value, n: u32) -> String {
+    let id = ticket(n, &[], pryiom::domain::kiosk::TicketState::Waiting).id;
+    answer["held"].as_array().expect("held").iter().find(|h| h["id"] == id.as_str()).map(|h| h["state"]["is"].as_str().unwrap_or("").to_owned()).unwrap_or_default()
+}
+
+async fn text_of(app: &Router, request: Request<Body>) -> (StatusCode, String) {
+    let response = app.clone().oneshot(request).await.expect("answered");
+    let status = response.status();
+    let bytes = response.into_body().collect().await.expect("body").to_bytes();
+    (status, String::from_utf8_lossy(&bytes).into_owned())
+}
+
+async fn the_live_queue_takes_a_kiosks_tickets_and_two_desks_never_call_the_same_visitor(config: Config) {
+    use pryiom::domain::kiosk::{NeedsHelp, TicketState};
+    let (centre, app) = open(&config).await;
+    let kiosk = enrol(&app, &centre).await;
+    let staff = enrol(&app, &centre).await;
+    let waiting = [1, 2, 3, 4].map(|n| ticket(n, if n == 3 { &[NeedsHelp::Hearing] } else { &[] }, TicketState::Waiting));
+    let (status, answer) = sync_tickets(&app, &kiosk.queue_token, &waiting).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    assert_eq!(answer["held"].as_array().map(Vec::len), Some(4));
+    assert_eq!(held_state(&answer, 1), "waiting");
+    // The day's queue and rooms, for a staff device (its own token; the kiosk's queue token reads nothing).
+    let (status, _, queue) = call(&app, queue_get("/api/v1/queue?day=2026-12-07", &staff.token)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(queue["tickets"].as_array().map(Vec::len), Some(4));
+    assert_eq!(queue["desks"], json!(["Кабінет 1", "Кабінет 2"]));
+    assert_eq!(call(&app, queue_get("/api/v1/queue?day=2026-12-07", &kiosk.queue_token)).await.0, StatusCode::UNAUTHORIZED);
+    // The waiting room's display before anyone is called.
+    let (status, page) = text_of(&app, Request::get("/display").body(Body::empty()).expect("r")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("display-none") && page.contains("refresh"));
+    // The visitor who needs help comes first; then three desks call at once, through two server instances on one
+    // database: three different visitors.
+    let (_, second) = open(&config).await;
+    let calling = |app: Router, desk: &'static str| {
+        let token = staff.token.clone();
+        async move {
+            let (status, _, answer) = call(&app, queue_post("/api/v1/queue/call", &token, &json!({ "day": "2026-12-07", "desk": desk }))).await;
+            assert_eq!(status, StatusCode::OK, "{answer}");
+            answer["ticket"]["number"].as_u64().expect("a visitor called")
+        }
+    };
+    assert_eq!(calling(second.clone(), "Кабінет 1").await, 3);
+    let (a, b, c) = tokio::join!(
+        calling(app.clone(), "Кабінет 2"),
+        calling(second.clone(), "Кабінет 3"),
+        calling(app.clone(), "Кабінет 4")
+    );
+    let mut numbers = vec![a, b, c];
+    numbers.sort_unstable();
+    assert_eq!(numbers, [1, 2, 4], "each visitor called once");
+    let (_, _, nobody) = call(&app, queue_post("/api/v1/queue/call", &staff.token, &json!({ "day": "2026-12-07", "desk": "Кабінет 1" }))).await;
+    assert_eq!(nobody, json!({ "ticket": null }));
+    // The kiosk sends its tickets again as it holds them (still waiting): the calls stay, and it learns them.
+    let (_, answer) = sync_tickets(&app, &kiosk.queue_token, &waiting).await;
+    assert_eq!((1..=4).map(|n| held_state(&answer, n)).collect::<Vec<_>>(), ["called"; 4]);
+    // Served once called; a visitor served does not "leave" afterwards.
+    let id = ticket(2, &[], TicketState::Waiting).id;
+    let path = format!("/api/v1/queue/tickets/{id}/finish");
+    let (status, _, served) = call(&app, queue_post(&path, &staff.token, &json!({ "outcome": "served" }))).await;
+    assert_eq!((status, served["state"]["is"].as_str()), (StatusCode::OK, Some("served")));
+    let (_, _, still) = call(&app, queue_post(&path, &staff.token, &json!({ "outcome": "left" }))).await;
+    assert_eq!(still["state"]["is"].as_str(), Some("served"));
+    let unknown = format!("/api/v1/queue/tickets/{}/finish", ticket(99, &[], TicketState::Waiting).id);
+    assert_eq!(call(&app, queue_post(&unknown, &staff.token, &json!({ "outcome": "left" }))).await.0, StatusCode::NOT_FOUND);
+    // The display: the numbers called and their rooms, nothing of what the visitor chose or needs.
+    let (_, page) = text_of(&second, Request::get("/display").body(Body::empty()).expect("r")).await;
+    assert!(page.contains("data-testid=\"display-now\""), "{page}");
+    assert!(page.contains("А-00") && page.contains("Кабінет"), "{page}");
+    assert!(!page.contains("А-002"), "served: no longer called");
+    assert!(!page.contains("насильство") && !page.contains("hearing"), "no area, no need shown");
+}
+
+async fn a_kiosk_alone_meanwhile_only_moves_its_tickets_on_and_its_token_does_nothing_else(config: Config) {
+    use pryiom::domain::kiosk::TicketState;
+    let (centre, app) = open(&config).await;
+    let kiosk = enrol(&app, &centre).await;
+    let other = enrol(&app, &centre).await;
+    let (status, _) = sync_tickets(&app, &kiosk.queue_token, &[ticket(1, &[], TicketState::Waiting), ticket(2, &[], TicketState::Waiting)]).await;
+    assert_eq!(status, StatusCode::OK);
+    // While the centre was down the kiosk's own staff called 1 and 2 left: taken when it comes back.
+    let called = TicketState::Called { at: "2026-12-07T09:00:00Z".into(), desk: "Кабінет 1".into() };
+    let left = TicketState::Left { at: "2026-12-07T09:01:00Z".into() };
+    let (_, answer) =
+        sync_tickets(&app, &kiosk.queue_token, &[ticket(1, &[], called.clone()), ticket(2, &[], left)]).await;
+    assert_eq!((held_state(&answer, 1), held_state(&answer, 2)), ("called".into(), "left".into()));
+    // Sent again as waiting (an old copy): nothing goes back.
+    let (_, answer) = sync_tickets(&app, &kiosk.queue_token, &[ticket(2, &[], TicketState::Waiting)]).await;
+    assert_eq!(held_state(&answer, 2), "left");
+    // Another kiosk cannot change this one's tickets, nor learn of them.
+    let (_, answer) = sync_tickets(&app, &other.queue_token, &[ticket(1, &[], TicketState::Left { at: "2026-12-07T09:02:00Z".into() })]).await;
+    assert_eq!(answer["held"], json!([]));
+    let (_, _, queue) = call(&app, queue_get("/api/v1/queue?day=2026-12-07", &other.token)).await;
+    assert_eq!(queue["tickets"][0]["state"]["is"].as_str(), Some("called"));
+    // An invalid ticket: refused, nothing written; the device token is not a queue token and back.
+    let before = count(&centre, "queue_tickets").await;
+    let (status, answer) = sync_tickets(&app, &kiosk.queue_token, &[ticket(3, &[], TicketState::Waiting), ticket(0, &[], TicketState::Waiting)]).await;
+    assert_eq!((status, answer["error"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid")));
+    assert_eq!(count(&centre, "queue_tickets").await, before);
+    assert_eq!(sync_tickets(&app, &kiosk.token, &[]).await.0, StatusCode::UNAUTHORIZED);
+    let (status, _, _) = call(&app, queue_post("/api/v1/queue/call", &kiosk.queue_token, &json!({ "day": "2026-12-07", "desk": "1" }))).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    // No room to call to: refused in plain words, nobody called.
+    let (status, _) = sync_tickets(&app, &kiosk.queue_token, &[ticket(3, &[], TicketState::Waiting)]).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _, answer) = call(&app, queue_post("/api/v1/queue/call", &other.token, &json!({ "day": "2026-12-07", "desk": " " }))).await;
+    assert_eq!((status, answer["error"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid")));
+    // A revoked kiosk is told so.
+    assert!(centre.revoke(&kiosk.device_id).await.expect("revoked"));
+    let (status, answer) = sync_tickets(&app, &kiosk.queue_token, &[]).await;
+    assert_eq!((status, answer["error"].as_str()), (StatusCode::UNAUTHORIZED, Some("revoked")));
+    // The token is kept only as a hash.
+    let stored: Vec<Option<String>> = sqlx::query("SELECT queue_token_sha256 FROM devices")
+        .fetch_all(&centre.db)
+        .await
+        .expect("rows")
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert!(stored.iter().all(|s| s.as_deref().is_some_and(|s| s != kiosk.queue_token && s.len() == 64)));
 }

@@ -75,6 +75,69 @@ pub struct Ticket {
     pub state: TicketState,
 }
 
+/// What became of a called visitor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    Served,
+    Left,
+}
+
+impl TicketState {
+    /// Its name, as the centre stores it beside the ticket.
+    pub fn name(&self) -> &'static str {
+        match self {
+            TicketState::Waiting => "waiting",
+            TicketState::Called { .. } => "called",
+            TicketState::Served { .. } => "served",
+            TicketState::Left { .. } => "left",
+        }
+    }
+
+    /// How far a ticket has gone: waiting, called, then served or left.
+    pub fn rank(&self) -> u8 {
+        match self {
+            TicketState::Waiting => 0,
+            TicketState::Called { .. } => 1,
+            TicketState::Served { .. } | TicketState::Left { .. } => 2,
+        }
+    }
+
+    /// The state after `outcome` at `now`: served only once called (`None`: it stays as it is).
+    pub fn finished(&self, outcome: Outcome, now: &str) -> Option<TicketState> {
+        match (outcome, self) {
+            (Outcome::Served, TicketState::Called { at, .. }) => {
+                Some(TicketState::Served { called_at: at.clone(), at: now.to_owned() })
+            }
+            (Outcome::Served, _) => None,
+            (Outcome::Left, TicketState::Waiting | TicketState::Called { .. }) => {
+                Some(TicketState::Left { at: now.to_owned() })
+            }
+            (Outcome::Left, _) => None,
+        }
+    }
+}
+
+/// Whether `incoming` (what another place holds for a ticket: the centre, the kiosk) replaces `held`: only a state
+/// further on. Between two of the same rank the one held stays (the first call of a visitor counts, not a second).
+pub fn moves_on(held: &TicketState, incoming: &TicketState) -> bool {
+    incoming.rank() > held.rank()
+}
+
+/// The tickets called and not yet served or gone, the latest call first: what the kiosk's welcome screen and the
+/// waiting-room display show (the number and the room, nothing else).
+pub fn calling<'t>(tickets: impl IntoIterator<Item = &'t Ticket>) -> Vec<(&'t str, &'t Ticket)> {
+    let mut out: Vec<(&str, &Ticket)> = tickets
+        .into_iter()
+        .filter_map(|t| match &t.state {
+            TicketState::Called { at, .. } => Some((at.as_str(), t)),
+            _ => None,
+        })
+        .collect();
+    out.sort_by(|a, b| b.0.cmp(a.0).then(b.1.number.cmp(&a.1.number)));
+    out
+}
+
 /// The series letter of ticket numbers.
 pub const SERIES: char = 'А';
 
@@ -473,6 +536,48 @@ pub fn by_week(feedback: &[Feedback]) -> Vec<Week> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_ticket_only_moves_on_and_is_served_only_once_called() {
+        let called = TicketState::Called { at: "2026-11-30T09:00:00Z".into(), desk: "2".into() };
+        let served = called.finished(Outcome::Served, "2026-11-30T09:10:00Z").expect("served");
+        assert_eq!(served, TicketState::Served { called_at: "2026-11-30T09:00:00Z".into(), at: "2026-11-30T09:10:00Z".into() });
+        assert_eq!(TicketState::Waiting.finished(Outcome::Served, "x"), None, "not called: not served");
+        assert!(matches!(TicketState::Waiting.finished(Outcome::Left, "x"), Some(TicketState::Left { .. })));
+        assert_eq!(served.finished(Outcome::Left, "x"), None, "served stays served");
+        assert!(moves_on(&TicketState::Waiting, &called) && moves_on(&called, &served));
+        assert!(!moves_on(&served, &called) && !moves_on(&called, &called.clone()) && !moves_on(&called, &TicketState::Waiting));
+        let second = TicketState::Called { at: "2026-11-30T09:05:00Z".into(), desk: "1".into() };
+        assert!(!moves_on(&called, &second), "the first call counts");
+        assert_eq!(
+            [TicketState::Waiting.name(), called.name(), served.name(), TicketState::Left { at: "x".into() }.name()],
+            ["waiting", "called", "served", "left"]
+        );
+    }
+
+    #[test]
+    fn the_latest_call_comes_first_and_only_calls_are_shown() {
+        let t = |id: &str, number: u32, state: TicketState| Ticket {
+            id: id.into(),
+            day: "2026-11-30".into(),
+            number,
+            issued_at: "2026-11-30T08:00:00Z".into(),
+            area: "a".into(),
+            needs: vec![],
+            returning: None,
+            visitor: None,
+            state,
+        };
+        let at = |m: &str| TicketState::Called { at: format!("2026-11-30T09:{m}:00Z"), desk: m.into() };
+        let all = [
+            t("w", 1, TicketState::Waiting),
+            t("early", 2, at("01")),
+            t("late", 3, at("07")),
+            t("done", 4, TicketState::Left { at: "2026-11-30T09:08:00Z".into() }),
+        ];
+        let ids: Vec<&str> = calling(&all).iter().map(|(_, t)| t.id.as_str()).collect();
+        assert_eq!(ids, ["late", "early"]);
+    }
 
     fn day() -> Date {
         Date::new(2026, 11, 30).expect("date")

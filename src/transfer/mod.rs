@@ -13,6 +13,7 @@ mod export;
 mod import;
 mod purge;
 pub mod outbox;
+pub mod queue;
 pub mod upload;
 
 pub use export::{export, keep_batch, pending, selected, source_of, Exported};

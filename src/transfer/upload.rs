@@ -25,6 +25,10 @@ pub struct CentreLink {
     /// The centre's age recipient.
     pub centre_recipient: String,
     pub enrolled_at: String,
+    /// The kiosk's queue-only token (it sends tickets and learns which were called, nothing more): kept readable,
+    /// since a kiosk runs locked. Absent on devices enrolled before the live queue.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub queue_token: Option<String>,
 }
 
 pub const CENTRE_LINK_ID: &str = "centre-link";
@@ -52,6 +56,8 @@ pub struct Enrolled {
     pub token: String,
     pub receipt_key: String,
     pub centre_recipient: String,
+    #[serde(default)]
+    pub queue_token: Option<String>,
 }
 
 /// Why an enrolment did not go through.
@@ -74,6 +80,7 @@ pub fn enrolled(status: u16, body: &[u8], now: &str) -> Result<(CentreLink, Stri
                 receipt_key: e.receipt_key,
                 centre_recipient: e.centre_recipient,
                 enrolled_at: now.to_owned(),
+                queue_token: e.queue_token,
             };
             Ok((link, e.token))
         }
