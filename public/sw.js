@@ -28,6 +28,8 @@ self.addEventListener('fetch', (event) => {
   if (request.method !== 'GET') return;
   const url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
+  // The centre server's own pages and API (the staff page, the waiting room's display) are never the app's.
+  if (/^\/(staff|display|api)(\/|$)/.test(url.pathname)) return;
   if (request.mode === 'navigate') {
     // Every page of the app is index.html; the screen lives in the hash.
     event.respondWith(caches.open(CACHE).then((c) => c.match('index.html')).then((hit) => hit || fetch(request)));

@@ -74,7 +74,11 @@ fn json(t: &Ticket) -> String {
 
 /// `POST /api/v1/queue/sync` with a kiosk's queue token: takes the kiosk's tickets of the day (new ones stored, a
 /// state further on than the centre's taken), answers with the state the centre holds for each of its tickets.
-async fn sync(State(c): State<Arc<Centre>>, headers: HeaderMap, Json(req): Json<Sync>) -> Result<Json<Synced>, Refusal> {
+async fn sync(
+    State(c): State<Arc<Centre>>,
+    headers: HeaderMap,
+    Json(req): Json<Sync>,
+) -> Result<Json<Synced>, Refusal> {
     let device = enrolled_by(&c, &headers, "queue_token_sha256").await?;
     day_of(&req.day)?;
     if req.tickets.len() > MAX_TICKETS {
@@ -86,7 +90,8 @@ async fn sync(State(c): State<Arc<Centre>>, headers: HeaderMap, Json(req): Json<
             return Err(invalid(format!("Ticket {} is not of {}.", t.number, req.day)));
         }
     }
-    let desks: Vec<&String> = req.desks.iter().filter(|d| !d.trim().is_empty() && d.chars().count() <= 200).take(50).collect();
+    let desks: Vec<&String> =
+        req.desks.iter().filter(|d| !d.trim().is_empty() && d.chars().count() <= 200).take(50).collect();
     let stamp = now();
     let mut tx = c.db.begin().await?;
     sqlx::query("UPDATE devices SET kiosk_desks = $1 WHERE id = $2")
@@ -148,7 +153,8 @@ async fn sync(State(c): State<Arc<Centre>>, headers: HeaderMap, Json(req): Json<
         .fetch_all(&mut *tx)
         .await?;
     tx.commit().await?;
-    let held = rows.iter().map(ticket_of).map(|t| t.map(|t| Held { id: t.id, state: t.state })).collect::<Result<_, _>>()?;
+    let held =
+        rows.iter().map(ticket_of).map(|t| t.map(|t| Held { id: t.id, state: t.state })).collect::<Result<_, _>>()?;
     if taken > 0 {
         tracing::info!(device = %device.id, tickets = taken, "queue tickets taken");
     }
@@ -162,9 +168,11 @@ struct DayQuery {
 
 /// The rooms the centre's kiosks call visitors to (each kiosk's, in order, once).
 async fn desks(c: &Centre) -> Result<Vec<String>, Refusal> {
-    let rows = sqlx::query("SELECT kiosk_desks FROM devices WHERE kiosk_desks IS NOT NULL AND revoked_at IS NULL ORDER BY enrolled_at")
-        .fetch_all(&c.db)
-        .await?;
+    let rows = sqlx::query(
+        "SELECT kiosk_desks FROM devices WHERE kiosk_desks IS NOT NULL AND revoked_at IS NULL ORDER BY enrolled_at",
+    )
+    .fetch_all(&c.db)
+    .await?;
     let mut out: Vec<String> = Vec::new();
     for row in &rows {
         let text: String = row.try_get(0)?;
@@ -178,7 +186,11 @@ async fn desks(c: &Centre) -> Result<Vec<String>, Refusal> {
 }
 
 /// `GET /api/v1/queue?day=…` with a staff device's token: the day's tickets of every kiosk, by number, and the rooms.
-async fn queue(State(c): State<Arc<Centre>>, headers: HeaderMap, Query(q): Query<DayQuery>) -> Result<Json<Queue>, Refusal> {
+async fn queue(
+    State(c): State<Arc<Centre>>,
+    headers: HeaderMap,
+    Query(q): Query<DayQuery>,
+) -> Result<Json<Queue>, Refusal> {
     crate::device_of(&c, &headers).await?;
     day_of(&q.day)?;
     let rows = sqlx::query("SELECT ticket FROM queue_tickets WHERE day = $1 ORDER BY number, id")
@@ -190,7 +202,11 @@ async fn queue(State(c): State<Arc<Centre>>, headers: HeaderMap, Query(q): Query
 }
 
 /// `POST /api/v1/queue/call` with a staff device's token: calls the next visitor of the day to the room.
-async fn call(State(c): State<Arc<Centre>>, headers: HeaderMap, Json(req): Json<Call>) -> Result<Json<Called>, Refusal> {
+async fn call(
+    State(c): State<Arc<Centre>>,
+    headers: HeaderMap,
+    Json(req): Json<Call>,
+) -> Result<Json<Called>, Refusal> {
     let device = crate::device_of(&c, &headers).await?;
     let day = day_of(&req.day)?;
     for _ in 0..CALL_TRIES {
@@ -201,7 +217,8 @@ async fn call(State(c): State<Arc<Centre>>, headers: HeaderMap, Json(req): Json<
         let waiting = rows.iter().map(ticket_of).collect::<Result<Vec<_>, _>>()?;
         let Some(next) = kiosk::next_to_call(&waiting, day) else { return Ok(Json(Called { ticket: None })) };
         let at = now();
-        let called = Ticket { state: TicketState::Called { at: at.clone(), desk: req.desk.trim().to_owned() }, ..next.clone() };
+        let called =
+            Ticket { state: TicketState::Called { at: at.clone(), desk: req.desk.trim().to_owned() }, ..next.clone() };
         check_ticket(&called).map_err(|_| invalid("Choose the room the visitor is called to."))?;
         let done = sqlx::query(
             "UPDATE queue_tickets SET state = 'called', called_at = $1, ticket = $2, updated_at = $1 WHERE id = $3 AND state = 'waiting'",
@@ -217,7 +234,10 @@ async fn call(State(c): State<Arc<Centre>>, headers: HeaderMap, Json(req): Json<
         }
         // Another desk called this visitor at the same moment: the next one.
     }
-    Err(Refusal { retry_after: Some(1), ..Refusal::new(StatusCode::CONFLICT, "busy", "Many desks are calling at once; try again.") })
+    Err(Refusal {
+        retry_after: Some(1),
+        ..Refusal::new(StatusCode::CONFLICT, "busy", "Many desks are calling at once; try again.")
+    })
 }
 
 /// `POST /api/v1/queue/tickets/<id>/finish` with a staff device's token: the visitor was served (once called) or has
@@ -237,19 +257,24 @@ async fn finish(
         let held = ticket_of(&row)?;
         let Some(state) = held.state.finished(req.outcome, &now()) else { return Ok(Json(held)) };
         let next = Ticket { state, ..held.clone() };
-        let done = sqlx::query("UPDATE queue_tickets SET state = $1, ticket = $2, updated_at = $3 WHERE id = $4 AND state = $5")
-            .bind(next.state.name())
-            .bind(json(&next))
-            .bind(now())
-            .bind(&id)
-            .bind(held.state.name())
-            .execute(&c.db)
-            .await?;
+        let done = sqlx::query(
+            "UPDATE queue_tickets SET state = $1, ticket = $2, updated_at = $3 WHERE id = $4 AND state = $5",
+        )
+        .bind(next.state.name())
+        .bind(json(&next))
+        .bind(now())
+        .bind(&id)
+        .bind(held.state.name())
+        .execute(&c.db)
+        .await?;
         if done.rows_affected() == 1 {
             return Ok(Json(next));
         }
     }
-    Err(Refusal { retry_after: Some(1), ..Refusal::new(StatusCode::CONFLICT, "busy", "The ticket is changing; try again.") })
+    Err(Refusal {
+        retry_after: Some(1),
+        ..Refusal::new(StatusCode::CONFLICT, "busy", "The ticket is changing; try again.")
+    })
 }
 
 /// `GET /display`: the waiting room's screen — who is called to which room, the latest first, read again every few

@@ -1,7 +1,7 @@
 //! The centre server through HTTP, on SQLite and on a real PostgreSQL (every test runs on both: `on_every_backend!`):
 //! enrolment, an upload taken exactly once with a signed receipt, the same key with other bytes, invalid files,
 //! revisions, a key in use, sealed uploads, size limit, two server instances at once, a database gone; the staff
-//! page; the kiosk's live queue (tickets sent, "call next" from two servers at once, the waiting-room display).
+//! page (both languages); the kiosk's live queue (tickets sent, "call next" from two servers at once, the waiting-room display).
 //!
 //! PostgreSQL: `PRYIOM_TEST_POSTGRES=postgres://user@127.0.0.1:PORT` (`./pryiom test` starts a throw-away cluster);
 //! each test gets a database of its own.
@@ -628,6 +628,18 @@ async fn the_staff_page_shows_devices_and_batches_and_gives_the_merged_data_behi
     assert!(page.contains("<html lang=\"uk\">") && page.contains("/app.css"));
     assert!(page.contains("Планшет 2") && page.contains(&device.device_id) && page.contains(&id[..8]), "{page}");
     assert!(page.contains("Записів: 2."), "{page}");
+    // Ukrainian first, English a link away (a page asking for the password too).
+    assert!(page.contains("href=\"?lang=en\""));
+    let (status, _, english) = text(app.clone(), get(staff, "/staff?lang=en")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        english.contains("<html lang=\"en\">") && english.contains("Devices") && english.contains("Records: 2."),
+        "{english}"
+    );
+    assert!(english.contains("Планшет 2") && !english.contains("Пристрої"));
+    let (status, _, asked) = text(app.clone(), get(None, "/staff?lang=en")).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert!(asked.contains("The centre staff password is needed."));
     // The merged data: each record at its highest revision, as JSON and as the app's CSV.
     let (status, headers, json) = text(app.clone(), get(staff, "/staff/data.json")).await;
     assert_eq!(status, StatusCode::OK);
@@ -646,7 +658,11 @@ async fn the_staff_page_shows_devices_and_batches_and_gives_the_merged_data_behi
     assert_eq!(text(app.clone(), get(staff, "/staff/secrets.csv")).await.0, StatusCode::NOT_FOUND);
 }
 
-fn ticket(n: u32, needs: &[pryiom::domain::kiosk::NeedsHelp], state: pryiom::domain::kiosk::TicketState) -> pryiom::domain::kiosk::Ticket {
+fn ticket(
+    n: u32,
+    needs: &[pryiom::domain::kiosk::NeedsHelp],
+    state: pryiom::domain::kiosk::TicketState,
+) -> pryiom::domain::kiosk::Ticket {
     pryiom::domain::kiosk::Ticket {
         id: format!("00000000-0000-4000-8000-0000000a{n:04x}"),
         day: "2026-12-07".into(),
@@ -685,7 +701,13 @@ async fn sync_tickets(app: &Router, token: &str, tickets: &[pryiom::domain::kios
 
 fn held_state(answer: &Value, n: u32) -> String {
     let id = ticket(n, &[], pryiom::domain::kiosk::TicketState::Waiting).id;
-    answer["held"].as_array().expect("held").iter().find(|h| h["id"] == id.as_str()).map(|h| h["state"]["is"].as_str().unwrap_or("").to_owned()).unwrap_or_default()
+    answer["held"]
+        .as_array()
+        .expect("held")
+        .iter()
+        .find(|h| h["id"] == id.as_str())
+        .map(|h| h["state"]["is"].as_str().unwrap_or("").to_owned())
+        .unwrap_or_default()
 }
 
 async fn text_of(app: &Router, request: Request<Body>) -> (StatusCode, String) {
@@ -700,7 +722,8 @@ async fn the_live_queue_takes_a_kiosks_tickets_and_two_desks_never_call_the_same
     let (centre, app) = open(&config).await;
     let kiosk = enrol(&app, &centre).await;
     let staff = enrol(&app, &centre).await;
-    let waiting = [1, 2, 3, 4].map(|n| ticket(n, if n == 3 { &[NeedsHelp::Hearing] } else { &[] }, TicketState::Waiting));
+    let waiting =
+        [1, 2, 3, 4].map(|n| ticket(n, if n == 3 { &[NeedsHelp::Hearing] } else { &[] }, TicketState::Waiting));
     let (status, answer) = sync_tickets(&app, &kiosk.queue_token, &waiting).await;
     assert_eq!(status, StatusCode::OK, "{answer}");
     assert_eq!(answer["held"].as_array().map(Vec::len), Some(4));
@@ -710,7 +733,10 @@ async fn the_live_queue_takes_a_kiosks_tickets_and_two_desks_never_call_the_same
     assert_eq!(status, StatusCode::OK);
     assert_eq!(queue["tickets"].as_array().map(Vec::len), Some(4));
     assert_eq!(queue["desks"], json!(["Кабінет 1", "Кабінет 2"]));
-    assert_eq!(call(&app, queue_get("/api/v1/queue?day=2026-12-07", &kiosk.queue_token)).await.0, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        call(&app, queue_get("/api/v1/queue?day=2026-12-07", &kiosk.queue_token)).await.0,
+        StatusCode::UNAUTHORIZED
+    );
     // The waiting room's display before anyone is called.
     let (status, page) = text_of(&app, Request::get("/display").body(Body::empty()).expect("r")).await;
     assert_eq!(status, StatusCode::OK);
@@ -721,7 +747,9 @@ async fn the_live_queue_takes_a_kiosks_tickets_and_two_desks_never_call_the_same
     let calling = |app: Router, desk: &'static str| {
         let token = staff.token.clone();
         async move {
-            let (status, _, answer) = call(&app, queue_post("/api/v1/queue/call", &token, &json!({ "day": "2026-12-07", "desk": desk }))).await;
+            let (status, _, answer) =
+                call(&app, queue_post("/api/v1/queue/call", &token, &json!({ "day": "2026-12-07", "desk": desk })))
+                    .await;
             assert_eq!(status, StatusCode::OK, "{answer}");
             answer["ticket"]["number"].as_u64().expect("a visitor called")
         }
@@ -735,7 +763,11 @@ async fn the_live_queue_takes_a_kiosks_tickets_and_two_desks_never_call_the_same
     let mut numbers = vec![a, b, c];
     numbers.sort_unstable();
     assert_eq!(numbers, [1, 2, 4], "each visitor called once");
-    let (_, _, nobody) = call(&app, queue_post("/api/v1/queue/call", &staff.token, &json!({ "day": "2026-12-07", "desk": "Кабінет 1" }))).await;
+    let (_, _, nobody) = call(
+        &app,
+        queue_post("/api/v1/queue/call", &staff.token, &json!({ "day": "2026-12-07", "desk": "Кабінет 1" })),
+    )
+    .await;
     assert_eq!(nobody, json!({ "ticket": null }));
     // The kiosk sends its tickets again as it holds them (still waiting): the calls stay, and it learns them.
     let (_, answer) = sync_tickets(&app, &kiosk.queue_token, &waiting).await;
@@ -748,7 +780,10 @@ async fn the_live_queue_takes_a_kiosks_tickets_and_two_desks_never_call_the_same
     let (_, _, still) = call(&app, queue_post(&path, &staff.token, &json!({ "outcome": "left" }))).await;
     assert_eq!(still["state"]["is"].as_str(), Some("served"));
     let unknown = format!("/api/v1/queue/tickets/{}/finish", ticket(99, &[], TicketState::Waiting).id);
-    assert_eq!(call(&app, queue_post(&unknown, &staff.token, &json!({ "outcome": "left" }))).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(
+        call(&app, queue_post(&unknown, &staff.token, &json!({ "outcome": "left" }))).await.0,
+        StatusCode::NOT_FOUND
+    );
     // The display: the numbers called and their rooms, nothing of what the visitor chose or needs.
     let (_, page) = text_of(&second, Request::get("/display").body(Body::empty()).expect("r")).await;
     assert!(page.contains("data-testid=\"display-now\""), "{page}");
@@ -762,7 +797,12 @@ async fn a_kiosk_alone_meanwhile_only_moves_its_tickets_on_and_its_token_does_no
     let (centre, app) = open(&config).await;
     let kiosk = enrol(&app, &centre).await;
     let other = enrol(&app, &centre).await;
-    let (status, _) = sync_tickets(&app, &kiosk.queue_token, &[ticket(1, &[], TicketState::Waiting), ticket(2, &[], TicketState::Waiting)]).await;
+    let (status, _) = sync_tickets(
+        &app,
+        &kiosk.queue_token,
+        &[ticket(1, &[], TicketState::Waiting), ticket(2, &[], TicketState::Waiting)],
+    )
+    .await;
     assert_eq!(status, StatusCode::OK);
     // While the centre was down the kiosk's own staff called 1 and 2 left: taken when it comes back.
     let called = TicketState::Called { at: "2026-12-07T09:00:00Z".into(), desk: "Кабінет 1".into() };
@@ -774,22 +814,35 @@ async fn a_kiosk_alone_meanwhile_only_moves_its_tickets_on_and_its_token_does_no
     let (_, answer) = sync_tickets(&app, &kiosk.queue_token, &[ticket(2, &[], TicketState::Waiting)]).await;
     assert_eq!(held_state(&answer, 2), "left");
     // Another kiosk cannot change this one's tickets, nor learn of them.
-    let (_, answer) = sync_tickets(&app, &other.queue_token, &[ticket(1, &[], TicketState::Left { at: "2026-12-07T09:02:00Z".into() })]).await;
+    let (_, answer) = sync_tickets(
+        &app,
+        &other.queue_token,
+        &[ticket(1, &[], TicketState::Left { at: "2026-12-07T09:02:00Z".into() })],
+    )
+    .await;
     assert_eq!(answer["held"], json!([]));
     let (_, _, queue) = call(&app, queue_get("/api/v1/queue?day=2026-12-07", &other.token)).await;
     assert_eq!(queue["tickets"][0]["state"]["is"].as_str(), Some("called"));
     // An invalid ticket: refused, nothing written; the device token is not a queue token and back.
     let before = count(&centre, "queue_tickets").await;
-    let (status, answer) = sync_tickets(&app, &kiosk.queue_token, &[ticket(3, &[], TicketState::Waiting), ticket(0, &[], TicketState::Waiting)]).await;
+    let (status, answer) = sync_tickets(
+        &app,
+        &kiosk.queue_token,
+        &[ticket(3, &[], TicketState::Waiting), ticket(0, &[], TicketState::Waiting)],
+    )
+    .await;
     assert_eq!((status, answer["error"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid")));
     assert_eq!(count(&centre, "queue_tickets").await, before);
     assert_eq!(sync_tickets(&app, &kiosk.token, &[]).await.0, StatusCode::UNAUTHORIZED);
-    let (status, _, _) = call(&app, queue_post("/api/v1/queue/call", &kiosk.queue_token, &json!({ "day": "2026-12-07", "desk": "1" }))).await;
+    let (status, _, _) =
+        call(&app, queue_post("/api/v1/queue/call", &kiosk.queue_token, &json!({ "day": "2026-12-07", "desk": "1" })))
+            .await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     // No room to call to: refused in plain words, nobody called.
     let (status, _) = sync_tickets(&app, &kiosk.queue_token, &[ticket(3, &[], TicketState::Waiting)]).await;
     assert_eq!(status, StatusCode::OK);
-    let (status, _, answer) = call(&app, queue_post("/api/v1/queue/call", &other.token, &json!({ "day": "2026-12-07", "desk": " " }))).await;
+    let (status, _, answer) =
+        call(&app, queue_post("/api/v1/queue/call", &other.token, &json!({ "day": "2026-12-07", "desk": " " }))).await;
     assert_eq!((status, answer["error"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid")));
     // A revoked kiosk is told so.
     assert!(centre.revoke(&kiosk.device_id).await.expect("revoked"));

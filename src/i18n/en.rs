@@ -201,7 +201,6 @@ pub static STRINGS: Strings = Strings {
         tax_number: "Tax number (РНОКПП)",
         tax_number_hint: "10 digits",
         no_tax: "If there is no tax number — why",
-        no_tax_hint: "Only when there is no number.",
         no_tax_reasons: [
             ("", "—"),
             ("religious", "Refused on religious grounds (passport mark)"),
@@ -978,6 +977,8 @@ pub static STRINGS: Strings = Strings {
         queue_served: "Served",
         queue_left: "Left",
         queue_link: "Kiosk queue",
+        queue_live: "The centre's shared queue: the same on every device.",
+        queue_alone: "The centre is not answering: this device's own queue is shown. Once the connection is back, the queue is shared again.",
         queue_start_intake: "Start an intake",
         leave_feedback: "Leave feedback",
         fb_clear: "Was everything explained clearly?",

@@ -171,6 +171,10 @@ pub struct KioskStrings {
     pub queue_served: &'static str,
     pub queue_left: &'static str,
     pub queue_link: &'static str,
+    /// The centre's live queue is shown.
+    pub queue_live: &'static str,
+    /// The centre does not answer: this device's own queue is shown.
+    pub queue_alone: &'static str,
     pub queue_start_intake: &'static str,
     pub leave_feedback: &'static str,
     pub fb_clear: &'static str,
@@ -446,7 +450,6 @@ pub struct IntakeStrings {
     pub tax_number_hint: &'static str,
     /// The choice "why there is no РНОКПП" and its options (code, text); the first is "—".
     pub no_tax: &'static str,
-    pub no_tax_hint: &'static str,
     pub no_tax_reasons: [(&'static str, &'static str); 6],
     pub p_not_a_child: &'static str,
     /// The client page, for a card whose number is to be added later.

@@ -52,6 +52,8 @@ pub struct Ctx {
     pub online: RwSignal<bool>,
     /// The outbox: where each batch not yet delivered to the centre is (`web::outbox`).
     pub outbox: RwSignal<crate::transfer::outbox::Outbox>,
+    /// Enrolled with a centre (seen by the outbox and at enrolment): the queue screen reads the centre's live queue.
+    pub linked: RwSignal<bool>,
     pub estimate: RwSignal<Option<Estimate>>,
     pub persisted: RwSignal<Option<bool>>,
     pub update_ready: RwSignal<bool>,
@@ -231,6 +233,7 @@ pub fn App() -> impl IntoView {
         store: StoredValue::new_local(None),
         online: RwSignal::new(platform::is_online()),
         outbox: RwSignal::new(Default::default()),
+        linked: RwSignal::new(false),
         estimate: RwSignal::new(None),
         persisted: RwSignal::new(None),
         update_ready: RwSignal::new(false),

@@ -3,7 +3,8 @@
 // outbox sends each by itself (offline it waits, said so, and goes when the browser is online again; with the server
 // stopped it waits, and goes once when sent again); the centre's receipt marks it received (checked against the key
 // from enrolment) and the centre's database holds its records once; a revoked tablet is told so in plain words and its
-// batch stays unsent.
+// batch stays unsent. The kiosk's live queue: tickets reach a staff tablet, its call shows on the kiosk and on the
+// waiting-room display; with the server down each goes on alone, and the queue is shared again once it is back.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
@@ -12,7 +13,8 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  ROOT, TABLET_PORTRAIT, downloads, launchBrowser, openApp, registerClient, screenshot,
+  ROOT, TABLET_LANDSCAPE, TABLET_PORTRAIT, downloads, launchBrowser, openApp, registerClient, screenshot, setUpKiosk,
+  takeTicket,
 } from './helpers.mjs';
 
 const PYTHON = process.env.PRYIOM_PYTHON || 'python3';
@@ -73,6 +75,16 @@ async function startCentre() {
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Settings → Centre: the device enrolled with a one-time code the centre gives for `label`. */
+async function enrol(page, centre, label) {
+  await page.getByRole('navigation', { name: 'Розділи' }).getByRole('link', { name: 'Налаштування' }).click();
+  const section = page.getByRole('region', { name: 'Центр', exact: true });
+  const code = centre.run('enrol', label).match(/: ([A-Z0-9]{5}-[A-Z0-9]{5})/)[1];
+  await section.getByLabel('Код від центру').fill(code);
+  await section.getByRole('button', { name: 'Під’єднати пристрій' }).click();
+  await section.getByTestId('centre-linked').waitFor();
 }
 
 /** Rows of a table in the centre's SQLite database, read by Python's sqlite3. */
@@ -210,6 +222,63 @@ describe('the device and the centre server', () => {
       for (const name of ['Мельник', 'Кравець', 'Савчук', 'Гнатюк']) assert.ok(!centre.log().includes(name), 'the server logs no names');
     } finally {
       await app.close();
+    }
+  });
+
+  test('the kiosk\'s live queue: tickets reach a staff tablet, its call shows on the kiosk and the display; with the server down each goes on alone', async () => {
+    const { centre } = env;
+    const kiosk = await openApp(env.browser, centre.served, { viewport: TABLET_PORTRAIT });
+    const staff = await openApp(env.browser, centre.served, { viewport: TABLET_LANDSCAPE });
+    try {
+      await enrol(kiosk.page, centre, 'Кіоск у залі');
+      await enrol(staff.page, centre, 'Планшет юриста');
+      await setUpKiosk(kiosk.page);
+      assert.equal(await takeTicket(kiosk.page, { name: 'Ганна Марченко', phone: '067 555 12 34' }), 'А-001');
+      await kiosk.page.getByRole('button', { name: 'Готово' }).click();
+
+      // The staff tablet (another device: nothing of the kiosk's on it) sees the centre's queue, the kiosk's rooms.
+      const p = staff.page;
+      await p.getByRole('navigation', { name: 'Розділи' }).getByRole('link', { name: 'Головна' }).click();
+      await p.getByRole('link', { name: 'Черга кіоску' }).click();
+      await p.getByTestId('queue-reach').filter({ hasText: 'Спільна черга центру' }).waitFor();
+      const waiting = p.getByTestId('queue-waiting').getByRole('listitem');
+      await waiting.filter({ hasText: 'А-001' }).waitFor({ timeout: 20_000 });
+      await p.getByLabel('Кабінет або вікно').selectOption('кабінет 2');
+      await p.getByRole('button', { name: 'Викликати наступного' }).click();
+      await p.getByTestId('queue-called').filter({ hasText: 'Запрошуємо А-001 — кабінет 2' }).waitFor();
+      await screenshot(p, 'centre-live-queue-1280x800');
+
+      // The kiosk learns the call and shows it; so does the waiting room's display, with nothing but number and room.
+      await kiosk.page.getByTestId('now-calling').filter({ hasText: 'Запрошуємо А-001 — кабінет 2' }).waitFor({ timeout: 20_000 });
+      const display = await staff.context.newPage();
+      await display.goto(`${centre.served.origin}/display`);
+      const now = display.getByTestId('display-now');
+      assert.match(await now.textContent(), /А-001\s*→ кабінет 2/);
+      const shown = await display.content();
+      assert.ok(!shown.includes('Марченко') && !shown.includes('Житло'), 'numbers and rooms only');
+      await screenshot(display, 'centre-display-1280x800');
+      await display.close();
+
+      // The server goes down: the kiosk still gives tickets, the staff tablet says the centre is not answering; once
+      // it is back the queue is shared again and the ticket given meanwhile reaches the tablet.
+      await centre.kill();
+      assert.equal(await takeTicket(kiosk.page), 'А-002');
+      await kiosk.page.getByRole('button', { name: 'Готово' }).click();
+      await p.getByTestId('queue-reach').filter({ hasText: 'Центр зараз не відповідає' }).waitFor({ timeout: 20_000 });
+      await centre.start();
+      await p.getByTestId('queue-reach').filter({ hasText: 'Спільна черга центру' }).waitFor({ timeout: 20_000 });
+      await waiting.filter({ hasText: 'А-002' }).waitFor({ timeout: 20_000 });
+      // The centre holds both tickets once, the visitor's name only sealed.
+      assert.deepEqual(centreRows(centre.data, 'SELECT number, state FROM queue_tickets ORDER BY number'), [[1, 'called'], [2, 'waiting']]);
+      const stored = JSON.stringify(centreRows(centre.data, 'SELECT ticket FROM queue_tickets'));
+      assert.ok(!stored.includes('Марченко') && !stored.includes('5551234'));
+      for (const app of [kiosk, staff]) {
+        assert.deepEqual(app.foreign, []);
+        assert.deepEqual(app.errors, []);
+      }
+    } finally {
+      await kiosk.close();
+      await staff.close();
     }
   });
 });

@@ -7,22 +7,8 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import {
   PASSPHRASE, ROOT, TABLET_LANDSCAPE, downloads, TABLET_PORTRAIT, auditPage, dumpIdb, dumpPlain, openApp, readAllIdb,
-  screenshot, sharedBrowserAndBuild, unlock,
+  screenshot, setUpKiosk, sharedBrowserAndBuild, takeTicket, unlock,
 } from './helpers.mjs';
-
-/** Settings → kiosk mode, turned on; then the lock button: the device shows the kiosk. */
-async function setUpKiosk(page) {
-  await page.getByRole('navigation', { name: 'Розділи' }).getByRole('link', { name: 'Налаштування' }).click();
-  const section = page.getByRole('region', { name: 'Режим кіоску' });
-  await section.getByLabel('Назва центру').fill('Бучанський місцевий центр');
-  await section.getByLabel('Години роботи').fill('Пн–Пт 9:00–18:00');
-  await section.getByLabel(/^Кабінети або вікна/).fill('кабінет 1\nкабінет 2');
-  await section.getByLabel(/^Теми питань для відвідувачів/).fill('Житло\nПенсії та соціальні виплати\nСімейні справи');
-  await section.getByRole('button', { name: 'Увімкнути режим кіоску' }).click();
-  await section.getByTestId('kiosk-status').filter({ hasText: 'Режим кіоску увімкнено' }).waitFor();
-  await page.getByRole('button', { name: 'Заблокувати' }).click();
-  await page.getByRole('heading', { level: 1, name: 'Вітаємо!' }).waitFor();
-}
 
 /** A kiosk screen at both tablet sizes: a screenshot, axe, every target at least 64 px, no sideways scroll. */
 async function checkScreen(page, name) {
@@ -35,23 +21,6 @@ async function checkScreen(page, name) {
     assert.equal(overflow, false, `horizontal scroll on ${name} at ${size}`);
   }
   await page.setViewportSize(TABLET_PORTRAIT);
-}
-
-/** One visitor takes a ticket; returns its number as shown. */
-async function takeTicket(page, { area = 'Житло', needs = [], name = '', phone = '', before = 'Ні' } = {}) {
-  await page.getByRole('button', { name: 'Отримати номерок' }).click();
-  await page.getByRole('button', { name: area }).click();
-  for (const n of needs) await page.getByRole('button', { name: n }).click();
-  await page.getByRole('button', { name: 'Далі' }).click();
-  if (name || phone) {
-    await page.getByLabel('Ім’я').fill(name);
-    await page.getByLabel('Телефон').fill(phone);
-    await page.getByRole('button', { name: 'Далі' }).click();
-  } else {
-    await page.getByRole('button', { name: 'Пропустити' }).click();
-  }
-  await page.getByRole('button', { name: before, exact: true }).click();
-  return (await page.getByTestId('ticket-number').textContent()).trim();
 }
 
 describe('waiting-room kiosk', () => {

@@ -101,6 +101,7 @@ pub fn CentreSection() -> impl IntoView {
                     link.try_set(Some(l));
                     code.try_set(String::new());
                     state.try_set(Enrolment::Linked);
+                    ctx.linked.set(true);
                 }
                 Ok(Err(p)) => {
                     state.try_set(Enrolment::Problem(p));
@@ -251,6 +252,7 @@ async fn run_once(ctx: Ctx, woken: bool) {
     if !matches!(storage::load::<CentreLink>(&store, CENTRE_LINK_ID).await, Ok(Some(_))) {
         return;
     }
+    ctx.linked.set(true);
     let batches = ctx.data.batches().get_untracked();
     let waiting: Vec<&BatchInfo> = outbox::to_send(&batches).collect();
     for (n, info) in waiting.iter().enumerate() {

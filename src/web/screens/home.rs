@@ -78,7 +78,7 @@ pub fn HomeScreen() -> impl IntoView {
             {icons::new_intake()}
             <span>{tr(|s| s.home.start_intake)}</span>
         </a>
-        <Show when=move || ctx.kiosk.get()>
+        <Show when=move || ctx.kiosk.get() || ctx.linked.get()>
             <p><a class="btn btn-secondary" href=crate::nav::Route::Queue.href()>{tr(|s| s.kiosk.queue_link)}</a></p>
         </Show>
         <FollowUps/>

@@ -128,6 +128,7 @@ pub fn KioskScreen() -> impl IntoView {
     });
     let visit = Visit::new();
     idle_reset(ctx, visit);
+    share_queue(ctx);
 
     view! {
         <div class="kiosk" data-testid="kiosk">
@@ -144,6 +145,30 @@ pub fn KioskScreen() -> impl IntoView {
             </main>
             <StillHere visit=visit/>
         </div>
+    }
+}
+
+/// The queue shared with the centre, every few seconds while the kiosk runs (`live_queue::sync`): its tickets go to
+/// the centre, and visitors called from staff tablets come back (the welcome screen shows them from the device's
+/// own queue). No visitor waits on it; with no centre, or none answering, the kiosk works alone as before and the
+/// next try sends what it did meanwhile. Staff see whether the centre answers on the queue screen.
+fn share_queue(ctx: Ctx) {
+    let busy = StoredValue::new(false);
+    let go = move || {
+        let Some(store) = ctx.store() else { return };
+        if !platform::is_online() || busy.try_get_value() != Some(false) {
+            return;
+        }
+        busy.set_value(true);
+        spawn_local(async move {
+            // A failed try changes nothing on the device and is tried again in a few seconds.
+            let _ = super::live_queue::sync(&store, platform::today()).await;
+            busy.try_set_value(false);
+        });
+    };
+    go();
+    if let Ok(t) = set_interval_with_handle(go, std::time::Duration::from_secs(5)) {
+        on_cleanup(move || t.clear());
     }
 }
 

@@ -13,6 +13,7 @@ pub mod home;
 pub mod intake;
 pub mod kiosk;
 pub mod kiosk_setup;
+pub mod live_queue;
 pub mod print;
 pub mod protection;
 pub mod queue;

@@ -2,6 +2,10 @@
 //! who was called to which room, served or left. "Call next" calls the next visitor to the chosen room; the kiosk's
 //! welcome screen shows it. The name and phone a visitor gave are opened here with the device's box key, or the
 //! centre's key on a staff tablet that holds it (the kiosk itself cannot read them back).
+//!
+//! On a device enrolled with a centre this is the centre's live queue (`live_queue`): every kiosk's tickets, the
+//! call made by the centre (two desks never call one visitor). When the centre does not answer, the screen says so
+//! and works on this device's own queue meanwhile.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -10,6 +14,7 @@ use crate::crypto::keyring::{Keyring, KEYRING_ID};
 use crate::domain::kiosk::{self, KioskSettings, NeedsHelp, Ticket, TicketState, Visitor, KIOSK_ID};
 use crate::i18n;
 use crate::kiosk::{all_feedback, call_next, finish, tickets_of, Outcome};
+use crate::web::screens::live_queue::{self, Reach};
 use crate::storage::{self, codec, StoreError};
 use crate::web::app::{use_ctx, Ctx};
 use crate::web::form::{tr, Select};
@@ -41,12 +46,53 @@ fn open_any<T: serde::de::DeserializeOwned>(ids: &Identities, sealed: &str) -> O
     ids.iter().find_map(|i| kiosk::open::<T>(i, sealed))
 }
 
-/// Today's tickets and the rooms.
-async fn read(ctx: Ctx) -> Result<(Vec<Ticket>, Vec<String>), StoreError> {
+/// Today's tickets and the rooms: the centre's live queue when it answers (this device's own tickets sent first: a
+/// kiosk a worker unlocked), else this device's.
+async fn read(ctx: Ctx) -> Result<(Vec<Ticket>, Vec<String>, Reach), StoreError> {
     let store = ctx.store_or_err()?;
-    let tickets: Vec<Ticket> = tickets_of(&store, platform::today()).await?.into_iter().map(|(t, _)| t).collect();
-    let desks = storage::load::<KioskSettings>(&store, KIOSK_ID).await?.map(|k| k.desks).unwrap_or_default();
-    Ok((tickets, desks))
+    let today = platform::today();
+    let sent = live_queue::sync(&store, today).await?;
+    let mut desks = storage::load::<KioskSettings>(&store, KIOSK_ID).await?.map(|k| k.desks).unwrap_or_default();
+    let (reach, centre) = live_queue::read(&store, today).await?;
+    let reach = if sent == Reach::Refused { sent } else { reach };
+    if let Some(q) = centre {
+        for d in q.desks {
+            if !desks.contains(&d) {
+                desks.push(d);
+            }
+        }
+        return Ok((q.tickets, desks, reach));
+    }
+    let tickets: Vec<Ticket> = tickets_of(&store, today).await?.into_iter().map(|(t, _)| t).collect();
+    Ok((tickets, desks, reach))
+}
+
+/// Calls the next visitor: at the centre while it answers, else on this device.
+async fn call_one(ctx: Ctx, to: &str, reach: RwSignal<Reach>) -> Result<Option<Ticket>, StoreError> {
+    let store = ctx.store_or_err()?;
+    if reach.get_untracked() == Reach::Answered {
+        match live_queue::call(&store, platform::today(), to).await? {
+            Ok(t) => return Ok(t),
+            Err(r) => {
+                reach.try_set(r);
+            }
+        }
+    }
+    call_next(&store, platform::today(), to, &platform::now_iso()).await
+}
+
+/// Marks a visitor served or gone: at the centre while it answers, else on this device.
+async fn finish_one(ctx: Ctx, id: &str, outcome: Outcome, reach: RwSignal<Reach>) -> Result<(), StoreError> {
+    let store = ctx.store_or_err()?;
+    if reach.get_untracked() == Reach::Answered {
+        match live_queue::finish(&store, id, outcome).await? {
+            Ok(_) => return Ok(()),
+            Err(r) => {
+                reach.try_set(r);
+            }
+        }
+    }
+    finish(&store, id, outcome, &platform::now_iso()).await.map(|_| ())
 }
 
 /// One ticket as staff see it: what the visitor gave opened with the box identity.
@@ -66,6 +112,7 @@ pub fn QueueScreen() -> impl IntoView {
     let called = RwSignal::new(None::<(String, String)>);
     let nobody = RwSignal::new(false);
     let identity = StoredValue::new(None::<Identities>);
+    let reach = RwSignal::new(Reach::NotLinked);
     let refresh = move || {
         spawn_local(async move {
             if identity.try_with_value(Option::is_none) == Some(true) {
@@ -81,7 +128,8 @@ pub fn QueueScreen() -> impl IntoView {
             }
             let ids: Identities = identity.try_with_value(|i| i.clone().unwrap_or_default()).unwrap_or_default();
             match read(ctx).await {
-                Ok((tickets, d)) => {
+                Ok((tickets, d, r)) => {
+                    reach.try_set(r);
                     let opened = tickets
                         .into_iter()
                         .map(|t| {
@@ -107,10 +155,9 @@ pub fn QueueScreen() -> impl IntoView {
         on_cleanup(move || t.clear());
     }
     let call = move |_| {
-        let Some(store) = ctx.store() else { return };
         let to = desk.get_untracked();
         spawn_local(async move {
-            match call_next(&store, platform::today(), &to, &platform::now_iso()).await {
+            match call_one(ctx, &to, reach).await {
                 Ok(Some(t)) => {
                     called.try_set(Some((t.label(), to)));
                     nobody.try_set(false);
@@ -126,9 +173,8 @@ pub fn QueueScreen() -> impl IntoView {
         });
     };
     let done = move |id: String, outcome: Outcome| {
-        let Some(store) = ctx.store() else { return };
         spawn_local(async move {
-            if let Err(e) = finish(&store, &id, outcome, &platform::now_iso()).await {
+            if let Err(e) = finish_one(ctx, &id, outcome, reach).await {
                 error.try_set(Some(e));
             }
             refresh();
@@ -147,6 +193,12 @@ pub fn QueueScreen() -> impl IntoView {
     let desk_options = Signal::derive(move || desks.get().into_iter().map(|d| (d.clone(), d)).collect::<Vec<_>>());
     view! {
         <h1 tabindex="-1">{tr(|s| s.kiosk.queue_title)}</h1>
+        <p class="muted" role="status" data-testid="queue-reach">{move || match reach.get() {
+            Reach::NotLinked => "",
+            Reach::Answered => ctx.t().kiosk.queue_live,
+            Reach::NoAnswer => ctx.t().kiosk.queue_alone,
+            Reach::Refused => ctx.t().export.send_revoked,
+        }}</p>
         {move || error.get().map(|e| view! { <p class="error" role="alert">{i18n::store_error(ctx.lang.get(), &e)}</p> })}
         <section class="card" aria-labelledby="call-h">
             <h2 id="call-h">{tr(|s| s.kiosk.queue_call_title)}</h2>
