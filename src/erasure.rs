@@ -93,7 +93,7 @@ async fn withdraw_once(store: &impl Store, client_id: &str, now: &str, by: &str)
     let mut batches = Vec::new();
     for mut b in files_carrying(store, client_id, &plain_appeals).await? {
         b.file_removed = Some(FileRemoved { at: now.to_owned(), because: RemovedBecause::Withdrawal });
-        batch = batch.delete(Collection::BatchFiles, b.id.clone()).next(&b, now)?;
+        batch = crate::transfer::kept::drop_file(batch, &b.id).next(&b, now)?;
         batches.push(b);
     }
     store.write(batch).await?;

@@ -2,6 +2,7 @@
 //! a string missing from one language does not build. `strings.rs` is their shape; `plural.rs` counts, `format.rs`
 //! numbers, `messages.rs` maps domain values and problems to text.
 
+pub mod table;
 mod en;
 mod format;
 mod messages;
@@ -38,13 +39,53 @@ impl Lang {
         Lang::ALL.into_iter().find(|l| l.code() == code)
     }
 
+    /// This language's text. English's is built the first time it is asked for, once its texts are here (in the
+    /// app's WebAssembly they are fetched: `table`); until then, Ukrainian.
     pub fn strings(self) -> &'static Strings {
         match self {
             Lang::Uk => &uk::STRINGS,
-            Lang::En => &en::STRINGS,
+            #[cfg(not(all(target_arch = "wasm32", feature = "app")))]
+            Lang::En => build_english(),
+            // Built by `build_english`, in a piece of its own, once the texts are here.
+            #[cfg(all(target_arch = "wasm32", feature = "app"))]
+            Lang::En => EN.get().unwrap_or(&uk::STRINGS),
         }
     }
+
+    /// Its own name, in itself (the language choices show it before its texts are fetched).
+    pub fn name(self) -> &'static str {
+        match self {
+            Lang::Uk => uk::STRINGS.lang_name,
+            Lang::En => "English",
+        }
+    }
+
+    /// Whether this language's texts are still to be fetched (`install` them).
+    pub fn needs_fetch(self) -> bool {
+        self == Lang::En && EN.get().is_none()
+    }
 }
+
+/// English's text, built once (its code is big: in the app it runs in a piece of WebAssembly of its own, after
+/// the texts are fetched).
+static EN: std::sync::OnceLock<Strings> = std::sync::OnceLock::new();
+
+/// Builds English's text (once its texts are installed, in the app).
+pub fn build_english() -> &'static Strings {
+    EN.get_or_init(en::strings)
+}
+
+/// Takes English's fetched texts (`public/i18n/en.json`); `false` when the file is not the table.
+#[cfg(all(target_arch = "wasm32", feature = "app"))]
+pub fn install(json: &str) -> bool {
+    table::install(json)
+}
+
+#[cfg(not(all(target_arch = "wasm32", feature = "app")))]
+pub fn install(_json: &str) -> bool {
+    true
+}
+
 
 #[cfg(test)]
 mod tests {

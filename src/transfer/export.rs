@@ -4,7 +4,7 @@
 use crate::domain::appeal::Appeal;
 use crate::domain::audit::AuditEvent;
 use crate::domain::batch::{
-    assemble, record_of, BatchFile, BatchInfo, BatchText, Ledger, Origin, RecordType, Selection, Source,
+    assemble, record_of, BatchFile, BatchInfo, Ledger, Origin, RecordType, Selection, Source,
 };
 use crate::domain::checklist::Checklist;
 use crate::domain::client::Client;
@@ -102,10 +102,12 @@ pub async fn export(
 pub async fn keep_batch(store: &impl Store, file: &BatchFile, text: &str, imported: bool) -> StoreResult<BatchInfo> {
     let info = BatchInfo::of(file, imported);
     let now = file.manifest.created_at.clone();
-    let batch = WriteBatch::new().insert(Collection::Batches, codec::encode(&info, 1, &now)?).insert(
-        Collection::BatchFiles,
-        codec::encode(&BatchText { id: info.id.clone(), text: text.to_owned() }, 1, &now)?,
-    );
+    let batch = super::kept::keep_file(
+        WriteBatch::new().insert(Collection::Batches, codec::encode(&info, 1, &now)?),
+        &info.id,
+        text,
+        &now,
+    )?;
     store.write(batch).await?;
     Ok(info)
 }

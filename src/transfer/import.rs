@@ -10,7 +10,7 @@ use crate::domain::appeal::Appeal;
 use crate::domain::audit::AuditEvent;
 use crate::domain::kiosk::{Feedback, Ticket};
 use crate::domain::batch::{
-    canonical, fate, BatchCheck, BatchFile, BatchInfo, BatchProblem, BatchText, Data, Fate, FileRemoved, ImportSummary,
+    canonical, fate, BatchCheck, BatchFile, BatchInfo, BatchProblem, Data, Fate, FileRemoved, ImportSummary,
     RecordType, RemovedBecause,
 };
 use crate::domain::checklist::Checklist;
@@ -332,10 +332,7 @@ pub fn import_writes(
         }
         batch = batch.put(Collection::Batches, codec::encode(&info, 1, &now)?);
         if !carries_withdrawn {
-            batch = batch.put(
-                Collection::BatchFiles,
-                codec::encode(&BatchText { id: info.id.clone(), text: text.to_owned() }, 1, &now)?,
-            );
+            batch = super::kept::keep_file(batch, &info.id, text, &now)?;
         }
     }
     Ok((batch, summary))

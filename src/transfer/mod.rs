@@ -11,6 +11,7 @@
 
 mod export;
 mod import;
+pub mod kept;
 mod purge;
 pub mod outbox;
 pub mod queue;

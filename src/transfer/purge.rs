@@ -84,7 +84,7 @@ async fn purge_once(store: &impl Store, info: &BatchInfo, now: &str) -> StoreRes
     next.purged.extend(purged);
     // The kept file holds the personal data just purged: it goes too (the centre has it).
     next.file_removed = Some(FileRemoved { at: now.to_owned(), because: RemovedBecause::Purged });
-    store.write(batch.delete(Collection::BatchFiles, info.id.clone()).next(&next, now)?).await?;
+    store.write(super::kept::drop_file(batch, &info.id).next(&next, now)?).await?;
     Ok(Some(next))
 }
 

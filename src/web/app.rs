@@ -290,6 +290,8 @@ pub fn App() -> impl IntoView {
     // Language: <html lang>, the title, and the saved preference.
     Effect::new(move |_| {
         let lang = ctx.lang.get();
+        // English's texts are fetched the first time it is chosen: Ukrainian until they are here.
+        ensure_strings(lang, move || ctx.lang.update(|_| ()));
         let doc = document();
         if let Some(html) = doc.document_element() {
             let _ = html.set_attribute("lang", lang.code());
@@ -513,4 +515,25 @@ fn Banners() -> impl IntoView {
             StoreState::Opening | StoreState::Ready => None,
         }}
     }
+}
+
+/// Fetches a language's texts when they are not here yet (English's: `i18n::table`), then calls `fetched` so what
+/// shows them is drawn again. Offline they come from the service worker's cache; if they cannot be had, Ukrainian
+/// stays.
+pub fn ensure_strings(lang: Lang, fetched: impl Fn() + 'static) {
+    if !lang.needs_fetch() {
+        return;
+    }
+    spawn_local(async move {
+        if !crate::i18n::table::installed() {
+            let Some(json) = platform::fetch_text("i18n/en.json").await else { return };
+            if !crate::i18n::install(&json) && !crate::i18n::table::installed() {
+                return;
+            }
+        }
+        super::lazy::english().await;
+        if !lang.needs_fetch() {
+            fetched();
+        }
+    });
 }

@@ -69,6 +69,14 @@ async fn decode_all<T: Record>(recs: Vec<storage::StoredRecord>, unreadable: &mu
 impl Data {
     pub async fn load(store: &AppStore) -> StoreResult<Data> {
         let mut d = Data::default();
+        d.load_clients(store).await?;
+        d.load_rest(store).await?;
+        Ok(d)
+    }
+
+    /// The cards and their search index: what the client list and search need, read first at unlock.
+    pub async fn load_clients(&mut self, store: &AppStore) -> StoreResult<()> {
+        let d = self;
         let mut unreadable = 0;
         for c in decode_all::<Client>(store.all(Collection::Clients).await?, &mut unreadable).await {
             d.index.upsert(&c.id, c.personal.as_ref());
@@ -77,6 +85,14 @@ impl Data {
         // Search runs on every keystroke over the whole index: a first search here keeps its code in the app shell
         // with the index code it calls, instead of in a screen's split piece calling across modules.
         std::hint::black_box(d.index.search(std::hint::black_box(""), 1));
+        d.unreadable += unreadable;
+        Ok(())
+    }
+
+    /// Everything but the cards: appeals, checklists, rules, batches, the directory, question areas.
+    pub async fn load_rest(&mut self, store: &AppStore) -> StoreResult<()> {
+        let d = self;
+        let mut unreadable = 0;
         for a in decode_all::<Appeal>(store.all(Collection::Appeals).await?, &mut unreadable).await {
             d.appeals.entry(a.client_id.clone()).or_default().push(a);
         }
@@ -114,8 +130,8 @@ impl Data {
                 QuestionAreas::default()
             }
         };
-        d.unreadable = unreadable;
-        Ok(d)
+        d.unreadable += unreadable;
+        Ok(())
     }
 
     /// Remembers a batch made, imported, confirmed or purged.

@@ -142,6 +142,24 @@ pub async fn reread() {
     reread_piece().await;
 }
 
+/// Builds English's text once its texts are fetched (`i18n::table`): a big function (every field of every screen's
+/// text), needed only by those who choose English.
+#[cfg(not(pryiom_unsplit))]
+#[lazy]
+fn english_piece() {
+    crate::i18n::build_english();
+}
+
+#[cfg(pryiom_unsplit)]
+async fn english_piece() {
+    crate::i18n::build_english();
+}
+
+/// Builds English's text (see `english_piece`).
+pub async fn english() {
+    english_piece().await;
+}
+
 /// Sends what the outbox holds (see `outbox.rs`). Its own piece: the sending, the receipts and the keyring's token
 /// are not the shell's.
 #[cfg(not(pryiom_unsplit))]

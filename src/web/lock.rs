@@ -73,11 +73,32 @@ pub fn locked_gate(ctx: Ctx) -> Gate {
 pub async fn opened(ctx: Ctx, store: AppStore, session: Session) {
     ctx.session.set(Some(session));
     ctx.gate.set(Gate::Open);
-    match Data::load(&store).await {
+    // The cards and their search index first: the client list and search are usable while the rest loads (the
+    // list says it is still loading, and takes its final order once the appeals are in).
+    let mut d = Data::default();
+    let first = d.load_clients(&store).await;
+    if ctx.gate.get_untracked() != Gate::Open {
+        return;
+    }
+    if let Err(e) = first {
+        ctx.store_state.set(super::app::StoreState::Failed(e));
+        return;
+    }
+    let (index, clients) = (std::mem::take(&mut d.index), std::mem::take(&mut d.clients));
+    ctx.data.update(move |data| {
+        data.index = index;
+        data.clients = clients;
+    });
+    match d.load_rest(&store).await {
         // Locked again while loading: what was decoded is dropped, never shown.
         Ok(_) | Err(_) if ctx.gate.get_untracked() != Gate::Open => {}
-        Ok(d) => {
-            ctx.data.set(d);
+        Ok(()) => {
+            // Everything but the cards: those in place stay (a card written meanwhile among them).
+            ctx.data.update(move |data| {
+                d.clients = std::mem::take(&mut data.clients);
+                d.index = std::mem::take(&mut data.index);
+                *data = d;
+            });
             ctx.data_ready.set(true);
             ctx.data_changed();
             super::app::load_shipped_rules(ctx).await;

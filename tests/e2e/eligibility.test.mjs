@@ -78,6 +78,8 @@ describe('eligibility checklist', () => {
       assert.match(printed, /Принести до 06\.03\.2026/);
       assert.doesNotMatch(printed, /Друкувати|Назад|Мова списку/, 'buttons do not print');
       await page.getByRole('radio', { name: 'English' }).check();
+      // English's texts are fetched the first time it is chosen: the list changes once they are here.
+      await page.getByRole('heading', { level: 1, name: 'Documents to bring' }).waitFor();
       printed = await printedText(page);
       assert.match(printed, /Documents to bring/);
       assert.match(printed, /IDP registration certificate — Internally displaced persons/);

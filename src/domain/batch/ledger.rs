@@ -116,11 +116,78 @@ impl BatchInfo {
     }
 }
 
-/// The exact text of a batch file, so downloading it again gives the same bytes.
+/// The exact text of a batch file, so downloading it again gives the same bytes: kept in parts of at most
+/// [`PART_BYTES`] (one record each), so no stored value grows with the register — Chromium refuses a single
+/// IndexedDB value over about 127 MiB, and keeps Cyrillic text as two bytes a character. The first part is under the
+/// batch's id and says how many there are; the others are under `<id>/1`, `<id>/2`, … ([`BatchText::part_id`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BatchText {
     pub id: String,
     pub text: String,
+    /// How many parts the file is kept in (on the first part; absent: one, as files kept before parts were).
+    #[serde(default = "one_part", skip_serializing_if = "is_one_part")]
+    pub parts: u32,
+}
+
+/// The most bytes of a kept file's text in one stored record.
+pub const PART_BYTES: usize = 8 << 20;
+/// The most parts a kept file has (a file of up to 512 MiB).
+pub const MAX_PARTS: u32 = 64;
+
+fn one_part() -> u32 {
+    1
+}
+
+fn is_one_part(n: &u32) -> bool {
+    *n == 1
+}
+
+impl BatchText {
+    /// The id of part `n` (from 1) of batch `id`'s file.
+    pub fn part_id(id: &str, n: u32) -> String {
+        format!("{id}/{n}")
+    }
+
+    /// The records `text` is kept in, in order: each at most `part_bytes` bytes, cut between characters. `None`
+    /// when it needs more than [`MAX_PARTS`].
+    pub fn parts_of(id: &str, text: &str, part_bytes: usize) -> Option<Vec<BatchText>> {
+        let mut pieces: Vec<&str> = Vec::new();
+        let mut rest = text;
+        while !rest.is_empty() || pieces.is_empty() {
+            let mut cut = rest.len().min(part_bytes.max(4));
+            while !rest.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            let (piece, tail) = rest.split_at(cut);
+            pieces.push(piece);
+            rest = tail;
+        }
+        let parts = u32::try_from(pieces.len()).ok().filter(|n| *n <= MAX_PARTS)?;
+        Some(
+            pieces
+                .into_iter()
+                .enumerate()
+                .map(|(i, piece)| BatchText {
+                    id: if i == 0 { id.to_owned() } else { Self::part_id(id, i as u32) },
+                    text: piece.to_owned(),
+                    parts: if i == 0 { parts } else { 1 },
+                })
+                .collect(),
+        )
+    }
+
+    /// The file again from its first part and the others in order; `None` when one is missing or out of place.
+    pub fn join(first: BatchText, rest: Vec<Option<BatchText>>) -> Option<String> {
+        if rest.len() + 1 != first.parts as usize {
+            return None;
+        }
+        let mut text = first.text;
+        for (i, part) in rest.into_iter().enumerate() {
+            let part = part.filter(|p| p.id == Self::part_id(&first.id, i as u32 + 1))?;
+            text.push_str(&part.text);
+        }
+        Some(text)
+    }
 }
 
 impl crate::storage::Record for BatchText {

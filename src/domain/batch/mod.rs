@@ -310,7 +310,7 @@ pub use canonical::{canonical, sha256_hex};
 pub use check::{fate, read_batch, BatchCheck, BatchProblem, Fate, ImportSummary};
 pub use csv::{csv_cell, csv_table, csv_tables, CsvRow};
 pub use issue::DataIssue;
-pub use ledger::{file_name, short, BatchInfo, BatchText, Entry, FileRemoved, Ledger, RemovedBecause};
+pub use ledger::{file_name, short, BatchInfo, BatchText, Entry, FileRemoved, Ledger, RemovedBecause, MAX_PARTS, PART_BYTES};
 pub use signature::ManifestSignature;
 
 #[cfg(test)]

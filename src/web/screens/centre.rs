@@ -11,7 +11,7 @@ use leptos::task::spawn_local;
 use crate::crypto::keyring::{Keyring, KEYRING_ID};
 use crate::domain::audit::AuditAction;
 use crate::domain::batch::signature::public_key_text;
-use crate::domain::batch::{BatchInfo, BatchText};
+use crate::domain::batch::BatchInfo;
 use crate::i18n;
 use crate::storage::{self, codec, Store, StoreError, WriteBatch};
 use crate::transfer::outbox::{self, Status};
@@ -171,7 +171,7 @@ async fn send(ctx: Ctx, info: &BatchInfo) -> Option<Sent> {
     let read = async {
         let link = storage::load::<CentreLink>(&store, CENTRE_LINK_ID).await?;
         let ring = storage::load::<Keyring>(&store, KEYRING_ID).await?;
-        let kept = storage::load::<BatchText>(&store, &info.id).await?;
+        let kept = crate::transfer::kept::kept_file(&store, &info.id).await?;
         Ok::<_, StoreError>((link, ring, kept))
     };
     let (link, ring, kept) = match read.await {
@@ -190,7 +190,7 @@ async fn send(ctx: Ctx, info: &BatchInfo) -> Option<Sent> {
         (None, _) => return Some(Sent::Refused(Refused::NotEnrolled)),
     };
     // The payload's checksum the receipt must name: the manifest's, read from the kept text.
-    let payload = serde_json::from_str::<serde_json::Value>(&kept.text)
+    let payload = serde_json::from_str::<serde_json::Value>(&kept)
         .ok()
         .and_then(|v| v["manifest"]["payload_sha256"].as_str().map(str::to_owned))
         .unwrap_or_default();
@@ -201,7 +201,7 @@ async fn send(ctx: Ctx, info: &BatchInfo) -> Option<Sent> {
     let meaning = |a: &platform::Answer| (a.status, a.retry_after.clone(), a.body.clone());
     let (status, retry, body) = match asked(answer.status, answer.retry_after.as_deref(), &answer.body, &link.receipt_key, &info.id, &payload) {
         // Not received yet: the file goes.
-        None => match platform::post(upload::UPLOAD_PATH, &headers, kept.text.as_bytes()).await {
+        None => match platform::post(upload::UPLOAD_PATH, &headers, kept.as_bytes()).await {
             Some(a) => meaning(&a),
             None => return Some(Sent::Offline),
         },

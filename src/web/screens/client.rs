@@ -46,7 +46,8 @@ pub fn ClientScreen(id: String) -> impl IntoView {
     view! {
         {flash.map(|f| view! { <p class="banner banner-ok" role="status">{f}</p> })}
         {move || match client.get() {
-            None if !ctx.data_ready.get() => view! { <p>{ctx.t().loading}</p> }.into_any(),
+            // The card's appeals and checklists come after the cards at unlock: the page waits for them.
+            _ if !ctx.data_ready.get() => view! { <p>{ctx.t().loading}</p> }.into_any(),
             None => view! {
                 <h1 tabindex="-1">{ctx.t().client.not_found}</h1>
                 <a class="btn btn-secondary" href=Screen::Clients.href()>{ctx.t().nav_clients}</a>

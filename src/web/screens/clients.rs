@@ -46,6 +46,9 @@ pub fn ClientsScreen() -> impl IntoView {
         ctx.data.appeals().track();
         let f = filter.get();
         let q = query.get();
+        // Just unlocked, the appeals still loading: a card's own date stands in for its last appeal's, so the list
+        // is in about its final order at once.
+        let loading = !ctx.data_ready.get();
         ctx.data.with_untracked(|d| {
             let found: Option<Vec<String>> =
                 (!q.trim().is_empty()).then(|| d.index.search(&q, 500).into_iter().map(|h| h.id).collect());
@@ -59,7 +62,11 @@ pub fn ClientsScreen() -> impl IntoView {
                 let list = d.appeals.get(id).map_or(&[][..], Vec::as_slice);
                 let matching: Vec<&Appeal> = list.iter().filter(|a| f.matches(a)).collect();
                 if f.is_empty() || !matching.is_empty() {
-                    let last = list.first().map(|a| a.received_at.clone()).unwrap_or_default();
+                    let last = match list.first() {
+                        Some(a) => a.received_at.clone(),
+                        None if loading => d.clients.get(id).map(|c| c.created_at.clone()).unwrap_or_default(),
+                        None => String::new(),
+                    };
                     clients.push((id.clone(), last));
                 }
                 appeals.extend(matching.into_iter().cloned());

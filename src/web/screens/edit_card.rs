@@ -53,7 +53,7 @@ pub fn EditCardScreen(id: String) -> impl IntoView {
         // A saved card changes the data and leaves the screen at once: a view update already queued may come after
         // the screen's values are gone, so they are read with `try_`.
         {move || match (editable.try_get().flatten(), client.try_get_untracked().flatten()) {
-            (None, _) if !ctx.data_ready.get() => view! { <p>{ctx.t().loading}</p> }.into_any(),
+            _ if !ctx.data_ready.get() => view! { <p>{ctx.t().loading}</p> }.into_any(),
             (Some(true), Some(c)) => view! { <EditCard client=c/> }.into_any(),
             _ => view! { <p class="notice">{ctx.t().client.edit_unavailable}</p> }.into_any(),
         }}

@@ -10,7 +10,7 @@ use crate::crypto::keyring::{Keyring, KEYRING_ID};
 use crate::crypto::sealed_file;
 use crate::domain::audit::AuditAction;
 use crate::domain::batch::{
-    csv_tables, read_batch, sha256_hex, BatchInfo, BatchText, Origin, RemovedBecause, Selection,
+    csv_tables, read_batch, sha256_hex, BatchInfo, Origin, RemovedBecause, Selection,
 };
 use crate::domain::date::Date;
 use crate::i18n;
@@ -305,10 +305,7 @@ fn ProgressLine(
 /// Reads a batch's kept text.
 async fn kept_text(ctx: Ctx, id: String) -> Result<String, StoreError> {
     let store = ctx.store_or_err()?;
-    storage::load::<BatchText>(&store, &id)
-        .await?
-        .map(|t| t.text)
-        .ok_or(StoreError::Other { detail: "batch file missing".into() })
+    crate::transfer::kept::kept_file(&store, &id).await?.ok_or(StoreError::Other { detail: "batch file missing".into() })
 }
 
 #[component]

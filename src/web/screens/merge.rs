@@ -26,7 +26,8 @@ pub fn MergeScreen(keep: String, gone: String) -> impl IntoView {
     view! {
         <h1 tabindex="-1">{tr(|s| s.client.merge_title)}</h1>
         {move || match cards.get() {
-            None if !ctx.data_ready.get() => view! { <p>{ctx.t().loading}</p> }.into_any(),
+            // A merge moves the cards' appeals: it waits for them (they come after the cards at unlock).
+            _ if !ctx.data_ready.get() => view! { <p>{ctx.t().loading}</p> }.into_any(),
             None => view! { <p role="alert" class="error">{ctx.t().client.not_found}</p> }.into_any(),
             Some((keep, gone)) => view! { <Merge keep=keep gone=gone/> }.into_any(),
         }}

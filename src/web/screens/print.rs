@@ -67,6 +67,9 @@ pub fn ToBringScreen(id: String) -> impl IntoView {
     paper(ctx, id, move |client, c, rules| {
         let start = client.personal.as_ref().map(|p| i18n::lang_of_person(&p.language)).unwrap_or_default();
         let lang = RwSignal::new(start);
+        // English's texts are fetched the first time: the list is drawn again once they are here.
+        let fetched = move || lang.update(|_| ());
+        crate::web::app::ensure_strings(start, fetched);
         let name = client.personal.as_ref().map(Personal::full_name).unwrap_or_default();
         view! {
             <fieldset class="choices no-print">
@@ -74,8 +77,8 @@ pub fn ToBringScreen(id: String) -> impl IntoView {
                 {Lang::ALL.into_iter().map(|l| view! {
                     <label class="choice">
                         <input type="radio" name="paper-lang" value=l.code()
-                            prop:checked=move || lang.get() == l on:change=move |_| lang.set(l)/>
-                        <span lang=l.code()>{l.strings().lang_name}</span>
+                            prop:checked=move || lang.get() == l on:change=move |_| { lang.set(l); crate::web::app::ensure_strings(l, fetched); }/>
+                        <span lang=l.code()>{l.name()}</span>
                     </label>
                 }).collect_view()}
             </fieldset>

@@ -55,7 +55,7 @@ fn LanguagePicker() -> impl IntoView {
                                     on:change=move |_| ctx.lang.set(lang)
                                 />
                                 // Each language is named in itself, so a user can find theirs in any interface.
-                                <span lang=lang.code()>{lang.strings().lang_name}</span>
+                                <span lang=lang.code()>{lang.name()}</span>
                             </label>
                         }
                     })
