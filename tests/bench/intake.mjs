@@ -46,6 +46,16 @@ async function measure(browser, served, data, label) {
     if (data) await page.getByTestId('client-list').locator('a').first().waitFor();
     else await page.getByTestId('client-list').waitFor({ state: 'attached' });
     out.openListWarm = (await page.evaluate(() => performance.now())) - t2;
+    // Unlock on the client list (the app returns to the section it was on): from the unlock button to the first
+    // client rows — the data-protection issue's "unlock to a usable client list".
+    await page.reload();
+    await page.getByRole('heading', { level: 1, name: 'Пристрій заблоковано' }).waitFor();
+    await page.getByLabel('Парольна фраза').fill('тестова фраза для планшета');
+    const t3 = await page.evaluate(() => performance.now());
+    await page.getByRole('button', { name: 'Розблокувати' }).click();
+    if (data) await page.getByTestId('client-list').locator('a').first().waitFor();
+    else await page.getByTestId('client-list').waitFor({ state: 'attached' });
+    out.unlockToList = (await page.evaluate(() => performance.now())) - t3;
     // Search as you type, on the intake screen.
     await page.getByRole('navigation', { name: 'Розділи' }).getByRole('link', { name: 'Нове звернення' }).click();
     const search = page.getByLabel('Пошук клієнта');
@@ -114,6 +124,7 @@ try {
   line('reload, unlock, to Home counts', rows[0].startup, rows[1].startup, ms);
   line('open the client list, just started', rows[0].openList, rows[1].openList, ms);
   line('open the client list, loaded', rows[0].openListWarm, rows[1].openListWarm, ms);
+  line('unlock (on the list) to first client rows', rows[0].unlockToList, rows[1].unlockToList, ms);
   line('search as you type, median', rows[0].s.median, rows[1].s.median, ms);
   line('search as you type, p95', rows[0].s.p95, rows[1].s.p95, ms);
   line('JS heap (after GC)', rows[0].jsHeap, rows[1].jsHeap, mb);
