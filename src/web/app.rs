@@ -258,6 +258,7 @@ pub fn App() -> impl IntoView {
     codec::lock();
     lock::watch_idle(ctx);
     super::outbox::watch(ctx);
+    BUILD_ENGLISH.with(|b| b.set(Some(build_english)));
     keep_search_in_shell();
 
     sw::register(ctx.update_ready, ctx.offline_ready);
@@ -531,9 +532,23 @@ pub fn ensure_strings(lang: Lang, fetched: impl Fn() + 'static) {
                 return;
             }
         }
-        super::lazy::english().await;
+        // Through the function the app registered: a screen (itself a split piece) calling here must not link the
+        // split point into the browser tests' module (never split), where it cannot be resolved.
+        if let Some(build) = BUILD_ENGLISH.with(std::cell::Cell::get) {
+            build().await;
+        }
         if !lang.needs_fetch() {
             fetched();
         }
     });
+}
+
+thread_local! {
+    /// Builds English's text in its own piece; registered by the app at start.
+    static BUILD_ENGLISH: std::cell::Cell<Option<fn() -> std::pin::Pin<Box<dyn std::future::Future<Output = ()>>>>> =
+        const { std::cell::Cell::new(None) };
+}
+
+fn build_english() -> std::pin::Pin<Box<dyn std::future::Future<Output = ()>>> {
+    Box::pin(super::lazy::english())
 }
