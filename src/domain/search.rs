@@ -3,38 +3,8 @@
 
 use super::client::Personal;
 use super::date::Date;
-use super::text::{digits, edit_distance, edit_distance_chars, name_tokens, with_chars};
-
-/// What the index keeps of one card: matching keys only.
-#[derive(Debug, Clone)]
-struct Entry {
-    id: String,
-    names: Vec<String>,
-    surname: Vec<String>,
-    given: Vec<String>,
-    birth: Option<Date>,
-    phones: Vec<String>,
-    tax: String,
-}
-
-impl Entry {
-    fn new(id: &str, p: &Personal) -> Self {
-        let surname = name_tokens(&p.surname);
-        let given = name_tokens(&p.given_name);
-        let mut names = surname.clone();
-        names.extend(given.iter().cloned());
-        names.extend(name_tokens(&p.patronymic));
-        Entry {
-            id: id.to_owned(),
-            names,
-            surname,
-            given,
-            birth: Date::parse_iso(&p.birth_date),
-            phones: p.phones.iter().map(|x| digits(x)).collect(),
-            tax: p.tax_number.clone(),
-        }
-    }
-}
+use super::text::{digits, edit_distance, name_tokens};
+use std::collections::HashMap;
 
 /// One card found, best first.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,12 +21,200 @@ pub enum Likeness {
     SamePhoneAndSurname,
 }
 
+/// What the index keeps of one card: matching keys only (name words as numbers into the vocabulary).
+#[derive(Debug, Clone, PartialEq)]
+struct Entry {
+    id: String,
+    /// Every word of the name, each once.
+    names: Vec<u32>,
+    surname: Vec<u32>,
+    given: Vec<u32>,
+    birth: Option<Date>,
+    phones: Vec<String>,
+    tax: String,
+}
+
+impl Entry {
+    /// How many keys the entry put into the lists (see `SearchIndex::stale`).
+    fn keys(&self) -> usize {
+        self.names.len() + usize::from(self.birth.is_some()) + usize::from(!self.tax.is_empty()) + self.phones.iter().map(|p| grams(p).count()).sum::<usize>()
+    }
+}
+
+/// A node of the vocabulary's trie: a character each step down, the word that ends here if any.
+#[derive(Debug, Clone, Default)]
+struct Node {
+    children: Vec<(char, u32)>,
+    word: Option<u32>,
+}
+
+/// Every name word ever seen, as a trie (prefixes and typos are found by walking it, not by comparing with every
+/// card), each with the cards that carry it.
+#[derive(Debug, Clone)]
+struct Vocabulary {
+    words: Vec<String>,
+    number: HashMap<String, u32>,
+    nodes: Vec<Node>,
+    /// The cards (slots) of each word. Removing a card leaves its slot here: every hit is checked against the card
+    /// itself, and the lists are rebuilt when stale keys outnumber live ones.
+    cards: Vec<Vec<u32>>,
+}
+
+impl Default for Vocabulary {
+    fn default() -> Self {
+        Vocabulary { words: Vec::new(), number: HashMap::new(), nodes: vec![Node::default()], cards: Vec::new() }
+    }
+}
+
+impl Vocabulary {
+    fn word(&mut self, w: &str) -> u32 {
+        if let Some(&n) = self.number.get(w) {
+            return n;
+        }
+        let n = self.words.len() as u32;
+        self.words.push(w.to_owned());
+        self.number.insert(w.to_owned(), n);
+        self.cards.push(Vec::new());
+        let mut at = 0usize;
+        for c in w.chars() {
+            at = match self.nodes[at].children.binary_search_by_key(&c, |x| x.0) {
+                Ok(i) => self.nodes[at].children[i].1 as usize,
+                Err(i) => {
+                    let next = self.nodes.len();
+                    self.nodes.push(Node::default());
+                    self.nodes[at].children.insert(i, (c, next as u32));
+                    next
+                }
+            };
+        }
+        self.nodes[at].word = Some(n);
+        n
+    }
+
+    /// Every word that matches `q`, with its [`word_score`]: one walk of the trie, a row of the edit-distance table
+    /// per step down, branches given up once no word below them can match.
+    fn matches(&self, q: &QueryWord, out: &mut Vec<(u32, u32)>) {
+        if q.typos == 0 {
+            // Exact and prefix only: straight down the query's letters.
+            let mut at = 0usize;
+            for c in &q.chars {
+                match self.nodes[at].children.binary_search_by_key(c, |x| x.0) {
+                    Ok(i) => at = self.nodes[at].children[i].1 as usize,
+                    Err(_) => return,
+                }
+            }
+            if let Some(w) = self.nodes[at].word {
+                out.push((w, 4));
+            }
+            let mut stack: Vec<usize> = self.nodes[at].children.iter().map(|x| x.1 as usize).collect();
+            while let Some(n) = stack.pop() {
+                if let Some(w) = self.nodes[n].word {
+                    out.push((w, 3));
+                }
+                stack.extend(self.nodes[n].children.iter().map(|x| x.1 as usize));
+            }
+            return;
+        }
+        let n = q.chars.len();
+        let width = n + 1;
+        let mut walk = Walk { q, rows: vec![0; width * 2], path: Vec::new(), out };
+        // Rows of depth 0: the distance from each prefix of the query to the empty word.
+        for (i, v) in walk.rows[width..].iter_mut().enumerate() {
+            *v = i;
+        }
+        walk.node(self, 0, true, false);
+    }
+}
+
+/// The state of one trie walk: rows of the edit-distance table down the current path (one per depth, after a
+/// blank row so the swap of two letters can look two rows up), and the path's letters.
+struct Walk<'a, 'b> {
+    q: &'a QueryWord,
+    rows: Vec<usize>,
+    path: Vec<char>,
+    out: &'b mut Vec<(u32, u32)>,
+}
+
+impl Walk<'_, '_> {
+    /// At a node of depth `path.len()`: `exact` when the path is the query's start (or, deeper, starts with the
+    /// query), `near` when the path's first `n` letters are one edit from the query (a typo in a word being typed).
+    fn node(&mut self, v: &Vocabulary, at: usize, exact: bool, near: bool) {
+        let n = self.q.chars.len();
+        let width = n + 1;
+        let depth = self.path.len();
+        let row = (depth + 1) * width;
+        if let Some(w) = v.nodes[at].word {
+            let d = self.rows[row + n];
+            let mut score = 0;
+            if exact && depth == n {
+                score = 4;
+            } else if exact && depth > n {
+                score = 3;
+            } else if d <= self.q.typos {
+                score = 3 - d as u32;
+            }
+            if near && depth > n {
+                score = score.max(1);
+            }
+            if score > 0 {
+                self.out.push((w, score));
+            }
+        }
+        for k in 0..v.nodes[at].children.len() {
+            let (c, child) = v.nodes[at].children[k];
+            // The next row of the table, for the path with `c` added.
+            let next = row + width;
+            if self.rows.len() < next + width {
+                self.rows.resize(next + width, 0);
+            }
+            self.rows[next] = depth + 1;
+            let mut least = self.rows[next];
+            for i in 1..=n {
+                let cost = usize::from(self.q.chars[i - 1] != c);
+                let mut d = (self.rows[row + i] + 1).min(self.rows[next + i - 1] + 1).min(self.rows[row + i - 1] + cost);
+                if i > 1 && depth >= 1 && self.q.chars[i - 1] == self.path[depth - 1] && self.q.chars[i - 2] == c {
+                    d = d.min(self.rows[row - width + i - 2] + 1);
+                }
+                self.rows[next + i] = d;
+                least = least.min(d);
+            }
+            let exact_below = exact && (depth >= n || self.q.chars[depth] == c);
+            let near_below = near || (depth + 1 == n && self.rows[next + n] <= 1);
+            if !exact_below && !near_below && least > self.q.typos {
+                continue;
+            }
+            self.path.push(c);
+            self.node(v, child as usize, exact_below, near_below);
+            self.path.pop();
+        }
+    }
+}
+
+/// The 4-digit pieces of a phone number: a search for 4 or more digits looks up its first four.
+fn grams(phone: &str) -> impl Iterator<Item = u16> + '_ {
+    let b = phone.as_bytes();
+    (0..b.len().saturating_sub(3)).filter_map(move |i| std::str::from_utf8(&b[i..i + 4]).ok()?.parse().ok())
+}
+
+/// The key a tax number is listed under: its first three characters (a search for digits looks up the first three).
+fn tax_key(tax: &str) -> String {
+    tax.chars().take(3).collect()
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct SearchIndex {
-    entries: Vec<Entry>,
-    /// Where each card's entry is in `entries`: an upsert is one lookup, not a scan (a scan per card made loading
-    /// 20,000 cards quadratic: about a second).
-    at: std::collections::HashMap<String, usize>,
+    /// Cards by slot; a removed card leaves an empty slot that the next card takes.
+    slots: Vec<Option<Entry>>,
+    free: Vec<u32>,
+    /// Where each card is: an upsert is one lookup.
+    at: HashMap<String, u32>,
+    vocabulary: Vocabulary,
+    births: HashMap<Date, Vec<u32>>,
+    taxes: HashMap<String, Vec<u32>>,
+    phones: HashMap<u16, Vec<u32>>,
+    /// Keys of removed or changed cards still in the lists, and keys of live cards.
+    stale: usize,
+    live: usize,
 }
 
 /// How many typos a word of this length may carry.
@@ -70,7 +228,6 @@ fn allowed_typos(len: usize) -> usize {
 
 /// A word of the query, decoded once for every name it is compared with.
 struct QueryWord {
-    text: String,
     chars: Vec<char>,
     typos: usize,
 }
@@ -79,37 +236,11 @@ impl QueryWord {
     fn new(text: String) -> QueryWord {
         let chars: Vec<char> = text.chars().collect();
         let typos = allowed_typos(chars.len());
-        QueryWord { text, chars, typos }
+        QueryWord { chars, typos }
     }
 }
 
-/// How well a query word matches a name word: 4 exact, 3 prefix (typing in progress), 2 or 1 with typos.
-fn word_score(q: &QueryWord, t: &str) -> u32 {
-    if q.text == t {
-        return 4;
-    }
-    if t.starts_with(&q.text) {
-        return 3;
-    }
-    if q.typos == 0 {
-        return 0;
-    }
-    with_chars(t, |t| {
-        if let Some(d) = edit_distance_chars(&q.chars, t, q.typos) {
-            return 3 - d as u32;
-        }
-        // A typo in a word still being typed: compare with the start of the name word.
-        let n = q.chars.len();
-        if t.len() > n {
-            if let Some(d) = edit_distance_chars(&q.chars, &t[..n], q.typos.min(1)) {
-                return if d == 0 { 3 } else { 1 };
-            }
-        }
-        0
-    })
-}
-
-fn similar_words(a: &[String], b: &[String], max: usize) -> bool {
+fn similar_words(a: &[&str], b: &[&str], max: usize) -> bool {
     a.iter().any(|x| b.iter().any(|y| edit_distance(x, y, max).is_some()))
 }
 
@@ -138,87 +269,265 @@ fn terms(query: &str) -> Vec<Term> {
     out
 }
 
+/// What a term asks of a card.
+enum Want<'a> {
+    /// The words that match a query word, with their scores, in word order.
+    Name(Vec<(u32, u32)>),
+    Birth(Date),
+    Digits(&'a str),
+}
+
+impl Want<'_> {
+    /// The card's score for this term (0: it does not match).
+    fn score(&self, e: &Entry) -> u32 {
+        match self {
+            Want::Name(words) => e
+                .names
+                .iter()
+                .filter_map(|w| words.binary_search_by_key(w, |x| x.0).ok().map(|i| words[i].1))
+                .max()
+                .unwrap_or(0),
+            Want::Birth(d) => 4 * u32::from(e.birth == Some(*d)),
+            Want::Digits(q) => {
+                let tax = !e.tax.is_empty() && e.tax.starts_with(q);
+                let phone = q.len() >= 4 && e.phones.iter().any(|p| p.contains(q));
+                4 * u32::from(tax || phone)
+            }
+        }
+    }
+}
+
 impl SearchIndex {
     pub fn new() -> Self {
         Self::default()
     }
 
     pub fn len(&self) -> usize {
-        self.entries.len()
+        self.at.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.at.is_empty()
+    }
+
+    fn entry(&mut self, id: &str, p: &Personal) -> Entry {
+        let mut words = |s: &str| -> Vec<u32> { name_tokens(s).iter().map(|w| self.vocabulary.word(w)).collect() };
+        let surname = words(&p.surname);
+        let given = words(&p.given_name);
+        let mut names = surname.clone();
+        names.extend(&given);
+        names.extend(words(&p.patronymic));
+        names.sort_unstable();
+        names.dedup();
+        Entry {
+            id: id.to_owned(),
+            names,
+            surname,
+            given,
+            birth: Date::parse_iso(&p.birth_date),
+            phones: p.phones.iter().map(|x| digits(x)).collect(),
+            tax: p.tax_number.clone(),
+        }
+    }
+
+    /// Lists the card of `slot` under each of its keys.
+    fn list(&mut self, slot: u32) {
+        let Some(e) = &self.slots[slot as usize] else { return };
+        for &w in &e.names {
+            self.vocabulary.cards[w as usize].push(slot);
+        }
+        if let Some(d) = e.birth {
+            self.births.entry(d).or_default().push(slot);
+        }
+        if !e.tax.is_empty() {
+            self.taxes.entry(tax_key(&e.tax)).or_default().push(slot);
+        }
+        for p in &e.phones {
+            for g in grams(p) {
+                self.phones.entry(g).or_default().push(slot);
+            }
+        }
+        self.live += e.keys();
     }
 
     /// Adds or replaces a card; a card without personal data (consent withdrawn) is removed.
     pub fn upsert(&mut self, id: &str, personal: Option<&Personal>) {
-        match (self.at.get(id).copied(), personal) {
-            (Some(i), Some(p)) => self.entries[i] = Entry::new(id, p),
-            (None, Some(p)) => {
-                self.at.insert(id.to_owned(), self.entries.len());
-                self.entries.push(Entry::new(id, p));
-            }
-            (Some(i), None) => {
-                self.at.remove(id);
-                self.entries.swap_remove(i);
-                if let Some(moved) = self.entries.get(i) {
-                    self.at.insert(moved.id.clone(), i);
+        let old = self.at.get(id).copied();
+        match (old, personal) {
+            (Some(slot), Some(p)) => {
+                let new = self.entry(id, p);
+                let e = self.slots[slot as usize].as_ref().expect("a listed card has its slot");
+                if *e == new {
+                    return;
                 }
+                let keys = e.keys();
+                self.stale += keys;
+                self.live -= keys;
+                self.slots[slot as usize] = Some(new);
+                self.list(slot);
+            }
+            (None, Some(p)) => {
+                let new = self.entry(id, p);
+                let slot = match self.free.pop() {
+                    Some(s) => {
+                        self.slots[s as usize] = Some(new);
+                        s
+                    }
+                    None => {
+                        self.slots.push(Some(new));
+                        (self.slots.len() - 1) as u32
+                    }
+                };
+                self.at.insert(id.to_owned(), slot);
+                self.list(slot);
+            }
+            (Some(slot), None) => {
+                self.at.remove(id);
+                if let Some(e) = self.slots[slot as usize].take() {
+                    let keys = e.keys();
+                    self.stale += keys;
+                    self.live -= keys;
+                }
+                self.free.push(slot);
             }
             (None, None) => {}
+        }
+        if self.stale > self.live + 4096 {
+            self.relist();
+        }
+    }
+
+    /// Lists every card afresh, dropping what removed and changed cards left behind.
+    fn relist(&mut self) {
+        for cards in &mut self.vocabulary.cards {
+            cards.clear();
+        }
+        self.births.clear();
+        self.taxes.clear();
+        self.phones.clear();
+        self.stale = 0;
+        self.live = 0;
+        for slot in 0..self.slots.len() as u32 {
+            self.list(slot);
+        }
+    }
+
+    fn card(&self, slot: u32) -> Option<&Entry> {
+        self.slots.get(slot as usize)?.as_ref()
+    }
+
+    /// What one term asks of a card, and the lists that hold every card that can answer it.
+    fn want<'a>(&'a self, term: &'a Term) -> (Want<'a>, Vec<&'a [u32]>) {
+        match term {
+            Term::Name(q) => {
+                let mut words = Vec::new();
+                self.vocabulary.matches(q, &mut words);
+                let lists = words.iter().map(|&(w, _)| self.vocabulary.cards[w as usize].as_slice()).collect();
+                words.sort_unstable();
+                (Want::Name(words), lists)
+            }
+            Term::Birth(d) => (Want::Birth(*d), self.births.get(d).map(Vec::as_slice).into_iter().collect()),
+            Term::Digits(q) => {
+                let mut lists: Vec<&[u32]> = self.taxes.get(&tax_key(q)).map(Vec::as_slice).into_iter().collect();
+                if q.len() >= 4 {
+                    // Every 4 digits of the query are in a phone that holds it: the shortest list will do.
+                    let shortest = grams(q).map(|g| self.phones.get(&g).map_or(&[][..], Vec::as_slice)).min_by_key(|l| l.len());
+                    lists.extend(shortest);
+                }
+                (Want::Digits(q), lists)
+            }
         }
     }
 
     /// Cards matching every word of the query: names (any order, prefix, Latin, typos), a date of birth, or digits
     /// of a phone (4+) or tax number (start). At most `limit`, best first.
+    ///
+    /// The cost follows the cards that match, not the register: each word is looked up in the vocabulary's trie,
+    /// a date or digits in their own lists; the term with the fewest cards gives the candidates, each checked
+    /// against every term.
     pub fn search(&self, query: &str, limit: usize) -> Vec<Hit> {
         let terms = terms(query);
-        if terms.is_empty() {
+        if terms.is_empty() || limit == 0 {
             return Vec::new();
         }
-        let mut hits: Vec<Hit> = self
-            .entries
-            .iter()
-            .filter_map(|e| {
-                let mut score = 0;
-                for term in &terms {
-                    let s = match term {
-                        Term::Name(q) => e.names.iter().map(|t| word_score(q, t)).max().unwrap_or(0),
-                        Term::Birth(d) => 4 * u32::from(e.birth == Some(*d)),
-                        Term::Digits(q) => {
-                            let tax = !e.tax.is_empty() && e.tax.starts_with(q.as_str());
-                            let phone = q.len() >= 4 && e.phones.iter().any(|p| p.contains(q.as_str()));
-                            4 * u32::from(tax || phone)
-                        }
-                    };
-                    if s == 0 {
-                        return None;
-                    }
-                    score += s;
+        let wants: Vec<(Want, Vec<&[u32]>)> = terms.iter().map(|t| self.want(t)).collect();
+        let size = |lists: &Vec<&[u32]>| lists.iter().map(|l| l.len()).sum::<usize>();
+        let Some((_, lists)) = wants.iter().min_by_key(|(_, lists)| size(lists)) else { return Vec::new() };
+        let mut seen = vec![0u64; self.slots.len().div_ceil(64)];
+        let mut hits: Vec<(u32, &str)> = Vec::new();
+        for &slot in lists.iter().flat_map(|l| l.iter()) {
+            let (word, bit) = (slot as usize / 64, 1u64 << (slot % 64));
+            if seen[word] & bit != 0 {
+                continue;
+            }
+            seen[word] |= bit;
+            let Some(e) = self.card(slot) else { continue };
+            let mut total = 0;
+            for (want, _) in &wants {
+                let score = want.score(e);
+                if score == 0 {
+                    total = 0;
+                    break;
                 }
-                Some(Hit { id: e.id.clone(), score })
-            })
-            .collect();
-        hits.sort_by(|a, b| b.score.cmp(&a.score).then_with(|| a.id.cmp(&b.id)));
-        hits.truncate(limit);
-        hits
+                total += score;
+            }
+            if total > 0 {
+                hits.push((total, e.id.as_str()));
+            }
+        }
+        let order = |a: &(u32, &str), b: &(u32, &str)| b.0.cmp(&a.0).then_with(|| a.1.cmp(b.1));
+        if hits.len() > limit {
+            hits.select_nth_unstable_by(limit - 1, order);
+            hits.truncate(limit);
+        }
+        hits.sort_unstable_by(order);
+        hits.into_iter().map(|(score, id)| Hit { id: id.to_owned(), score }).collect()
     }
 
     /// Existing cards that look like `card` (the same person registered twice), with the reason.
     pub fn likely_duplicates(&self, card: &Personal, except_id: Option<&str>) -> Vec<(String, Likeness)> {
-        let new = Entry::new("", card);
+        let new = Entry {
+            id: String::new(),
+            names: Vec::new(),
+            surname: Vec::new(),
+            given: Vec::new(),
+            birth: Date::parse_iso(&card.birth_date),
+            phones: card.phones.iter().map(|x| digits(x)).collect(),
+            tax: card.tax_number.clone(),
+        };
+        let surname = name_tokens(&card.surname);
+        let given = name_tokens(&card.given_name);
+        let surname: Vec<&str> = surname.iter().map(String::as_str).collect();
+        let given: Vec<&str> = given.iter().map(String::as_str).collect();
+        // The cards that share a key with the new one: its tax number, its date of birth, a phone.
+        let mut slots: Vec<u32> = Vec::new();
+        if !new.tax.is_empty() {
+            slots.extend(self.taxes.get(&tax_key(&new.tax)).into_iter().flatten());
+        }
+        if let Some(d) = new.birth {
+            slots.extend(self.births.get(&d).into_iter().flatten());
+        }
+        for p in &new.phones {
+            match grams(p).next() {
+                Some(g) => slots.extend(self.phones.get(&g).into_iter().flatten()),
+                // A phone too short to be listed: compare with every card.
+                None => slots.extend(0..self.slots.len() as u32),
+            }
+        }
+        slots.sort_unstable();
+        slots.dedup();
+        let words = |ws: &[u32]| -> Vec<&str> { ws.iter().map(|&w| self.vocabulary.words[w as usize].as_str()).collect() };
         let mut out = Vec::new();
-        for e in self.entries.iter().filter(|e| Some(e.id.as_str()) != except_id) {
+        for e in slots.into_iter().filter_map(|s| self.card(s)).filter(|e| Some(e.id.as_str()) != except_id) {
             let likeness = if !new.tax.is_empty() && e.tax == new.tax {
                 Some(Likeness::SameTaxNumber)
             } else if new.birth.is_some()
                 && e.birth == new.birth
-                && similar_words(&new.surname, &e.surname, 2)
-                && similar_words(&new.given, &e.given, 1)
+                && similar_words(&surname, &words(&e.surname), 2)
+                && similar_words(&given, &words(&e.given), 1)
             {
                 Some(Likeness::SameNameAndBirthDate)
-            } else if new.phones.iter().any(|p| e.phones.contains(p)) && similar_words(&new.surname, &e.surname, 2) {
+            } else if new.phones.iter().any(|p| e.phones.contains(p)) && similar_words(&surname, &words(&e.surname), 2) {
                 Some(Likeness::SamePhoneAndSurname)
             } else {
                 None
@@ -350,5 +659,275 @@ mod tests {
         let other = person("Шевченко", "Олександр", "1990-01-01", "", "");
         assert!(ix.likely_duplicates(&other, None).is_empty(), "same name, other birth date: another person");
         assert!(ix.likely_duplicates(&same_tax, Some("a")).is_empty(), "a card is not its own duplicate");
+    }
+
+    /// The index as it was before the trie: every card compared with every query word. Kept as the reference the
+    /// trie must agree with, hit for hit and score for score.
+    mod scan {
+        use super::super::{allowed_typos, Date, Hit, Likeness, Personal};
+        use crate::domain::text::{digits, edit_distance, edit_distance_chars, name_tokens, with_chars};
+
+        struct Entry {
+            id: String,
+            names: Vec<String>,
+            surname: Vec<String>,
+            given: Vec<String>,
+            birth: Option<Date>,
+            phones: Vec<String>,
+            tax: String,
+        }
+
+        impl Entry {
+            fn new(id: &str, p: &Personal) -> Self {
+                let surname = name_tokens(&p.surname);
+                let given = name_tokens(&p.given_name);
+                let mut names = surname.clone();
+                names.extend(given.iter().cloned());
+                names.extend(name_tokens(&p.patronymic));
+                Entry {
+                    id: id.to_owned(),
+                    names,
+                    surname,
+                    given,
+                    birth: Date::parse_iso(&p.birth_date),
+                    phones: p.phones.iter().map(|x| digits(x)).collect(),
+                    tax: p.tax_number.clone(),
+                }
+            }
+        }
+
+        fn word_score(q: &str, t: &str) -> u32 {
+            let qc: Vec<char> = q.chars().collect();
+            let typos = allowed_typos(qc.len());
+            if q == t {
+                return 4;
+            }
+            if t.starts_with(q) {
+                return 3;
+            }
+            if typos == 0 {
+                return 0;
+            }
+            with_chars(t, |t| {
+                if let Some(d) = edit_distance_chars(&qc, t, typos) {
+                    return 3 - d as u32;
+                }
+                let n = qc.len();
+                if t.len() > n {
+                    if let Some(d) = edit_distance_chars(&qc, &t[..n], typos.min(1)) {
+                        return if d == 0 { 3 } else { 1 };
+                    }
+                }
+                0
+            })
+        }
+
+        fn similar_words(a: &[String], b: &[String], max: usize) -> bool {
+            a.iter().any(|x| b.iter().any(|y| edit_distance(x, y, max).is_some()))
+        }
+
+        #[derive(Default)]
+        pub struct Scan(Vec<Entry>);
+
+        impl Scan {
+            pub fn upsert(&mut self, id: &str, p: Option<&Personal>) {
+                self.0.retain(|e| e.id != id);
+                if let Some(p) = p {
+                    self.0.push(Entry::new(id, p));
+                }
+            }
+
+            pub fn len(&self) -> usize {
+                self.0.len()
+            }
+
+            pub fn search(&self, query: &str, limit: usize) -> Vec<Hit> {
+                let mut names = Vec::new();
+                let mut births = Vec::new();
+                let mut numbers: Vec<String> = Vec::new();
+                let mut last_digits = false;
+                for raw in query.split([' ', ',', ';']).filter(|s| !s.is_empty()) {
+                    if let Some(d) = Date::parse_human(raw) {
+                        births.push(d);
+                        last_digits = false;
+                    } else if raw.chars().all(|c| c.is_ascii_digit() || "+-()".contains(c)) {
+                        match numbers.last_mut() {
+                            Some(prev) if last_digits => prev.push_str(&digits(raw)),
+                            _ => numbers.push(digits(raw)),
+                        }
+                        last_digits = true;
+                    } else {
+                        names.extend(name_tokens(raw));
+                        last_digits = false;
+                    }
+                }
+                numbers.retain(|d| d.len() >= 3);
+                if names.is_empty() && births.is_empty() && numbers.is_empty() {
+                    return Vec::new();
+                }
+                let mut hits: Vec<Hit> = self
+                    .0
+                    .iter()
+                    .filter_map(|e| {
+                        let mut score = 0;
+                        for q in &names {
+                            let s = e.names.iter().map(|t| word_score(q, t)).max().unwrap_or(0);
+                            if s == 0 {
+                                return None;
+                            }
+                            score += s;
+                        }
+                        for d in &births {
+                            if e.birth != Some(*d) {
+                                return None;
+                            }
+                            score += 4;
+                        }
+                        for q in &numbers {
+                            let tax = !e.tax.is_empty() && e.tax.starts_with(q.as_str());
+                            let phone = q.len() >= 4 && e.phones.iter().any(|p| p.contains(q.as_str()));
+                            if !(tax || phone) {
+                                return None;
+                            }
+                            score += 4;
+                        }
+                        Some(Hit { id: e.id.clone(), score })
+                    })
+                    .collect();
+                hits.sort_by(|a, b| b.score.cmp(&a.score).then_with(|| a.id.cmp(&b.id)));
+                hits.truncate(limit);
+                hits
+            }
+
+            pub fn likely_duplicates(&self, card: &Personal, except_id: Option<&str>) -> Vec<(String, Likeness)> {
+                let new = Entry::new("", card);
+                let mut out = Vec::new();
+                for e in self.0.iter().filter(|e| Some(e.id.as_str()) != except_id) {
+                    let likeness = if !new.tax.is_empty() && e.tax == new.tax {
+                        Some(Likeness::SameTaxNumber)
+                    } else if new.birth.is_some()
+                        && e.birth == new.birth
+                        && similar_words(&new.surname, &e.surname, 2)
+                        && similar_words(&new.given, &e.given, 1)
+                    {
+                        Some(Likeness::SameNameAndBirthDate)
+                    } else if new.phones.iter().any(|p| e.phones.contains(p)) && similar_words(&new.surname, &e.surname, 2) {
+                        Some(Likeness::SamePhoneAndSurname)
+                    } else {
+                        None
+                    };
+                    if let Some(l) = likeness {
+                        out.push((e.id.clone(), l));
+                    }
+                }
+                out.sort_by(|a, b| a.0.cmp(&b.0));
+                out
+            }
+        }
+    }
+
+    /// A small deterministic random source for the comparison below.
+    struct Rng(u64);
+
+    impl Rng {
+        fn below(&mut self, n: usize) -> usize {
+            self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            ((self.0 >> 33) as usize) % n
+        }
+        fn pick<'a>(&mut self, xs: &[&'a str]) -> &'a str {
+            xs[self.below(xs.len())]
+        }
+    }
+
+    const SURNAMES: [&str; 16] = ["Шевченко", "Шевчук", "Коваль", "Ковальчук", "Коваленко", "Бондар", "Бондаренко", "Мельник",
+        "Ткачук", "Олійник", "Гнатюк", "Марʼяненко", "Ярошенко", "Зозуля", "Коваль-Шевченко", "Шевченко-Бондар"];
+    const GIVEN: [&str; 12] = ["Олександр", "Олена", "Олесь", "Марʼяна", "Іван", "Ірина", "Юрій", "Юлія", "Євген", "Ян", "Ія", "Олег"];
+
+    /// A query a worker might type for `p`: a start of a word, a Latin spelling, a word with a typo, several words,
+    /// a date, phone or tax digits.
+    fn query_for(r: &mut Rng, p: &Personal) -> String {
+        let word = |r: &mut Rng| -> String {
+            let w = [p.surname.as_str(), p.given_name.as_str(), p.patronymic.as_str()][r.below(3)].to_owned();
+            let mut chars: Vec<char> = crate::domain::text::latin(&w).chars().filter(|c| *c != '-').collect();
+            if r.below(2) == 0 {
+                chars = w.to_lowercase().chars().filter(|c| *c != '-').collect();
+            }
+            let n = chars.len();
+            match r.below(6) {
+                0 => chars.truncate(1 + r.below(n.max(1))),
+                1 if n > 2 => {
+                    let i = r.below(n - 1);
+                    chars.swap(i, i + 1);
+                }
+                2 if n > 1 => {
+                    chars.remove(r.below(n));
+                }
+                3 => chars.insert(r.below(n + 1), ['a', 'o', 'к', 'y'][r.below(4)]),
+                4 if n > 0 => chars[r.below(n)] = ['e', 'i', 'а', 'ш'][r.below(4)],
+                _ => {}
+            }
+            if r.below(3) == 0 && chars.len() > 3 {
+                chars.truncate(chars.len() - 2);
+            }
+            chars.into_iter().collect()
+        };
+        match r.below(8) {
+            0 => p.phones.first().map(|x| digits(x)[r.below(6)..].to_owned()).unwrap_or_default(),
+            1 => p.tax_number.chars().take(3 + r.below(7)).collect(),
+            2 => format!("{} {}", word(r), p.birth_date.split('-').rev().collect::<Vec<_>>().join(".")),
+            3 | 4 => format!("{} {}", word(r), word(r)),
+            5 => format!("{} 067 {}", word(r), r.below(10)),
+            _ => word(r),
+        }
+    }
+
+    fn random_person(r: &mut Rng, i: usize) -> Personal {
+        let tax = if r.below(3) == 0 { String::new() } else { format!("{:010}", 3_100_000_000u64 + (r.below(40) * 1000 + i) as u64) };
+        person(
+            r.pick(&SURNAMES),
+            r.pick(&GIVEN),
+            &format!("19{}-0{}-1{}", 50 + r.below(3), 1 + r.below(3), r.below(3)),
+            &if r.below(4) == 0 { String::new() } else { format!("+38067{:07}", r.below(3000)) },
+            &tax,
+        )
+    }
+
+    #[test]
+    fn the_trie_finds_exactly_what_comparing_with_every_card_finds() {
+        let mut r = Rng(7);
+        let mut ix = SearchIndex::new();
+        let mut scan = scan::Scan::default();
+        let mut people: Vec<(String, Personal)> = Vec::new();
+        let mut compared = 0;
+        // Cards added, changed, removed and added again, so the lists keep stale slots and are rebuilt.
+        for round in 0..12 {
+            for _ in 0..700 {
+                let i = people.len();
+                let id = format!("00000000-0000-4000-8000-{:012}", r.below(2000));
+                let p = random_person(&mut r, i);
+                let action = r.below(10);
+                if action == 0 {
+                    ix.upsert(&id, None);
+                    scan.upsert(&id, None);
+                } else {
+                    ix.upsert(&id, Some(&p));
+                    scan.upsert(&id, Some(&p));
+                    people.push((id, p));
+                }
+            }
+            assert_eq!(ix.len(), scan.len(), "round {round}");
+            for _ in 0..150 {
+                let p = &people[r.below(people.len())].1;
+                let q = query_for(&mut r, p);
+                let limit = [3, 20, 10_000][r.below(3)];
+                assert_eq!(ix.search(&q, limit), scan.search(&q, limit), "query {q:?}, limit {limit}, round {round}");
+                let mut dups = ix.likely_duplicates(p, None);
+                dups.sort_by(|a, b| a.0.cmp(&b.0));
+                assert_eq!(dups, scan.likely_duplicates(p, None), "duplicates of {p:?}");
+                compared += 1;
+            }
+        }
+        assert_eq!(compared, 1800);
+        assert!(ix.stale <= ix.live + 4096, "stale slots are dropped by relisting");
     }
 }
