@@ -46,7 +46,7 @@ macro_rules! __store_conformance_cases {
     ($each:ident, $make:expr) => {
         $crate::$each!($make;
             empty_store put_get_and_order put_replaces insert_conflict_writes_nothing delete batch_across_collections
-            find_by_index typed_save_and_load text_survives large_batch next_revision_is_read_in_the_transaction
+            find_by_index latest_first read_in_pages typed_save_and_load text_survives large_batch next_revision_is_read_in_the_transaction
             next_revision_rolls_back_with_the_batch next_revision_stops_at_the_limit stale_revision_is_refused
             sealed_records_hide_their_text
             seal_all_upgrades_records_in_clear locked_store_writes_nothing_personal);
@@ -165,6 +165,43 @@ pub async fn find_by_index(s: &impl Store) {
     assert_eq!(s.find(Collection::Appeals, IndexName::ByClient, "nobody").await.unwrap(), vec![]);
     let by_date = s.find(Collection::Appeals, IndexName::ByUpdated, "2026-02-01").await.unwrap();
     assert_eq!(ids(&by_date), vec!["a2"]);
+}
+
+pub async fn latest_first(s: &impl Store) {
+    assert_eq!(s.latest(Collection::Clients, 3).await.unwrap(), vec![]);
+    let batch = WriteBatch::new()
+        .put(Collection::Clients, record("c3", None, "2026-03-01T10:00"))
+        .put(Collection::Clients, record("c1", None, "2026-05-01T10:00"))
+        .put(Collection::Clients, record("c2", None, "2026-01-01T10:00"))
+        .put(Collection::Clients, record("c5", None, "2026-03-01T10:00"))
+        .put(Collection::Clients, record("c4", None, "2026-04-01T10:00"));
+    s.write(batch).await.unwrap();
+    let latest = s.latest(Collection::Clients, 3).await.unwrap();
+    assert_eq!(ids(&latest), vec!["c1", "c4", "c5"]);
+    assert_eq!(latest[0], record("c1", None, "2026-05-01T10:00"), "read whole");
+    assert_eq!(ids(&s.latest(Collection::Clients, 10).await.unwrap()), vec!["c1", "c4", "c5", "c3", "c2"]);
+    assert_eq!(s.latest(Collection::Clients, 0).await.unwrap(), vec![]);
+}
+
+pub async fn read_in_pages(s: &impl Store) {
+    assert_eq!(s.page(Collection::Appeals, None, 2).await.unwrap(), vec![]);
+    let mut batch = WriteBatch::new();
+    for i in [4, 1, 7, 3, 9, 2, 8] {
+        batch = batch.put(Collection::Appeals, record(&format!("a{i}"), Some("c1"), "2026-01-01"));
+    }
+    s.write(batch).await.unwrap();
+    let mut seen = Vec::new();
+    let mut after: Option<String> = None;
+    loop {
+        let page = s.page(Collection::Appeals, after.as_deref(), 3).await.unwrap();
+        assert!(page.len() <= 3);
+        let Some(last) = page.last() else { break };
+        after = Some(last.id.clone());
+        seen.extend(page.into_iter().map(|r| r.id));
+    }
+    assert_eq!(seen, vec!["a1", "a2", "a3", "a4", "a7", "a8", "a9"]);
+    assert_eq!(ids(&s.page(Collection::Appeals, Some("a35"), 2).await.unwrap()), vec!["a4", "a7"], "after an id not held");
+    assert_eq!(s.page(Collection::Appeals, Some("a9"), 2).await.unwrap(), vec![]);
 }
 
 pub async fn typed_save_and_load(s: &impl Store) {

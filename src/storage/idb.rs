@@ -7,6 +7,7 @@ use indexed_db_futures::database::Database;
 use indexed_db_futures::error::{DomException, Error as IdbError, OpenDbError};
 use indexed_db_futures::internals::SystemRepr;
 use indexed_db_futures::prelude::*;
+use indexed_db_futures::cursor::CursorDirection;
 use indexed_db_futures::transaction::TransactionMode;
 use indexed_db_futures::{Build, KeyPath};
 use wasm_bindgen::prelude::*;
@@ -306,6 +307,9 @@ enum Ready {
     Reseal(Collection, Vec<(String, u64, JsValue)>),
 }
 
+/// A request issued in a read-write transaction, its answer awaited later.
+type Issued = std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), IdbError>>>>;
+
 impl Store for IdbStore {
     async fn get(&self, collection: Collection, id: &str) -> StoreResult<Option<StoredRecord>> {
         let tx = self.read_tx(collection)?;
@@ -333,6 +337,42 @@ impl Store for IdbStore {
         let idx = store.index(index.name()).map_err(op_error)?;
         let values = idx.get_all::<JsValue>().with_query(key).await.map_err(op_error)?;
         let values: Vec<JsValue> = values.collect::<Result<_, _>>().map_err(op_error)?;
+        drop(tx);
+        all_opened(collection, values).await
+    }
+
+    async fn page(&self, collection: Collection, after: Option<&str>, n: u32) -> StoreResult<Vec<StoredRecord>> {
+        let tx = self.read_tx(collection)?;
+        let store = tx.object_store(collection.name()).map_err(op_error)?;
+        let values: Vec<JsValue> = match after {
+            Some(after) => store
+                .get_all::<JsValue>()
+                .with_query::<&str, _>(indexed_db_futures::KeyRange::LowerBound(after, true))
+                .with_limit(n)
+                .await
+                .map_err(op_error)?
+                .collect::<Result<_, _>>(),
+            None => store.get_all::<JsValue>().with_limit(n).await.map_err(op_error)?.collect::<Result<_, _>>(),
+        }
+        .map_err(op_error)?;
+        drop(tx);
+        all_opened(collection, values).await
+    }
+
+    async fn latest(&self, collection: Collection, n: u32) -> StoreResult<Vec<StoredRecord>> {
+        let tx = self.read_tx(collection)?;
+        let store = tx.object_store(collection.name()).map_err(op_error)?;
+        let idx = store.index(IndexName::ByUpdated.name()).map_err(op_error)?;
+        let mut values: Vec<JsValue> = Vec::new();
+        let cursor = idx.open_cursor().with_direction(CursorDirection::Prev).await.map_err(op_error)?;
+        if let Some(mut cursor) = cursor {
+            while values.len() < n as usize {
+                match cursor.next_record::<JsValue>().await.map_err(op_error)? {
+                    Some(v) => values.push(v),
+                    None => break,
+                }
+            }
+        }
         drop(tx);
         all_opened(collection, values).await
     }
@@ -366,11 +406,21 @@ impl Store for IdbStore {
         }
         let tx =
             self.db.transaction(names.as_slice()).with_mode(TransactionMode::Readwrite).build().map_err(op_error)?;
+        // Requests issued and not yet answered: all are answered (the first failure with its own error, not the
+        // transaction's abort) before anything is read back or committed.
+        let mut issued: Vec<Issued> = Vec::new();
         for op in ops {
+            if !matches!(op, Ready::Put(..) | Ready::Delete(..)) {
+                for r in issued.drain(..) {
+                    r.await.map_err(op_error)?;
+                }
+            }
             match op {
                 Ready::Put(c, obj) => {
+                    // Issued, not awaited: IndexedDB runs a transaction's requests in order, so the next one need not
+                    // wait for this one's answer (60,000 puts awaited one by one took three times as long).
                     let store = tx.object_store(c.name()).map_err(op_error)?;
-                    store.put(obj).await.map_err(op_error)?;
+                    issued.push(Box::pin(store.put(obj).build().map_err(op_error)?));
                 }
                 Ready::Insert(c, id, obj) => {
                     let store = tx.object_store(c.name()).map_err(op_error)?;
@@ -406,7 +456,7 @@ impl Store for IdbStore {
                 }
                 Ready::Delete(c, id) => {
                     let store = tx.object_store(c.name()).map_err(op_error)?;
-                    store.delete(id.as_str()).await.map_err(op_error)?;
+                    issued.push(Box::pin(store.delete(id.as_str()).build().map_err(op_error)?));
                 }
                 Ready::Reseal(c, copies) => {
                     // Each copy replaces its record only if the record is still the one that was sealed (read here,
@@ -427,6 +477,9 @@ impl Store for IdbStore {
                     }
                 }
             }
+        }
+        for r in issued.drain(..) {
+            r.await.map_err(op_error)?;
         }
         tx.commit().await.map_err(op_error)?;
         // Committed: the other tabs re-read. The notice names collections only, never a record or a value.

@@ -104,6 +104,21 @@ impl Store for MemoryStore {
         all_opened(collection, found).await
     }
 
+    async fn page(&self, collection: Collection, after: Option<&str>, n: u32) -> StoreResult<Vec<StoredRecord>> {
+        let mut recs: Vec<StoredRecord> =
+            self.raw(collection).into_iter().filter(|r| after.is_none_or(|a| r.id.as_str() > a)).collect();
+        recs.sort_by(|a, b| a.id.cmp(&b.id));
+        recs.truncate(n as usize);
+        all_opened(collection, recs).await
+    }
+
+    async fn latest(&self, collection: Collection, n: u32) -> StoreResult<Vec<StoredRecord>> {
+        let mut recs = self.raw(collection);
+        recs.sort_by(|a, b| b.updated_at.cmp(&a.updated_at).then_with(|| b.id.cmp(&a.id)));
+        recs.truncate(n as usize);
+        all_opened(collection, recs).await
+    }
+
     async fn count(&self, collection: Collection) -> StoreResult<u32> {
         Ok(self.tables.borrow().get(&collection).map_or(0, |t| t.len() as u32))
     }

@@ -186,8 +186,15 @@ pub trait Store {
     async fn get(&self, collection: Collection, id: &str) -> StoreResult<Option<StoredRecord>>;
     /// Every record of a collection, ordered by id.
     async fn all(&self, collection: Collection) -> StoreResult<Vec<StoredRecord>>;
+    /// Up to `n` records with ids after `after` (from the first when `None`), ordered by id: the collection read a
+    /// slice at a time, so a large one never has to be held (or decrypted) all at once.
+    async fn page(&self, collection: Collection, after: Option<&str>, n: u32) -> StoreResult<Vec<StoredRecord>>;
     /// Records whose indexed field equals `key`, ordered by id.
     async fn find(&self, collection: Collection, index: IndexName, key: &str) -> StoreResult<Vec<StoredRecord>>;
+    /// The `n` records updated last (by `updated_at`, newest first; equal times by id, last first). Only for a
+    /// collection with the `by_updated` index (clients, appeals, assessments): what the first screen shows before
+    /// the rest is read.
+    async fn latest(&self, collection: Collection, n: u32) -> StoreResult<Vec<StoredRecord>>;
     /// How many records a collection holds.
     async fn count(&self, collection: Collection) -> StoreResult<u32>;
     /// Apply every change of the batch in one transaction: all or nothing.

@@ -52,6 +52,34 @@ pub struct Data {
 /// tens of thousands of records stays responsive while they load.
 const CHUNK: usize = 2000;
 
+/// Records read (and decrypted) per slice of a large collection: a slice is read, opened and decoded, then the
+/// browser may paint and handle input before the next (reading 20,000 sealed cards at once held the screen for
+/// the whole read, so the first rows waited for it).
+const PAGE: u32 = 1000;
+
+/// Every record of a collection, read and decoded a slice at a time; `each` takes them as they come.
+async fn read_paged<T: Record>(
+    store: &AppStore,
+    collection: Collection,
+    unreadable: &mut usize,
+    mut each: impl FnMut(T),
+) -> StoreResult<()> {
+    let mut after: Option<String> = None;
+    loop {
+        let page = store.page(collection, after.as_deref(), PAGE).await?;
+        let Some(last) = page.last() else { return Ok(()) };
+        after = Some(last.id.clone());
+        let full = page.len() == PAGE as usize;
+        for v in decode_all::<T>(page, unreadable).await {
+            each(v);
+        }
+        if !full {
+            return Ok(());
+        }
+        super::platform::yield_now().await;
+    }
+}
+
 async fn decode_all<T: Record>(recs: Vec<storage::StoredRecord>, unreadable: &mut usize) -> Vec<T> {
     let mut out = Vec::with_capacity(recs.len());
     for (i, r) in recs.into_iter().enumerate() {
@@ -74,14 +102,27 @@ impl Data {
         Ok(d)
     }
 
+    /// The cards updated last, `n` of them, with their search entries: what the client list shows while every card
+    /// is read (a first screen that does not wait for the whole register). Unreadable ones are counted by
+    /// [`Self::load_clients`], which reads them again.
+    pub async fn load_latest_clients(&mut self, store: &AppStore, n: u32) -> StoreResult<()> {
+        let mut unreadable = 0;
+        for c in decode_all::<Client>(store.latest(Collection::Clients, n).await?, &mut unreadable).await {
+            self.index.upsert(&c.id, c.personal.as_ref());
+            self.clients.insert(c.id.clone(), c);
+        }
+        Ok(())
+    }
+
     /// The cards and their search index: what the client list and search need, read first at unlock.
     pub async fn load_clients(&mut self, store: &AppStore) -> StoreResult<()> {
         let d = self;
         let mut unreadable = 0;
-        for c in decode_all::<Client>(store.all(Collection::Clients).await?, &mut unreadable).await {
+        read_paged::<Client>(store, Collection::Clients, &mut unreadable, |c| {
             d.index.upsert(&c.id, c.personal.as_ref());
             d.clients.insert(c.id.clone(), c);
-        }
+        })
+        .await?;
         // Search runs on every keystroke over the whole index: a first search here keeps its code in the app shell
         // with the index code it calls, instead of in a screen's split piece calling across modules.
         std::hint::black_box(d.index.search(std::hint::black_box(""), 1));
@@ -93,9 +134,10 @@ impl Data {
     pub async fn load_rest(&mut self, store: &AppStore) -> StoreResult<()> {
         let d = self;
         let mut unreadable = 0;
-        for a in decode_all::<Appeal>(store.all(Collection::Appeals).await?, &mut unreadable).await {
+        read_paged::<Appeal>(store, Collection::Appeals, &mut unreadable, |a| {
             d.appeals.entry(a.client_id.clone()).or_default().push(a);
-        }
+        })
+        .await?;
         for list in d.appeals.values_mut() {
             list.sort_by(|a, b| b.received_at.cmp(&a.received_at));
         }

@@ -69,12 +69,30 @@ pub fn locked_gate(ctx: Ctx) -> Gate {
     }
 }
 
+/// How many cards are read before all the others at unlock: the client list's first screen.
+const FIRST_ROWS: u32 = 50;
+
 /// The key is in the codec: load the data and open the screens (back where the worker was).
 pub async fn opened(ctx: Ctx, store: AppStore, session: Session) {
     ctx.session.set(Some(session));
     ctx.gate.set(Gate::Open);
-    // The cards and their search index first: the client list and search are usable while the rest loads (the
-    // list says it is still loading, and takes its final order once the appeals are in).
+    // First the cards updated last, one screenful: the client list shows rows at once however large the register.
+    // Then every card and the search index: the client list and search are usable while the rest loads (the list
+    // says it is still loading, and takes its final order once the appeals are in).
+    let mut page = Data::default();
+    let first = page.load_latest_clients(&store, FIRST_ROWS).await;
+    if ctx.gate.get_untracked() != Gate::Open {
+        return;
+    }
+    if let Err(e) = first {
+        ctx.store_state.set(super::app::StoreState::Failed(e));
+        return;
+    }
+    let shown: std::collections::HashSet<String> = page.clients.keys().cloned().collect();
+    ctx.data.update(move |data| {
+        data.index = page.index;
+        data.clients = page.clients;
+    });
     let mut d = Data::default();
     let first = d.load_clients(&store).await;
     if ctx.gate.get_untracked() != Gate::Open {
@@ -84,8 +102,16 @@ pub async fn opened(ctx: Ctx, store: AppStore, session: Session) {
         ctx.store_state.set(super::app::StoreState::Failed(e));
         return;
     }
-    let (index, clients) = (std::mem::take(&mut d.index), std::mem::take(&mut d.clients));
+    let (mut index, mut clients) = (std::mem::take(&mut d.index), std::mem::take(&mut d.clients));
     ctx.data.update(move |data| {
+        // The first screen's cards were read before (one gone since stays gone); a card written meanwhile (a new
+        // one: changing a card waits for all the data) stays.
+        for (id, c) in std::mem::take(&mut data.clients) {
+            if !clients.contains_key(&id) && !shown.contains(&id) {
+                index.upsert(&id, c.personal.as_ref());
+                clients.insert(id, c);
+            }
+        }
         data.index = index;
         data.clients = clients;
     });
@@ -101,6 +127,7 @@ pub async fn opened(ctx: Ctx, store: AppStore, session: Session) {
             });
             ctx.data_ready.set(true);
             ctx.data_changed();
+            super::tabs::reread_if_missed();
             super::app::load_shipped_rules(ctx).await;
             // Personal data of batches confirmed long enough ago; a failure leaves them for next time.
             if let Err(e) = data::purge_due(ctx, &store).await {

@@ -23,6 +23,16 @@ const GATHER_MS: i32 = 250;
 thread_local! {
     /// The app's context, for the re-read started outside any component (a timer).
     static CTX: Cell<Option<Ctx>> = const { Cell::new(None) };
+    /// Another tab changed the records while this one was still loading (read a slice at a time, the load may not
+    /// have seen the change): read again once loaded.
+    static MISSED: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Called when the data has loaded: the re-read a change during the load asked for.
+pub fn reread_if_missed() {
+    if MISSED.with(|m| m.replace(false)) {
+        spawn_local(super::lazy::reread());
+    }
 }
 
 pub fn ctx() -> Option<Ctx> {
@@ -79,10 +89,14 @@ pub fn listen(ctx: Ctx) {
     std::mem::forget(back);
 }
 
-/// Reads the data again (only while unlocked: a locked tab reads everything at its next unlock), then closes a
-/// screen about a card that no longer holds personal data.
+/// Reads the data again (only while unlocked: a locked tab reads everything at its next unlock; while loading,
+/// once loaded), then closes a screen about a card that no longer holds personal data.
 pub async fn reread(ctx: Ctx) {
-    if ctx.gate.get_untracked() != Gate::Open || !ctx.data_ready.get_untracked() {
+    if ctx.gate.get_untracked() != Gate::Open {
+        return;
+    }
+    if !ctx.data_ready.get_untracked() {
+        MISSED.with(|m| m.set(true));
         return;
     }
     let Some(store) = ctx.store() else { return };

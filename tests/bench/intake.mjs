@@ -5,14 +5,17 @@
 //   ./pryiom bench            (builds first)    node tests/bench/intake.mjs [clients]
 import { launchBrowser, serveBuild, unlock, waitForStorage } from '../e2e/helpers.mjs';
 import { seedData, seed } from './seed.mjs';
+import { measurePeers, recallQueries } from './peers.mjs';
 
-const N = Number(process.argv[2] ?? 20000);
+// One size, or several (`intake.mjs 5000 20000 100000`): the growth exponent between the first and the last.
+const SIZES = process.argv.slice(2).map(Number).filter((n) => n > 0);
+if (SIZES.length === 0) SIZES.push(20000);
 const QUERIES = ['Ш', 'Ше', 'Шев', 'Шевч', 'Шевче', 'Шевченко', 'Шевченко О', 'Шевченко Ол', 'Шевченко Олекс', 'Шевченко Олександр',
   'K', 'Ko', 'Kov', 'Koval', 'Kovalenko', 'Kovalenko Iryna', 'Мар', 'Марʼ', 'Марʼяна', 'Марʼяна Гнатюк', 'Гнатюк Марьяна',
   'Бондаренко Ганна', 'Бондаренко Ганна 1', 'Бондаренко Ганна 1955', 'Shevcenko', 'Shevhcenko Oleksandr', 'Петренк', 'Петренко Іван',
   '067', '0671', '06710', '067100', '0671000', '31', '318', '3184', 'Ткачук Олег', 'Литвиненко Юлія', 'Ярошенко', 'Пономаренко Тетяна'];
 
-async function measure(browser, served, data, label) {
+async function measure(browser, served, data, label, recall = []) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
   const out = { label };
@@ -79,6 +82,23 @@ async function measure(browser, served, data, label) {
       }
       return times;
     }, QUERIES);
+    // Recall: is the client among the results of its Latin spelling, and of its name with two letters swapped?
+    out.recall = await page.evaluate(async (recall) => {
+      const el = document.getElementById('client-search');
+      const shown = async (q, phone) => {
+        el.value = q;
+        el.dispatchEvent(new Event('input', { bubbles: true }));
+        await new Promise((r) => setTimeout(r, 50));
+        return document.querySelector('[data-testid=search-results]').textContent.includes(phone);
+      };
+      let latin = 0;
+      let typo = 0;
+      for (const r of recall) {
+        if (await shown(r.latin, r.phone)) latin++;
+        if (await shown(r.typo, r.phone)) typo++;
+      }
+      return { latin, typo };
+    }, recall);
     const cdp = await context.newCDPSession(page);
     await cdp.send('HeapProfiler.collectGarbage').catch(() => {});
     out.jsHeap = (await cdp.send('Runtime.getHeapUsage')).usedSize;
@@ -107,31 +127,60 @@ const stat = (xs) => { const s = [...xs].sort((a, b) => a - b); return { median:
 const ms = (x) => `${x.toFixed(1)} ms`;
 const mb = (x) => `${(x / 1048576).toFixed(1)} MB`;
 
+const growth = (a, b, na, nb) => (Math.log(b / a) / Math.log(nb / na)).toFixed(2);
+
 const browser = await launchBrowser();
 const served = await serveBuild();
 try {
-  const tSeed = Date.now();
-  const data = seedData(N);
-  console.log(`seeded ${data.clients.length} clients and ${data.appeals.length} appeals in memory (${Date.now() - tSeed} ms)`);
   const empty = await measure(browser, served, null, 'empty database');
-  const full = await measure(browser, served, data, `${N} clients`);
-  const naive = stat(naiveBaseline(data));
-  const rows = [empty, full].map((r) => ({ ...r, s: stat(r.latencies) }));
-  console.log('');
-  console.log(`${''.padEnd(36)}${'empty database'.padStart(18)}${`${N} clients`.padStart(18)}${'ratio'.padStart(9)}`);
-  const line = (name, a, b, f) => console.log(`${name.padEnd(36)}${f(a).padStart(18)}${f(b).padStart(18)}${(b / Math.max(a, 1e-9)).toFixed(1).padStart(8)}×`);
-  line('set-up sealing every record', rows[0].sealAll, rows[1].sealAll, ms);
-  line('reload, unlock, to Home counts', rows[0].startup, rows[1].startup, ms);
-  line('open the client list, just started', rows[0].openList, rows[1].openList, ms);
-  line('open the client list, loaded', rows[0].openListWarm, rows[1].openListWarm, ms);
-  line('unlock (on the list) to first client rows', rows[0].unlockToList, rows[1].unlockToList, ms);
-  line('search as you type, median', rows[0].s.median, rows[1].s.median, ms);
-  line('search as you type, p95', rows[0].s.p95, rows[1].s.p95, ms);
-  line('JS heap (after GC)', rows[0].jsHeap, rows[1].jsHeap, mb);
-  line('wasm memory', rows[0].wasm, rows[1].wasm, mb);
-  console.log('');
-  console.log(`baseline: naive JS substring search over the same ${N} names (no Latin, no typos): median ${ms(naive.median)}, p95 ${ms(naive.p95)}`);
-  console.log(`search as you type vs naive baseline: median ${(rows[1].s.median / naive.median).toFixed(1)}×, p95 ${(rows[1].s.p95 / naive.p95).toFixed(1)}×`);
+  empty.s = stat(empty.latencies);
+  const results = [];
+  for (const N of SIZES) {
+    const tSeed = Date.now();
+    const data = seedData(N);
+    console.log(`seeded ${data.clients.length} clients and ${data.appeals.length} appeals in memory (${Date.now() - tSeed} ms)`);
+    const recall = recallQueries(data);
+    const full = await measure(browser, served, data, `${N} clients`, recall);
+    full.s = stat(full.latencies);
+    const peers = await measurePeers(browser, served, data, QUERIES, recall);
+    const naive = stat(naiveBaseline(data));
+    results.push({ N, full, peers });
+    console.log('');
+    console.log(`${''.padEnd(44)}${'empty database'.padStart(16)}${`${N} clients`.padStart(16)}${'ratio'.padStart(9)}`);
+    const line = (name, a, b, f) => console.log(`${name.padEnd(44)}${f(a).padStart(16)}${f(b).padStart(16)}${(b / Math.max(a, 1e-9)).toFixed(1).padStart(8)}×`);
+    line('set-up sealing every record', empty.sealAll, full.sealAll, ms);
+    line('reload, unlock, to Home counts', empty.startup, full.startup, ms);
+    line('open the client list, just started', empty.openList, full.openList, ms);
+    line('open the client list, loaded', empty.openListWarm, full.openListWarm, ms);
+    line('unlock (on the list) to first client rows', empty.unlockToList, full.unlockToList, ms);
+    line('search as you type, median', empty.s.median, full.s.median, ms);
+    line('search as you type, p95', empty.s.p95, full.s.p95, ms);
+    line('JS heap (after GC)', empty.jsHeap, full.jsHeap, mb);
+    line('wasm memory', empty.wasm, full.wasm, mb);
+    console.log('');
+    console.log(`peers over the same ${N} clients, same run${''.padEnd(8)}${'peer'.padStart(16)}${'Pryiom'.padStart(16)}${'ratio'.padStart(9)}`);
+    line('first client rows: unlock / a Dexie page', peers.dexieFirstRows, full.unlockToList, ms);
+    line('search median: MiniSearch+translit', peers.minisearch.median, full.s.median, ms);
+    line('search p95: MiniSearch+translit', peers.minisearch.p95, full.s.p95, ms);
+    line('search median: FlexSearch', Math.max(peers.flexsearch.median, 0.1), full.s.median, ms);
+    line('search p95: FlexSearch', peers.flexsearch.p95, full.s.p95, ms);
+    console.log('(ratio: Pryiom ÷ peer; search times are from the query to its results drawn; the Dexie page counts from navigation start, the app from the unlock button)');
+    console.log(`recall in the first 20, Latin / typo: Pryiom ${full.recall.latin}/10 / ${full.recall.typo}/10, MiniSearch+translit ${peers.minisearch.latin}/10 / ${peers.minisearch.typo}/10, FlexSearch ${peers.flexsearch.latin}/10 / ${peers.flexsearch.typo}/10`);
+    console.log(`index build: MiniSearch ${ms(peers.minisearch.build)}, FlexSearch ${ms(peers.flexsearch.build)}`);
+    console.log(`baseline: naive JS substring search over the same ${N} names (no Latin, no typos): median ${ms(naive.median)}, p95 ${ms(naive.p95)}`);
+  }
+  if (results.length > 1) {
+    const [a, b] = [results[0], results[results.length - 1]];
+    console.log('');
+    console.log(`growth exponent from ${a.N} to ${b.N} clients (time ∝ N^k; 0 is flat, 1 linear):`);
+    const g = (name, f) => console.log(`  ${name.padEnd(42)}k = ${growth(f(a), f(b), a.N, b.N)}`);
+    g('unlock to first client rows', (r) => r.full.unlockToList);
+    g('a Dexie page to its first rows', (r) => r.peers.dexieFirstRows);
+    g('search median', (r) => r.full.s.median);
+    g('search p95', (r) => r.full.s.p95);
+    g('MiniSearch median', (r) => r.peers.minisearch.median);
+    g('wasm memory', (r) => r.full.wasm);
+  }
 } finally {
   await browser.close();
   await served.cleanup();

@@ -7,18 +7,11 @@
 // Figures, not pass/fail.   ./pryiom bench-split  (builds both, installs Lighthouse into ~/.cache/pryiom)
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { brotliCompressSync, constants } from 'node:zlib';
 import { startServer } from '../support/serve.mjs';
 
 const RUNS = Number(process.argv[2] ?? 3);
-const LH = process.env.LIGHTHOUSE_DIR;
-if (!LH) {
-  console.error('error: LIGHTHOUSE_DIR is not set (run ./pryiom bench-split)');
-  process.exit(2);
-}
-const { default: lighthouse } = await import(pathToFileURL(join(LH, 'node_modules/lighthouse/core/index.js')).href);
-const chromeLauncher = await import(pathToFileURL(join(LH, 'node_modules/chrome-launcher/dist/index.js')).href);
+import { audit } from './lighthouse.mjs';
 
 const BUILDS = [
   { name: 'split (shipped)', dir: 'dist' },
@@ -38,28 +31,6 @@ function bytes(dir) {
   const first = FIRST.filter((f) => files.includes(f)).reduce((n, f) => n + br(join(dir, f)), 0);
   // A first visit loads the first screen, then the service worker fetches every file again (`cache: 'reload'`).
   return { files: files.length, first, firstVisit: first + all, update: all };
-}
-
-async function audit(url) {
-  const chrome = await chromeLauncher.launch({
-    chromePath: process.env.CHROME_PATH,
-    chromeFlags: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-      '--disable-component-update', '--no-first-run', '--disable-sync'],
-  });
-  try {
-    const result = await lighthouse(url, { port: chrome.port, output: 'json', logLevel: 'error', onlyCategories: ['performance'] });
-    const a = result.lhr.audits;
-    return {
-      score: Math.round(result.lhr.categories.performance.score * 100),
-      fcp: a['first-contentful-paint'].numericValue,
-      lcp: a['largest-contentful-paint'].numericValue,
-      si: a['speed-index'].numericValue,
-      tbt: a['total-blocking-time'].numericValue,
-      cls: a['cumulative-layout-shift'].numericValue,
-    };
-  } finally {
-    await chrome.kill();
-  }
 }
 
 const rows = [];

@@ -120,7 +120,12 @@ pub fn ClientsScreen() -> impl IntoView {
         {move || (!ctx.data_ready.get()).then(|| view! { <p>{ctx.t().loading}</p> })}
         <div class="cards">
             <section class="card" aria-labelledby="list-clients-h">
-                <h2 id="list-clients-h">{move || i18n::count(ctx.lang.get(), lists.with(|l| l.0.len()) as u64, &ctx.t().home.clients)}</h2>
+                // No count while loading: the cards in place are not yet all of them.
+                <h2 id="list-clients-h">{move || if ctx.data_ready.get() {
+                    i18n::count(ctx.lang.get(), lists.with(|l| l.0.len()) as u64, &ctx.t().home.clients)
+                } else {
+                    ctx.t().clients_title.to_owned()
+                }}</h2>
                 <ul class="results" data-testid="client-list">
                     // Keyed: a row is made once per card and kept while the list around it changes.
                     <For each=move || lists.with(|l| l.0.iter().take(shown.get()).cloned().collect::<Vec<_>>())

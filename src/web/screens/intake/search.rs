@@ -13,6 +13,14 @@ use crate::web::form::{tr, TextInput};
 use super::lens;
 use crate::web::widgets::ClientSummary;
 
+/// What the results area shows: it is drawn again only when this changes, the rows themselves are keyed.
+#[derive(Clone, Copy, PartialEq)]
+enum Shown {
+    Nothing,
+    NoHits,
+    Hits,
+}
+
 /// Step 1: find an existing card before making a new one.
 #[component]
 pub(super) fn SearchStep(draft: RwSignal<IntakeDraft>) -> impl IntoView {
@@ -21,6 +29,15 @@ pub(super) fn SearchStep(draft: RwSignal<IntakeDraft>) -> impl IntoView {
     let hits = Memo::new(move |_| {
         let q = query.get();
         ctx.data.index().with(|index| index.search(&q, 20).into_iter().map(|h| h.id).collect::<Vec<_>>())
+    });
+    let shown = Memo::new(move |_| {
+        if query.with(|q| q.trim().is_empty()) {
+            Shown::Nothing
+        } else if hits.with(Vec::is_empty) {
+            Shown::NoHits
+        } else {
+            Shown::Hits
+        }
     });
     let register = move |_| {
         draft.update(|d| {
@@ -38,20 +55,18 @@ pub(super) fn SearchStep(draft: RwSignal<IntakeDraft>) -> impl IntoView {
             <TextInput id="client-search" kind="search" wide=true label=|s| s.intake.search_label hint=|s| s.intake.search_hint
                 value=query on_input=set_query/>
             <div aria-live="polite" data-testid="search-results">
-                {move || {
-                    let ids = hits.get();
-                    if query.get().trim().is_empty() {
-                        None
-                    } else if ids.is_empty() {
-                        Some(view! { <p class="muted">{ctx.t().intake.search_nothing}</p> }.into_any())
-                    } else {
-                        Some(view! {
-                            <p class="muted">{i18n::count(ctx.lang.get(), ids.len() as u64, &ctx.t().intake.found_cards)}</p>
-                            <ul class="results">
-                                {ids.into_iter().map(|id| view! { <SearchHit id=id draft=draft/> }).collect_view()}
-                            </ul>
-                        }.into_any())
-                    }
+                {move || match shown.get() {
+                    Shown::Nothing => None,
+                    Shown::NoHits => Some(view! { <p class="muted">{ctx.t().intake.search_nothing}</p> }.into_any()),
+                    Shown::Hits => Some(view! {
+                        <p class="muted">{move || i18n::count(ctx.lang.get(), hits.with(Vec::len) as u64, &ctx.t().intake.found_cards)}</p>
+                        <ul class="results">
+                            // Keyed: typing on keeps the rows of the cards still found (most of them), only new ones are made.
+                            <For each=move || hits.get() key=|id| id.clone() let:id>
+                                <SearchHit id=id draft=draft/>
+                            </For>
+                        </ul>
+                    }.into_any()),
                 }}
             </div>
             <button type="button" class="btn btn-primary" on:click=register>{tr(|s| s.intake.register_new)}</button>
