@@ -26,12 +26,17 @@ thread_local! {
     /// Another tab changed the records while this one was still loading (read a slice at a time, the load may not
     /// have seen the change): read again once loaded.
     static MISSED: Cell<bool> = const { Cell::new(false) };
+    /// Schedules a re-read; set by [`listen`] (the re-read is a split point: code outside the app's start must not
+    /// name it, or the browser tests' module, which links that code, could not load).
+    static SCHEDULE: std::cell::RefCell<Option<Rc<dyn Fn()>>> = const { std::cell::RefCell::new(None) };
 }
 
 /// Called when the data has loaded: the re-read a change during the load asked for.
 pub fn reread_if_missed() {
     if MISSED.with(|m| m.replace(false)) {
-        spawn_local(super::lazy::reread());
+        if let Some(schedule) = SCHEDULE.with(|s| s.borrow().clone()) {
+            schedule();
+        }
     }
 }
 
@@ -66,6 +71,9 @@ pub fn listen(ctx: Ctx) {
             }
         })
     };
+
+    let scheduler: Rc<dyn Fn()> = schedule.clone();
+    SCHEDULE.with(|s| *s.borrow_mut() = Some(scheduler));
 
     let on_message = {
         let (stale, schedule) = (stale.clone(), schedule.clone());

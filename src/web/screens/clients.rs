@@ -38,44 +38,53 @@ pub fn ClientsScreen() -> impl IntoView {
         },
     });
 
-    // Appeals that pass the filters, newest first; clients that match the search and have such an appeal (or any
-    // client, when no filter is set), most recent first.
+    // Appeals that pass the filters, newest first (how many, and the first `shown` of them: the rest are never
+    // copied); clients that match the search and have such an appeal (or any client, when no filter is set), most
+    // recent first.
     let lists = Memo::new(move |_| {
         // The lists depend on the cards (and their search index) and the appeals, nothing else.
         ctx.data.clients().track();
         ctx.data.appeals().track();
         let f = filter.get();
         let q = query.get();
+        let n = shown.get();
         // Just unlocked, the appeals still loading: a card's own date stands in for its last appeal's, so the list
         // is in about its final order at once.
         let loading = !ctx.data_ready.get();
         ctx.data.with_untracked(|d| {
             let found: Option<Vec<String>> =
                 (!q.trim().is_empty()).then(|| d.index.search(&q, 500).into_iter().map(|h| h.id).collect());
-            let mut clients: Vec<(String, String)> = Vec::new();
-            let mut appeals: Vec<Appeal> = Vec::new();
+            let mut clients: Vec<(&String, &str)> = Vec::new();
+            let mut appeals: Vec<&Appeal> = Vec::new();
             let ids: Vec<&String> = match &found {
                 Some(ids) => ids.iter().collect(),
                 None => d.clients.keys().collect(),
             };
             for id in ids {
                 let list = d.appeals.get(id).map_or(&[][..], Vec::as_slice);
-                let matching: Vec<&Appeal> = list.iter().filter(|a| f.matches(a)).collect();
-                if f.is_empty() || !matching.is_empty() {
+                let before = appeals.len();
+                appeals.extend(list.iter().filter(|a| f.matches(a)));
+                if f.is_empty() || appeals.len() > before {
                     let last = match list.first() {
-                        Some(a) => a.received_at.clone(),
-                        None if loading => d.clients.get(id).map(|c| c.created_at.clone()).unwrap_or_default(),
-                        None => String::new(),
+                        Some(a) => a.received_at.as_str(),
+                        None if loading => d.clients.get(id).map_or("", |c| c.created_at.as_str()),
+                        None => "",
                     };
-                    clients.push((id.clone(), last));
+                    clients.push((id, last));
                 }
-                appeals.extend(matching.into_iter().cloned());
             }
             if found.is_none() {
-                clients.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+                clients.sort_unstable_by(|a, b| b.1.cmp(a.1).then_with(|| a.0.cmp(b.0)));
             }
-            appeals.sort_by(|a, b| b.received_at.cmp(&a.received_at));
-            (clients.into_iter().map(|c| c.0).collect::<Vec<_>>(), appeals)
+            let count = appeals.len();
+            let newest = |a: &&Appeal, b: &&Appeal| b.received_at.cmp(&a.received_at).then_with(|| a.id.cmp(&b.id));
+            if appeals.len() > n && n > 0 {
+                appeals.select_nth_unstable_by(n - 1, newest);
+                appeals.truncate(n);
+            }
+            appeals.sort_unstable_by(newest);
+            appeals.truncate(n);
+            (clients.into_iter().map(|c| c.0.clone()).collect::<Vec<_>>(), count, appeals.into_iter().cloned().collect::<Vec<_>>())
         })
     });
 
@@ -140,9 +149,9 @@ pub fn ClientsScreen() -> impl IntoView {
                 </Show>
             </section>
             <section class="card" aria-labelledby="list-appeals-h">
-                <h2 id="list-appeals-h">{move || i18n::count(ctx.lang.get(), lists.with(|l| l.1.len()) as u64, &ctx.t().home.appeals)}</h2>
+                <h2 id="list-appeals-h">{move || i18n::count(ctx.lang.get(), lists.with(|l| l.1) as u64, &ctx.t().home.appeals)}</h2>
                 <ul class="results" data-testid="appeal-list">
-                    <For each=move || lists.with(|l| l.1.iter().take(shown.get()).cloned().collect::<Vec<Appeal>>())
+                    <For each=move || lists.with(|l| l.2.clone())
                         key=|a| a.id.clone() let:appeal>
                         <AppealRow appeal=appeal/>
                     </For>
