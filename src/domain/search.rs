@@ -191,14 +191,20 @@ impl Walk<'_, '_> {
 }
 
 /// The 4-digit pieces of a phone number: a search for 4 or more digits looks up its first four.
-fn grams(phone: &str) -> impl Iterator<Item = u16> + '_ {
+fn grams(phone: &str) -> impl Iterator<Item = u64> + '_ {
     let b = phone.as_bytes();
     (0..b.len().saturating_sub(3)).filter_map(move |i| std::str::from_utf8(&b[i..i + 4]).ok()?.parse().ok())
 }
 
 /// The key a tax number is listed under: its first three characters (a search for digits looks up the first three).
-fn tax_key(tax: &str) -> String {
-    tax.chars().take(3).collect()
+/// Every list is keyed by a number (one kind of map in the app's code, not three).
+fn tax_key(tax: &str) -> u64 {
+    tax.chars().take(3).fold(1, |k, c| (k << 21) | u64::from(c))
+}
+
+/// The key a date of birth is listed under.
+fn birth_key(d: &Date) -> u64 {
+    (d.year as u64) << 9 | (d.month as u64) << 5 | d.day as u64
 }
 
 #[derive(Debug, Clone, Default)]
@@ -209,9 +215,9 @@ pub struct SearchIndex {
     /// Where each card is: an upsert is one lookup.
     at: HashMap<String, u32>,
     vocabulary: Vocabulary,
-    births: HashMap<Date, Vec<u32>>,
-    taxes: HashMap<String, Vec<u32>>,
-    phones: HashMap<u16, Vec<u32>>,
+    births: HashMap<u64, Vec<u32>>,
+    taxes: HashMap<u64, Vec<u32>>,
+    phones: HashMap<u64, Vec<u32>>,
     /// Keys of removed or changed cards still in the lists, and keys of live cards.
     stale: usize,
     live: usize,
@@ -337,7 +343,7 @@ impl SearchIndex {
             self.vocabulary.cards[w as usize].push(slot);
         }
         if let Some(d) = e.birth {
-            self.births.entry(d).or_default().push(slot);
+            self.births.entry(birth_key(&d)).or_default().push(slot);
         }
         if !e.tax.is_empty() {
             self.taxes.entry(tax_key(&e.tax)).or_default().push(slot);
@@ -426,7 +432,7 @@ impl SearchIndex {
                 words.sort_unstable();
                 (Want::Name(words), lists)
             }
-            Term::Birth(d) => (Want::Birth(*d), self.births.get(d).map(Vec::as_slice).into_iter().collect()),
+            Term::Birth(d) => (Want::Birth(*d), self.births.get(&birth_key(d)).map(Vec::as_slice).into_iter().collect()),
             Term::Digits(q) => {
                 let mut lists: Vec<&[u32]> = self.taxes.get(&tax_key(q)).map(Vec::as_slice).into_iter().collect();
                 if q.len() >= 4 {
@@ -505,7 +511,7 @@ impl SearchIndex {
             slots.extend(self.taxes.get(&tax_key(&new.tax)).into_iter().flatten());
         }
         if let Some(d) = new.birth {
-            slots.extend(self.births.get(&d).into_iter().flatten());
+            slots.extend(self.births.get(&birth_key(&d)).into_iter().flatten());
         }
         for p in &new.phones {
             match grams(p).next() {

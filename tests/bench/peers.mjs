@@ -93,6 +93,7 @@ export async function measurePeers(browser, served, data, queries, recall) {
       dexie.push(await page.evaluate(() => window.firstRows));
     }
     await load();
+    await page.addStyleTag({ url: `${served.origin}/app.css` });
     const search = await page.evaluate(({ docs, queries, recall }) => {
       const fold = (t) => t.toLowerCase().replace(/['’ʼ‘`ʹ]/g, '');
       const mini = new MiniSearch({
@@ -117,14 +118,24 @@ export async function measurePeers(browser, served, data, queries, recall) {
       };
       const byId = new Map(docs.map((d) => [d.id, d]));
       const out = { build: { minisearch: miniBuild, flexsearch: flexBuild } };
-      // As the app does: the results drawn (name, date of birth, phone, tax number), then laid out.
+      // As the app does: the results drawn with the app's own styles and markup (name; date of birth, phone, tax
+      // number; two buttons), then laid out.
       const ul = document.createElement('ul');
-      document.body.replaceChildren(ul);
+      ul.className = 'results';
+      const main = document.createElement('main');
+      main.append(ul);
+      document.body.replaceChildren(main);
+      const el = (tag, cls, text) => { const e = document.createElement(tag); if (cls) e.className = cls; if (text) e.textContent = text; return e; };
       const draw = (ids) => {
         ul.replaceChildren(...ids.map((id) => {
           const p = byId.get(id).personal;
-          const li = document.createElement('li');
-          li.textContent = `${p.surname} ${p.given_name} ${p.patronymic} · ${p.birth_date} · ${p.phones[0]} · ${p.tax_number}`;
+          const li = el('li', 'result');
+          const summary = el('div', 'summary');
+          summary.append(el('p', 'summary-name', `${p.surname} ${p.given_name} ${p.patronymic}`),
+            el('p', 'muted', `${p.birth_date} · ${p.phones[0]} · ${p.tax_number}`));
+          const actions = el('div', 'result-actions');
+          actions.append(el('button', 'btn btn-primary', 'Нове звернення'), el('a', 'btn btn-secondary', 'Відкрити картку'));
+          li.append(summary, actions);
           return li;
         }));
         void ul.offsetHeight;

@@ -17,6 +17,7 @@ use crate::web::widgets::ClientSummary;
 #[derive(Clone, Copy, PartialEq)]
 enum Shown {
     Nothing,
+    Loading,
     NoHits,
     Hits,
 }
@@ -33,6 +34,9 @@ pub(super) fn SearchStep(draft: RwSignal<IntakeDraft>) -> impl IntoView {
     let shown = Memo::new(move |_| {
         if query.with(|q| q.trim().is_empty()) {
             Shown::Nothing
+        } else if !ctx.data_ready.get() {
+            // Not every card is read yet: "nothing found" could be false (and a second card made for the person).
+            Shown::Loading
         } else if hits.with(Vec::is_empty) {
             Shown::NoHits
         } else {
@@ -57,6 +61,7 @@ pub(super) fn SearchStep(draft: RwSignal<IntakeDraft>) -> impl IntoView {
             <div aria-live="polite" data-testid="search-results">
                 {move || match shown.get() {
                     Shown::Nothing => None,
+                    Shown::Loading => Some(view! { <p class="muted">{ctx.t().loading}</p> }.into_any()),
                     Shown::NoHits => Some(view! { <p class="muted">{ctx.t().intake.search_nothing}</p> }.into_any()),
                     Shown::Hits => Some(view! {
                         <p class="muted">{move || i18n::count(ctx.lang.get(), hits.with(Vec::len) as u64, &ctx.t().intake.found_cards)}</p>
