@@ -85,20 +85,21 @@ async function measure(browser, served, data, label, recall = []) {
       }
       return times;
     }, QUERIES);
-    // Recall: is the client among the results of its Latin spelling, and of its name with two letters swapped?
+    // Recall: is a client of that name among the results of its Latin spelling, and of the name with two letters
+    // of the surname swapped?
     out.recall = await page.evaluate(async (recall) => {
       const el = document.getElementById('client-search');
-      const shown = async (q, phone) => {
+      const shown = async (q, name) => {
         el.value = q;
         el.dispatchEvent(new Event('input', { bubbles: true }));
         await new Promise((r) => setTimeout(r, 50));
-        return document.querySelector('[data-testid=search-results]').textContent.includes(phone);
+        return [...document.querySelectorAll('[data-testid=search-results] .summary-name')].some((n) => n.textContent === name);
       };
       let latin = 0;
       let typo = 0;
       for (const r of recall) {
-        if (await shown(r.latin, r.phone)) latin++;
-        if (await shown(r.typo, r.phone)) typo++;
+        if (await shown(r.latin, r.name)) latin++;
+        if (await shown(r.typo, r.name)) typo++;
       }
       return { latin, typo };
     }, recall);
