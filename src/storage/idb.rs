@@ -418,7 +418,8 @@ impl Store for IdbStore {
             match op {
                 Ready::Put(c, obj) => {
                     // Issued, not awaited: IndexedDB runs a transaction's requests in order, so the next one need not
-                    // wait for this one's answer (60,000 puts awaited one by one took three times as long).
+                    // wait for this one's answer (the scale issue measured 60,000 puts awaited one by one at 10.5 s
+                    // against 3.2 s issued at once; not measured again here).
                     let store = tx.object_store(c.name()).map_err(op_error)?;
                     issued.push(Box::pin(store.put(obj).build().map_err(op_error)?));
                 }
