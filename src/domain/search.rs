@@ -362,13 +362,16 @@ impl SearchIndex {
         match (old, personal) {
             (Some(slot), Some(p)) => {
                 let new = self.entry(id, p);
-                let e = self.slots[slot as usize].as_ref().expect("a listed card has its slot");
-                if *e == new {
+                let old = self.slots[slot as usize].take();
+                if old.as_ref() == Some(&new) {
+                    self.slots[slot as usize] = old;
                     return;
                 }
-                let keys = e.keys();
-                self.stale += keys;
-                self.live -= keys;
+                if let Some(e) = old {
+                    let keys = e.keys();
+                    self.stale += keys;
+                    self.live -= keys;
+                }
                 self.slots[slot as usize] = Some(new);
                 self.list(slot);
             }
