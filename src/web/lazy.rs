@@ -142,6 +142,23 @@ pub async fn reread() {
     reread_piece().await;
 }
 
+/// Loads the data after an unlock (see `lock::opened`), or nothing when fetched ahead.
+#[cfg(not(pryiom_unsplit))]
+#[lazy]
+fn open_piece() {
+    super::lock::load_opened();
+}
+
+#[cfg(pryiom_unsplit)]
+async fn open_piece() {
+    super::lock::load_opened();
+}
+
+/// Runs the loading piece (see `lock::opened`).
+pub async fn open() {
+    open_piece().await;
+}
+
 /// Builds English's text once its texts are fetched (`i18n::table`): a big function (every field of every screen's
 /// text), needed only by those who choose English.
 #[cfg(not(pryiom_unsplit))]

@@ -72,10 +72,52 @@ pub fn locked_gate(ctx: Ctx) -> Gate {
 /// How many cards are read before all the others at unlock: the client list's first screen.
 const FIRST_ROWS: u32 = 50;
 
-/// The key is in the codec: load the data and open the screens (back where the worker was).
+thread_local! {
+    /// The store `opened` left for the loading piece to read.
+    static OPENING: std::cell::RefCell<Option<AppStore>> = const { std::cell::RefCell::new(None) };
+    /// Starts the loading piece; set by [`watch_opening`] (the shell). The unlock form, itself a piece, reaches the
+    /// loading piece only through this (see `outbox.rs` for why a piece never names another's split point).
+    static LOAD: Cell<Option<fn()>> = const { Cell::new(None) };
+}
+
+fn load_piece() {
+    spawn_local(super::lazy::open());
+}
+
+/// Lets [`opened`] and [`fetch_ahead`] start the loading piece.
+pub fn watch_opening() {
+    LOAD.with(|l| l.set(Some(load_piece)));
+}
+
+/// Fetches the loading piece while the unlock form shows, so that unlocking does not wait for it: the piece finds
+/// nothing to load and does nothing.
+pub fn fetch_ahead() {
+    if let Some(start) = LOAD.with(Cell::get) {
+        start();
+    }
+}
+
+/// The key is in the codec: open the screens (back where the worker was) and load the data, in its own piece of
+/// WebAssembly (reading and decoding every record and the search index are not the unlock form's code: left with
+/// it, the first screen of every visit waited for them).
 pub async fn opened(ctx: Ctx, store: AppStore, session: Session) {
     ctx.session.set(Some(session));
     ctx.gate.set(Gate::Open);
+    OPENING.with(|o| *o.borrow_mut() = Some(store));
+    fetch_ahead();
+}
+
+/// The loading piece's work: what [`opened`] left, if anything.
+pub fn load_opened() {
+    let (Some(ctx), Some(store)) = (super::tabs::ctx(), OPENING.with(|o| o.borrow_mut().take())) else { return };
+    spawn_local(load(ctx, store));
+}
+
+/// Loads the data after an unlock.
+async fn load(ctx: Ctx, store: AppStore) {
+    if ctx.gate.get_untracked() != Gate::Open {
+        return;
+    }
     // First the cards updated last, one screenful: the client list shows rows at once however large the register.
     // Then every card and the search index: the client list and search are usable while the rest loads (the list
     // says it is still loading, and takes its final order once the appeals are in).

@@ -42,6 +42,26 @@ describe('app shell', () => {
     }
   });
 
+  test('the set-up form needs the shell and two more files of WebAssembly; what unlocking loads comes behind it', async () => {
+    const app = await openApp(env.browser, env.served, { gate: false });
+    try {
+      const { page } = app;
+      const wasm = () => page.evaluate(() => performance.getEntriesByType('resource')
+        .map((e) => new URL(e.name).pathname.split('/').pop()).filter((f) => f.endsWith('.wasm')).sort());
+      await page.getByRole('heading', { level: 1, name: 'Захист даних на цьому пристрої' }).waitFor();
+      // The piece that loads the data after an unlock is fetched while the form shows.
+      await page.waitForFunction(() => performance.getEntriesByType('resource').some((e) => e.name.includes('split_open_piece')));
+      const files = (await wasm()).map((f) => f.replace(/_\d+\.wasm$/, '.wasm'));
+      assert.deepEqual(files, ['chunk_gate.wasm', 'chunk_start.wasm', 'pryiom_bg.wasm', 'split_gate_screen.wasm', 'split_open_piece.wasm']);
+      // Set up and opened (the home screen is in the shell; the outbox's piece may follow): no other chunk.
+      await waitForStorage(page);
+      assert.deepEqual((await wasm()).filter((f) => f.startsWith('chunk_')), ['chunk_gate.wasm', 'chunk_start.wasm']);
+      assert.deepEqual(app.errors, []);
+    } finally {
+      await app.close();
+    }
+  });
+
   test('every screen is reachable and works; none says it is unfinished', async () => {
     const app = await openApp(env.browser, env.served, { viewport: TABLET_PORTRAIT });
     try {

@@ -17,9 +17,14 @@ use crate::web::form::{tr, Text, TextInput};
 use crate::web::lock::{self, Gate, Session};
 use crate::web::{audit, platform};
 
+/// How long after the form shows the loading piece is fetched (the form's own first paint goes first).
+const FETCH_AHEAD_MS: u64 = 500;
+
 #[component]
 pub fn GateScreen() -> impl IntoView {
     let ctx = use_ctx();
+    // The data's loading piece is fetched while the form is read and typed in, once the form is drawn.
+    set_timeout(lock::fetch_ahead, std::time::Duration::from_millis(FETCH_AHEAD_MS));
     // Only these two: the screen is on its way out when the gate opens (and must not build anything then).
     move || match ctx.gate.get() {
         Gate::SetUp => view! { <SetUp/> }.into_any(),
