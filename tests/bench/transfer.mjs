@@ -14,19 +14,25 @@ const N = Number(process.argv[2] ?? 20000);
 async function sampled(cdp, page, work) {
   let peak = 0;
   let running = true;
+  // (A sampling that fails ends quietly: the work's own error, if any, is the one to see.)
   const sampler = (async () => {
     while (running) {
-      const { usedSize } = await cdp.send('Runtime.getHeapUsage');
-      peak = Math.max(peak, usedSize);
+      const used = await cdp.send('Runtime.getHeapUsage').then((h) => h.usedSize, () => null);
+      if (used == null) break;
+      peak = Math.max(peak, used);
       await new Promise((r) => setTimeout(r, 50));
     }
   })();
   const wasm0 = await wasmBytes(page);
   const t = Date.now();
-  const result = await work();
+  let result;
+  try {
+    result = await work();
+  } finally {
+    running = false;
+    await sampler;
+  }
   const ms = Date.now() - t;
-  running = false;
-  await sampler;
   const wasmGrowth = (await wasmBytes(page)) - wasm0;
   return { result, ms, peakHeap: peak, wasmGrowth };
 }
@@ -44,6 +50,65 @@ async function clearDatabase(page, served) {
   await waitForStorage(page);
 }
 
+/**
+ * What a web developer would write instead, in the same page over the same records (issue 16's peers): export as
+ * IndexedDB getAll + canonical JSON (keys sorted) + SHA-256 per record (WebCrypto) + one JSON text in a Blob; import
+ * as JSON.parse + every record's SHA-256 checked + one IndexedDB transaction writing them all. Its own database.
+ */
+async function jsPeers(page, data) {
+  return page.evaluate(async ({ clients, appeals }) => {
+    const open = (name) => new Promise((ok, fail) => {
+      const o = indexedDB.open(name, 1);
+      o.onupgradeneeded = () => { for (const s of ['clients', 'appeals']) o.result.createObjectStore(s, { keyPath: 'id' }); };
+      o.onsuccess = () => ok(o.result);
+      o.onerror = () => fail(o.error);
+    });
+    const done = (tx) => new Promise((ok, fail) => { tx.oncomplete = ok; tx.onerror = () => fail(tx.error); tx.onabort = () => fail(tx.error); });
+    const drop = (name) => new Promise((ok) => { const r = indexedDB.deleteDatabase(name); r.onsuccess = ok; r.onerror = ok; r.onblocked = ok; });
+    const canonical = (v) => (Array.isArray(v) ? `[${v.map(canonical).join(',')}]`
+      : v && typeof v === 'object' ? `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical(v[k])}`).join(',')}}`
+        : JSON.stringify(v));
+    const enc = new TextEncoder();
+    const hex = (buf) => Array.from(new Uint8Array(buf), (b) => b.toString(16).padStart(2, '0')).join('');
+    const sha = async (text) => hex(await crypto.subtle.digest('SHA-256', enc.encode(text)));
+    await drop('peer-transfer');
+    let db = await open('peer-transfer');
+    let tx = db.transaction(['clients', 'appeals'], 'readwrite');
+    for (const c of clients) tx.objectStore('clients').put(c);
+    for (const a of appeals) tx.objectStore('appeals').put(a);
+    await done(tx);
+
+    const t0 = performance.now();
+    const all = (s) => new Promise((ok) => { const r = db.transaction(s).objectStore(s).getAll(); r.onsuccess = () => ok(r.result); });
+    const rows = [...(await all('clients')).map((r) => ['client', r]), ...(await all('appeals')).map((r) => ['appeal', r])];
+    const records = await Promise.all(rows.map(async ([type, r]) => {
+      const body = canonical(JSON.parse(r.payload));
+      return { type, id: r.id, rev: r.rev, updated_at: r.updated_at, sha256: await sha(body), data: JSON.parse(body) };
+    }));
+    const blob = new Blob([JSON.stringify({ records })], { type: 'application/json' });
+    const exportMs = performance.now() - t0;
+    const text = await blob.text();
+    db.close();
+    await drop('peer-transfer');
+    db = await open('peer-transfer');
+
+    const t1 = performance.now();
+    const parsed = JSON.parse(text).records;
+    const sums = await Promise.all(parsed.map((r) => sha(canonical(r.data))));
+    if (sums.some((s, i) => s !== parsed[i].sha256)) throw new Error('peer import: a checksum differs');
+    tx = db.transaction(['clients', 'appeals'], 'readwrite');
+    for (const r of parsed) {
+      tx.objectStore(r.type === 'client' ? 'clients' : 'appeals')
+        .put({ id: r.id, rev: r.rev, updated_at: r.updated_at, payload: JSON.stringify(r.data) });
+    }
+    await done(tx);
+    const importMs = performance.now() - t1;
+    db.close();
+    await drop('peer-transfer');
+    return { exportMs, importMs, bytes: blob.size };
+  }, data);
+}
+
 const browser = await launchBrowser();
 const served = await serveBuild();
 const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
@@ -55,10 +120,13 @@ try {
   // Seeded in clear before set-up, which seals every record (as on a device upgraded from the release before).
   await page.getByRole('heading', { level: 1, name: 'Захист даних на цьому пристрої' }).waitFor();
   await seed(page, data);
+  const peer = await jsPeers(page, data);
   await page.goto(`${served.url}#/export`);
   await page.reload();
   await waitForStorage(page, { home: false, timeout: 900000 });
   await page.getByTestId('pending-export').getByText(`${N} записів ще не експортовано`, { exact: false }).waitFor({ timeout: 300000 });
+  // No centre key on this device: files are saved unencrypted once the worker confirms it (as the export test does).
+  await page.getByRole('checkbox', { name: 'Я розумію: зберігати файли без шифрування' }).check();
   await cdp.send('HeapProfiler.collectGarbage').catch(() => {});
 
   // Export: click until the file is offered for download.
@@ -78,11 +146,9 @@ try {
   // Its memory: what the records, their JSON text and the parsed copy hold while alive (heap with them minus without).
   await cdp.send('HeapProfiler.collectGarbage').catch(() => {});
   const heapBefore = (await cdp.send('Runtime.getHeapUsage')).usedSize;
-  const base = await page.evaluate(async () => {
-    const db = await new Promise((ok, fail) => { const o = indexedDB.open('pryiom'); o.onsuccess = () => ok(o.result); o.onerror = () => fail(o.error); });
-    const all = (store) => new Promise((ok) => { const r = db.transaction(store).objectStore(store).getAll(); r.onsuccess = () => ok(r.result); });
-    const rows = [...(await all('clients')).map((r) => ['client', r]), ...(await all('appeals')).map((r) => ['appeal', r])];
-    db.close();
+  // (From the seeded rows: the app's database is sealed by now.)
+  const base = await page.evaluate(async ({ clients, appeals }) => {
+    const rows = [...clients.map((r) => ['client', r]), ...appeals.map((r) => ['appeal', r])];
     const records = rows.map(([type, r]) => ({ type, id: r.id, rev: r.rev, updated_at: r.updated_at, data: JSON.parse(r.payload) }));
     const t0 = performance.now();
     const text = JSON.stringify({ records });
@@ -91,7 +157,7 @@ try {
     const t2 = performance.now();
     window.__bench = { records, text, parsed };
     return { stringify: t1 - t0, parse: t2 - t1, bytes: new TextEncoder().encode(text).length };
-  });
+  }, data);
   await cdp.send('HeapProfiler.collectGarbage').catch(() => {});
   const baseHeap = (await cdp.send('Runtime.getHeapUsage')).usedSize - heapBefore;
   await page.evaluate(() => { delete window.__bench; });
@@ -102,7 +168,8 @@ try {
   await cdp.send('HeapProfiler.collectGarbage').catch(() => {});
   const imp = await sampled(cdp, page, async () => {
     await page.getByLabel('Вибрати файл пакета').setInputFiles(batchPath);
-    await page.getByTestId('import-status').getByText(`нових ${N},`, { exact: false }).waitFor({ timeout: 600000 });
+    // (The batch also carries the audit trail's events: more than N new records.)
+    await page.getByTestId('import-status').getByText(/^Імпорт завершено: нових \d+,/).waitFor({ timeout: 600000 });
   });
   const back = await page.evaluate(async () => {
     const db = await new Promise((ok) => { const o = indexedDB.open('pryiom'); o.onsuccess = () => ok(o.result); });
@@ -125,6 +192,12 @@ try {
   line('import: time to summary (vs parse)', imp.ms, base.parse, ms);
   line('import: peak JS heap (vs held)', imp.peakHeap, baseHeap, mb);
   line('import: wasm memory growth', imp.wasmGrowth, null, mb);
+  console.log('');
+  console.log(`${'peers, same page and records'.padEnd(34)}${'Pryiom'.padStart(14)}${'JS peer'.padStart(16)}${'ratio'.padStart(9)}`);
+  line('export (issue 16: ≤ 1.3×)', exp.ms, peer.exportMs, ms);
+  line('import (issue 16: ≤ 1.5×)', imp.ms, peer.importMs, ms);
+  console.log('(JS export: IndexedDB getAll + canonical JSON + SHA-256 per record + a Blob of the JSON text;');
+  console.log(' JS import: JSON.parse + every SHA-256 checked + one IndexedDB transaction; no encryption, no CSV, no UI)');
   console.log('');
   console.log('Pryiom times are end to end as a user sees them (reading IndexedDB, checksums, CSV checksums, the');
   console.log('download / every check before one write transaction); the baseline is only the JSON step, in the same page.');
