@@ -32,6 +32,8 @@ const STAGES = [
   ['work', ['clients', 'intake', 'client', 'edit_card', 'checklist', 'edit_appeal', 'application', 'to_bring', 'slip', 'merge']],
   ['more', []],
 ];
+// PRYIOM_WASM_OPT_DEBUG=1 (see ./pryiom) keeps function names here too.
+const NAMES = process.env.PRYIOM_WASM_OPT_DEBUG ? ['-g'] : [];
 const FEATURES = ['--enable-bulk-memory', '--enable-nontrapping-float-to-int', '--enable-sign-ext',
   '--enable-mutable-globals', '--enable-reference-types', '--enable-multivalue'];
 
@@ -69,9 +71,9 @@ for (const [i, [label]] of STAGES.entries()) {
   const wat = join(dir, `chunk_${label}.wat`);
   const args = [...FEATURES, '--enable-multimemory'];
   members.forEach(([, c], k) => args.push(join(dir, c.file), `m${k}`));
-  binaryen('wasm-merge', [...args, '-S', '-o', wat]);
+  binaryen('wasm-merge', [...args, ...NAMES, '-S', '-o', wat]);
   writeFileSync(wat, oneImportEach(readFileSync(wat, 'utf8')));
-  binaryen('wasm-as', [...FEATURES, wat, '-o', join(dir, out)]);
+  binaryen('wasm-as', [...FEATURES, ...NAMES, wat, '-o', join(dir, out)]);
   rmSync(wat);
   for (const [, c] of members) rmSync(join(dir, c.file));
   const users = [...new Set(members.flatMap(([, c]) => c.users))].sort();
