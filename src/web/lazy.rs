@@ -118,87 +118,51 @@ on_demand! {
     }
 }
 
-/// Another tab changed the records: read them again. Its own piece, fetched the first time it is needed: reading
-/// every record back (their decoding and the search index) is the unlock screen's code, kept out of the shell.
-#[cfg(not(pryiom_unsplit))]
-#[lazy]
-fn reread_piece() {
-    reread_started();
+/// Pieces that show nothing but start work, each with the function the shell calls to run it. Like `on_demand!`:
+/// split off in the release build, plain async functions with `--cfg pryiom_unsplit`.
+macro_rules! background {
+    ($($(#[$doc:meta])* pub async fn $run:ident() => fn $piece:ident() $body:block)*) => { $(
+        #[cfg(not(pryiom_unsplit))]
+        #[lazy]
+        fn $piece() $body
+
+        #[cfg(pryiom_unsplit)]
+        async fn $piece() $body
+
+        $(#[$doc])*
+        pub async fn $run() {
+            $piece().await;
+        }
+    )* };
 }
 
-#[cfg(pryiom_unsplit)]
-async fn reread_piece() {
-    reread_started();
-}
-
-fn reread_started() {
-    if let Some(ctx) = super::tabs::ctx() {
-        leptos::task::spawn_local(super::tabs::reread(ctx));
+background! {
+    /// Reads the data again after another tab's change (see `tabs.rs`). Its own piece, fetched the first time it is
+    /// needed: reading every record back (their decoding and the search index) is kept out of the shell.
+    pub async fn reread() => fn reread_piece() {
+        if let Some(ctx) = super::tabs::ctx() {
+            leptos::task::spawn_local(super::tabs::reread(ctx));
+        }
     }
-}
 
-/// Reads the data again after another tab's change (see `tabs.rs`).
-pub async fn reread() {
-    reread_piece().await;
-}
-
-/// Loads the data after an unlock (see `lock::opened`), or nothing when fetched ahead.
-#[cfg(not(pryiom_unsplit))]
-#[lazy]
-fn open_piece() {
-    super::lock::load_opened();
-}
-
-#[cfg(pryiom_unsplit)]
-async fn open_piece() {
-    super::lock::load_opened();
-}
-
-/// Runs the loading piece (see `lock::opened`).
-pub async fn open() {
-    open_piece().await;
-}
-
-/// Builds English's text once its texts are fetched (`i18n::table`): a big function (every field of every screen's
-/// text), needed only by those who choose English.
-#[cfg(not(pryiom_unsplit))]
-#[lazy]
-fn english_piece() {
-    crate::i18n::build_english();
-}
-
-#[cfg(pryiom_unsplit)]
-async fn english_piece() {
-    crate::i18n::build_english();
-}
-
-/// Builds English's text (see `english_piece`).
-pub async fn english() {
-    english_piece().await;
-}
-
-/// Sends what the outbox holds (see `outbox.rs`). Its own piece: the sending, the receipts and the keyring's token
-/// are not the shell's.
-#[cfg(not(pryiom_unsplit))]
-#[lazy]
-fn outbox_piece() {
-    outbox_started();
-}
-
-#[cfg(pryiom_unsplit)]
-async fn outbox_piece() {
-    outbox_started();
-}
-
-fn outbox_started() {
-    if let Some(ctx) = super::tabs::ctx() {
-        leptos::task::spawn_local(super::screens::centre::run_outbox(ctx, super::outbox::take_woken()));
+    /// Loads the data after an unlock (see `lock::opened`), or nothing when fetched ahead.
+    pub async fn open() => fn open_piece() {
+        super::lock::load_opened();
     }
-}
 
-/// Runs the outbox once (see `outbox.rs`).
-pub async fn outbox() {
-    outbox_piece().await;
+    /// Builds English's text once its texts are fetched (`i18n::table`): a big function (every field of every
+    /// screen's text), needed only by those who choose English.
+    pub async fn english() => fn english_piece() {
+        crate::i18n::build_english();
+    }
+
+    /// Runs the outbox once (see `outbox.rs`). Its own piece: the sending, the receipts and the keyring's token are
+    /// not the shell's.
+    pub async fn outbox() => fn outbox_piece() {
+        if let Some(ctx) = super::tabs::ctx() {
+            leptos::task::spawn_local(super::screens::centre::run_outbox(ctx, super::outbox::take_woken()));
+        }
+    }
 }
 
 type Loading = Pin<Box<dyn Future<Output = AnyView>>>;
