@@ -186,6 +186,9 @@ fn an_imported_tombstone_moves_this_devices_records_of_the_merged_card() {
         assert_eq!(imported.summary.moved, 1);
         let moved: Appeal = load(&s, mine).await.expect("load").expect("appeal");
         assert_eq!(moved.client_id, A);
+        // What the app is told was written: the moved appeal on its new card, the tombstone.
+        assert!(imported.changed.appeals.contains(&moved));
+        assert!(imported.changed.clients.iter().any(|c| c.id == B && c.merged_into.is_some()));
         let gone: Client = load(&s, B).await.expect("load").expect("b");
         assert!(gone.merged_into.is_some());
     });

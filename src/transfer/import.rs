@@ -17,7 +17,8 @@ use crate::domain::checklist::Checklist;
 use crate::domain::client::{Client, MergedInto};
 use crate::domain::date::Date;
 use crate::domain::merge::follow;
-use crate::storage::{codec, Collection, IndexName, Record, Store, StoreError, StoreResult, StoredRecord, WriteBatch};
+use crate::storage::{codec, Collection, IndexName, Record, Store, StoreError, StoreResult, StoredRecord, WriteBatch,
+    WriteOp};
 
 use super::{collection_of, Pace, SLICE};
 
@@ -363,6 +364,45 @@ impl From<BatchProblem> for ImportError {
 pub struct Imported {
     pub file: BatchFile,
     pub summary: ImportSummary,
+    /// The records the screens keep decoded that the import wrote, as written: the app puts these into what it
+    /// holds instead of reading every record again. Reading again is still needed when the import also carried out
+    /// a withdrawal (`summary.withdrawn`), which changes records beyond these.
+    pub changed: Changed,
+}
+
+/// Cards, appeals, checklists and batch entries an import wrote, decoded from its write batch (see
+/// [`Imported::changed`]). An appeal or checklist moved to the card its own was merged into is here with its new card.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Changed {
+    pub clients: Vec<Client>,
+    pub appeals: Vec<Appeal>,
+    pub checklists: Vec<Checklist>,
+    pub batches: Vec<BatchInfo>,
+}
+
+impl Changed {
+    /// What `batch` writes of these four collections (deletions aside: an import deletes none of them).
+    pub fn of(batch: &WriteBatch) -> StoreResult<Changed> {
+        let mut out = Changed::default();
+        for op in &batch.ops {
+            let (c, rec) = match op {
+                WriteOp::Put(c, r) | WriteOp::Insert(c, r) | WriteOp::Next(c, r) | WriteOp::NextAfter(c, r, _) => (c, r),
+                WriteOp::Unchanged(..) | WriteOp::Delete(..) | WriteOp::SealAll(_) => continue,
+            };
+            match c {
+                Collection::Clients => out.clients.push(codec::decode(rec)?),
+                Collection::Appeals => out.appeals.push(codec::decode(rec)?),
+                Collection::Assessments => out.checklists.push(codec::decode(rec)?),
+                Collection::Batches => out.batches.push(codec::decode(rec)?),
+                _ => {}
+            }
+        }
+        Ok(out)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.clients.is_empty() && self.appeals.is_empty() && self.checklists.is_empty() && self.batches.is_empty()
+    }
 }
 
 /// Imports a batch file: every check first (records in slices of [`SLICE`], `pace` told after each: the units are
@@ -385,6 +425,7 @@ pub async fn import(
     let existing = existing(store, &file).await?;
     let known = store.get(Collection::Batches, &file.manifest.batch_id).await?.is_some();
     let (batch, mut summary) = import_writes(&file, text, &existing, known)?;
+    let changed = Changed::of(&batch)?;
     if !batch.ops.is_empty() {
         store.write(batch).await?;
     }
@@ -397,5 +438,5 @@ pub async fn import(
         }
     }
     pace.step(total, total).await;
-    Ok(Imported { file, summary })
+    Ok(Imported { file, summary, changed })
 }

@@ -18,7 +18,7 @@ pub mod queue;
 pub mod upload;
 
 pub use export::{export, keep_batch, pending, selected, source_of, Exported};
-pub use import::{existing, import, import_writes, Existing, ImportError, Imported};
+pub use import::{existing, import, import_writes, Changed, Existing, ImportError, Imported};
 pub use purge::{due_for_purge, purge};
 
 use crate::domain::batch::RecordType;

@@ -140,6 +140,37 @@ fn export_then_import_into_an_empty_store_gives_the_same_records() {
     });
 }
 
+/// Every record of a collection, decoded, by id.
+async fn decoded<T: crate::storage::Record>(s: &MemoryStore) -> Vec<T> {
+    let mut recs = s.all(T::COLLECTION).await.expect("all");
+    recs.sort_by(|a, b| a.id.cmp(&b.id));
+    recs.iter().map(|r| crate::storage::codec::decode(r).expect("decode")).collect()
+}
+
+#[test]
+fn an_import_tells_the_app_what_it_wrote_of_what_the_screens_hold() {
+    block_on(async {
+        let s = seeded();
+        let Exported { text, .. } =
+            made(&s, "00000000-0000-4000-8000-0000000000b1", Selection::NotExported, &Ledger::default()).await;
+        let target = MemoryStore::new();
+        let done = import(&target, &text, Date::new(2026, 11, 29).expect("date"), &mut ()).await.expect("import");
+        // What the screens would read back from the store after the import, field for field.
+        let mut changed = done.changed;
+        changed.clients.sort_by(|a, b| a.id.cmp(&b.id));
+        changed.appeals.sort_by(|a, b| a.id.cmp(&b.id));
+        changed.checklists.sort_by(|a, b| a.id.cmp(&b.id));
+        assert_eq!(changed.clients, decoded::<Client>(&target).await);
+        assert_eq!(changed.appeals, decoded::<Appeal>(&target).await);
+        assert_eq!(changed.checklists, decoded::<Checklist>(&target).await);
+        assert_eq!(changed.batches, decoded::<BatchInfo>(&target).await);
+        assert_eq!((changed.clients.len(), changed.appeals.len(), changed.checklists.len()), (2, 3, 1));
+        // Again: nothing written, nothing to change.
+        let again = import(&target, &text, Date::new(2026, 11, 29).expect("date"), &mut ()).await.expect("import");
+        assert!(again.changed.is_empty());
+    });
+}
+
 #[test]
 fn importing_the_same_batch_twice_changes_nothing() {
     block_on(async {

@@ -8,7 +8,7 @@
 
 use std::collections::HashMap;
 
-use leptos::prelude::{Set, Update, WithUntracked};
+use leptos::prelude::{GetUntracked, Set, Update, WithUntracked};
 
 use crate::domain::appeal::Appeal;
 use crate::domain::batch::{BatchInfo, Ledger};
@@ -174,6 +174,43 @@ impl Data {
         };
         d.unreadable += unreadable;
         Ok(())
+    }
+
+    /// What an import wrote, put into what is held (instead of reading every record again): cards and their search
+    /// entries replaced, appeals replaced wherever they were listed (a moved one leaves its old card's list),
+    /// checklists kept by the appeal's rule, the batch list and export marks redone.
+    pub fn apply(&mut self, changed: crate::transfer::Changed) {
+        let crate::transfer::Changed { clients, appeals, checklists, batches } = changed;
+        for c in clients {
+            self.index.upsert(&c.id, c.personal.as_ref());
+            self.clients.insert(c.id.clone(), c);
+        }
+        if !appeals.is_empty() {
+            let ids: std::collections::HashSet<&str> = appeals.iter().map(|a| a.id.as_str()).collect();
+            for list in self.appeals.values_mut() {
+                list.retain(|a| !ids.contains(a.id.as_str()));
+            }
+            let mut touched = std::collections::HashSet::new();
+            for a in appeals {
+                touched.insert(a.client_id.clone());
+                self.appeals.entry(a.client_id.clone()).or_default().push(a);
+            }
+            for id in touched {
+                if let Some(list) = self.appeals.get_mut(&id) {
+                    list.sort_by(|a, b| b.received_at.cmp(&a.received_at));
+                }
+            }
+        }
+        for c in checklists {
+            keep_checklist(&mut self.checklists, c);
+        }
+        for b in batches {
+            self.batches.retain(|x| x.id != b.id);
+            self.batches.push(b);
+        }
+        self.batches.sort_by(|a, b| b.created_at.cmp(&a.created_at));
+        self.ledger = Ledger::of(&self.batches);
+        self.mark_exported();
     }
 
     /// Remembers a batch made, imported, confirmed or purged.
@@ -384,6 +421,23 @@ pub async fn reload(ctx: Ctx, store: &AppStore) -> StoreResult<()> {
     fresh.shipped_rules = shipped;
     ctx.data.set(fresh);
     ctx.data_changed();
+    Ok(())
+}
+
+/// After an import: what it wrote goes into the decoded data; everything is read again only when it also carried
+/// out a withdrawal (which erases records beyond those it wrote). While the data is still loading, the loader may
+/// have read past what the import changed: it reads everything again once done.
+pub async fn imported(ctx: Ctx, store: &AppStore, withdrew: bool, changed: crate::transfer::Changed) -> StoreResult<()> {
+    if !ctx.data_ready.get_untracked() {
+        super::tabs::missed();
+        return Ok(());
+    }
+    if withdrew {
+        return reload(ctx, store).await;
+    }
+    if !changed.is_empty() {
+        ctx.update_data(|d| d.apply(changed));
+    }
     Ok(())
 }
 

@@ -31,6 +31,11 @@ thread_local! {
     static SCHEDULE: std::cell::RefCell<Option<Rc<dyn Fn()>>> = const { std::cell::RefCell::new(None) };
 }
 
+/// A change of many records made while the data loads (an import): read everything again once it has loaded.
+pub fn missed() {
+    MISSED.with(|m| m.set(true));
+}
+
 /// Called when the data has loaded: the re-read a change during the load asked for.
 pub fn reread_if_missed() {
     if MISSED.with(|m| m.replace(false)) {

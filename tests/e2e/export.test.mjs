@@ -137,6 +137,24 @@ describe('export and import', () => {
       await page.getByTestId('import-status').getByText(`Імпорт завершено: нових ${file.records.length}, оновлено 0, без змін 0, старіші версії пропущено: 0.`).waitFor();
       assert.deepEqual(await records(page), before);
       await page.getByTestId('batch-status').getByText('Імпортовано з файлу').waitFor();
+      // The screens hold what was imported at once (put in, not read again) and show exactly what a fresh start shows.
+      const screens = async () => {
+        await nav.getByRole('link', { name: 'Головна' }).click();
+        const counts = [await page.getByTestId('count-clients').textContent(), await page.getByTestId('count-appeals').textContent()];
+        await nav.getByRole('link', { name: 'Клієнти' }).click();
+        await page.waitForFunction(() => document.querySelectorAll('[data-testid=appeal-list] a').length === 2);
+        await page.getByLabel('Експорт').selectOption('yes');
+        await page.waitForFunction(() => document.querySelectorAll('[data-testid=appeal-list] a').length === 2);
+        const lists = await page.evaluate(() => ['client-list', 'appeal-list'].map((id) => document.querySelector(`[data-testid=${id}]`).innerText));
+        await page.getByLabel('Експорт').selectOption('');
+        return { counts, lists };
+      };
+      const afterImport = await screens();
+      assert.deepEqual(afterImport.counts, ['2 клієнти', '2 звернення']);
+      for (const name of ['Мельник', 'Гнатюк']) assert.ok(afterImport.lists[0].includes(name), `${name} listed`);
+      await reloadHome(page);
+      assert.deepEqual(await screens(), afterImport);
+      await nav.getByRole('link', { name: 'Експорт' }).click();
       // Again: nothing changes.
       await input.setInputFiles(batch.path);
       await page.getByTestId('import-status').getByText(`Імпорт завершено: нових 0, оновлено 0, без змін ${file.records.length}, старіші версії пропущено: 0.`).waitFor();

@@ -652,15 +652,20 @@ fn ImportBatch(note: RwSignal<Option<Note>>) -> impl IntoView {
             let outcome = match read {
                 Err(n) => n,
                 Ok(text) => {
-                    match transfer::import(&store, &text, platform::today(), &mut ProgressBar(progress)).await {
-                        Ok(done) => match {
-                            let id = done.file.manifest.batch_id.as_str();
-                            audit::note(ctx, AuditAction::Import, Some(id), Some(done.summary.writes())).await;
-                            data::reload(ctx, &store).await
-                        } {
-                            Ok(()) => Note::Imported(done.summary),
-                            Err(e) => Note::Failed(e),
-                        },
+                    let result = transfer::import(&store, &text, platform::today(), &mut ProgressBar(progress)).await;
+                    // The file's text and parsed records are not needed past here: freed before the screens' data
+                    // takes what was written.
+                    drop(text);
+                    match result {
+                        Ok(transfer::Imported { file, summary, changed }) => {
+                            let id = file.manifest.batch_id.clone();
+                            drop(file);
+                            audit::note(ctx, AuditAction::Import, Some(&id), Some(summary.writes())).await;
+                            match data::imported(ctx, &store, summary.withdrawn > 0, changed).await {
+                                Ok(()) => Note::Imported(summary),
+                                Err(e) => Note::Failed(e),
+                            }
+                        }
                         Err(ImportError::Refused(p)) => Note::Refused(p),
                         Err(ImportError::Store(e)) => Note::Failed(e),
                     }
