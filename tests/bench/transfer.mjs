@@ -9,6 +9,34 @@ import { ARTIFACTS, launchBrowser, serveBuild, waitForStorage } from '../e2e/hel
 import { seed, seedData } from './seed.mjs';
 
 const N = Number(process.argv[2] ?? 20000);
+// PRYIOM_PROFILE=1: also profile the export and the import (CPU, sampled) and print where their time goes, by
+// function (build with PRYIOM_WASM_OPT_DEBUG=1 for the wasm functions' names).
+const PROFILE = !!process.env.PRYIOM_PROFILE;
+
+/** Runs `work` under the CPU profiler (when PRYIOM_PROFILE is set) and prints the functions with most self time. */
+async function profiled(cdp, name, work) {
+  if (!PROFILE) return work();
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 250 });
+  await cdp.send('Profiler.start');
+  try {
+    return await work();
+  } finally {
+    const { profile } = await cdp.send('Profiler.stop');
+    const self = new Map();
+    const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+    profile.samples.forEach((id, i) => {
+      const f = byId.get(id).callFrame;
+      const key = `${f.functionName || '(anonymous)'} ${f.url ? f.url.split('/').pop() : ''}`.trim();
+      self.set(key, (self.get(key) ?? 0) + (profile.timeDeltas[i + 1] ?? 0) / 1000);
+    });
+    const total = [...self.values()].reduce((a, b) => a + b, 0);
+    console.log(`${name}: ${Math.round(total)} ms profiled; most self time:`);
+    for (const [k, v] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 30)) {
+      console.log(`  ${Math.round(v).toString().padStart(6)} ms  ${k.slice(0, 110)}`);
+    }
+  }
+}
 
 /** Runs `work` while sampling the JS heap every 50 ms; returns its result, the time and the peak heap. */
 async function sampled(cdp, page, work) {
@@ -130,7 +158,7 @@ try {
   await cdp.send('HeapProfiler.collectGarbage').catch(() => {});
 
   // Export: click until the file is offered for download.
-  const exp = await sampled(cdp, page, async () => {
+  const exp = await sampled(cdp, page, () => profiled(cdp, 'export', async () => {
     const [download] = await Promise.all([
       page.waitForEvent('download', { timeout: 600000 }),
       page.getByRole('button', { name: 'Створити пакет і зберегти файл' }).click(),
@@ -138,7 +166,7 @@ try {
     const path = join(ARTIFACTS, 'bench-batch.json');
     await download.saveAs(path);
     return path;
-  });
+  }));
   const batchPath = exp.result;
   const size = (await fileStat(batchPath)).size;
 
@@ -166,11 +194,11 @@ try {
   await clearDatabase(page, served);
   await page.getByRole('navigation', { name: 'Розділи' }).getByRole('link', { name: 'Експорт' }).click();
   await cdp.send('HeapProfiler.collectGarbage').catch(() => {});
-  const imp = await sampled(cdp, page, async () => {
+  const imp = await sampled(cdp, page, () => profiled(cdp, 'import', async () => {
     await page.getByLabel('Вибрати файл пакета').setInputFiles(batchPath);
     // (The batch also carries the audit trail's events: more than N new records.)
     await page.getByTestId('import-status').getByText(/^Імпорт завершено: нових \d+,/).waitFor({ timeout: 600000 });
-  });
+  }));
   const back = await page.evaluate(async () => {
     const db = await new Promise((ok) => { const o = indexedDB.open('pryiom'); o.onsuccess = () => ok(o.result); });
     const count = (s) => new Promise((ok) => { const r = db.transaction(s).objectStore(s).count(); r.onsuccess = () => ok(r.result); });
