@@ -6,6 +6,7 @@
 import { launchBrowser, serveBuild, unlock, waitForStorage } from '../e2e/helpers.mjs';
 import { seedData, seed } from './seed.mjs';
 import { measurePeers, recallQueries } from './peers.mjs';
+import { profiled } from './profile.mjs';
 
 // One size, or several (`intake.mjs 5000 20000 100000`): the growth exponent between the first and the last.
 const SIZES = process.argv.slice(2).map(Number).filter((n) => n > 0);
@@ -82,7 +83,8 @@ async function measure(browser, served, data, label, recall = []) {
     await page.getByRole('navigation', { name: 'Розділи' }).getByRole('link', { name: 'Нове звернення' }).click();
     const search = page.getByLabel('Пошук клієнта');
     await search.waitFor();
-    out.latencies = await page.evaluate(async (queries) => {
+    const searchCdp = data ? await context.newCDPSession(page) : null;
+    out.latencies = await profiled(searchCdp, `search as you type, ${data ? data.clients.length : 0} clients`, () => page.evaluate(async (queries) => {
       const el = document.getElementById('client-search');
       // Leptos updates the DOM in microtasks after the input event: wait for them with a prompt macrotask.
       const channel = new MessageChannel();
@@ -103,7 +105,7 @@ async function measure(browser, served, data, label, recall = []) {
         }
       }
       return times;
-    }, QUERIES);
+    }, QUERIES));
     // Recall: is a client of that name among the results of its Latin spelling, and of the name with two letters
     // of the surname swapped?
     out.recall = await page.evaluate(async (recall) => {
