@@ -10,7 +10,7 @@ use crate::domain::appeal::Appeal;
 use crate::domain::audit::AuditEvent;
 use crate::domain::kiosk::{Feedback, Ticket};
 use crate::domain::batch::{
-    canonical, fate, BatchCheck, BatchFile, BatchInfo, BatchProblem, Data, Fate, FileRemoved, ImportSummary,
+    canonical, fate, BatchCheck, BatchFile, BatchInfo, BatchProblem, Data, Fate, FileRemoved, ImportSummary, Manifest,
     RecordType, RemovedBecause,
 };
 use crate::domain::checklist::Checklist;
@@ -362,7 +362,8 @@ impl From<BatchProblem> for ImportError {
 /// A batch imported.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Imported {
-    pub file: BatchFile,
+    /// The file's manifest (its records are let go before the write: they are in `changed` and the store).
+    pub manifest: Manifest,
     pub summary: ImportSummary,
     /// The records the screens keep decoded that the import wrote, as written: the app puts these into what it
     /// holds instead of reading every record again. Reading again is still needed when the import also carried out
@@ -426,6 +427,9 @@ pub async fn import(
     let known = store.get(Collection::Batches, &file.manifest.batch_id).await?.is_some();
     let (batch, mut summary) = import_writes(&file, text, &existing, known)?;
     let changed = Changed::of(&batch)?;
+    // The file's parsed records are not needed past here: let go before the write seals a copy of every record.
+    let BatchFile { manifest, records, .. } = file;
+    drop(records);
     if !batch.ops.is_empty() {
         store.write(batch).await?;
     }
@@ -438,5 +442,5 @@ pub async fn import(
         }
     }
     pace.step(total, total).await;
-    Ok(Imported { file, summary, changed })
+    Ok(Imported { manifest, summary, changed })
 }

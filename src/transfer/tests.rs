@@ -2,7 +2,7 @@ use super::*;
 use crate::domain::appeal::Appeal;
 use crate::domain::audit::{AuditAction, AuditEvent};
 use crate::domain::batch::tests::{appeal, client};
-use crate::domain::batch::{BatchFile, BatchInfo, BatchProblem, BatchText, ImportSummary, Ledger, Origin, Selection};
+use crate::domain::batch::{BatchInfo, BatchProblem, BatchText, ImportSummary, Ledger, Manifest, Origin, Selection};
 use crate::domain::checklist::Checklist;
 use crate::domain::checklist::{Decision, Verdict};
 use crate::domain::client::Client;
@@ -30,8 +30,8 @@ async fn made(s: &MemoryStore, batch_id: &str, selection: Selection, ledger: &Le
     export(s, &origin(batch_id), selection, ledger, None, &mut ()).await.expect("export").expect("something to export")
 }
 
-async fn import_text(s: &MemoryStore, text: &str) -> Result<(BatchFile, ImportSummary), ImportError> {
-    import(s, text, Date::new(2026, 11, 29).expect("date"), &mut ()).await.map(|i| (i.file, i.summary))
+async fn import_text(s: &MemoryStore, text: &str) -> Result<(Manifest, ImportSummary), ImportError> {
+    import(s, text, Date::new(2026, 11, 29).expect("date"), &mut ()).await.map(|i| (i.manifest, i.summary))
 }
 
 fn checklist(id: &str, appeal_id: &str, client_id: &str) -> Checklist {

@@ -19,6 +19,8 @@ const QUERIES = ['Ш', 'Ше', 'Шев', 'Шевч', 'Шевче', 'Шевчен
 async function measure(browser, served, data, label, recall = []) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
+  let crashed = false;
+  page.on('crash', () => { crashed = true; });
   const out = { label };
   try {
     await page.goto(served.url);
@@ -128,8 +130,11 @@ async function measure(browser, served, data, label, recall = []) {
     await cdp.send('HeapProfiler.collectGarbage').catch(() => {});
     out.jsHeap = (await cdp.send('Runtime.getHeapUsage')).usedSize;
     out.wasm = await page.evaluate(async () => (await import('./pryiom.js')).wasm_memory_bytes());
+  } catch (e) {
+    // Which step failed, and whether the page itself died (a closed page's errors say only "closed").
+    throw new Error(`${label}: failed ${crashed ? 'with the page crashed' : ''} after ${Object.keys(out).join(', ')}: ${e.message}`);
   } finally {
-    await context.close();
+    await context.close().catch(() => {});
   }
   return out;
 }
@@ -167,6 +172,8 @@ try {
     const recall = recallQueries(data);
     const full = await measure(browser, served, data, `${N} clients`, recall);
     full.s = stat(full.latencies);
+    // (Printed before the peers run, so a failing peer does not lose them.)
+    console.log(JSON.stringify({ N, unlockToList: full.unlockToList, startup: full.startup, openListWarm: full.openListWarm, search: full.s, recall: full.recall, wasm: full.wasm, sealAll: full.sealAll }));
     const peers = await measurePeers(browser, served, data, QUERIES, recall);
     const naive = stat(naiveBaseline(data));
     results.push({ N, full, peers });

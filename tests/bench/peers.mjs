@@ -58,12 +58,20 @@ export async function measurePeers(browser, served, data, queries, recall) {
       const name = `${p.surname} ${p.given_name} ${p.patronymic}`;
       return { id: c.id, surname: p.surname, name, latin: latin(name), phone: p.phones.join(' ').replace(/\D/g, '').replace(/^38/, ''), tax: p.tax_number, personal: p };
     });
-    await page.evaluate(async (docs) => {
+    // Into the page in parts (one message of 100,000 cards closed the page), kept as `window.docs`.
+    const sendDocs = async () => {
+      await page.evaluate(() => { window.docs = []; });
+      for (let i = 0; i < docs.length; i += 20000) {
+        await page.evaluate((part) => { window.docs.push(...part); }, docs.slice(i, i + 20000));
+      }
+    };
+    await sendDocs();
+    await page.evaluate(async () => {
       const db = new Dexie('peer-dexie');
       db.version(1).stores({ clients: 'id, surname' });
-      await db.clients.bulkPut(docs.map(({ id, surname, personal }) => ({ id, surname, personal })));
+      await db.clients.bulkPut(window.docs.map(({ id, surname, personal }) => ({ id, surname, personal })));
       db.close();
-    }, docs);
+    });
     // The Dexie page: a page of the app's origin that loads Dexie, opens the database, lists the first 50 clients
     // by surname; from navigation start (performance.now() counts from it) to the rows drawn.
     const dexieScript = await readFile(join(ROOT, 'node_modules', LIBS[0]), 'utf8');
@@ -94,8 +102,10 @@ export async function measurePeers(browser, served, data, queries, recall) {
       dexie.push(await page.evaluate(() => window.firstRows));
     }
     await load();
+    await sendDocs();
     await page.addStyleTag({ url: `${served.origin}/app.css` });
-    const search = await page.evaluate(({ docs, queries, recall }) => {
+    const search = await page.evaluate(({ queries, recall }) => {
+      const { docs } = window;
       const fold = (t) => t.toLowerCase().replace(/['’ʼ‘`ʹ]/g, '');
       const mini = new MiniSearch({
         fields: ['name', 'latin', 'phone', 'tax'],
@@ -158,7 +168,7 @@ export async function measurePeers(browser, served, data, queries, recall) {
         };
       }
       return out;
-    }, { docs, queries, recall });
+    }, { queries, recall });
     await page.evaluate(() => new Promise((ok) => { const r = indexedDB.deleteDatabase('peer-dexie'); r.onsuccess = ok; r.onerror = ok; }));
     return {
       dexieFirstRows: stat(dexie).median,

@@ -60,15 +60,21 @@ export function seedData(n, appealsPerClient = null) {
 }
 
 export async function seed(page, data) {
-  await page.evaluate(async ({ clients, appeals }) => {
-    const db = await new Promise((ok, fail) => { const o = indexedDB.open('pryiom'); o.onsuccess = () => ok(o.result); o.onerror = () => fail(o.error); });
-    await new Promise((ok, fail) => {
-      const tx = db.transaction(['clients', 'appeals'], 'readwrite');
-      for (const c of clients) tx.objectStore('clients').put(c);
-      for (const a of appeals) tx.objectStore('appeals').put(a);
-      tx.oncomplete = ok; tx.onerror = () => fail(tx.error);
-    });
-    db.close();
-  }, data);
+  // In parts of 20,000 records: one message of 100,000 clients and their appeals (~300,000 records) closed the page.
+  const PART = 20000;
+  const parts = [];
+  for (let i = 0; i < data.clients.length; i += PART) parts.push({ clients: data.clients.slice(i, i + PART), appeals: [] });
+  for (let i = 0; i < data.appeals.length; i += PART) parts.push({ clients: [], appeals: data.appeals.slice(i, i + PART) });
+  for (const part of parts) {
+    await page.evaluate(async ({ clients, appeals }) => {
+      const db = await new Promise((ok, fail) => { const o = indexedDB.open('pryiom'); o.onsuccess = () => ok(o.result); o.onerror = () => fail(o.error); });
+      await new Promise((ok, fail) => {
+        const tx = db.transaction(['clients', 'appeals'], 'readwrite');
+        for (const c of clients) tx.objectStore('clients').put(c);
+        for (const a of appeals) tx.objectStore('appeals').put(a);
+        tx.oncomplete = ok; tx.onerror = () => fail(tx.error);
+      });
+      db.close();
+    }, part);
+  }
 }
-

@@ -653,14 +653,12 @@ fn ImportBatch(note: RwSignal<Option<Note>>) -> impl IntoView {
                 Err(n) => n,
                 Ok(text) => {
                     let result = transfer::import(&store, &text, platform::today(), &mut ProgressBar(progress)).await;
-                    // The file's text and parsed records are not needed past here: freed before the screens' data
-                    // takes what was written.
+                    // The file's text is not needed past here: freed before the screens' data takes what was written.
                     drop(text);
                     match result {
-                        Ok(transfer::Imported { file, summary, changed }) => {
-                            let id = file.manifest.batch_id.clone();
-                            drop(file);
-                            audit::note(ctx, AuditAction::Import, Some(&id), Some(summary.writes())).await;
+                        Ok(transfer::Imported { manifest, summary, changed }) => {
+                            let id = manifest.batch_id.as_str();
+                            audit::note(ctx, AuditAction::Import, Some(id), Some(summary.writes())).await;
                             match data::imported(ctx, &store, summary.withdrawn > 0, changed).await {
                                 Ok(()) => Note::Imported(summary),
                                 Err(e) => Note::Failed(e),
