@@ -426,10 +426,11 @@ pub async fn import(
     let existing = existing(store, &file).await?;
     let known = store.get(Collection::Batches, &file.manifest.batch_id).await?.is_some();
     let (batch, mut summary) = import_writes(&file, text, &existing, known)?;
-    let changed = Changed::of(&batch)?;
-    // The file's parsed records are not needed past here: let go before the write seals a copy of every record.
+    // The file's parsed records are not needed past here (what is written is in `batch`): let go before the records
+    // the screens take are decoded and the write seals a copy of every record.
     let BatchFile { manifest, records, .. } = file;
     drop(records);
+    let changed = Changed::of(&batch)?;
     if !batch.ops.is_empty() {
         store.write(batch).await?;
     }

@@ -171,6 +171,27 @@ try {
     // (The batch also carries the audit trail's events: more than N new records.)
     await page.getByTestId('import-status').getByText(/^Імпорт завершено: нових \d+,/).waitFor({ timeout: 600000 });
   }));
+  // The same file three times more (nothing new to write; every check again): does the wasm memory stay where the
+  // first import left it? (A wasm module's memory never shrinks: growth here would be kept until the tab closes.)
+  const wasmAfterImport = await wasmBytes(page);
+  const again = [];
+  for (let k = 0; k < 3; k++) {
+    // Done when the status has changed (to "importing") and come back to a summary: it read the same before.
+    await page.evaluate(() => {
+      window.__imported = false;
+      const status = document.querySelector('[data-testid=import-status]');
+      let left = false;
+      new MutationObserver((_, obs) => {
+        const done = /^Імпорт завершено: нових 0,/.test(status.textContent);
+        if (!done) left = true;
+        else if (left) { window.__imported = true; obs.disconnect(); }
+      }).observe(status, { childList: true, subtree: true, characterData: true });
+    });
+    await page.getByLabel('Вибрати файл пакета').setInputFiles([]);
+    await page.getByLabel('Вибрати файл пакета').setInputFiles(batchPath);
+    await page.waitForFunction(() => window.__imported, null, { timeout: 600000 });
+    again.push((await wasmBytes(page)) - wasmAfterImport);
+  }
   const back = await page.evaluate(async () => {
     const db = await new Promise((ok) => { const o = indexedDB.open('pryiom'); o.onsuccess = () => ok(o.result); });
     const count = (s) => new Promise((ok) => { const r = db.transaction(s).objectStore(s).count(); r.onsuccess = () => ok(r.result); });
@@ -192,6 +213,7 @@ try {
   line('import: time to summary (vs parse)', imp.ms, base.parse, ms);
   line('import: peak JS heap (vs held)', imp.peakHeap, baseHeap, mb);
   line('import: wasm memory growth', imp.wasmGrowth, null, mb);
+  console.log(`${'the same file 3× more: growth after each'.padEnd(34)}${again.map(mb).join(' / ').padStart(30)}`);
   console.log('');
   console.log(`${'peers, same page and records'.padEnd(34)}${'Pryiom'.padStart(14)}${'JS peer'.padStart(16)}${'ratio'.padStart(9)}`);
   line('export (issue 16: ≤ 1.3×)', exp.ms, peer.exportMs, ms);
