@@ -120,11 +120,14 @@ async function measure(browser, served, data, label, recall = []) {
       };
       let latin = 0;
       let typo = 0;
+      const missed = [];
       for (const r of recall) {
         if (await shown(r.latin, r.name)) latin++;
+        else missed.push(r.latin);
         if (await shown(r.typo, r.name)) typo++;
+        else missed.push(r.typo);
       }
-      return { latin, typo };
+      return { latin, typo, missed };
     }, recall);
     const cdp = await context.newCDPSession(page);
     await cdp.send('HeapProfiler.collectGarbage').catch(() => {});
@@ -199,6 +202,7 @@ try {
     line('search p95: FlexSearch', peers.flexsearch.p95, full.s.p95, ms);
     console.log('(ratio: Pryiom ÷ peer; search times are from the query to its results drawn; the Dexie page counts from navigation start, the app from the unlock button’s click event, both in the page)');
     console.log(`recall in the first 20, Latin / typo: Pryiom ${full.recall.latin}/10 / ${full.recall.typo}/10, MiniSearch+translit ${peers.minisearch.latin}/10 / ${peers.minisearch.typo}/10, FlexSearch ${peers.flexsearch.latin}/10 / ${peers.flexsearch.typo}/10`);
+    if (full.recall.missed.length) console.log(`  not among Pryiom's first 20 (synthetic names): ${full.recall.missed.join("; ")}`);
     console.log(`index build: MiniSearch ${ms(peers.minisearch.build)}, FlexSearch ${ms(peers.flexsearch.build)}`);
     console.log(`baseline: naive JS substring search over the same ${N} names (no Latin, no typos): median ${ms(naive.median)}, p95 ${ms(naive.p95)}`);
   }
