@@ -205,11 +205,9 @@ impl Data {
             keep_checklist(&mut self.checklists, c);
         }
         for b in batches {
-            self.batches.retain(|x| x.id != b.id);
-            self.batches.push(b);
+            self.put_batch(b);
         }
-        self.batches.sort_by(|a, b| b.created_at.cmp(&a.created_at));
-        self.ledger = Ledger::of(&self.batches);
+        // The appeals put in take their export marks (when no new batch came, `put_batch` did not run).
         self.mark_exported();
     }
 
