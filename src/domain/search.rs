@@ -3,7 +3,7 @@
 
 use super::client::Personal;
 use super::date::Date;
-use super::text::{digits, edit_distance, name_tokens};
+use super::text::{digits, edit_distance, folded, name_tokens};
 use std::collections::HashMap;
 
 /// One card found, best first.
@@ -48,35 +48,22 @@ struct Node {
     word: Option<u32>,
 }
 
-/// Every name word ever seen, as a trie (prefixes and typos are found by walking it, not by comparing with every
-/// card), each with the cards that carry it.
+/// Words as a trie: a character each step down, the word that ends here if any.
 #[derive(Debug, Clone)]
-struct Vocabulary {
-    words: Vec<String>,
-    number: HashMap<String, u32>,
+struct Trie {
     nodes: Vec<Node>,
-    /// The cards (slots) of each word. Removing a card leaves its slot here: every hit is checked against the card
-    /// itself, and the lists are rebuilt when stale keys outnumber live ones.
-    cards: Vec<Vec<u32>>,
 }
 
-impl Default for Vocabulary {
+impl Default for Trie {
     fn default() -> Self {
-        Vocabulary { words: Vec::new(), number: HashMap::new(), nodes: vec![Node::default()], cards: Vec::new() }
+        Trie { nodes: vec![Node::default()] }
     }
 }
 
-impl Vocabulary {
-    fn word(&mut self, w: &str) -> u32 {
-        if let Some(&n) = self.number.get(w) {
-            return n;
-        }
-        let n = self.words.len() as u32;
-        self.words.push(w.to_owned());
-        self.number.insert(w.to_owned(), n);
-        self.cards.push(Vec::new());
+impl Trie {
+    fn insert(&mut self, chars: impl Iterator<Item = char>, word: u32) {
         let mut at = 0usize;
-        for c in w.chars() {
+        for c in chars {
             at = match self.nodes[at].children.binary_search_by_key(&c, |x| x.0) {
                 Ok(i) => self.nodes[at].children[i].1 as usize,
                 Err(i) => {
@@ -87,17 +74,16 @@ impl Vocabulary {
                 }
             };
         }
-        self.nodes[at].word = Some(n);
-        n
+        self.nodes[at].word = Some(word);
     }
 
-    /// Every word that matches `q`, with its [`word_score`]: one walk of the trie, a row of the edit-distance table
-    /// per step down, branches given up once no word below them can match.
-    fn matches(&self, q: &QueryWord, out: &mut Vec<(u32, u32)>) {
-        if q.typos == 0 {
+    /// Every word that matches `q` (at most `typos` edits), with its score: one walk of the trie, a row of the
+    /// edit-distance table per step down, branches given up once no word below them can match.
+    fn matches(&self, q: &[char], typos: usize, out: &mut Vec<(u32, u32)>) {
+        if typos == 0 {
             // Exact and prefix only: straight down the query's letters.
             let mut at = 0usize;
-            for c in &q.chars {
+            for c in q {
                 match self.nodes[at].children.binary_search_by_key(c, |x| x.0) {
                     Ok(i) => at = self.nodes[at].children[i].1 as usize,
                     Err(_) => return,
@@ -115,21 +101,63 @@ impl Vocabulary {
             }
             return;
         }
-        let n = q.chars.len();
-        let width = n + 1;
-        let mut walk = Walk { q, rows: vec![0; width * 2], path: Vec::new(), out };
+        let width = q.len() + 1;
+        let mut walk = Walk { q, typos, rows: vec![0; width * 2], path: Vec::new(), out };
         // Rows of depth 0: the distance from each prefix of the query to the empty word.
         for (i, v) in walk.rows[width..].iter_mut().enumerate() {
             *v = i;
         }
-        walk.node(self, 0, true, false);
+        walk.node(&self.nodes, 0, true, false);
+    }
+}
+
+/// Every name word ever seen, each with the cards that carry it, in two tries: of its Latin form (prefixes, Latin
+/// spelling and typos are found by walking it, not by comparing with every card) and of its [`folded`] form (typos
+/// counted per letter of the name).
+#[derive(Debug, Clone, Default)]
+struct Vocabulary {
+    words: Vec<String>,
+    number: HashMap<String, u32>,
+    latin: Trie,
+    folded: Trie,
+    /// The cards (slots) of each word. Removing a card leaves its slot here: every hit is checked against the card
+    /// itself, and the lists are rebuilt when stale keys outnumber live ones.
+    cards: Vec<Vec<u32>>,
+}
+
+impl Vocabulary {
+    fn word(&mut self, w: &str) -> u32 {
+        if let Some(&n) = self.number.get(w) {
+            return n;
+        }
+        let n = self.words.len() as u32;
+        self.words.push(w.to_owned());
+        self.number.insert(w.to_owned(), n);
+        self.cards.push(Vec::new());
+        self.latin.insert(w.chars(), n);
+        self.folded.insert(folded(w).into_iter(), n);
+        n
+    }
+
+    /// Every word that matches `q`, each once with its best score (see [`QueryWord`]), in word order.
+    fn matches(&self, q: &QueryWord) -> Vec<(u32, u32)> {
+        let mut out = Vec::new();
+        self.latin.matches(&q.chars, q.typos, &mut out);
+        // Exact words and prefixes are the same in both forms: the folded trie is walked for typos only.
+        if q.folded_typos > 0 {
+            self.folded.matches(&q.folded, q.folded_typos, &mut out);
+        }
+        out.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+        out.dedup_by_key(|x| x.0);
+        out
     }
 }
 
 /// The state of one trie walk: rows of the edit-distance table down the current path (one per depth, after a
 /// blank row so the swap of two letters can look two rows up), and the path's letters.
 struct Walk<'a, 'b> {
-    q: &'a QueryWord,
+    q: &'a [char],
+    typos: usize,
     rows: Vec<usize>,
     path: Vec<char>,
     out: &'b mut Vec<(u32, u32)>,
@@ -138,19 +166,19 @@ struct Walk<'a, 'b> {
 impl Walk<'_, '_> {
     /// At a node of depth `path.len()`: `exact` when the path is the query's start (or, deeper, starts with the
     /// query), `near` when the path's first `n` letters are one edit from the query (a typo in a word being typed).
-    fn node(&mut self, v: &Vocabulary, at: usize, exact: bool, near: bool) {
-        let n = self.q.chars.len();
+    fn node(&mut self, nodes: &[Node], at: usize, exact: bool, near: bool) {
+        let n = self.q.len();
         let width = n + 1;
         let depth = self.path.len();
         let row = (depth + 1) * width;
-        if let Some(w) = v.nodes[at].word {
+        if let Some(w) = nodes[at].word {
             let d = self.rows[row + n];
             let mut score = 0;
             if exact && depth == n {
                 score = 4;
             } else if exact && depth > n {
                 score = 3;
-            } else if d <= self.q.typos {
+            } else if d <= self.typos {
                 score = 3 - d as u32;
             }
             if near && depth > n {
@@ -160,8 +188,8 @@ impl Walk<'_, '_> {
                 self.out.push((w, score));
             }
         }
-        for k in 0..v.nodes[at].children.len() {
-            let (c, child) = v.nodes[at].children[k];
+        for k in 0..nodes[at].children.len() {
+            let (c, child) = nodes[at].children[k];
             // The next row of the table, for the path with `c` added.
             let next = row + width;
             if self.rows.len() < next + width {
@@ -170,21 +198,21 @@ impl Walk<'_, '_> {
             self.rows[next] = depth + 1;
             let mut least = self.rows[next];
             for i in 1..=n {
-                let cost = usize::from(self.q.chars[i - 1] != c);
+                let cost = usize::from(self.q[i - 1] != c);
                 let mut d = (self.rows[row + i] + 1).min(self.rows[next + i - 1] + 1).min(self.rows[row + i - 1] + cost);
-                if i > 1 && depth >= 1 && self.q.chars[i - 1] == self.path[depth - 1] && self.q.chars[i - 2] == c {
+                if i > 1 && depth >= 1 && self.q[i - 1] == self.path[depth - 1] && self.q[i - 2] == c {
                     d = d.min(self.rows[row - width + i - 2] + 1);
                 }
                 self.rows[next + i] = d;
                 least = least.min(d);
             }
-            let exact_below = exact && (depth >= n || self.q.chars[depth] == c);
+            let exact_below = exact && (depth >= n || self.q[depth] == c);
             let near_below = near || (depth + 1 == n && self.rows[next + n] <= 1);
-            if !exact_below && !near_below && least > self.q.typos {
+            if !exact_below && !near_below && least > self.typos {
                 continue;
             }
             self.path.push(c);
-            self.node(v, child as usize, exact_below, near_below);
+            self.node(nodes, child as usize, exact_below, near_below);
             self.path.pop();
         }
     }
@@ -232,17 +260,20 @@ fn allowed_typos(len: usize) -> usize {
     }
 }
 
-/// A word of the query, decoded once for every name it is compared with.
+/// A word of the query, decoded once for every name it is compared with: a name word matches when it is the same
+/// word or starts with it, or when either form (Latin, or [`folded`]) is within the typos its length allows.
 struct QueryWord {
     chars: Vec<char>,
     typos: usize,
+    folded: Vec<char>,
+    folded_typos: usize,
 }
 
 impl QueryWord {
     fn new(text: String) -> QueryWord {
         let chars: Vec<char> = text.chars().collect();
-        let typos = allowed_typos(chars.len());
-        QueryWord { chars, typos }
+        let folded = folded(&text);
+        QueryWord { typos: allowed_typos(chars.len()), folded_typos: allowed_typos(folded.len()), chars, folded }
     }
 }
 
@@ -429,10 +460,8 @@ impl SearchIndex {
     fn want<'a>(&'a self, term: &'a Term) -> (Want<'a>, Vec<&'a [u32]>) {
         match term {
             Term::Name(q) => {
-                let mut words = Vec::new();
-                self.vocabulary.matches(q, &mut words);
+                let words = self.vocabulary.matches(q);
                 let lists = words.iter().map(|&(w, _)| self.vocabulary.cards[w as usize].as_slice()).collect();
-                words.sort_unstable();
                 (Want::Name(words), lists)
             }
             Term::Birth(d) => (Want::Birth(*d), self.births.get(&birth_key(d)).map(Vec::as_slice).into_iter().collect()),
@@ -625,6 +654,20 @@ mod tests {
     }
 
     #[test]
+    fn a_letter_written_as_two_in_latin_is_one_typo() {
+        // In Latin each of these is two edits, more than a word of its length may carry.
+        let mut ix = SearchIndex::new();
+        ix.upsert("t", Some(&person("Ткачук", "Ігор", "", "", "")));
+        ix.upsert("k", Some(&person("Кучер", "Ян", "", "", "")));
+        ix.upsert("s", Some(&person("Шуба", "Ія", "", "", "")));
+        assert_eq!(ids(ix.search("Ткчаук", 10)), vec!["t"], "а and ч swapped");
+        assert_eq!(ids(ix.search("Кчуер Ян", 10)), vec!["k"], "у and ч swapped");
+        assert_eq!(ids(ix.search("Щуба", 10)), vec!["s"], "щ for ш");
+        assert_eq!(ids(ix.search("Tkchauk", 10)), vec!["t"], "the same swap typed in Latin");
+        assert_eq!(ids(ix.search("Кчуре", 10)), Vec::<String>::new(), "two swaps are two typos");
+    }
+
+    #[test]
     fn finds_by_birth_date_phone_and_tax_number() {
         let ix = index();
         assert_eq!(ids(ix.search("12.03.1987", 10)), vec!["a"]);
@@ -674,7 +717,7 @@ mod tests {
     /// trie must agree with, hit for hit and score for score.
     mod scan {
         use super::super::{allowed_typos, Date, Hit, Likeness, Personal};
-        use crate::domain::text::{digits, edit_distance, edit_distance_chars, name_tokens, with_chars};
+        use crate::domain::text::{digits, edit_distance, edit_distance_chars, folded, name_tokens};
 
         struct Entry {
             id: String,
@@ -705,30 +748,36 @@ mod tests {
             }
         }
 
+        /// The better of the Latin and the folded forms' scores.
         fn word_score(q: &str, t: &str) -> u32 {
             let qc: Vec<char> = q.chars().collect();
+            let tc: Vec<char> = t.chars().collect();
+            form_score(&qc, &tc).max(form_score(&folded(q), &folded(t)))
+        }
+
+        fn form_score(qc: &[char], t: &[char]) -> u32 {
             let typos = allowed_typos(qc.len());
-            if q == t {
+            if qc == t {
                 return 4;
             }
-            if t.starts_with(q) {
+            if t.starts_with(qc) {
                 return 3;
             }
             if typos == 0 {
                 return 0;
             }
-            with_chars(t, |t| {
-                if let Some(d) = edit_distance_chars(&qc, t, typos) {
+            {
+                if let Some(d) = edit_distance_chars(qc, t, typos) {
                     return 3 - d as u32;
                 }
                 let n = qc.len();
                 if t.len() > n {
-                    if let Some(d) = edit_distance_chars(&qc, &t[..n], typos.min(1)) {
+                    if let Some(d) = edit_distance_chars(qc, &t[..n], typos.min(1)) {
                         return if d == 0 { 3 } else { 1 };
                     }
                 }
                 0
-            })
+            }
         }
 
         fn similar_words(a: &[String], b: &[String], max: usize) -> bool {

@@ -105,6 +105,40 @@ pub fn name_tokens(s: &str) -> Vec<String> {
     latin(s).split([' ', '-']).filter(|t| !t.is_empty()).map(str::to_owned).collect()
 }
 
+/// A Latin word with each letter that the transliteration writes as several (ш "sh", щ "shch", ч "ch", ж "zh",
+/// х "kh", ц "ts") folded back into one symbol (an upper-case Latin letter: the Latin form is lower case), so a typo
+/// counts one edit per letter of the name as written, not per letter of its Latin spelling: "Ткчаук" for Ткачук is one
+/// swap here ("tkCauk" / "tkaCuk") and two in Latin ("tkchauk" / "tkachuk"). Taken longest first; the same Latin word
+/// always folds the same way, and unfolds back to itself.
+pub fn folded(latin_word: &str) -> Vec<char> {
+    let b = latin_word.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let rest = &b[i..];
+        let (symbol, len) = if rest.starts_with(b"shch") {
+            ('Q', 4)
+        } else if rest.starts_with(b"sh") {
+            ('S', 2)
+        } else if rest.starts_with(b"ch") {
+            ('C', 2)
+        } else if rest.starts_with(b"zh") {
+            ('Z', 2)
+        } else if rest.starts_with(b"kh") {
+            ('X', 2)
+        } else if rest.starts_with(b"ts") {
+            ('T', 2)
+        } else {
+            // Any other character, whole (the word may hold letters the transliteration passes through).
+            let c = latin_word[i..].chars().next().unwrap_or('\0');
+            (c, c.len_utf8())
+        };
+        out.push(symbol);
+        i += len;
+    }
+    out
+}
+
 /// Characters that make text read differently on paper or screen from what is stored: the bidirectional embedding,
 /// override and isolate controls (U+202A–U+202E, U+2066–U+2069), which reorder what follows them, and NUL. Removed
 /// from everything typed; an imported file that carries one is refused.
@@ -298,6 +332,21 @@ mod tests {
         assert_eq!(edit_distance(&long, &format!("{long}а"), 2), Some(1));
         assert_eq!(edit_distance(&format!("а{long}"), &format!("б{long}в"), 2), Some(2));
         assert_eq!(edit_distance(&long, &"а".repeat(60), 2), None);
+    }
+
+    #[test]
+    fn folding_gives_one_symbol_per_letter_of_the_name() {
+        let f = |s: &str| folded(&latin(s)).into_iter().collect::<String>();
+        assert_eq!(f("Ткачук"), "tkaCuk");
+        assert_eq!(f("Ткчаук"), "tkCauk");
+        assert_eq!(f("Щербухи"), "QerbuXy");
+        assert_eq!(f("Шевченко"), "SevCenko");
+        assert_eq!(f("Жашків"), "ZaSkiv");
+        assert_eq!(f("Кацюба"), "kaTiuba");
+        assert_eq!(f("Згурський"), "zghurskyi", "зг stays \"zgh\"");
+        assert_eq!(f("Коваль"), "koval");
+        assert_eq!(f("naïve"), "naïve", "letters outside the scheme pass whole");
+        assert_eq!(edit_distance_chars(&folded("tkchauk"), &folded("tkachuk"), 2), Some(1));
     }
 
     #[test]
