@@ -48,10 +48,6 @@ pub struct Data {
     pub unreadable: usize,
 }
 
-/// Records decoded per slice of work; between slices the browser may handle input and paint, so a device with
-/// tens of thousands of records stays responsive while they load.
-const CHUNK: usize = 2000;
-
 /// Records read (and decrypted) per slice of a large collection: a slice is read, opened and decoded, then the
 /// browser may paint and handle input before the next (reading 20,000 sealed cards at once held the screen for
 /// the whole read, so the first rows waited for it).
@@ -70,9 +66,7 @@ async fn read_paged<T: Record>(
         let Some(last) = page.last() else { return Ok(()) };
         after = Some(last.id.clone());
         let full = page.len() == PAGE as usize;
-        for v in decode_all::<T>(page, unreadable).await {
-            each(v);
-        }
+        decode_each::<T>(page, unreadable, &mut each).await;
         if !full {
             return Ok(());
         }
@@ -80,17 +74,23 @@ async fn read_paged<T: Record>(
     }
 }
 
-async fn decode_all<T: Record>(recs: Vec<storage::StoredRecord>, unreadable: &mut usize) -> Vec<T> {
-    let mut out = Vec::with_capacity(recs.len());
-    for (i, r) in recs.into_iter().enumerate() {
-        if i > 0 && i % CHUNK == 0 {
-            super::platform::yield_now().await;
-        }
+/// Decodes records and hands each to `each`, in pieces of some 30 ms ([`super::platform::Pieces`]): between them the
+/// browser may paint and handle input, so a device with tens of thousands of records stays responsive while they
+/// load.
+async fn decode_each<T: Record>(recs: Vec<storage::StoredRecord>, unreadable: &mut usize, each: &mut impl FnMut(T)) {
+    let mut pieces = super::platform::Pieces::new();
+    for r in recs {
+        pieces.pause().await;
         match codec::decode::<T>(&r) {
-            Ok(v) => out.push(v),
+            Ok(v) => each(v),
             Err(_) => *unreadable += 1,
         }
     }
+}
+
+async fn decode_all<T: Record>(recs: Vec<storage::StoredRecord>, unreadable: &mut usize) -> Vec<T> {
+    let mut out = Vec::with_capacity(recs.len());
+    decode_each(recs, unreadable, &mut |v| out.push(v)).await;
     out
 }
 

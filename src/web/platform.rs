@@ -197,6 +197,38 @@ pub async fn yield_now() {
     let _ = JsFuture::from(promise).await;
 }
 
+/// Long work cut into pieces of about [`Pieces::MS`] each: [`Pieces::pause`] lets the browser paint and handle input
+/// once a piece has run that long (a long task over 50 ms is a screen that does not answer).
+pub struct Pieces {
+    started: f64,
+    calls: u32,
+}
+
+impl Pieces {
+    pub const MS: f64 = 30.0;
+
+    pub fn new() -> Self {
+        Pieces { started: js_sys::Date::now(), calls: 0 }
+    }
+
+    /// Call between steps of the work: returns at once until the piece has run its time.
+    pub async fn pause(&mut self) {
+        self.calls += 1;
+        // The clock is asked every few steps (each ask is a call into the browser).
+        if self.calls % 16 != 0 || js_sys::Date::now() - self.started < Self::MS {
+            return;
+        }
+        yield_now().await;
+        self.started = js_sys::Date::now();
+    }
+}
+
+impl Default for Pieces {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 /// The text of a file of the app's own origin (served by the service worker when offline).
 pub async fn fetch_text(path: &str) -> Option<String> {
     let w = web_sys::window()?;
