@@ -1,5 +1,5 @@
 //! Host micro-benchmarks of the search index (`./pryiom bench-search`): building it from N cards, and a search as you
-//! type for a Cyrillic prefix, a Latin spelling, a typo and phone digits, at 5,000, 20,000 and 100,000 cards. They guard the
+//! type for a Cyrillic prefix, a Latin spelling, a typo, phone digits and one letter, at 5,000, 20,000 and 100,000 cards. They guard the
 //! index's speed between releases (compare runs on one machine); the browser figures against MiniSearch and
 //! FlexSearch are `./pryiom bench`'s.
 
@@ -52,10 +52,11 @@ fn build(bencher: Bencher, n: usize) {
     });
 }
 
-#[divan::bench(args = [5_000, 20_000, 100_000], consts = [0, 1, 2, 3])]
+#[divan::bench(args = [5_000, 20_000, 100_000], consts = [0, 1, 2, 3, 4])]
 fn search<const Q: usize>(bencher: Bencher, n: usize) {
-    // A Cyrillic prefix, a Latin spelling, a typo, phone digits: what a worker types.
-    let query = ["Мельн", "shevchenko olen", "Коваленуо", "0000123"][Q];
+    // A Cyrillic prefix, a Latin spelling, a typo, phone digits: what a worker types; and the first letter typed,
+    // which matches a third of the cards.
+    let query = ["Мельн", "shevchenko olen", "Коваленуо", "0000123", "K"][Q];
     let ix = index(n);
     assert!(!ix.search(query, 20).is_empty(), "{query} finds something");
     bencher.bench(|| black_box(ix.search(black_box(query), 20)));

@@ -507,9 +507,10 @@ impl AppealFilter {
     }
 
     pub fn matches(&self, a: &Appeal) -> bool {
-        let day = a.received_date();
-        self.from.is_none_or(|f| day.is_some_and(|d| d >= f))
-            && self.to.is_none_or(|t| day.is_some_and(|d| d <= t))
+        // The date is read only when a date is asked for (the list filters every appeal on the device).
+        let day = || a.received_date();
+        self.from.is_none_or(|f| day().is_some_and(|d| d >= f))
+            && self.to.is_none_or(|t| day().is_some_and(|d| d <= t))
             && (self.area.is_empty() || a.area == self.area)
             && self.aid.is_none_or(|k| a.aid == k)
             && self.exported.is_none_or(|e| a.exported_in.is_some() == e)

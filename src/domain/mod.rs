@@ -2,6 +2,7 @@
 
 pub mod appeal;
 pub mod audit;
+pub mod best;
 pub mod batch;
 pub mod checklist;
 pub mod client;

@@ -1,6 +1,7 @@
 //! Search-first registration: find likely existing cards as the worker types, and spot near duplicates before a new
 //! card is saved. Understands case, apostrophes, Latin spelling and typos (see `text`).
 
+use super::best::FirstN;
 use super::client::Personal;
 use super::date::Date;
 use super::text::{digits, edit_distance, folded, name_tokens};
@@ -492,7 +493,8 @@ impl SearchIndex {
         let size = |lists: &Vec<&[u32]>| lists.iter().map(|l| l.len()).sum::<usize>();
         let Some((_, lists)) = wants.iter().min_by_key(|(_, lists)| size(lists)) else { return Vec::new() };
         let mut seen = vec![0u64; self.slots.len().div_ceil(64)];
-        let mut hits: Vec<(u32, &str)> = Vec::new();
+        let order = |a: &(u32, &str), b: &(u32, &str)| b.0.cmp(&a.0).then_with(|| a.1.cmp(b.1));
+        let mut hits = FirstN::new(limit, order);
         for &slot in lists.iter().flat_map(|l| l.iter()) {
             let (word, bit) = (slot as usize / 64, 1u64 << (slot % 64));
             if seen[word] & bit != 0 {
@@ -513,13 +515,7 @@ impl SearchIndex {
                 hits.push((total, e.id.as_str()));
             }
         }
-        let order = |a: &(u32, &str), b: &(u32, &str)| b.0.cmp(&a.0).then_with(|| a.1.cmp(b.1));
-        if hits.len() > limit {
-            hits.select_nth_unstable_by(limit - 1, order);
-            hits.truncate(limit);
-        }
-        hits.sort_unstable_by(order);
-        hits.into_iter().map(|(score, id)| Hit { id: id.to_owned(), score }).collect()
+        hits.into_vec().into_iter().map(|(score, id)| Hit { id: id.to_owned(), score }).collect()
     }
 
     /// Existing cards that look like `card` (the same person registered twice), with the reason.

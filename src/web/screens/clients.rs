@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use crate::web::data::DataStoreFields;
 
 use crate::domain::appeal::{AidKind, Appeal, AppealFilter};
+use crate::domain::best::FirstN;
 use crate::domain::date::Date;
 use crate::i18n;
 use crate::nav::Route;
@@ -38,9 +39,10 @@ pub fn ClientsScreen() -> impl IntoView {
         },
     });
 
-    // Appeals that pass the filters, newest first (how many, and the first `shown` of them: the rest are never
-    // copied); clients that match the search and have such an appeal (or any client, when no filter is set), most
-    // recent first.
+    // Clients that match the search and have an appeal that passes the filters (or any client, when no filter is
+    // set), most recent first, and appeals that pass the filters, newest first: how many of each, and the first
+    // `shown` of them (the rest are never copied or put in order: with 100,000 cards, sorting them all held the
+    // screen at every change).
     let lists = Memo::new(move |_| {
         // The lists depend on the cards (and their search index) and the appeals, nothing else.
         ctx.data.clients().track();
@@ -54,37 +56,50 @@ pub fn ClientsScreen() -> impl IntoView {
         ctx.data.with_untracked(|d| {
             let found: Option<Vec<String>> =
                 (!q.trim().is_empty()).then(|| d.index.search(&q, 500).into_iter().map(|h| h.id).collect());
-            let mut clients: Vec<(&String, &str)> = Vec::new();
-            let mut appeals: Vec<&Appeal> = Vec::new();
-            let ids: Vec<&String> = match &found {
-                Some(ids) => ids.iter().collect(),
-                None => d.clients.keys().collect(),
+            let recent = |a: &(&String, &str), b: &(&String, &str)| b.1.cmp(a.1).then_with(|| a.0.cmp(b.0));
+            let newest = |a: &&Appeal, b: &&Appeal| b.received_at.cmp(&a.received_at).then_with(|| a.id.cmp(&b.id));
+            // The search gives its own order (best first): the first of them; otherwise the most recent first.
+            let mut in_order: Vec<&String> = Vec::new();
+            let mut clients = FirstN::new(n, recent);
+            let mut appeals = FirstN::new(n, newest);
+            let (mut clients_count, mut appeals_count) = (0, 0);
+            let ids: Box<dyn Iterator<Item = &String>> = match &found {
+                Some(ids) => Box::new(ids.iter()),
+                None => Box::new(d.clients.keys()),
             };
             for id in ids {
                 let list = d.appeals.get(id).map_or(&[][..], Vec::as_slice);
-                let before = appeals.len();
-                appeals.extend(list.iter().filter(|a| f.matches(a)));
-                if f.is_empty() || appeals.len() > before {
-                    let last = match list.first() {
-                        Some(a) => a.received_at.as_str(),
-                        None if loading => d.clients.get(id).map_or("", |c| c.created_at.as_str()),
-                        None => "",
-                    };
-                    clients.push((id, last));
+                let mut any = false;
+                for a in list.iter().filter(|a| f.matches(a)) {
+                    any = true;
+                    appeals_count += 1;
+                    appeals.push(a);
+                }
+                if f.is_empty() || any {
+                    clients_count += 1;
+                    if found.is_some() {
+                        if in_order.len() < n {
+                            in_order.push(id);
+                        }
+                    } else {
+                        let last = match list.first() {
+                            Some(a) => a.received_at.as_str(),
+                            None if loading => d.clients.get(id).map_or("", |c| c.created_at.as_str()),
+                            None => "",
+                        };
+                        clients.push((id, last));
+                    }
                 }
             }
             if found.is_none() {
-                clients.sort_unstable_by(|a, b| b.1.cmp(a.1).then_with(|| a.0.cmp(b.0)));
+                in_order = clients.into_vec().into_iter().map(|c| c.0).collect();
             }
-            let count = appeals.len();
-            let newest = |a: &&Appeal, b: &&Appeal| b.received_at.cmp(&a.received_at).then_with(|| a.id.cmp(&b.id));
-            if appeals.len() > n && n > 0 {
-                appeals.select_nth_unstable_by(n - 1, newest);
-                appeals.truncate(n);
+            Lists {
+                clients: in_order.into_iter().cloned().collect(),
+                clients_count,
+                appeals: appeals.into_vec().into_iter().cloned().collect(),
+                appeals_count,
             }
-            appeals.sort_unstable_by(newest);
-            appeals.truncate(n);
-            (clients.into_iter().map(|c| c.0.clone()).collect::<Vec<_>>(), count, appeals.into_iter().cloned().collect::<Vec<_>>())
         })
     });
 
@@ -131,27 +146,27 @@ pub fn ClientsScreen() -> impl IntoView {
             <section class="card" aria-labelledby="list-clients-h">
                 // No count while loading: the cards in place are not yet all of them.
                 <h2 id="list-clients-h">{move || if ctx.data_ready.get() {
-                    i18n::count(ctx.lang.get(), lists.with(|l| l.0.len()) as u64, &ctx.t().home.clients)
+                    i18n::count(ctx.lang.get(), lists.with(|l| l.clients_count) as u64, &ctx.t().home.clients)
                 } else {
                     ctx.t().clients_title.to_owned()
                 }}</h2>
                 <ul class="results" data-testid="client-list">
                     // Keyed: a row is made once per card and kept while the list around it changes.
-                    <For each=move || lists.with(|l| l.0.iter().take(shown.get()).cloned().collect::<Vec<_>>())
+                    <For each=move || lists.with(|l| l.clients.clone())
                         key=|id| id.clone() let:id>
                         <ClientRow id=id/>
                     </For>
                 </ul>
-                <Show when=move || { lists.with(|l| l.0.len()) > shown.get() }>
+                <Show when=move || { lists.with(|l| l.clients_count) > shown.get() }>
                     <button type="button" class="btn btn-secondary" on:click=move |_| shown.update(|n| *n += PAGE)>
                         {tr(|s| s.show_more)}
                     </button>
                 </Show>
             </section>
             <section class="card" aria-labelledby="list-appeals-h">
-                <h2 id="list-appeals-h">{move || i18n::count(ctx.lang.get(), lists.with(|l| l.1) as u64, &ctx.t().home.appeals)}</h2>
+                <h2 id="list-appeals-h">{move || i18n::count(ctx.lang.get(), lists.with(|l| l.appeals_count) as u64, &ctx.t().home.appeals)}</h2>
                 <ul class="results" data-testid="appeal-list">
-                    <For each=move || lists.with(|l| l.2.clone())
+                    <For each=move || lists.with(|l| l.appeals.clone())
                         key=|a| a.id.clone() let:appeal>
                         <AppealRow appeal=appeal/>
                     </For>
@@ -159,6 +174,15 @@ pub fn ClientsScreen() -> impl IntoView {
             </section>
         </div>
     }
+}
+
+/// What the lists show: the first rows of each, and how many there are in all.
+#[derive(Clone, PartialEq)]
+struct Lists {
+    clients: Vec<String>,
+    clients_count: usize,
+    appeals: Vec<Appeal>,
+    appeals_count: usize,
 }
 
 #[component]
