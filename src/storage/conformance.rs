@@ -48,7 +48,7 @@ macro_rules! __store_conformance_cases {
             empty_store put_get_and_order put_replaces insert_conflict_writes_nothing delete batch_across_collections
             find_by_index latest_first read_in_pages typed_save_and_load text_survives large_batch next_revision_is_read_in_the_transaction
             next_revision_rolls_back_with_the_batch next_revision_stops_at_the_limit stale_revision_is_refused
-            sealed_records_hide_their_text
+            sealed_records_hide_their_text many_sealed_records_read_back_whole_and_in_order
             seal_all_upgrades_records_in_clear locked_store_writes_nothing_personal);
     };
 }
@@ -348,6 +348,30 @@ pub async fn sealed_records_hide_their_text(s: &impl Store) {
     assert!(matches!(s.get(Collection::Drafts, "s1").await, Err(StoreError::Decode { .. })), "another key");
     codec::unlock(key_from(bytes).await);
     assert_eq!(load::<Sample>(s, "s1").await.unwrap(), Some(v));
+    codec::unprotect();
+}
+
+/// More sealed records than are opened together (the browser opens them in groups): every one reads back whole, in
+/// order, by `all` and by pages; with another key none does, and the error says so.
+pub async fn many_sealed_records_read_back_whole_and_in_order(s: &impl Store) {
+    let (k, bytes) = fresh_key().await;
+    codec::unlock(k);
+    let mut batch = WriteBatch::new();
+    for i in 0..450 {
+        batch = batch.put(Collection::Clients, record(&format!("c{i:03}"), None, "t"));
+    }
+    s.write(batch).await.unwrap();
+    let all = s.all(Collection::Clients).await.unwrap();
+    assert_eq!(all.len(), 450);
+    for (i, r) in all.iter().enumerate() {
+        assert_eq!(r, &record(&format!("c{i:03}"), None, "t"), "record {i}");
+    }
+    let page = s.page(Collection::Clients, Some("c099"), 301).await.unwrap();
+    assert_eq!(ids(&page), (100..401).map(|i| format!("c{i:03}")).collect::<Vec<_>>());
+    codec::unlock(fresh_key().await.0);
+    assert!(matches!(s.all(Collection::Clients).await, Err(StoreError::Decode { .. })), "another key");
+    codec::unlock(key_from(bytes).await);
+    assert_eq!(s.all(Collection::Clients).await.unwrap(), all);
     codec::unprotect();
 }
 
