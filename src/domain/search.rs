@@ -344,6 +344,12 @@ impl SearchIndex {
         self.at.len()
     }
 
+    /// Makes room for `n` more cards at once (loading a register whose size is known).
+    pub fn reserve(&mut self, n: usize) {
+        self.slots.reserve(n);
+        self.at.reserve(n);
+    }
+
     pub fn is_empty(&self) -> bool {
         self.at.is_empty()
     }
