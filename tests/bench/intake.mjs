@@ -18,7 +18,17 @@ const QUERIES = ['Ш', 'Ше', 'Шев', 'Шевч', 'Шевче', 'Шевчен
 
 async function measure(browser, served, data, label, recall = []) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  // Long tasks (the main thread busy over 50 ms: a screen that does not answer), noted from each page's start.
+  await context.addInitScript(() => {
+    window.__long = [];
+    try {
+      new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__long.push([e.startTime, e.duration]); })
+        .observe({ type: 'longtask', buffered: true });
+    } catch { /* no long task timing: nothing noted */ }
+  });
   const page = await context.newPage();
+  // The long tasks that began at or after `t` (the page's clock).
+  const longSince = (t) => page.evaluate((t) => window.__long.filter(([s]) => s >= t).map(([, d]) => d), t);
   let crashed = false;
   page.on('crash', () => { crashed = true; });
   const out = { label };
@@ -57,6 +67,8 @@ async function measure(browser, served, data, label, recall = []) {
     // Three times (reloading each time): the median, as the Dexie page's.
     const inPage = [];
     const driven = [];
+    const loaded = [];
+    const longs = [];
     for (let round = 0; round < 3; round++) {
       await page.reload();
       await page.getByRole('heading', { level: 1, name: 'Пристрій заблоковано' }).waitFor();
@@ -78,7 +90,15 @@ async function measure(browser, served, data, label, recall = []) {
       else await page.getByTestId('client-list').waitFor({ state: 'attached' });
       driven.push(Date.now() - t3);
       inPage.push(await page.evaluate(() => window.__unlock.rows - window.__unlock.click));
+      // The rest of the register loads behind the first rows: until the list's heading gives the count. Every long
+      // task from the click to then is a moment the screen did not answer.
+      await page.waitForFunction(() => /^\d/.test(document.getElementById('list-clients-h')?.textContent ?? ''), null, { timeout: 600000 });
+      const at = await page.evaluate(() => window.__unlock.click);
+      loaded.push((await page.evaluate(() => performance.now())) - at);
+      longs.push(...await longSince(at));
     }
+    out.unlockToLoaded = stat(loaded).median;
+    out.longUnlock = longs;
     out.unlockToList = stat(inPage).median;
     out.unlockToListDriven = stat(driven).median;
     // Search as you type, on the intake screen.
@@ -86,6 +106,7 @@ async function measure(browser, served, data, label, recall = []) {
     const search = page.getByLabel('Пошук клієнта');
     await search.waitFor();
     const searchCdp = data ? await context.newCDPSession(page) : null;
+    const tSearch = await page.evaluate(() => performance.now());
     out.latencies = await profiled(searchCdp, `search as you type, ${data ? data.clients.length : 0} clients`, () => page.evaluate(async (queries) => {
       const el = document.getElementById('client-search');
       // Leptos updates the DOM in microtasks after the input event: wait for them with a prompt macrotask.
@@ -108,6 +129,7 @@ async function measure(browser, served, data, label, recall = []) {
       }
       return times;
     }, QUERIES));
+    out.longSearch = await longSince(tSearch);
     // Recall: is a client of that name among the results of its Latin spelling, and of the name with two letters
     // of the surname swapped?
     out.recall = await page.evaluate(async (recall) => {
@@ -160,6 +182,10 @@ const stat = (xs) => { const s = [...xs].sort((a, b) => a - b); return { median:
 const ms = (x) => `${x.toFixed(1)} ms`;
 const mb = (x) => `${(x / 1048576).toFixed(1)} MB`;
 
+// Long tasks: their count, how many passed 100 ms (a freeze a person notices), the longest.
+const longest = (ds) => Math.max(0, ...ds);
+const summary = (ds) => `${ds.length}, ${ds.filter((d) => d > 100).length} over 100 ms, longest ${ms(longest(ds))}`;
+
 const growth = (a, b, na, nb) => (Math.log(b / a) / Math.log(nb / na)).toFixed(2);
 
 const browser = await launchBrowser();
@@ -176,21 +202,24 @@ try {
     const full = await measure(browser, served, data, `${N} clients`, recall);
     full.s = stat(full.latencies);
     // (Printed before the peers run, so a failing peer does not lose them.)
-    console.log(JSON.stringify({ N, unlockToList: full.unlockToList, startup: full.startup, openListWarm: full.openListWarm, search: full.s, recall: full.recall, wasm: full.wasm, sealAll: full.sealAll }));
+    console.log(JSON.stringify({ N, unlockToList: full.unlockToList, unlockToLoaded: full.unlockToLoaded, longUnlock: summary(full.longUnlock), longSearch: summary(full.longSearch), startup: full.startup, openListWarm: full.openListWarm, search: full.s, recall: full.recall, wasm: full.wasm, sealAll: full.sealAll }));
     const peers = await measurePeers(browser, served, data, QUERIES, recall);
     const naive = stat(naiveBaseline(data));
     results.push({ N, full, peers });
     console.log('');
     console.log(`${''.padEnd(44)}${'empty database'.padStart(16)}${`${N} clients`.padStart(16)}${'ratio'.padStart(9)}`);
-    const line = (name, a, b, f) => console.log(`${name.padEnd(44)}${f(a).padStart(16)}${f(b).padStart(16)}${(b / Math.max(a, 1e-9)).toFixed(1).padStart(8)}×`);
+    const line = (name, a, b, f) => console.log(`${name.padEnd(44)}${f(a).padStart(16)}${f(b).padStart(16)}${(a > 0 ? `${(b / a).toFixed(1)}×` : '—').padStart(9)}`);
     line('set-up sealing every record', empty.sealAll, full.sealAll, ms);
     line('reload, unlock, to Home counts', empty.startup, full.startup, ms);
     line('open the client list, just started', empty.openList, full.openList, ms);
     line('open the client list, loaded', empty.openListWarm, full.openListWarm, ms);
     line('unlock (on the list) to first client rows', empty.unlockToList, full.unlockToList, ms);
     line('  the same as driven (Playwright click and wait)', empty.unlockToListDriven, full.unlockToListDriven, ms);
+    line('unlock to the whole register loaded behind them', empty.unlockToLoaded, full.unlockToLoaded, ms);
+    line('  longest task meanwhile (3 unlocks)', longest(empty.longUnlock), longest(full.longUnlock), ms);
     line('search as you type, median', empty.s.median, full.s.median, ms);
     line('search as you type, p95', empty.s.p95, full.s.p95, ms);
+    line('  longest task while typing', longest(empty.longSearch), longest(full.longSearch), ms);
     line('JS heap (after GC)', empty.jsHeap, full.jsHeap, mb);
     line('wasm memory', empty.wasm, full.wasm, mb);
     console.log('');
@@ -202,6 +231,7 @@ try {
     line('search p95: FlexSearch', peers.flexsearch.p95, full.s.p95, ms);
     console.log('(ratio: Pryiom ÷ peer; search times are from the query to its results drawn; the Dexie page counts from navigation start, the app from the unlock button’s click event, both in the page)');
     console.log(`recall in the first 20, Latin / typo: Pryiom ${full.recall.latin}/10 / ${full.recall.typo}/10, MiniSearch+translit ${peers.minisearch.latin}/10 / ${peers.minisearch.typo}/10, FlexSearch ${peers.flexsearch.latin}/10 / ${peers.flexsearch.typo}/10`);
+    console.log(`long tasks (over 50 ms) at ${N} clients: three unlocks with the register loading behind: ${summary(full.longUnlock)}; typing ${QUERIES.length * 3} queries: ${summary(full.longSearch)}`);
     if (full.recall.missed.length) console.log(`  not among Pryiom's first 20 (synthetic names): ${full.recall.missed.join("; ")}`);
     console.log(`index build: MiniSearch ${ms(peers.minisearch.build)}, FlexSearch ${ms(peers.flexsearch.build)}`);
     console.log(`baseline: naive JS substring search over the same ${N} names (no Latin, no typos): median ${ms(naive.median)}, p95 ${ms(naive.p95)}`);
