@@ -6,7 +6,7 @@ use std::future::Future;
 
 use serde::{Deserialize, Serialize};
 
-use super::{codec, load, load_all, save, Collection, IndexName, Record, Store, StoreError, StoredRecord, WriteBatch};
+use super::{codec, load, load_all, save, Collection, Head, IndexName, Record, Store, StoreError, StoredRecord, WriteBatch};
 
 /// A stored record for tests, with a JSON payload of `{"id": .., "text": ..}`.
 pub fn record(id: &str, client_id: Option<&str>, updated_at: &str) -> StoredRecord {
@@ -48,7 +48,7 @@ macro_rules! __store_conformance_cases {
             empty_store put_get_and_order put_replaces insert_conflict_writes_nothing delete batch_across_collections
             find_by_index latest_first read_in_pages typed_save_and_load text_survives large_batch next_revision_is_read_in_the_transaction
             next_revision_rolls_back_with_the_batch next_revision_stops_at_the_limit stale_revision_is_refused
-            sealed_records_hide_their_text many_sealed_records_read_back_whole_and_in_order
+            sealed_records_hide_their_text many_sealed_records_read_back_whole_and_in_order heads_without_opening
             seal_all_upgrades_records_in_clear locked_store_writes_nothing_personal);
     };
 }
@@ -372,6 +372,29 @@ pub async fn many_sealed_records_read_back_whole_and_in_order(s: &impl Store) {
     assert!(matches!(s.all(Collection::Clients).await, Err(StoreError::Decode { .. })), "another key");
     codec::unlock(key_from(bytes).await);
     assert_eq!(s.all(Collection::Clients).await.unwrap(), all);
+    codec::unprotect();
+}
+
+/// Every record's head (id, revision, last change), in id order, more of them than are read at a time, sealed or in
+/// clear; the payloads are not opened: with another key (or locked) the heads still read, the records do not.
+pub async fn heads_without_opening(s: &impl Store) {
+    assert_eq!(s.heads(Collection::Clients).await.unwrap(), vec![]);
+    let (k, _) = fresh_key().await;
+    codec::unlock(k);
+    let mut batch = WriteBatch::new();
+    for i in (0..1_050).rev() {
+        batch = batch.put(Collection::Clients, StoredRecord { rev: i % 7 + 1, ..record(&format!("c{i:04}"), None, &format!("2026-11-{:02}", i % 28 + 1)) });
+    }
+    s.write(batch.put(Collection::Appeals, record("a1", Some("c0001"), "t"))).await.unwrap();
+    let heads = s.heads(Collection::Clients).await.unwrap();
+    let all = s.all(Collection::Clients).await.unwrap();
+    assert_eq!(heads.len(), 1_050);
+    assert_eq!(heads, all.iter().map(Head::from).collect::<Vec<_>>());
+    assert_eq!((heads[3].id.as_str(), heads[3].rev, heads[3].updated_at.as_str()), ("c0003", 4, "2026-11-04"));
+    codec::unlock(fresh_key().await.0);
+    assert!(s.all(Collection::Clients).await.is_err(), "another key opens nothing");
+    assert_eq!(s.heads(Collection::Clients).await.unwrap(), heads, "heads need no key");
+    assert_eq!(s.heads(Collection::Appeals).await.unwrap().len(), 1);
     codec::unprotect();
 }
 

@@ -14,7 +14,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::schema::{steps_between, StepOp, DB_NAME, SCHEMA_VERSION};
-use super::{Collection, IndexName, Store, StoreError, StoreResult, StoredRecord, WriteBatch, WriteOp};
+use super::{Collection, Head, IndexName, Store, StoreError, StoreResult, StoredRecord, WriteBatch, WriteOp};
 
 /// A connection to the app's database.
 #[derive(Clone, Debug)]
@@ -155,6 +155,25 @@ impl IdbStore {
         Ok(out)
     }
 
+    /// Up to `n` stored objects with ids after `after`, as kept (sealed ones not opened).
+    async fn stored_page(&self, collection: Collection, after: Option<&str>, n: u32) -> StoreResult<Vec<JsValue>> {
+        let tx = self.read_tx(collection)?;
+        let store = tx.object_store(collection.name()).map_err(op_error)?;
+        let values: Vec<JsValue> = match after {
+            Some(after) => store
+                .get_all::<JsValue>()
+                .with_query::<&str, _>(indexed_db_futures::KeyRange::LowerBound(after, true))
+                .with_limit(n)
+                .await
+                .map_err(op_error)?
+                .collect::<Result<_, _>>(),
+            None => store.get_all::<JsValue>().with_limit(n).await.map_err(op_error)?.collect::<Result<_, _>>(),
+        }
+        .map_err(op_error)?;
+        drop(tx);
+        Ok(values)
+    }
+
     fn read_tx(&self, c: Collection) -> StoreResult<indexed_db_futures::transaction::Transaction<'_>> {
         self.db.transaction(c.name()).build().map_err(op_error)
     }
@@ -288,6 +307,25 @@ fn decode_js(c: Collection, value: JsValue) -> StoreResult<StoredRecord> {
     })
 }
 
+/// Stored objects read at a time for their heads (their payloads are never brought into WebAssembly).
+const HEADS_PAGE: u32 = 1000;
+
+/// A stored object's head: its payload is not read.
+fn head_js(c: Collection, value: &JsValue) -> StoreResult<Head> {
+    let id = field(value, "id").as_string();
+    let fail = |what: &str| StoreError::Decode {
+        collection: c,
+        id: id.clone().unwrap_or_default(),
+        detail: format!("field {what}"),
+    };
+    let rev = field(value, "rev").as_f64().filter(|n| n.fract() == 0.0 && *n >= 0.0).ok_or_else(|| fail("rev"))?;
+    Ok(Head {
+        id: id.clone().ok_or_else(|| fail("id"))?,
+        rev: rev as u64,
+        updated_at: field(value, "updated_at").as_string().ok_or_else(|| fail("updated_at"))?,
+    })
+}
+
 /// A plain JS object (not a Map), so that IndexedDB key paths and indexes can read the fields. A record without a
 /// client has no `client_id` property at all, so the `by_client` index skips it.
 fn encode_js(rec: &StoredRecord) -> StoreResult<JsValue> {
@@ -371,20 +409,7 @@ impl Store for IdbStore {
     }
 
     async fn page(&self, collection: Collection, after: Option<&str>, n: u32) -> StoreResult<Vec<StoredRecord>> {
-        let tx = self.read_tx(collection)?;
-        let store = tx.object_store(collection.name()).map_err(op_error)?;
-        let values: Vec<JsValue> = match after {
-            Some(after) => store
-                .get_all::<JsValue>()
-                .with_query::<&str, _>(indexed_db_futures::KeyRange::LowerBound(after, true))
-                .with_limit(n)
-                .await
-                .map_err(op_error)?
-                .collect::<Result<_, _>>(),
-            None => store.get_all::<JsValue>().with_limit(n).await.map_err(op_error)?.collect::<Result<_, _>>(),
-        }
-        .map_err(op_error)?;
-        drop(tx);
+        let values = self.stored_page(collection, after, n).await?;
         all_opened(collection, values).await
     }
 
@@ -404,6 +429,22 @@ impl Store for IdbStore {
         }
         drop(tx);
         all_opened(collection, values).await
+    }
+
+    async fn heads(&self, collection: Collection) -> StoreResult<Vec<Head>> {
+        let mut out = Vec::new();
+        let mut after: Option<String> = None;
+        loop {
+            let values = self.stored_page(collection, after.as_deref(), HEADS_PAGE).await?;
+            let full = values.len() == HEADS_PAGE as usize;
+            for v in &values {
+                out.push(head_js(collection, v)?);
+            }
+            match out.last() {
+                Some(last) if full => after = Some(last.id.clone()),
+                _ => return Ok(out),
+            }
+        }
     }
 
     async fn count(&self, collection: Collection) -> StoreResult<u32> {

@@ -119,6 +119,12 @@ impl Store for MemoryStore {
         all_opened(collection, recs).await
     }
 
+    async fn heads(&self, collection: Collection) -> StoreResult<Vec<super::Head>> {
+        let mut heads: Vec<super::Head> = self.raw(collection).iter().map(super::Head::from).collect();
+        heads.sort_by(|a, b| a.id.cmp(&b.id));
+        Ok(heads)
+    }
+
     async fn count(&self, collection: Collection) -> StoreResult<u32> {
         Ok(self.tables.borrow().get(&collection).map_or(0, |t| t.len() as u32))
     }

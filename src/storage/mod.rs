@@ -38,6 +38,21 @@ pub struct StoredRecord {
     pub payload: String,
 }
 
+/// What the store knows of a record without opening its payload: enough to tell which records changed since a batch
+/// carried them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Head {
+    pub id: String,
+    pub rev: u64,
+    pub updated_at: String,
+}
+
+impl From<&StoredRecord> for Head {
+    fn from(r: &StoredRecord) -> Head {
+        Head { id: r.id.clone(), rev: r.rev, updated_at: r.updated_at.clone() }
+    }
+}
+
 /// One change inside a [`WriteBatch`].
 #[derive(Debug, Clone, PartialEq)]
 pub enum WriteOp {
@@ -195,6 +210,10 @@ pub trait Store {
     /// collection with the `by_updated` index (clients, appeals, assessments): what the first screen shows before
     /// the rest is read.
     async fn latest(&self, collection: Collection, n: u32) -> StoreResult<Vec<StoredRecord>>;
+    /// The head (id, revision, last change) of every record of a collection, ordered by id, without reading or
+    /// decrypting any payload: what counting the records no batch has carried needs (opening every record of a
+    /// 100,000-client register for it took seconds and held the screen).
+    async fn heads(&self, collection: Collection) -> StoreResult<Vec<Head>>;
     /// How many records a collection holds.
     async fn count(&self, collection: Collection) -> StoreResult<u32>;
     /// Apply every change of the batch in one transaction: all or nothing.

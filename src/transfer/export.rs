@@ -1,6 +1,8 @@
 //! Making a batch: which records it takes, their batch records (with checksums) made slice by slice, the file
 //! assembled and kept with its exact text.
 
+use std::collections::HashSet;
+
 use crate::domain::appeal::Appeal;
 use crate::domain::audit::AuditEvent;
 use crate::domain::batch::{
@@ -30,7 +32,9 @@ pub fn source_of(kind: RecordType, rec: &StoredRecord) -> StoreResult<Source> {
     Ok(Source { kind, id: rec.id.clone(), rev: rec.rev, updated_at: rec.updated_at.clone(), data })
 }
 
-/// The stored records of every type that `selection` takes, in type order then by last change.
+/// The stored records of every type that `selection` takes, in type order then by last change. Which ones is told by
+/// their heads (nothing opened); then a collection mostly taken is read whole, and the few records of one mostly
+/// left (the batch of a working week on a device that holds a year) are read each by id.
 pub async fn selected(
     store: &impl Store,
     selection: &Selection,
@@ -38,25 +42,54 @@ pub async fn selected(
 ) -> StoreResult<Vec<(RecordType, StoredRecord)>> {
     let mut out = Vec::new();
     for kind in RecordType::ALL {
-        let mut recs: Vec<StoredRecord> = store
-            .all(collection_of(kind))
-            .await?
-            .into_iter()
-            .filter(|r| selection.takes(r.rev, &r.updated_at, ledger.exported(kind, &r.id)))
-            .collect();
+        let c = collection_of(kind);
+        let heads = store.heads(c).await?;
+        let takes = |id: &str, rev: u64, updated_at: &str| selection.takes(rev, updated_at, ledger.exported(kind, id));
+        let picked: HashSet<&str> =
+            heads.iter().filter(|h| takes(&h.id, h.rev, &h.updated_at)).map(|h| h.id.as_str()).collect();
+        if picked.is_empty() {
+            continue;
+        }
+        // A record changed since its head was read is taken as it is now, if the selection still takes it.
+        let wanted = |r: &StoredRecord| picked.contains(r.id.as_str()) && takes(&r.id, r.rev, &r.updated_at);
+        let mut recs: Vec<StoredRecord> = if picked.len() * 4 >= heads.len() {
+            store.all(c).await?.into_iter().filter(|r| wanted(r)).collect()
+        } else {
+            let ids: Vec<&str> = heads.iter().map(|h| h.id.as_str()).filter(|id| picked.contains(id)).collect();
+            let mut recs = Vec::with_capacity(ids.len());
+            for group in ids.chunks(READ_TOGETHER) {
+                for r in futures::future::join_all(group.iter().map(|id| store.get(c, id))).await {
+                    recs.extend(r?.filter(|r| wanted(r)));
+                }
+            }
+            recs
+        };
         recs.sort_by(|a, b| a.updated_at.cmp(&b.updated_at).then_with(|| a.id.cmp(&b.id)));
         out.extend(recs.into_iter().map(|r| (kind, r)));
     }
     Ok(out)
 }
 
-/// How many client records (cards, appeals, checklists) no batch has carried at their current revision, and when
-/// the oldest of them last changed. Events of the audit trail are not counted: they ride along with the next batch.
+/// Records read by id side by side when a batch takes few of a collection.
+const READ_TOGETHER: usize = 200;
+
+/// How many client records (cards, appeals, checklists; kiosk tickets and feedback) no batch has carried at their
+/// current revision, and when the oldest of them last changed. Events of the audit trail are not counted: they ride
+/// along with the next batch. Read from the records' heads: nothing is opened.
 pub async fn pending(store: &impl Store, ledger: &Ledger) -> StoreResult<(usize, Option<String>)> {
-    let picked = selected(store, &Selection::NotExported, ledger).await?;
-    let records: Vec<_> = picked.iter().filter(|(k, _)| *k != RecordType::Audit).collect();
-    let oldest = records.iter().map(|(_, r)| r.updated_at.clone()).min();
-    Ok((records.len(), oldest))
+    let mut count = 0;
+    let mut oldest: Option<String> = None;
+    for kind in RecordType::ALL.into_iter().filter(|k| *k != RecordType::Audit) {
+        for h in store.heads(collection_of(kind)).await? {
+            if Selection::NotExported.takes(h.rev, &h.updated_at, ledger.exported(kind, &h.id)) {
+                count += 1;
+                if oldest.as_ref().is_none_or(|o| h.updated_at < *o) {
+                    oldest = Some(h.updated_at);
+                }
+            }
+        }
+    }
+    Ok((count, oldest))
 }
 
 /// A batch made and kept on the device.

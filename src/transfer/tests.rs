@@ -757,3 +757,89 @@ fn a_receipt_marks_the_batch_received_and_the_purge_removes_only_what_it_lists()
         assert!(c.personal.is_some(), "not listed: kept");
     });
 }
+
+/// A store that counts the records it opens (every call but `heads` opens what it returns).
+struct Counting {
+    inner: MemoryStore,
+    opened: std::cell::Cell<usize>,
+}
+
+impl Counting {
+    fn opened(&self, n: usize) {
+        self.opened.set(self.opened.get() + n);
+    }
+}
+
+impl Store for Counting {
+    async fn get(&self, c: Collection, id: &str) -> storage::StoreResult<Option<StoredRecord>> {
+        let r = self.inner.get(c, id).await?;
+        self.opened(usize::from(r.is_some()));
+        Ok(r)
+    }
+    async fn all(&self, c: Collection) -> storage::StoreResult<Vec<StoredRecord>> {
+        let r = self.inner.all(c).await?;
+        self.opened(r.len());
+        Ok(r)
+    }
+    async fn page(&self, c: Collection, after: Option<&str>, n: u32) -> storage::StoreResult<Vec<StoredRecord>> {
+        let r = self.inner.page(c, after, n).await?;
+        self.opened(r.len());
+        Ok(r)
+    }
+    async fn find(&self, c: Collection, i: storage::IndexName, key: &str) -> storage::StoreResult<Vec<StoredRecord>> {
+        let r = self.inner.find(c, i, key).await?;
+        self.opened(r.len());
+        Ok(r)
+    }
+    async fn latest(&self, c: Collection, n: u32) -> storage::StoreResult<Vec<StoredRecord>> {
+        let r = self.inner.latest(c, n).await?;
+        self.opened(r.len());
+        Ok(r)
+    }
+    async fn heads(&self, c: Collection) -> storage::StoreResult<Vec<storage::Head>> {
+        self.inner.heads(c).await
+    }
+    async fn count(&self, c: Collection) -> storage::StoreResult<u32> {
+        self.inner.count(c).await
+    }
+    async fn write(&self, batch: WriteBatch) -> storage::StoreResult<()> {
+        self.inner.write(batch).await
+    }
+}
+
+#[test]
+fn counting_what_is_not_exported_opens_nothing_and_a_small_batch_opens_only_what_it_takes() {
+    block_on(async {
+        let s = Counting { inner: MemoryStore::new(), opened: std::cell::Cell::new(0) };
+        let id = |i: usize| format!("00000000-0000-4000-8000-{i:012}");
+        for i in 0..40 {
+            storage::save(&s, &client(&id(i), "Коваль"), &format!("2026-11-20T10:{i:02}:00Z")).await.expect("save");
+        }
+        assert_eq!(pending(&s, &Ledger::default()).await.expect("pending"), (40, Some("2026-11-20T10:00:00Z".into())));
+        assert_eq!(s.opened.get(), 0, "counting opens no record");
+        let first = export(&s, &origin("00000000-0000-4000-8000-0000000000b1"), Selection::NotExported, &Ledger::default(), None, &mut ())
+            .await
+            .expect("export")
+            .expect("a batch");
+        assert_eq!(first.file.records.len(), 40);
+        let ledger = Ledger::of(&[first.info]);
+        // Three cards of the forty change.
+        for (i, at) in [(31, "2026-11-26T09:00:00Z"), (7, "2026-11-26T08:00:00Z"), (20, "2026-11-26T10:00:00Z")] {
+            let mut c = client(&id(i), "Коваль-Нова");
+            c.created_at = "2026-11-20T10:00:00Z".into();
+            storage::save(&s, &c, at).await.expect("save");
+        }
+        assert_eq!(pending(&s, &ledger).await.expect("pending"), (3, Some("2026-11-26T08:00:00Z".into())));
+        s.opened.set(0);
+        let second = export(&s, &origin("00000000-0000-4000-8000-0000000000b2"), Selection::NotExported, &ledger, None, &mut ())
+            .await
+            .expect("export")
+            .expect("a batch");
+        assert_eq!(
+            second.file.records.iter().map(|r| (r.id.clone(), r.rev)).collect::<Vec<_>>(),
+            [(id(7), 2), (id(31), 2), (id(20), 2)],
+            "the changed cards, oldest change first"
+        );
+        assert_eq!(s.opened.get(), 3, "only the three cards taken were opened");
+    });
+}
