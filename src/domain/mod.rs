@@ -13,6 +13,7 @@ pub mod ids;
 pub mod merge;
 pub mod intake;
 pub mod kiosk;
+pub mod lists;
 pub mod rebase;
 pub mod referral;
 pub mod search;

@@ -221,6 +221,15 @@ impl Pieces {
         yield_now().await;
         self.started = js_sys::Date::now();
     }
+
+    /// [`Self::pause`] between larger steps: the clock is asked at each.
+    pub async fn pause_every_call(&mut self) {
+        if js_sys::Date::now() - self.started < Self::MS {
+            return;
+        }
+        yield_now().await;
+        self.started = js_sys::Date::now();
+    }
 }
 
 impl Default for Pieces {

@@ -48,6 +48,12 @@ async function measure(browser, served, data, label, recall = []) {
     await unlock(page);
     await page.waitForFunction((n) => document.querySelector('[data-testid=count-clients]')?.textContent.startsWith(`${n} `), data ? data.clients.length : 0, { timeout: 300000 });
     out.startup = Date.now() - t0;
+    // Home also says how many records no batch has carried yet: from the unlock to that line, and the long tasks
+    // meanwhile (it read and opened every record of the device until 2026-12-07, holding the screen for seconds).
+    await page.waitForFunction(() => /^(\d|Усе)/.test(document.querySelector('[data-testid=pending-export]')?.textContent ?? ''), null, { timeout: 600000 });
+    out.homePending = Date.now() - t0;
+    out.longHome = await longSince(0);
+    out.wasmHome = await page.evaluate(async () => (await import('./pryiom.js')).wasm_memory_bytes());
     // Open the client list: click to first rows rendered.
     const t1 = await page.evaluate(() => performance.now());
     await page.getByRole('navigation', { name: 'Розділи' }).getByRole('link', { name: 'Клієнти' }).click();
@@ -98,6 +104,26 @@ async function measure(browser, served, data, label, recall = []) {
       longs.push(...await longSince(at));
     }
     out.unlockToLoaded = stat(loaded).median;
+    // Filtering the whole client list: each of three question areas in turn, then any, from the change to the
+    // list's heading giving the new count; the long tasks meanwhile.
+    const tFilter = await page.evaluate(() => performance.now());
+    // (On an empty database the count never changes: nothing to time.)
+    out.filterTimes = !data ? [0] : await page.evaluate(async () => {
+      const sel = document.getElementById('filter-area');
+      const head = document.getElementById('list-clients-h');
+      const values = [...sel.options].map((o) => o.value).filter((v) => v).slice(0, 3);
+      const times = [];
+      for (const v of [...values, '']) {
+        const before = head.textContent;
+        const t = performance.now();
+        sel.value = v;
+        sel.dispatchEvent(new Event('change', { bubbles: true }));
+        while (head.textContent === before && performance.now() - t < 5000) await new Promise((r) => setTimeout(r, 2));
+        times.push(performance.now() - t);
+      }
+      return times;
+    });
+    out.longFilter = await longSince(tFilter);
     out.longUnlock = longs;
     out.unlockToList = stat(inPage).median;
     out.unlockToListDriven = stat(driven).median;
@@ -202,7 +228,7 @@ try {
     const full = await measure(browser, served, data, `${N} clients`, recall);
     full.s = stat(full.latencies);
     // (Printed before the peers run, so a failing peer does not lose them.)
-    console.log(JSON.stringify({ N, unlockToList: full.unlockToList, unlockToLoaded: full.unlockToLoaded, longUnlock: summary(full.longUnlock), longSearch: summary(full.longSearch), startup: full.startup, openListWarm: full.openListWarm, search: full.s, recall: full.recall, wasm: full.wasm, sealAll: full.sealAll }));
+    console.log(JSON.stringify({ N, unlockToList: full.unlockToList, unlockToLoaded: full.unlockToLoaded, longUnlock: summary(full.longUnlock), longSearch: summary(full.longSearch), homePending: full.homePending, longHome: summary(full.longHome), wasmHome: full.wasmHome, filter: stat(full.filterTimes), longFilter: summary(full.longFilter), startup: full.startup, openListWarm: full.openListWarm, search: full.s, recall: full.recall, wasm: full.wasm, sealAll: full.sealAll }));
     const peers = await measurePeers(browser, served, data, QUERIES, recall);
     const naive = stat(naiveBaseline(data));
     results.push({ N, full, peers });
@@ -217,6 +243,11 @@ try {
     line('  the same as driven (Playwright click and wait)', empty.unlockToListDriven, full.unlockToListDriven, ms);
     line('unlock to the whole register loaded behind them', empty.unlockToLoaded, full.unlockToLoaded, ms);
     line('  longest task meanwhile (3 unlocks)', longest(empty.longUnlock), longest(full.longUnlock), ms);
+    line('unlock on Home to its "not exported" line', empty.homePending, full.homePending, ms);
+    line('  longest task meanwhile', longest(empty.longHome), longest(full.longHome), ms);
+    line('  wasm memory then', empty.wasmHome, full.wasmHome, mb);
+    line('filter the client list by area, median', stat(empty.filterTimes).median, stat(full.filterTimes).median, ms);
+    line('  longest task meanwhile', longest(empty.longFilter), longest(full.longFilter), ms);
     line('search as you type, median', empty.s.median, full.s.median, ms);
     line('search as you type, p95', empty.s.p95, full.s.p95, ms);
     line('  longest task while typing', longest(empty.longSearch), longest(full.longSearch), ms);
@@ -231,7 +262,7 @@ try {
     line('search p95: FlexSearch', peers.flexsearch.p95, full.s.p95, ms);
     console.log('(ratio: Pryiom ÷ peer; search times are from the query to its results drawn; the Dexie page counts from navigation start, the app from the unlock button’s click event, both in the page)');
     console.log(`recall in the first 20, Latin / typo: Pryiom ${full.recall.latin}/10 / ${full.recall.typo}/10, MiniSearch+translit ${peers.minisearch.latin}/10 / ${peers.minisearch.typo}/10, FlexSearch ${peers.flexsearch.latin}/10 / ${peers.flexsearch.typo}/10`);
-    console.log(`long tasks (over 50 ms) at ${N} clients: three unlocks with the register loading behind: ${summary(full.longUnlock)}; typing ${QUERIES.length * 3} queries: ${summary(full.longSearch)}`);
+    console.log(`long tasks (over 50 ms) at ${N} clients: three unlocks with the register loading behind: ${summary(full.longUnlock)}; typing ${QUERIES.length * 3} queries: ${summary(full.longSearch)}; Home after its unlock, to the "not exported" line: ${summary(full.longHome)}; filtering the list ${full.filterTimes.length} times: ${summary(full.longFilter)}`);
     if (full.recall.missed.length) console.log(`  not among Pryiom's first 20 (synthetic names): ${full.recall.missed.join("; ")}`);
     console.log(`index build: MiniSearch ${ms(peers.minisearch.build)}, FlexSearch ${ms(peers.flexsearch.build)}`);
     console.log(`baseline: naive JS substring search over the same ${N} names (no Latin, no typos): median ${ms(naive.median)}, p95 ${ms(naive.p95)}`);

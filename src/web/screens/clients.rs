@@ -5,16 +5,19 @@ use leptos::prelude::*;
 use crate::web::data::DataStoreFields;
 
 use crate::domain::appeal::{AidKind, Appeal, AppealFilter};
-use crate::domain::best::FirstN;
 use crate::domain::date::Date;
+use crate::domain::lists::{Lists, ListsMaker};
 use crate::i18n;
 use crate::nav::Route;
 use crate::web::app::use_ctx;
 use crate::web::form::{tr, IsoDateField, Select, TextInput};
+use crate::web::platform::Pieces;
 
 use crate::web::widgets::{when, ClientSummary};
 
 const PAGE: usize = 50;
+/// Cards gone through in one step of making the lists (some 2–4 ms in the browser).
+const STEP: usize = 2048;
 
 #[component]
 pub fn ClientsScreen() -> impl IntoView {
@@ -41,9 +44,14 @@ pub fn ClientsScreen() -> impl IntoView {
 
     // Clients that match the search and have an appeal that passes the filters (or any client, when no filter is
     // set), most recent first, and appeals that pass the filters, newest first: how many of each, and the first
-    // `shown` of them (the rest are never copied or put in order: with 100,000 cards, sorting them all held the
-    // screen at every change).
-    let lists = Memo::new(move |_| {
+    // `shown` of them (`domain::lists`). Made in steps with the browser free between them: with 100,000 cards one
+    // pass held the screen for 120–170 ms. A change of the data or of the filters starts them again; steps of an
+    // older pass stop.
+    let lists = RwSignal::new(Lists::default());
+    // Whether the lists shown were made with every record loaded (the count is shown only then).
+    let settled = RwSignal::new(false);
+    let generation = StoredValue::new(0u64);
+    Effect::new(move |_| {
         // The lists depend on the cards (and their search index) and the appeals, nothing else.
         ctx.data.clients().track();
         ctx.data.appeals().track();
@@ -53,54 +61,27 @@ pub fn ClientsScreen() -> impl IntoView {
         // Just unlocked, the appeals still loading: a card's own date stands in for its last appeal's, so the list
         // is in about its final order at once.
         let loading = !ctx.data_ready.get();
-        ctx.data.with_untracked(|d| {
-            let found: Option<Vec<String>> =
-                (!q.trim().is_empty()).then(|| d.index.search(&q, 500).into_iter().map(|h| h.id).collect());
-            let recent = |a: &(&String, &str), b: &(&String, &str)| b.1.cmp(a.1).then_with(|| a.0.cmp(b.0));
-            let newest = |a: &&Appeal, b: &&Appeal| b.received_at.cmp(&a.received_at).then_with(|| a.id.cmp(&b.id));
-            // The search gives its own order (best first): the first of them; otherwise the most recent first.
-            let mut in_order: Vec<&String> = Vec::new();
-            let mut clients = FirstN::new(n, recent);
-            let mut appeals = FirstN::new(n, newest);
-            let (mut clients_count, mut appeals_count) = (0, 0);
-            let ids: Box<dyn Iterator<Item = &String>> = match &found {
-                Some(ids) => Box::new(ids.iter()),
-                None => Box::new(d.clients.keys()),
-            };
-            for id in ids {
-                let list = d.appeals.get(id).map_or(&[][..], Vec::as_slice);
-                let mut any = false;
-                for a in list.iter().filter(|a| f.matches(a)) {
-                    any = true;
-                    appeals_count += 1;
-                    appeals.push(a);
+        // The search gives its own order (best first).
+        let found = (!q.trim().is_empty())
+            .then(|| ctx.data.index().with_untracked(|index| index.search(&q, 500).into_iter().map(|h| h.id).collect()));
+        let pass = generation.get_value() + 1;
+        generation.set_value(pass);
+        let mut maker = ListsMaker::new(f, found, n, loading);
+        leptos::task::spawn_local(async move {
+            let mut pieces = Pieces::new();
+            loop {
+                if generation.try_get_value() != Some(pass) {
+                    return;
                 }
-                if f.is_empty() || any {
-                    clients_count += 1;
-                    if found.is_some() {
-                        if in_order.len() < n {
-                            in_order.push(id);
-                        }
-                    } else {
-                        let last = match list.first() {
-                            Some(a) => a.received_at.as_str(),
-                            None if loading => d.clients.get(id).map_or("", |c| c.created_at.as_str()),
-                            None => "",
-                        };
-                        clients.push((id, last));
-                    }
+                match ctx.data.try_with_untracked(|d| maker.step(&d.clients, &d.appeals, STEP)) {
+                    None => return,
+                    Some(true) => break,
+                    Some(false) => pieces.pause_every_call().await,
                 }
             }
-            if found.is_none() {
-                in_order = clients.into_vec().into_iter().map(|c| c.0).collect();
-            }
-            Lists {
-                clients: in_order.into_iter().cloned().collect(),
-                clients_count,
-                appeals: appeals.into_vec().into_iter().cloned().collect(),
-                appeals_count,
-            }
-        })
+            lists.try_set(maker.finish());
+            settled.try_set(!loading);
+        });
     });
 
     let area_options = Signal::derive(move || {
@@ -145,7 +126,7 @@ pub fn ClientsScreen() -> impl IntoView {
         <div class="cards">
             <section class="card" aria-labelledby="list-clients-h">
                 // No count while loading: the cards in place are not yet all of them.
-                <h2 id="list-clients-h">{move || if ctx.data_ready.get() {
+                <h2 id="list-clients-h">{move || if ctx.data_ready.get() && settled.get() {
                     i18n::count(ctx.lang.get(), lists.with(|l| l.clients_count) as u64, &ctx.t().home.clients)
                 } else {
                     ctx.t().clients_title.to_owned()
@@ -174,15 +155,6 @@ pub fn ClientsScreen() -> impl IntoView {
             </section>
         </div>
     }
-}
-
-/// What the lists show: the first rows of each, and how many there are in all.
-#[derive(Clone, PartialEq)]
-struct Lists {
-    clients: Vec<String>,
-    clients_count: usize,
-    appeals: Vec<Appeal>,
-    appeals_count: usize,
 }
 
 #[component]
