@@ -378,23 +378,27 @@ pub async fn many_sealed_records_read_back_whole_and_in_order(s: &impl Store) {
 /// Every record's head (id, revision, last change), in id order, more of them than are read at a time, sealed or in
 /// clear; the payloads are not opened: with another key (or locked) the heads still read, the records do not.
 pub async fn heads_without_opening(s: &impl Store) {
-    assert_eq!(s.heads(Collection::Clients).await.unwrap(), vec![]);
+    assert_eq!(s.heads(Collection::Clients, None, 10).await.unwrap(), vec![]);
     let (k, _) = fresh_key().await;
     codec::unlock(k);
     let mut batch = WriteBatch::new();
     for i in (0..1_050).rev() {
-        batch = batch.put(Collection::Clients, StoredRecord { rev: i % 7 + 1, ..record(&format!("c{i:04}"), None, &format!("2026-11-{:02}", i % 28 + 1)) });
+        let at = format!("2026-11-{:02}", i % 28 + 1);
+        batch = batch.put(Collection::Clients, StoredRecord { rev: i % 7 + 1, ..record(&format!("c{i:04}"), None, &at) });
     }
     s.write(batch.put(Collection::Appeals, record("a1", Some("c0001"), "t"))).await.unwrap();
-    let heads = s.heads(Collection::Clients).await.unwrap();
     let all = s.all(Collection::Clients).await.unwrap();
+    let mut heads = Vec::new();
+    super::each_head(s, Collection::Clients, |h| heads.push(h)).await.unwrap();
     assert_eq!(heads.len(), 1_050);
     assert_eq!(heads, all.iter().map(Head::from).collect::<Vec<_>>());
     assert_eq!((heads[3].id.as_str(), heads[3].rev, heads[3].updated_at.as_str()), ("c0003", 4, "2026-11-04"));
+    let page = s.heads(Collection::Clients, Some("c0099"), 3).await.unwrap();
+    assert_eq!(page.iter().map(|h| h.id.as_str()).collect::<Vec<_>>(), ["c0100", "c0101", "c0102"]);
     codec::unlock(fresh_key().await.0);
     assert!(s.all(Collection::Clients).await.is_err(), "another key opens nothing");
-    assert_eq!(s.heads(Collection::Clients).await.unwrap(), heads, "heads need no key");
-    assert_eq!(s.heads(Collection::Appeals).await.unwrap().len(), 1);
+    assert_eq!(s.heads(Collection::Clients, None, 2_000).await.unwrap(), heads, "heads need no key");
+    assert_eq!(s.heads(Collection::Appeals, None, 10).await.unwrap().len(), 1);
     codec::unprotect();
 }
 

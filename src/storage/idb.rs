@@ -307,10 +307,7 @@ fn decode_js(c: Collection, value: JsValue) -> StoreResult<StoredRecord> {
     })
 }
 
-/// Stored objects read at a time for their heads (their payloads are never brought into WebAssembly).
-const HEADS_PAGE: u32 = 1000;
-
-/// A stored object's head: its payload is not read.
+/// A stored object's head: its payload is not read (never brought into WebAssembly).
 fn head_js(c: Collection, value: &JsValue) -> StoreResult<Head> {
     let id = field(value, "id").as_string();
     let fail = |what: &str| StoreError::Decode {
@@ -431,20 +428,8 @@ impl Store for IdbStore {
         all_opened(collection, values).await
     }
 
-    async fn heads(&self, collection: Collection) -> StoreResult<Vec<Head>> {
-        let mut out = Vec::new();
-        let mut after: Option<String> = None;
-        loop {
-            let values = self.stored_page(collection, after.as_deref(), HEADS_PAGE).await?;
-            let full = values.len() == HEADS_PAGE as usize;
-            for v in &values {
-                out.push(head_js(collection, v)?);
-            }
-            match out.last() {
-                Some(last) if full => after = Some(last.id.clone()),
-                _ => return Ok(out),
-            }
-        }
+    async fn heads(&self, collection: Collection, after: Option<&str>, n: u32) -> StoreResult<Vec<Head>> {
+        self.stored_page(collection, after, n).await?.iter().map(|v| head_js(collection, v)).collect()
     }
 
     async fn count(&self, collection: Collection) -> StoreResult<u32> {

@@ -119,9 +119,15 @@ impl Store for MemoryStore {
         all_opened(collection, recs).await
     }
 
-    async fn heads(&self, collection: Collection) -> StoreResult<Vec<super::Head>> {
-        let mut heads: Vec<super::Head> = self.raw(collection).iter().map(super::Head::from).collect();
+    async fn heads(&self, collection: Collection, after: Option<&str>, n: u32) -> StoreResult<Vec<super::Head>> {
+        let mut heads: Vec<super::Head> = self
+            .raw(collection)
+            .iter()
+            .filter(|r| after.is_none_or(|a| r.id.as_str() > a))
+            .map(super::Head::from)
+            .collect();
         heads.sort_by(|a, b| a.id.cmp(&b.id));
+        heads.truncate(n as usize);
         Ok(heads)
     }
 

@@ -5,12 +5,10 @@ use std::collections::HashSet;
 
 use crate::domain::appeal::Appeal;
 use crate::domain::audit::AuditEvent;
-use crate::domain::batch::{
-    assemble, record_of, BatchFile, BatchInfo, Ledger, Origin, RecordType, Selection, Source,
-};
+use crate::domain::batch::{assemble, record_of, BatchFile, BatchInfo, Ledger, Origin, RecordType, Selection, Source};
 use crate::domain::checklist::Checklist;
 use crate::domain::client::Client;
-use crate::storage::{codec, Collection, Record, Store, StoreResult, StoredRecord, WriteBatch};
+use crate::storage::{self, codec, Collection, Record, Store, StoreResult, StoredRecord, WriteBatch};
 
 use super::{collection_of, encode_failed, Pace, SLICE};
 
@@ -43,23 +41,33 @@ pub async fn selected(
     let mut out = Vec::new();
     for kind in RecordType::ALL {
         let c = collection_of(kind);
-        let heads = store.heads(c).await?;
         let takes = |id: &str, rev: u64, updated_at: &str| selection.takes(rev, updated_at, ledger.exported(kind, id));
-        let picked: HashSet<&str> =
-            heads.iter().filter(|h| takes(&h.id, h.rev, &h.updated_at)).map(|h| h.id.as_str()).collect();
+        // The ids taken, in id order, and how many records the collection holds.
+        let (mut picked, mut held) = (Vec::new(), 0usize);
+        storage::each_head(store, c, |h| {
+            held += 1;
+            if takes(&h.id, h.rev, &h.updated_at) {
+                picked.push(h.id);
+            }
+        })
+        .await?;
         if picked.is_empty() {
             continue;
         }
         // A record changed since its head was read is taken as it is now, if the selection still takes it.
-        let wanted = |r: &StoredRecord| picked.contains(r.id.as_str()) && takes(&r.id, r.rev, &r.updated_at);
-        let mut recs: Vec<StoredRecord> = if picked.len() * 4 >= heads.len() {
-            store.all(c).await?.into_iter().filter(|r| wanted(r)).collect()
+        let mut recs: Vec<StoredRecord> = if picked.len() * 4 >= held {
+            let picked: HashSet<&str> = picked.iter().map(String::as_str).collect();
+            store
+                .all(c)
+                .await?
+                .into_iter()
+                .filter(|r| picked.contains(r.id.as_str()) && takes(&r.id, r.rev, &r.updated_at))
+                .collect()
         } else {
-            let ids: Vec<&str> = heads.iter().map(|h| h.id.as_str()).filter(|id| picked.contains(id)).collect();
-            let mut recs = Vec::with_capacity(ids.len());
-            for group in ids.chunks(READ_TOGETHER) {
+            let mut recs = Vec::with_capacity(picked.len());
+            for group in picked.chunks(READ_TOGETHER) {
                 for r in futures::future::join_all(group.iter().map(|id| store.get(c, id))).await {
-                    recs.extend(r?.filter(|r| wanted(r)));
+                    recs.extend(r?.filter(|r| takes(&r.id, r.rev, &r.updated_at)));
                 }
             }
             recs
@@ -80,14 +88,15 @@ pub async fn pending(store: &impl Store, ledger: &Ledger) -> StoreResult<(usize,
     let mut count = 0;
     let mut oldest: Option<String> = None;
     for kind in RecordType::ALL.into_iter().filter(|k| *k != RecordType::Audit) {
-        for h in store.heads(collection_of(kind)).await? {
+        storage::each_head(store, collection_of(kind), |h| {
             if Selection::NotExported.takes(h.rev, &h.updated_at, ledger.exported(kind, &h.id)) {
                 count += 1;
                 if oldest.as_ref().is_none_or(|o| h.updated_at < *o) {
                     oldest = Some(h.updated_at);
                 }
             }
-        }
+        })
+        .await?;
     }
     Ok((count, oldest))
 }

@@ -796,8 +796,8 @@ impl Store for Counting {
         self.opened(r.len());
         Ok(r)
     }
-    async fn heads(&self, c: Collection) -> storage::StoreResult<Vec<storage::Head>> {
-        self.inner.heads(c).await
+    async fn heads(&self, c: Collection, after: Option<&str>, n: u32) -> storage::StoreResult<Vec<storage::Head>> {
+        self.inner.heads(c, after, n).await
     }
     async fn count(&self, c: Collection) -> storage::StoreResult<u32> {
         self.inner.count(c).await
