@@ -1,5 +1,6 @@
 //! Host micro-benchmarks of the search index (`./pryiom bench-search`): building it from N cards, and a search as you
-//! type for a Cyrillic prefix, a Latin spelling, a typo, phone digits and one letter, at 5,000, 20,000 and 100,000 cards. They guard the
+//! type for a Cyrillic prefix, a Latin spelling, a typo, phone digits and one letter, at 5,000, 20,000 and 100,000 cards; and the
+//! client list's pass over a whole register (`domain::lists`), with no filter and with one. They guard the
 //! index's speed between releases (compare runs on one machine); the browser figures against MiniSearch and
 //! FlexSearch are `./pryiom bench`'s.
 
@@ -60,4 +61,72 @@ fn search<const Q: usize>(bencher: Bencher, n: usize) {
     let ix = index(n);
     assert!(!ix.search(query, 20).is_empty(), "{query} finds something");
     bencher.bench(|| black_box(ix.search(black_box(query), 20)));
+}
+
+/// A register of `n` cards with about two appeals each (newest first, as the app keeps them).
+fn register(
+    n: usize,
+) -> (
+    std::collections::HashMap<String, pryiom::domain::client::Client>,
+    std::collections::HashMap<String, Vec<pryiom::domain::appeal::Appeal>>,
+) {
+    use pryiom::domain::appeal::{AidKind, Appeal, Channel};
+    use pryiom::domain::client::{Client, Consent, ConsentForm};
+    let mut clients = std::collections::HashMap::new();
+    let mut appeals = std::collections::HashMap::new();
+    for (i, (id, p)) in cards(n).into_iter().enumerate() {
+        let list: Vec<Appeal> = (0..(i % 4))
+            .map(|k| Appeal {
+                id: format!("{id}-{k}"),
+                client_id: id.clone(),
+                received_at: format!("2026-{:02}-{:02}T10:00", 12 - (i + k) % 12, 1 + (i * 7 + k) % 28),
+                channel: Channel::Office,
+                location: "Бородянка".into(),
+                area: ["пенсії", "житлові питання", "спадщина"][(i + k) % 3].into(),
+                account: "Питання щодо документів і виплат".into(),
+                aid: AidKind::Consultation,
+                outcome: String::new(),
+                worker: "Олена Коваль".into(),
+                follow_up: None,
+                written: false,
+                referral: None,
+                exported_in: None,
+                follow_up_done: None,
+                history: vec![],
+            })
+            .collect();
+        let mut list = list;
+        list.sort_by(|a, b| b.received_at.cmp(&a.received_at));
+        let card = Client {
+            id: id.clone(),
+            created_at: "2026-01-01T09:00:00Z".into(),
+            consent: Consent {
+                text_version: "2026-11".into(),
+                text_lang: "uk".into(),
+                form: ConsentForm::Oral,
+                given_at: "2026-01-01T09:00:00Z".into(),
+                taken_by: "Олена Коваль".into(),
+                withdrawn_at: None,
+                withdrawn_by: None,
+            },
+            personal: Some(p),
+            purged_at: None,
+            history: vec![],
+            merged_into: None,
+        };
+        clients.insert(id.clone(), card);
+        if !list.is_empty() {
+            appeals.insert(id, list);
+        }
+    }
+    (clients, appeals)
+}
+
+/// The client list's pass over the whole register (`domain::lists`): every card, no filter; and one question area.
+#[divan::bench(args = [20_000, 100_000], consts = [0, 1])]
+fn client_list<const F: usize>(bencher: Bencher, n: usize) {
+    use pryiom::domain::appeal::AppealFilter;
+    let (clients, appeals) = register(n);
+    let filter = [AppealFilter::default(), AppealFilter { area: "спадщина".into(), ..AppealFilter::default() }][F].clone();
+    bencher.bench(|| black_box(pryiom::domain::lists::lists(&clients, &appeals, filter.clone(), None, 50, false).clients_count));
 }

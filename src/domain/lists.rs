@@ -82,6 +82,7 @@ impl ListsMaker {
             return true;
         }
         let f = &self.filter;
+        let every = f.is_empty();
         // The step's first rows are taken by reference; only those kept are copied, once the step ends.
         let mut recent_here =
             FirstN::new(self.n, |a: &(&String, &str), b: &(&String, &str)| recent((a.0, a.1), (b.0, b.1)));
@@ -95,12 +96,12 @@ impl ListsMaker {
             seen += 1;
             let list = appeals.get(id).map_or(&[][..], Vec::as_slice);
             let mut any = false;
-            for a in list.iter().filter(|a| f.matches(a)) {
+            for a in list.iter().filter(|a| every || f.matches(a)) {
                 any = true;
                 self.appeals_count += 1;
                 appeals_here.push(a);
             }
-            if !(f.is_empty() || any) {
+            if !(every || any) {
                 continue;
             }
             self.clients_count += 1;
