@@ -6,7 +6,9 @@ use std::future::Future;
 
 use serde::{Deserialize, Serialize};
 
-use super::{codec, load, load_all, save, Collection, Head, IndexName, Record, Store, StoreError, StoredRecord, WriteBatch};
+use super::{
+    codec, load, load_all, save, Collection, Head, IndexName, Record, Store, StoreError, StoredRecord, WriteBatch,
+};
 
 /// A stored record for tests, with a JSON payload of `{"id": .., "text": ..}`.
 pub fn record(id: &str, client_id: Option<&str>, updated_at: &str) -> StoredRecord {
@@ -384,7 +386,8 @@ pub async fn heads_without_opening(s: &impl Store) {
     let mut batch = WriteBatch::new();
     for i in (0..1_050).rev() {
         let at = format!("2026-11-{:02}", i % 28 + 1);
-        batch = batch.put(Collection::Clients, StoredRecord { rev: i % 7 + 1, ..record(&format!("c{i:04}"), None, &at) });
+        let rec = StoredRecord { rev: i % 7 + 1, ..record(&format!("c{i:04}"), None, &at) };
+        batch = batch.put(Collection::Clients, rec);
     }
     s.write(batch.put(Collection::Appeals, record("a1", Some("c0001"), "t"))).await.unwrap();
     let all = s.all(Collection::Clients).await.unwrap();

@@ -817,10 +817,9 @@ fn counting_what_is_not_exported_opens_nothing_and_a_small_batch_opens_only_what
         }
         assert_eq!(pending(&s, &Ledger::default()).await.expect("pending"), (40, Some("2026-11-20T10:00:00Z".into())));
         assert_eq!(s.opened.get(), 0, "counting opens no record");
-        let first = export(&s, &origin("00000000-0000-4000-8000-0000000000b1"), Selection::NotExported, &Ledger::default(), None, &mut ())
-            .await
-            .expect("export")
-            .expect("a batch");
+        let (batch, none) = (origin("00000000-0000-4000-8000-0000000000b1"), Ledger::default());
+        let first =
+            export(&s, &batch, Selection::NotExported, &none, None, &mut ()).await.expect("export").expect("a batch");
         assert_eq!(first.file.records.len(), 40);
         let ledger = Ledger::of(&[first.info]);
         // Three cards of the forty change.
@@ -831,10 +830,9 @@ fn counting_what_is_not_exported_opens_nothing_and_a_small_batch_opens_only_what
         }
         assert_eq!(pending(&s, &ledger).await.expect("pending"), (3, Some("2026-11-26T08:00:00Z".into())));
         s.opened.set(0);
-        let second = export(&s, &origin("00000000-0000-4000-8000-0000000000b2"), Selection::NotExported, &ledger, None, &mut ())
-            .await
-            .expect("export")
-            .expect("a batch");
+        let batch = origin("00000000-0000-4000-8000-0000000000b2");
+        let second =
+            export(&s, &batch, Selection::NotExported, &ledger, None, &mut ()).await.expect("export").expect("a batch");
         assert_eq!(
             second.file.records.iter().map(|r| (r.id.clone(), r.rev)).collect::<Vec<_>>(),
             [(id(7), 2), (id(31), 2), (id(20), 2)],

@@ -62,8 +62,9 @@ pub fn ClientsScreen() -> impl IntoView {
         // is in about its final order at once.
         let loading = !ctx.data_ready.get();
         // The search gives its own order (best first).
-        let found = (!q.trim().is_empty())
-            .then(|| ctx.data.index().with_untracked(|index| index.search(&q, 500).into_iter().map(|h| h.id).collect()));
+        let found = (!q.trim().is_empty()).then(|| {
+            ctx.data.index().with_untracked(|index| index.search(&q, 500).into_iter().map(|h| h.id).collect())
+        });
         let pass = generation.get_value() + 1;
         generation.set_value(pass);
         let mut maker = ListsMaker::new(f, found, n, loading);
