@@ -1,8 +1,6 @@
 //! Making a batch: which records it takes, their batch records (with checksums) made slice by slice, the file
 //! assembled and kept with its exact text.
 
-use std::collections::HashSet;
-
 use crate::domain::appeal::Appeal;
 use crate::domain::audit::AuditEvent;
 use crate::domain::batch::{assemble, record_of, BatchFile, BatchInfo, Ledger, Origin, RecordType, Selection, Source};
@@ -30,9 +28,7 @@ pub fn source_of(kind: RecordType, rec: &StoredRecord) -> StoreResult<Source> {
     Ok(Source { kind, id: rec.id.clone(), rev: rec.rev, updated_at: rec.updated_at.clone(), data })
 }
 
-/// The stored records of every type that `selection` takes, in type order then by last change. Which ones is told by
-/// their heads (nothing opened); then a collection mostly taken is read whole, and the few records of one mostly
-/// left (the batch of a working week on a device that holds a year) are read each by id.
+/// The stored records of every type that `selection` takes, in type order then by last change.
 pub async fn selected(
     store: &impl Store,
     selection: &Selection,
@@ -40,42 +36,52 @@ pub async fn selected(
 ) -> StoreResult<Vec<(RecordType, StoredRecord)>> {
     let mut out = Vec::new();
     for kind in RecordType::ALL {
-        let c = collection_of(kind);
-        let takes = |id: &str, rev: u64, updated_at: &str| selection.takes(rev, updated_at, ledger.exported(kind, id));
-        // The ids taken, in id order, and how many records the collection holds.
-        let (mut picked, mut held) = (Vec::new(), 0usize);
-        storage::each_head(store, c, |h| {
-            held += 1;
-            if takes(&h.id, h.rev, &h.updated_at) {
-                picked.push(h.id);
-            }
-        })
-        .await?;
-        if picked.is_empty() {
-            continue;
-        }
-        // A record changed since its head was read is taken as it is now, if the selection still takes it.
-        let mut recs: Vec<StoredRecord> = if picked.len() * 4 >= held {
-            let picked: HashSet<&str> = picked.iter().map(String::as_str).collect();
-            store
-                .all(c)
-                .await?
-                .into_iter()
-                .filter(|r| picked.contains(r.id.as_str()) && takes(&r.id, r.rev, &r.updated_at))
-                .collect()
-        } else {
-            let mut recs = Vec::with_capacity(picked.len());
-            for group in picked.chunks(READ_TOGETHER) {
-                for r in futures::future::join_all(group.iter().map(|id| store.get(c, id))).await {
-                    recs.extend(r?.filter(|r| takes(&r.id, r.rev, &r.updated_at)));
-                }
-            }
-            recs
-        };
+        let mut recs = taken(store, kind, selection, ledger).await?;
         recs.sort_by(|a, b| a.updated_at.cmp(&b.updated_at).then_with(|| a.id.cmp(&b.id)));
         out.extend(recs.into_iter().map(|r| (kind, r)));
     }
     Ok(out)
+}
+
+/// The records of one type that `selection` takes. A collection mostly never carried by a batch (a device's first
+/// batch) is read whole at once. Otherwise which records are taken is told by their heads (nothing opened): a
+/// collection mostly taken is then read whole, and the few records of one mostly left (the batch of a working week
+/// on a device that holds a year) are read each by id. A record changed since its head was read is taken as it is
+/// now, if the selection still takes it.
+async fn taken(
+    store: &impl Store,
+    kind: RecordType,
+    selection: &Selection,
+    ledger: &Ledger,
+) -> StoreResult<Vec<StoredRecord>> {
+    let c = collection_of(kind);
+    let takes = |r: &StoredRecord| selection.takes(r.rev, &r.updated_at, ledger.exported(kind, &r.id));
+    let whole = || async { Ok(store.all(c).await?.into_iter().filter(|r| takes(r)).collect()) };
+    if *selection == Selection::NotExported {
+        let held = store.count(c).await? as usize;
+        let carried = ledger.0.keys().filter(|(k, _)| *k == kind).count();
+        if held.saturating_sub(carried) * 4 >= held {
+            return whole().await;
+        }
+    }
+    let (mut picked, mut held) = (Vec::new(), 0usize);
+    storage::each_head(store, c, |h| {
+        held += 1;
+        if selection.takes(h.rev, &h.updated_at, ledger.exported(kind, &h.id)) {
+            picked.push(h.id);
+        }
+    })
+    .await?;
+    if picked.len() * 4 >= held {
+        return whole().await;
+    }
+    let mut recs = Vec::with_capacity(picked.len());
+    for group in picked.chunks(READ_TOGETHER) {
+        for r in futures::future::join_all(group.iter().map(|id| store.get(c, id))).await {
+            recs.extend(r?.filter(|r| takes(r)));
+        }
+    }
+    Ok(recs)
 }
 
 /// Records read by id side by side when a batch takes few of a collection.
