@@ -75,7 +75,7 @@ fn register(
     let mut clients = std::collections::HashMap::new();
     let mut appeals = std::collections::HashMap::new();
     for (i, (id, p)) in cards(n).into_iter().enumerate() {
-        let list: Vec<Appeal> = (0..(i % 4))
+        let mut list: Vec<Appeal> = (0..(i % 4))
             .map(|k| Appeal {
                 id: format!("{id}-{k}"),
                 client_id: id.clone(),
@@ -95,7 +95,6 @@ fn register(
                 history: vec![],
             })
             .collect();
-        let mut list = list;
         list.sort_by(|a, b| b.received_at.cmp(&a.received_at));
         let card = Client {
             id: id.clone(),
