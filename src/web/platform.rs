@@ -126,10 +126,11 @@ pub fn local_time_of(iso: &str) -> String {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DownloadFailed;
 
-/// Offers `text` as a file download (a blob URL of this origin; nothing leaves the device).
+/// Offers `text` as a file download (a blob URL of this origin; nothing leaves the device). Handed over as its
+/// UTF-8 bytes, what the file holds: made a JS string first, a 16 MB batch cost 0.17 s of decoding for nothing.
 #[must_use = "a failed download must be shown to the user"]
 pub fn download(filename: &str, mime: &str, text: &str) -> Result<(), DownloadFailed> {
-    offer_blob(filename, mime, &js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text)))
+    download_bytes(filename, mime, text.as_bytes())
 }
 
 /// Offers `bytes` as a file download (a sealed export file).

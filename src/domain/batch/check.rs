@@ -116,7 +116,18 @@ impl BatchCheck {
             return Err(BatchProblem::FileTooLarge { limit_bytes: super::MAX_BATCH_BYTES });
         }
         let text = text.trim_start_matches('\u{feff}');
-        // First only what the file says it is (the whole text is read, nothing of it kept).
+        // A well-formed file of this format and version is read once; anything else is read again below, to word what
+        // is wrong with it (reading what it says it is first cost a whole second pass over every file).
+        let file = match serde_json::from_str::<BatchFile>(text) {
+            Ok(file) if file.format == BATCH_FORMAT && file.version == BATCH_VERSION => file,
+            _ => Self::read_refused(text)?,
+        };
+        Self::opened(file, today)
+    }
+
+    /// Reads a file that did not read as a batch of this version in one go: what it says it is first (the whole text
+    /// is read, nothing of it kept), so a file of another kind or version is told as such.
+    fn read_refused(text: &str) -> Result<BatchFile, BatchProblem> {
         #[derive(Deserialize)]
         struct Head {
             format: Option<Value>,
@@ -139,7 +150,10 @@ impl BatchCheck {
             Some(v) => return Err(BatchProblem::UnsupportedVersion(u32::try_from(v).unwrap_or(u32::MAX))),
             None => return Err(BatchProblem::WrongFormat { issue: DataIssue::Invalid { field: "version".into() } }),
         }
-        let file: BatchFile = read_text(text).map_err(|issue| BatchProblem::WrongFormat { issue })?;
+        read_text(text).map_err(|issue| BatchProblem::WrongFormat { issue })
+    }
+
+    fn opened(file: BatchFile, today: Date) -> Result<BatchCheck, BatchProblem> {
         let manifest = serde_json::to_value(&file.manifest).unwrap_or_default();
         if let Some(field) = hidden_control_at(&manifest) {
             return Err(BatchProblem::ManifestHiddenControl { field });

@@ -97,21 +97,31 @@ fn is_empty_value(v: &Value) -> bool {
 /// The path of the first field in `data` that the record, read as the app's type and written back (`known`), does
 /// not have: data the app would silently drop.
 pub fn unknown_field(data: &Value, known: &Value) -> Option<String> {
-    fn walk(data: &Value, known: &Value, path: &str) -> Option<String> {
-        let at = |key: &str| if path.is_empty() { key.to_owned() } else { format!("{path}.{key}") };
+    // The path is made on the way back from the field found, never for the fields that are known (making it for
+    // each one took more time than the walk).
+    fn under(head: String, rest: String) -> String {
+        if rest.is_empty() || rest.starts_with('[') {
+            head + &rest
+        } else {
+            head + "." + &rest
+        }
+    }
+    fn walk(data: &Value, known: &Value) -> Option<String> {
         match (data, known) {
             (Value::Object(d), Value::Object(k)) => d.iter().find_map(|(key, v)| match k.get(key) {
-                Some(kv) => walk(v, kv, &at(key)),
+                Some(kv) => walk(v, kv).map(|rest| under(key.clone(), rest)),
                 None if is_empty_value(v) => None,
-                None => Some(at(key)),
+                None => Some(key.clone()),
             }),
-            (Value::Array(d), Value::Array(k)) => {
-                d.iter().zip(k).enumerate().find_map(|(i, (v, kv))| walk(v, kv, &format!("{path}[{i}]")))
-            }
+            (Value::Array(d), Value::Array(k)) => d
+                .iter()
+                .zip(k)
+                .enumerate()
+                .find_map(|(i, (v, kv))| walk(v, kv).map(|rest| under(format!("[{i}]"), rest))),
             _ => None,
         }
     }
-    walk(data, known, "")
+    walk(data, known)
 }
 
 /// [`unknown_field`] for a decoded record.
