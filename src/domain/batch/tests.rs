@@ -305,6 +305,7 @@ fn csv_cells_survive_spreadsheets() {
     assert_eq!(csv_cell("a, b"), "\"a, b\"");
     assert_eq!(csv_cell("say \"hi\""), "\"say \"\"hi\"\"\"");
     assert_eq!(csv_cell("line\nbreak"), "\"line\nbreak\"");
+    assert_eq!(csv_cell("рядок\rще"), "\"рядок\rще\"");
     assert_eq!(csv_cell("=SUM(A1)"), "'=SUM(A1)");
     assert_eq!(csv_cell("+380501112233"), "'+380501112233");
     assert_eq!(csv_cell("-5"), "'-5");
@@ -335,6 +336,17 @@ fn csv_tables_have_a_bom_a_header_and_one_row_per_record() {
     assert_eq!(appeals.matches("\r\n").count(), 3, "header and two rows");
     assert!(tables[0].1.contains(",Коваль,Мар'яна,"));
     assert!(tables[0].1.contains(",'+380501112233,"));
+    // Yes/no and numbers as JSON writes them: the sample's card has no documents and refused its tax number.
+    assert!(tables[0].1.contains(",true,"));
+    assert!(!tables[0].1.contains("True"));
+    let row = CsvRow {
+        batch_id: "b",
+        id: "f1",
+        rev: 12,
+        updated_at: "2026-11-20T10:00:00Z",
+        data: serde_json::json!({"day": "2026-11-20", "answers": [["clear", 5], ["wait", 2.5]], "comment": null}),
+    };
+    assert!(csv_table(RecordType::Feedback, [row]).ends_with("b,f1,12,2026-11-20T10:00:00Z,2026-11-20,5,,2.5,,,\r\n"));
     // The manifest pins each table: a CSV from another batch or an edited one does not match.
     for (name, text) in &tables {
         assert_eq!(file.manifest.csv_sha256[name], sha256_hex(text.as_bytes()));
