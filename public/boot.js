@@ -4,6 +4,7 @@ import init from './pryiom.js';
 function showFailure() {
   const loading = document.getElementById('boot-loading');
   if (loading) loading.hidden = true;
+  document.documentElement.classList.remove('first-screen');
   const failed = document.getElementById('boot-failed');
   if (failed) failed.hidden = false;
 }

@@ -90,6 +90,50 @@ pub fn install(_json: &str) -> bool {
 #[cfg(test)]
 mod tests {
 
+    /// index.html draws a new device's set-up screen before the app's code arrives (public/first.js): its texts
+    /// must be the app's own, in the elements the app draws them in (`app.rs`'s header, `lock.rs`'s SetUpPreview),
+    /// and its logo the app's logo.
+    #[test]
+    fn the_first_screen_in_index_html_is_the_apps_own() {
+        let html = include_str!("../../index.html");
+        let start = html.find(r#"<div class="shell" id="first-screen">"#).expect("index.html's first screen");
+        let block = &html[start..start + html[start..].find("</main>").expect("its end")];
+        // Each text with the tag just before it.
+        let mut texts = Vec::new();
+        let mut rest = block;
+        while let Some(open) = rest.find('<') {
+            let close = open + rest[open..].find('>').expect("a tag's end");
+            let tag = &rest[open..=close];
+            rest = &rest[close + 1..];
+            let text = rest[..rest.find('<').unwrap_or(rest.len())].trim();
+            if !text.is_empty() {
+                texts.push((tag.to_owned(), text.to_owned()));
+            }
+        }
+        let s = Lang::Uk.strings();
+        let want = [
+            (r#"<p class="brand-name">"#, s.app_name.to_owned()),
+            (r#"<p class="brand-tagline">"#, s.app_tagline.to_owned()),
+            ("</span>", s.status_online.to_owned()),
+            (r#"<li class="chip chip-storage">"#, s.status_storage_unknown.to_owned()),
+            (r#"<li class="chip chip-persist">"#, s.status_persist_unknown.to_owned()),
+            // Never seen (the chips only keep their room): a version of the same length.
+            (r#"<li class="chip chip-quiet">"#, (s.status_version)("0.0.0", "00000000")),
+            ("<h1>", s.lock.setup_title.to_owned()),
+            ("<p>", s.lock.setup_intro.to_owned()),
+            (r#"<p class="notice notice-warn">"#, s.lock.setup_loss.to_owned()),
+            (r#"<p class="muted" role="status">"#, s.loading.to_owned()),
+        ];
+        let want: Vec<_> = want.into_iter().map(|(t, s)| (t.to_owned(), s)).collect();
+        assert_eq!(texts, want);
+        let logo = |text: &str| {
+            let at = text.find(r#"<svg class="logo""#).expect("a logo");
+            let svg = &text[at..at + text[at..].find("</svg>").expect("its end")];
+            svg.split_whitespace().collect::<Vec<_>>().join(" ").replace("> <", "><")
+        };
+        assert_eq!(logo(block), logo(include_str!("../web/icons.rs")));
+    }
+
     #[test]
     fn every_field_of_a_correction_has_a_label_and_readable_values() {
         for lang in [Lang::Uk, Lang::En] {

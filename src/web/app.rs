@@ -313,6 +313,12 @@ pub fn App() -> impl IntoView {
             // The kiosk greets every visitor in Ukrainian first.
             ctx.lang.set(Lang::Uk);
         }
+        // Which first screen index.html may draw next time, before the app arrives (public/first.js).
+        match gate {
+            Gate::SetUp => prefs::set_set_up(false),
+            Gate::Locked | Gate::Open | Gate::Kiosk => prefs::set_set_up(true),
+            Gate::Checking | Gate::Locking => {}
+        }
         gate
     });
     // Route: the hash, the saved last section, and focus on the new heading for keyboard and screen-reader users.
@@ -369,7 +375,16 @@ pub fn App() -> impl IntoView {
                         super::lazy::screen(&r).unwrap_or_else(|| view! { <HomeScreen/> }.into_any())
                     }
                     Gate::SetUp | Gate::Locked => super::lazy::gate(),
-                    Gate::Checking => view! { <p class="muted" role="status">{tr(|s| s.loading)}</p> }.into_any(),
+                    // On a new device: set-up's texts at once (as index.html drew them before the app arrived).
+                    Gate::Checking => view! {
+                        <Show
+                            when=move || ctx.store_state.with(|s| matches!(s, StoreState::Opening)) && !prefs::set_up()
+                            fallback=|| view! { <p class="muted" role="status">{tr(|s| s.loading)}</p> }
+                        >
+                            <lock::SetUpPreview/>
+                        </Show>
+                    }
+                    .into_any(),
                     Gate::Locking => view! { <p class="muted" role="status">{tr(|s| s.lock.locking)}</p> }.into_any(),
                     Gate::Kiosk => ().into_any(),
                 }}

@@ -194,15 +194,30 @@ pub fn kiosk() -> AnyView {
     suspended(Box::pin(kiosk_screen()))
 }
 
-/// Set-up or the unlock form (with Argon2id), loaded on demand like a screen.
+/// Set-up or the unlock form (with Argon2id), loaded on demand like a screen; set-up's texts show while it loads.
 pub fn gate() -> AnyView {
-    suspended(Box::pin(gate_screen()))
+    let ctx = use_ctx();
+    suspended_with(Box::pin(gate_screen()), move || {
+        if ctx.gate.get_untracked() == super::lock::Gate::SetUp {
+            view! { <super::lock::SetUpPreview/> }.into_any()
+        } else {
+            loading()
+        }
+    })
+}
+
+fn loading() -> AnyView {
+    view! { <p class="muted" role="status">{tr(|s| s.loading)}</p> }.into_any()
 }
 
 fn suspended(load: Loading) -> AnyView {
+    suspended_with(load, loading)
+}
+
+fn suspended_with(load: Loading, fallback: impl Fn() -> AnyView + Send + Sync + 'static) -> AnyView {
     let load = SendWrapper::new(load);
     view! {
-        <Suspense fallback=|| view! { <p class="muted" role="status">{tr(|s| s.loading)}</p> }>
+        <Suspense fallback=fallback>
             {Suspend::new(load)}
         </Suspense>
     }

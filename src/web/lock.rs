@@ -274,6 +274,29 @@ pub fn watch_idle(ctx: Ctx) {
 const KIOSK_UNLOCK_IDLE_MS: f64 = 60_000.0;
 
 /// The Lock button and who is working, in the top bar while unlocked.
+/// A new device's set-up screen as it first shows, before the form's code has arrived: its heading and what protection
+/// means, then "loading" where the form will be. index.html draws the same before the app's code has arrived (its
+/// texts are compared with these by a test), so on a slow link the worker reads it seconds sooner.
+#[component]
+pub fn SetUpPreview() -> impl IntoView {
+    view! {
+        <h1 tabindex="-1">{tr(|s| s.lock.setup_title)}</h1>
+        <section class="card">
+            <SetUpIntro/>
+            <p class="muted" role="status">{tr(|s| s.loading)}</p>
+        </section>
+    }
+}
+
+/// What set-up's form says first (the preview and the form itself).
+#[component]
+pub fn SetUpIntro() -> impl IntoView {
+    view! {
+        <p>{tr(|s| s.lock.setup_intro)}</p>
+        <p class="notice notice-warn">{tr(|s| s.lock.setup_loss)}</p>
+    }
+}
+
 #[component]
 pub fn LockBar() -> impl IntoView {
     let ctx = use_ctx();

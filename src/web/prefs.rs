@@ -1,4 +1,5 @@
-//! UI preferences in localStorage (through gloo-storage). Only the language and the last screen: never personal data.
+//! UI preferences in localStorage (through gloo-storage). Only the language, the last screen and whether this device
+//! has been set up (which first screen index.html may draw before the app): never personal data.
 
 use gloo_storage::{LocalStorage, Storage};
 
@@ -8,6 +9,8 @@ use crate::nav::Screen;
 
 const LANG_KEY: &str = "pryiom.lang";
 const SCREEN_KEY: &str = "pryiom.screen";
+/// Read by `public/first.js` too: while it is not `true`, index.html draws the set-up screen before the app arrives.
+const SET_UP_KEY: &str = "pryiom.set-up";
 
 pub fn lang() -> Lang {
     LocalStorage::get::<String>(LANG_KEY).ok().and_then(|c| Lang::from_code(&c)).unwrap_or_default()
@@ -24,4 +27,17 @@ pub fn screen() -> Option<Screen> {
 
 pub fn set_screen(screen: Screen) -> bool {
     LocalStorage::set(SCREEN_KEY, screen.slug()).is_ok()
+}
+
+/// Whether this device has been set up (a passphrase, or the kiosk): only a hint for the first screen, which the
+/// storage itself then decides. Absent on a new device.
+pub fn set_up() -> bool {
+    LocalStorage::get::<bool>(SET_UP_KEY).unwrap_or(false)
+}
+
+pub fn set_set_up(set_up: bool) {
+    if self::set_up() != set_up {
+        // A hint only: if the browser refuses, a set-up device may show the set-up screen's text for a moment.
+        let _ = LocalStorage::set(SET_UP_KEY, set_up);
+    }
 }

@@ -45,8 +45,10 @@ pub fn register(update_ready: RwSignal<bool>, offline_ready: RwSignal<bool>) {
 
     let promise = container.register("./sw.js");
     leptos::task::spawn_local(async move {
-        let Ok(value) = JsFuture::from(promise).await else { return };
-        let reg: ServiceWorkerRegistration = value.unchecked_into();
+        // (Checked: a browser that blocks service workers, as a test may ask, can answer with nothing.)
+        let Ok(Ok(reg)) = JsFuture::from(promise).await.map(|v| v.dyn_into::<ServiceWorkerRegistration>()) else {
+            return;
+        };
         if reg.waiting().is_some() && container.controller().is_some() {
             update_ready.set(true);
         }

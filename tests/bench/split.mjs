@@ -18,7 +18,7 @@ const BUILDS = [
   { name: 'one module', dir: 'dist-unsplit' },
 ];
 // What the first screen (Home) needs before it shows: the page, its loader, styles and the shell's code.
-const FIRST = ['index.html', 'boot.js', 'app.css', 'pryiom.js', 'pryiom_bg.wasm', '__wasm_split.js'];
+const FIRST = ['index.html', 'boot.js', 'first.js', 'app.css', 'pryiom.js', 'pryiom_bg.wasm', '__wasm_split.js'];
 
 const br = (file) => brotliCompressSync(readFileSync(file), { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
 const kb = (n) => `${Math.round(n / 1024).toLocaleString('en')} KB`;

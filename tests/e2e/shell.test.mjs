@@ -2,8 +2,17 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  TABLET_LANDSCAPE, TABLET_PORTRAIT, auditPage, openApp, registerClient, screenshot, sharedBrowserAndBuild, waitForStorage, reload,
+  TABLET_LANDSCAPE, TABLET_PORTRAIT, auditPage, openApp, registerClient, screenshot, setUpProtection, sharedBrowserAndBuild,
+  waitForStorage, reload,
 } from './helpers.mjs';
+
+/** Holds every request for files matching `pattern` until `release()` (as a slow link would); then lets them by. */
+async function hold(context, pattern) {
+  let release;
+  const held = new Promise((r) => { release = r; });
+  await context.route(pattern, async (route) => { await held; await route.continue(); });
+  return { release: () => release() };
+}
 
 describe('app shell', () => {
   const env = sharedBrowserAndBuild();
@@ -59,6 +68,72 @@ describe('app shell', () => {
       assert.deepEqual(app.errors, []);
     } finally {
       await app.close();
+    }
+  });
+
+  test('a new device shows its set-up screen before the app\'s code has arrived; a set-up device and English do not', async () => {
+    // No service worker: every file comes from the network, where the test holds it.
+    const context = await env.browser.newContext({ viewport: TABLET_PORTRAIT, serviceWorkers: 'block' });
+    try {
+      const page = await context.newPage();
+      const errors = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      const heading = page.getByRole('heading', { level: 1, name: 'Захист даних на цьому пристрої' });
+      const intro = page.getByText(/^Дані клієнтів на цьому пристрої буде зашифровано\./);
+      const booting = page.getByText('Завантаження… · Loading…');
+      const setUpFlag = () => page.evaluate(() => localStorage.getItem('pryiom.set-up'));
+
+      // 1. A new device: index.html draws the screen's texts; no field to type into that would be lost.
+      let shell = await hold(context, /pryiom_bg\.wasm$/);
+      let form = await hold(context, /split_gate_screen_\d+\.wasm$/);
+      await page.goto(env.served.url);
+      await heading.waitFor();
+      assert.ok(await intro.isVisible());
+      assert.equal(await page.getByRole('textbox').count(), 0);
+      assert.ok(await booting.isHidden());
+      await screenshot(page, 'first-screen-before-the-app');
+      // The app's shell has come, the form's code has not: the same texts, drawn by the app.
+      shell.release();
+      await page.getByTestId('status-network').waitFor();
+      assert.equal(await heading.count(), 1);
+      assert.ok(await intro.isVisible());
+      assert.equal(await page.getByRole('textbox').count(), 0);
+      // And the form under them.
+      form.release();
+      await page.getByLabel(/^Ваше ім’я/).waitFor();
+      assert.equal(await heading.count(), 1);
+      assert.notEqual(await setUpFlag(), 'true');
+
+      // 2. Set up: the next start shows "loading" until the app tells set-up from unlock.
+      await setUpProtection(page);
+      await page.locator('main[data-gate="Open"]').waitFor();
+      assert.equal(await setUpFlag(), 'true');
+      shell = await hold(context, /pryiom_bg\.wasm$/);
+      await page.reload();
+      await booting.waitFor();
+      assert.equal(await heading.count(), 0);
+      shell.release();
+      await page.getByRole('heading', { level: 1, name: 'Пристрій заблоковано' }).waitFor();
+      assert.equal(await heading.count(), 0);
+
+      // 3. A new device whose worker chose English: the app draws the screen in English.
+      const english = await env.browser.newContext({ viewport: TABLET_PORTRAIT, serviceWorkers: 'block' });
+      try {
+        await english.addInitScript(() => localStorage.setItem('pryiom.lang', '"en"'));
+        const page2 = await english.newPage();
+        page2.on('pageerror', (e) => errors.push(e.message));
+        shell = await hold(english, /pryiom_bg\.wasm$/);
+        await page2.goto(env.served.url);
+        await page2.getByText('Завантаження… · Loading…').waitFor();
+        assert.equal(await page2.getByRole('heading', { level: 1 }).count(), 0);
+        shell.release();
+        await page2.getByRole('heading', { level: 1, name: 'Protect the data on this device' }).waitFor();
+      } finally {
+        await english.close();
+      }
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
     }
   });
 

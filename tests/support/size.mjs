@@ -6,7 +6,7 @@ import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 
 const [dir = 'dist', budgetArg = '256000'] = process.argv.slice(2);
 const budget = Number(budgetArg);
-const files = ['pryiom_bg.wasm', 'pryiom.js', '__wasm_split.js', 'boot.js', 'app.css', 'index.html'];
+const files = ['pryiom_bg.wasm', 'pryiom.js', '__wasm_split.js', 'boot.js', 'first.js', 'app.css', 'index.html'];
 const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
 const sizes = (body) => ({
   raw: body.length,

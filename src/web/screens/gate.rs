@@ -188,8 +188,7 @@ fn SetUpForm(
     };
     view! {
         <section class="card">
-            <p>{tr(|s| s.lock.setup_intro)}</p>
-            <p class="notice notice-warn">{tr(|s| s.lock.setup_loss)}</p>
+            <lock::SetUpIntro/>
             <form on:submit=submit novalidate>
                 <TextInput id="setup-worker" label=|s| s.lock.worker_label hint=|s| s.lock.worker_hint
                     value=worker on_input=move |v| worker.set(v) autocomplete="name"
