@@ -35,7 +35,7 @@ describe('data on the device', () => {
         draft_days: 7, hotline: '0 800 213 103', lock_minutes: 5,
       });
       const local = await page.evaluate(() => Object.keys(localStorage).sort());
-      assert.deepEqual(local, ['pryiom.lang', 'pryiom.screen']);
+      assert.deepEqual(local, ['pryiom.lang', 'pryiom.screen', 'pryiom.set-up']);
       const localText = await page.evaluate(() => JSON.stringify({ ...localStorage }));
       assert.ok(!localText.includes('Коваль'));
       assert.ok(!page.url().includes('Коваль'));
