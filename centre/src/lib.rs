@@ -205,7 +205,15 @@ pub fn router(centre: Arc<Centre>, app_dir: Option<&Path>) -> Router {
         .layer(DefaultBodyLimit::disable())
         .with_state(centre);
     match app_dir {
-        Some(dir) => api.fallback_service(tower_http::services::ServeDir::new(dir).precompressed_br()),
+        // The app's file names stay the same from build to build (a one-line change rewrites every WebAssembly file
+        // anyway), so nothing may be kept without asking: a browser's own guess at freshness could pair an old
+        // script with a new build. `no-cache` asks each time and gets "not modified" for what has not changed; the
+        // service worker keeps the app for offline use apart from this.
+        Some(dir) => api.fallback_service(tower_http::set_header::SetResponseHeader::overriding(
+            tower_http::services::ServeDir::new(dir).precompressed_br(),
+            axum::http::header::CACHE_CONTROL,
+            axum::http::HeaderValue::from_static("no-cache"),
+        )),
         None => api,
     }
 }

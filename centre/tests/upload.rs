@@ -2,6 +2,7 @@
 //! enrolment, an upload taken exactly once with a signed receipt, the same key with other bytes, invalid files,
 //! revisions, a key in use, sealed uploads, size limit, two server instances at once, a database gone; the staff
 //! page (both languages); the kiosk's live queue (tickets sent, "call next" from two servers at once, the waiting-room display).
+//! The app's own files (no database in it: SQLite only): brotli, revalidated.
 //!
 //! PostgreSQL: `PRYIOM_TEST_POSTGRES=postgres://user@127.0.0.1:PORT` (`./pryiom test` starts a throw-away cluster);
 //! each test gets a database of its own.
@@ -80,6 +81,39 @@ on_every_backend!(
     the_live_queue_takes_a_kiosks_tickets_and_two_desks_never_call_the_same_visitor,
     a_kiosk_alone_meanwhile_only_moves_its_tickets_on_and_its_token_does_nothing_else,
 );
+
+/// The app's files: brotli where the browser takes it, never kept without asking, "not modified" when unchanged.
+#[tokio::test]
+async fn the_app_is_served_brotli_compressed_and_revalidated() {
+    let (config, _guard) = sqlite().await;
+    let centre = Arc::new(Centre::open(&config).await.expect("centre opens"));
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("index.html"), "<!doctype html><p>Прийом</p>").expect("written");
+    std::fs::write(dir.path().join("index.html.br"), b"(brotli)").expect("written");
+    let app = router(centre, Some(dir.path()));
+    let get = |encoding: Option<&str>, since: Option<&str>| {
+        let mut r = Request::get("/");
+        if let Some(e) = encoding {
+            r = r.header("accept-encoding", e);
+        }
+        if let Some(s) = since {
+            r = r.header("if-modified-since", s);
+        }
+        r.body(Body::empty()).expect("request")
+    };
+    let plain = app.clone().oneshot(get(None, None)).await.expect("answer");
+    assert_eq!(plain.status(), StatusCode::OK);
+    assert_eq!(plain.headers()["cache-control"], "no-cache");
+    assert!(plain.headers().get("content-encoding").is_none());
+    let modified = plain.headers()["last-modified"].to_str().expect("a date").to_owned();
+    let body = plain.into_body().collect().await.expect("body").to_bytes();
+    assert_eq!(std::str::from_utf8(&body).expect("text"), "<!doctype html><p>Прийом</p>");
+    let br = app.clone().oneshot(get(Some("br"), None)).await.expect("answer");
+    assert_eq!((br.status(), &br.headers()["content-encoding"]), (StatusCode::OK, &"br".parse().expect("value")));
+    assert_eq!(br.headers()["cache-control"], "no-cache");
+    let again = app.oneshot(get(Some("br"), Some(&modified))).await.expect("answer");
+    assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
+}
 
 const APP_DEVICE: &str = "00000000-0000-4000-8000-00000000d001";
 
