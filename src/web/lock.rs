@@ -273,7 +273,6 @@ pub fn watch_idle(ctx: Ctx) {
 /// How long a kiosk's unlock form waits untouched before the kiosk comes back.
 const KIOSK_UNLOCK_IDLE_MS: f64 = 60_000.0;
 
-/// The Lock button and who is working, in the top bar while unlocked.
 /// A new device's set-up screen as it first shows, before the form's code has arrived: its heading and what protection
 /// means, then "loading" where the form will be. index.html draws the same before the app's code has arrived (its
 /// texts are compared with these by a test), so on a slow link the worker reads it seconds sooner.
@@ -297,6 +296,7 @@ pub fn SetUpIntro() -> impl IntoView {
     }
 }
 
+/// The Lock button and who is working, in the top bar while unlocked.
 #[component]
 pub fn LockBar() -> impl IntoView {
     let ctx = use_ctx();
