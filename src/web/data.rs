@@ -54,7 +54,7 @@ pub struct Data {
 const PAGE: u32 = 1000;
 
 /// Every record of a collection, read and decoded a slice at a time; `each` takes them as they come.
-async fn read_paged<T: Record>(
+pub(super) async fn read_paged<T: Record>(
     store: &AppStore,
     collection: Collection,
     unreadable: &mut usize,

@@ -222,6 +222,9 @@ describe('data protection', () => {
         assert.deepEqual(Object.keys(e).filter((k) => !['id', 'at', 'device_id', 'worker', 'slot_id', 'action',
           'subject', 'count'].includes(k)), []);
       }
+      // A damaged event (it opens with the data key but is no event), for the trail below.
+      const [one] = await readAllIdb(page, 'audit');
+      await putIdb(page, 'audit', { ...one, id: '00000000-0000-4000-8000-0000000000ee', payload: '{"damaged":true}' });
       // Olena's slot removed by Ivan: only Ivan can unlock now.
       await page.getByRole('link', { name: 'Налаштування', exact: true }).click();
       const olena = page.getByRole('listitem').filter({ hasText: 'Олена Коваль' });
@@ -254,6 +257,8 @@ describe('data protection', () => {
       await trail.getByRole('combobox', { name: 'Дія' }).selectOption({ label: 'Невдала спроба розблокувати' });
       assert.equal((await rows()).length, 1, 'the one failed try, recorded at the next unlock');
       await screenshot(page, 'protect-trail');
+      // The damaged event put in above: the others show, and the trail says one could not be read.
+      assert.match(await trail.getByTestId('trail-unreadable').textContent(), /^1 запис не вдалося прочитати\. /);
       assert.deepEqual(app.errors, []);
     } finally {
       await app.close();

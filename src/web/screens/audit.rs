@@ -6,17 +6,22 @@ use leptos::task::spawn_local;
 
 use crate::domain::audit::{newest_first, AuditAction, AuditEvent, AuditFilter};
 use crate::i18n;
-use crate::storage::{codec, Collection, Store, StoreError, StoreResult};
+use crate::storage::{Collection, StoreError, StoreResult};
 use crate::web::app::{use_ctx, Ctx};
+use crate::web::data::read_paged;
 use crate::web::form::{tr, Select};
 use crate::web::platform;
 
 /// Events shown at first, and added by "show more".
 const PAGE: usize = 50;
 
-async fn load(ctx: Ctx) -> StoreResult<Vec<AuditEvent>> {
+/// Every event, read and opened a slice at a time (a long trail read at once held the screen while Settings
+/// opened), with how many could not be read.
+async fn load(ctx: Ctx) -> StoreResult<(Vec<AuditEvent>, usize)> {
     let store = ctx.store_or_err()?;
-    store.all(Collection::Audit).await?.iter().map(codec::decode::<AuditEvent>).collect()
+    let (mut events, mut unreadable) = (Vec::new(), 0);
+    read_paged::<AuditEvent>(&store, Collection::Audit, &mut unreadable, |e| events.push(e)).await?;
+    Ok((events, unreadable))
 }
 
 fn action_of(code: &str) -> Option<AuditAction> {
@@ -28,6 +33,7 @@ pub fn TrailSection() -> impl IntoView {
     let ctx = use_ctx();
     let events = RwSignal::new(Vec::<AuditEvent>::new());
     let failed = RwSignal::new(None::<StoreError>);
+    let unreadable = RwSignal::new(0usize);
     let action = RwSignal::new(String::new());
     let worker = RwSignal::new(String::new());
     let limit = RwSignal::new(PAGE);
@@ -36,8 +42,9 @@ pub fn TrailSection() -> impl IntoView {
         ctx.trail_changed.track();
         spawn_local(async move {
             match load(ctx).await {
-                Ok(e) => {
+                Ok((e, n)) => {
                     events.try_set(e);
+                    unreadable.try_set(n);
                     failed.try_set(None);
                 }
                 Err(e) => {
@@ -81,6 +88,14 @@ pub fn TrailSection() -> impl IntoView {
             </fieldset>
             {move || failed.get().map(|e| view! {
                 <p class="problem" role="alert">{i18n::store_error(ctx.lang.get(), &e)}</p>
+            })}
+            {move || (unreadable.get() > 0).then(|| {
+                let (lang, s) = (ctx.lang.get(), ctx.t());
+                view! {
+                    <p class="problem" role="alert" data-testid="trail-unreadable">
+                        {i18n::count(lang, unreadable.get() as u64, &s.settings.unreadable_records)} ". " {s.settings.unreadable_help}
+                    </p>
+                }
             })}
             {move || {
                 let f = filter();
