@@ -9,7 +9,6 @@ use crate::i18n;
 use crate::transfer;
 use crate::web::app::use_ctx;
 use crate::web::data::DataStoreFields;
-use crate::web::form::tr;
 use crate::web::platform;
 
 /// The foot of a paper for a client: free legal aid, with the phone set in Settings when there is one.
@@ -32,32 +31,84 @@ pub fn when(received_at: &str) -> String {
     format!("{day} {}", received_at.get(11..16).unwrap_or(""))
 }
 
+/// What a client's summary shows, read from the card once: the name and "birth date · phone · tax number", or that
+/// the card was purged or withdrawn.
+#[derive(Clone, PartialEq)]
+pub enum SummaryLines {
+    Person { name: String, details: String },
+    Purged,
+    Withdrawn,
+}
+
+impl SummaryLines {
+    pub fn of(client: &Client) -> Self {
+        match &client.personal {
+            Some(p) => {
+                let details = [
+                    (!p.birth_date.is_empty()).then(|| dotted(&p.birth_date)),
+                    p.phones.first().cloned(),
+                    (!p.tax_number.is_empty()).then(|| p.tax_number.clone()),
+                ]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" · ");
+                SummaryLines::Person { name: p.full_name(), details }
+            }
+            None if client.purged_at.is_some() => SummaryLines::Purged,
+            None => SummaryLines::Withdrawn,
+        }
+    }
+
+    /// The person's name ("" once it is gone).
+    pub fn name(&self) -> &str {
+        match self {
+            SummaryLines::Person { name, .. } => name,
+            _ => "",
+        }
+    }
+
+    /// The first line in the words of `s`: the name, or that the card was purged or withdrawn.
+    pub fn first(&self, s: &'static i18n::Strings) -> String {
+        match self {
+            SummaryLines::Person { name, .. } => name.clone(),
+            SummaryLines::Purged => s.purged_card.to_owned(),
+            SummaryLines::Withdrawn => s.client.withdrawn_card.to_owned(),
+        }
+    }
+
+    /// The second line: birth date, phone, tax number ("" when there is none).
+    pub fn details(&self) -> &str {
+        match self {
+            SummaryLines::Person { details, .. } => details,
+            _ => "",
+        }
+    }
+
+    /// The lines in the words of `s` (no reactive part: whoever draws them redraws them when the language changes).
+    pub fn view(&self, s: &'static i18n::Strings) -> AnyView {
+        match self {
+            SummaryLines::Person { name, details } => view! {
+                <div class="summary">
+                    <p class="summary-name">{name.clone()}</p>
+                    <p class="muted">{details.clone()}</p>
+                </div>
+            }
+            .into_any(),
+            SummaryLines::Purged => view! { <p class="summary-name muted">{s.purged_card}</p> }.into_any(),
+            SummaryLines::Withdrawn => view! { <p class="summary-name muted">{s.client.withdrawn_card}</p> }.into_any(),
+        }
+    }
+}
+
 /// Name, birth date and phone of a card, as search results and headers show it.
 #[component]
 pub fn ClientSummary(client: Client) -> impl IntoView {
-    match client.personal {
-        Some(p) => {
-            let details = [
-                (!p.birth_date.is_empty()).then(|| dotted(&p.birth_date)),
-                p.phones.first().cloned(),
-                (!p.tax_number.is_empty()).then(|| p.tax_number.clone()),
-            ]
-            .into_iter()
-            .flatten()
-            .collect::<Vec<_>>()
-            .join(" · ");
-            view! {
-                <div class="summary">
-                    <p class="summary-name">{p.full_name()}</p>
-                    <p class="muted">{details}</p>
-                </div>
-            }
-            .into_any()
-        }
-        None if client.purged_at.is_some() => {
-            view! { <p class="summary-name muted">{tr(|s| s.purged_card)}</p> }.into_any()
-        }
-        None => view! { <p class="summary-name muted">{tr(|s| s.client.withdrawn_card)}</p> }.into_any(),
+    let ctx = use_ctx();
+    match SummaryLines::of(&client) {
+        // A person's lines do not change with the language: drawn once.
+        lines @ SummaryLines::Person { .. } => lines.view(ctx.lang.get_untracked().strings()),
+        lines => (move || lines.view(ctx.t())).into_any(),
     }
 }
 

@@ -59,6 +59,45 @@ describe('intake', () => {
     }
   });
 
+  test('the search step: results follow the typing; each row’s buttons name and open the card shown there now', async () => {
+    const app = await openApp(env.browser, env.served);
+    try {
+      const { page } = app;
+      await waitForStorage(page);
+      const shevchenko = await registerClient(page, SHEVCHENKO);
+      const shevchuk = await registerClient(page, { surname: 'Шевчук', given: 'Ганна', birth: '02.05.1979', phone: '050 765 43 21', tax: '' });
+      await page.getByRole('link', { name: 'Нове звернення', exact: true }).first().click();
+      const search = page.getByLabel('Пошук клієнта');
+      const results = page.getByTestId('search-results');
+      const pick = results.getByRole('button', { name: /^Нове звернення / });
+      // The rows are kept in place as the typing goes on (their words change): the first row shows one card, then
+      // the other; what it names and what it opens is always the card it shows.
+      await search.fill('Шевченко Олександр');
+      await results.getByRole('button', { name: 'Нове звернення Шевченко Олександр', exact: true }).waitFor();
+      assert.equal(await results.getByRole('link', { name: 'Відкрити картку Шевченко Олександр', exact: true }).getAttribute('href'), `#/client/${shevchenko}`);
+      await search.fill('Шевчук Ганна');
+      await results.getByRole('button', { name: 'Нове звернення Шевчук Ганна', exact: true }).waitFor();
+      assert.equal(await pick.count(), 1, 'one card found');
+      assert.equal(await results.getByRole('link', { name: /^Відкрити картку / }).getAttribute('href'), `#/client/${shevchuk}`);
+      assert.match(await results.locator('li').first().textContent(), /Шевчук Ганна02\.05\.1979 · \+380507654321/);
+      await search.fill('Шевч');
+      await page.waitForFunction(() => document.querySelectorAll('[data-testid=search-results] li').length === 2);
+      await screenshot(page, 'intake-search-1280x800');
+      await page.setViewportSize(TABLET_PORTRAIT);
+      await screenshot(page, 'intake-search-800x1280');
+      await search.fill('Шевчук');
+      await page.waitForFunction(() => document.querySelectorAll('[data-testid=search-results] li').length === 1);
+      await pick.click();
+      // The appeal is for the card that row showed.
+      const form = page.locator('form[aria-labelledby=appeal-h]');
+      await form.getByText('Шевчук Ганна', { exact: true }).waitFor();
+      assert.equal(await form.getByText('Шевченко Олександр').count(), 0);
+      assert.deepEqual(app.errors, []);
+    } finally {
+      await app.close();
+    }
+  });
+
   test('a near duplicate triggers the warning; the worker opens the existing card or confirms a new one', async () => {
     const app = await openApp(env.browser, env.served, { viewport: TABLET_PORTRAIT });
     try {

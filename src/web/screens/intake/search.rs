@@ -11,7 +11,7 @@ use crate::web::app::use_ctx;
 use crate::web::form::{tr, TextInput};
 
 use super::lens;
-use crate::web::widgets::ClientSummary;
+use crate::web::widgets::SummaryLines;
 
 /// What the results area shows: it is drawn again only when this changes, the rows themselves are keyed.
 #[derive(Clone, Copy, PartialEq)]
@@ -30,6 +30,16 @@ pub(super) fn SearchStep(draft: RwSignal<IntakeDraft>) -> impl IntoView {
     let hits = Memo::new(move |_| {
         let q = query.get();
         ctx.data.index().with(|index| index.search(&q, 20).into_iter().map(|h| h.id).collect::<Vec<_>>())
+    });
+    // What each row shows, read from the cards once per search.
+    let rows = Memo::new(move |_| {
+        hits.with(|ids| {
+            ctx.data.clients().with(|clients| {
+                ids.iter()
+                    .filter_map(|id| clients.get(id).map(|c| Row { id: id.clone(), lines: SummaryLines::of(c) }))
+                    .collect::<Vec<_>>()
+            })
+        })
     });
     let shown = Memo::new(move |_| {
         if query.with(|q| q.trim().is_empty()) {
@@ -66,9 +76,10 @@ pub(super) fn SearchStep(draft: RwSignal<IntakeDraft>) -> impl IntoView {
                     Shown::Hits => Some(view! {
                         <p class="muted">{move || i18n::count(ctx.lang.get(), hits.with(Vec::len) as u64, &ctx.t().intake.found_cards)}</p>
                         <ul class="results">
-                            // Keyed: typing on keeps the rows of the cards still found (most of them), only new ones are made.
-                            <For each=move || hits.get() key=|id| id.clone() let:id>
-                                <SearchHit id=id draft=draft/>
+                            // Keyed by place: typing on changes the words of the rows, it does not make and drop
+                            // rows (each made row costs the page more than a search of the whole register).
+                            <For each=move || 0..rows.with(Vec::len) key=|i| *i let:i>
+                                <HitSlot i=i rows=rows draft=draft/>
                             </For>
                         </ul>
                     }.into_any()),
@@ -79,35 +90,88 @@ pub(super) fn SearchStep(draft: RwSignal<IntakeDraft>) -> impl IntoView {
     }
 }
 
+/// A result as drawn: the card's id and what its summary says.
+#[derive(Clone, PartialEq)]
+struct Row {
+    id: String,
+    lines: SummaryLines,
+}
+
+/// The `i`-th result: the same elements whatever card is found there, its words and links following `rows`.
 #[component]
-pub(super) fn SearchHit(id: String, draft: RwSignal<IntakeDraft>) -> impl IntoView {
+fn HitSlot(i: usize, rows: Memo<Vec<Row>>, draft: RwSignal<IntakeDraft>) -> impl IntoView {
     let ctx = use_ctx();
-    let client = ctx.data.clients().with_untracked(|clients| clients.get(&id).cloned());
-    let Some(client) = client else { return ().into_any() };
-    let name = client.personal.as_ref().map(|p| p.full_name()).unwrap_or_default();
-    let id2 = id.clone();
+    // Changes only when another card (or the same card changed) comes to this place.
+    let row = Memo::new(move |_| rows.with(|rows| rows.get(i).cloned()));
+    // Each button is named by its own words and the card's name ("Нове звернення Шевченко Олена Петрівна"), by
+    // reference: nothing to write again when another card comes to this place.
+    let (name_id, new_id, open_id) = (format!("hit-{i}-name"), format!("hit-{i}-new"), format!("hit-{i}-open"));
     let pick = move |_| {
-        let id = id2.clone();
-        draft.update(|d| {
-            d.client_id = Some(id);
-            d.step = Step::Appeal;
-        });
+        if let Some(r) = row.get_untracked() {
+            draft.update(|d| {
+                d.client_id = Some(r.id);
+                d.step = Step::Appeal;
+            });
+        }
     };
-    let label = name.clone();
     view! {
         <li class="result">
-            <ClientSummary client=client/>
+            <div class="summary">
+                <p id=name_id.clone() class="summary-name" class:muted=move || row.with(|r| r.as_ref().is_some_and(|r| r.lines.name().is_empty()))>
+                    {move || row.with(|r| r.as_ref().map(|r| r.lines.first(ctx.t())).unwrap_or_default())}
+                </p>
+                <p class="muted" hidden=move || row.with(|r| r.as_ref().is_none_or(|r| r.lines.details().is_empty()))>
+                    {move || row.with(|r| r.as_ref().map(|r| r.lines.details().to_owned()).unwrap_or_default())}
+                </p>
+            </div>
             <div class="result-actions">
-                <button type="button" class="btn btn-primary" on:click=pick
-                    aria-label=move || format!("{}: {}", ctx.t().intake.new_appeal_for, label)>
+                <button type="button" class="btn btn-primary" on:click=pick id=new_id.clone()
+                    aria-labelledby=format!("{new_id} {name_id}")>
                     {tr(|s| s.intake.new_appeal_for)}
                 </button>
-                <a class="btn btn-secondary" href=Route::Client(id.clone()).href()
-                    aria-label=move || format!("{}: {}", ctx.t().intake.open_card, name)>
+                <a class="btn btn-secondary" href=move || row.with(|r| r.as_ref().map(|r| Route::Client(r.id.clone()).href()))
+                    id=open_id.clone() aria-labelledby=format!("{open_id} {name_id}")>
                     {tr(|s| s.intake.open_card)}
                 </a>
             </div>
         </li>
     }
+}
+
+/// A card found: its summary, "new appeal" and "open card". What it shows is read from the card once, and the row is
+/// ONE reactive piece (drawn again when the language changes), not one for each of its words: typing makes up to 20
+/// of these at each keystroke.
+#[component]
+pub(super) fn SearchHit(id: String, draft: RwSignal<IntakeDraft>) -> impl IntoView {
+    let ctx = use_ctx();
+    let Some(lines) = ctx.data.clients().with_untracked(|clients| clients.get(&id).map(SummaryLines::of)) else {
+        return ().into_any();
+    };
+    let href = Route::Client(id.clone()).href();
+    let pick = move |id: String| {
+        draft.update(|d| {
+            d.client_id = Some(id);
+            d.step = Step::Appeal;
+        });
+    };
+    (move || {
+        let s = ctx.t();
+        let id = id.clone();
+        view! {
+            <li class="result">
+                {lines.view(s)}
+                <div class="result-actions">
+                    <button type="button" class="btn btn-primary" on:click=move |_| pick(id.clone())
+                        aria-label=format!("{}: {}", s.intake.new_appeal_for, lines.name())>
+                        {s.intake.new_appeal_for}
+                    </button>
+                    <a class="btn btn-secondary" href=href.clone()
+                        aria-label=format!("{}: {}", s.intake.open_card, lines.name())>
+                        {s.intake.open_card}
+                    </a>
+                </div>
+            </li>
+        }
+    })
     .into_any()
 }
