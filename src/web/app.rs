@@ -258,6 +258,7 @@ pub fn App() -> impl IntoView {
     codec::lock();
     lock::watch_idle(ctx);
     super::outbox::watch(ctx);
+    super::data::forget_lists_on_change(ctx);
     lock::watch_opening();
     BUILD_ENGLISH.with(|b| b.set(Some(build_english)));
     keep_search_in_shell();

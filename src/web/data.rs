@@ -8,12 +8,13 @@
 
 use std::collections::HashMap;
 
-use leptos::prelude::{GetUntracked, Set, Update, WithUntracked};
+use leptos::prelude::{GetUntracked, Set, Track, Update, UpdateUntracked, WithUntracked};
 
 use crate::domain::appeal::Appeal;
 use crate::domain::batch::{BatchInfo, Ledger};
 use crate::domain::checklist::Checklist;
 use crate::domain::client::Client;
+use crate::domain::lists::Lists;
 use crate::domain::eligibility::{Rules, RulesRecord, RULES_ID};
 use crate::domain::intake::{
     is_intake_draft_id, untouched_for_longer, Erasure, IntakeDraft, QuestionAreas, QUESTION_AREAS_ID,
@@ -46,6 +47,20 @@ pub struct Data {
     pub ledger: Ledger,
     /// Records that could not be read back (shown to the user; the rest loads).
     pub unreadable: usize,
+    /// The client screen's lists as last made with no search or filter and every record loaded: shown at once when
+    /// the screen opens again (it makes them anew behind; with 100,000 cards that takes a third of a second).
+    /// Forgotten at any change of the cards or appeals ([`forget_lists_on_change`]), and with the rest at lock.
+    pub lists_seen: Option<Lists>,
+}
+
+/// Forgets [`Data::lists_seen`] whenever the cards or the appeals change (a withdrawal's erased appeals do not stay
+/// behind in it).
+pub fn forget_lists_on_change(ctx: Ctx) {
+    leptos::prelude::Effect::new(move |_| {
+        ctx.data.clients().track();
+        ctx.data.appeals().track();
+        ctx.data.lists_seen().update_untracked(|seen| *seen = None);
+    });
 }
 
 /// Records read (and decrypted) per slice of a large collection: a slice is read, opened and decoded, then the

@@ -265,6 +265,9 @@ try {
     console.log('(ratio: Pryiom ÷ peer; search times are from the query to its results drawn, each query from a task of its own after a frame, the peers as the app; the Dexie page counts from navigation start, the app from the unlock button’s click event, both in the page)');
     console.log(`recall in the first 20, Latin / typo: Pryiom ${full.recall.latin}/10 / ${full.recall.typo}/10, MiniSearch+translit ${peers.minisearch.latin}/10 / ${peers.minisearch.typo}/10, FlexSearch ${peers.flexsearch.latin}/10 / ${peers.flexsearch.typo}/10`);
     console.log(`long tasks (over 50 ms) at ${N} clients: three unlocks with the register loading behind: ${summary(full.longUnlock)}; typing ${QUERIES.length * 3} queries: ${summary(full.longSearch)}; Home after its unlock, to the "not exported" line: ${summary(full.longHome)}; filtering the list ${full.filterTimes.length} times: ${summary(full.longFilter)}`);
+    // The slowest queries (median of the three rounds each), to see what the p95 is made of.
+    const perQuery = QUERIES.map((q, i) => [q, [0, 1, 2].map((r) => full.latencies[r * QUERIES.length + i]).sort((a, b) => a - b)[1]]);
+    console.log(`slowest queries at ${N} clients (median of 3): ${perQuery.sort((a, b) => b[1] - a[1]).slice(0, 6).map(([q, t]) => `"${q}" ${ms(t)}`).join(', ')}`);
     if (full.recall.missed.length) console.log(`  not among Pryiom's first 20 (synthetic names): ${full.recall.missed.join("; ")}`);
     console.log(`index build: MiniSearch ${ms(peers.minisearch.build)}, FlexSearch ${ms(peers.flexsearch.build)}`);
     console.log(`baseline: naive JS substring search over the same ${N} names (no Latin, no typos): median ${ms(naive.median)}, p95 ${ms(naive.p95)}`);

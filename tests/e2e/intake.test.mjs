@@ -98,6 +98,49 @@ describe('intake', () => {
     }
   });
 
+  test('the client list opened again shows its rows at once, never older than the data', async () => {
+    const app = await openApp(env.browser, env.served);
+    try {
+      const { page } = app;
+      await waitForStorage(page);
+      const nav = page.getByRole('navigation', { name: 'Розділи' });
+      // What the list shows first when the screen opens (before anything replaces it): names and the heading.
+      const opened = async () => {
+        const first = page.evaluate(() => new Promise((resolve) => {
+          const rows = () => {
+            const list = document.querySelector('[data-testid=client-list]');
+            const names = list ? [...list.querySelectorAll('.summary-name')].map((n) => n.textContent) : [];
+            return names.length ? { names, heading: document.getElementById('list-clients-h').textContent } : null;
+          };
+          const obs = new MutationObserver(() => { const r = rows(); if (r) { obs.disconnect(); resolve(r); } });
+          obs.observe(document.body, { childList: true, subtree: true, characterData: true });
+        }));
+        await nav.getByRole('link', { name: 'Клієнти' }).click();
+        return first;
+      };
+      await registerClient(page, SHEVCHENKO);
+      assert.deepEqual((await opened()).names, ['Шевченко Олександр']);
+      await nav.getByRole('link', { name: 'Головна' }).click();
+      // Nothing changed: the lists made last time, with their count, at once.
+      assert.deepEqual(await opened(), { names: ['Шевченко Олександр'], heading: '1 клієнт' });
+      // A card and an appeal added: the list first shown has them (the one kept was forgotten).
+      await registerClient(page, { surname: 'Шевчук', given: 'Ганна', birth: '02.05.1979', tax: '' });
+      const after = await opened();
+      assert.deepEqual(after.names.sort(), ['Шевченко Олександр', 'Шевчук Ганна']);
+      assert.notEqual(after.heading, '1 клієнт');
+      await page.getByTestId('client-list').getByText('Шевчук Ганна').waitFor();
+      assert.equal(await page.locator('#list-clients-h').textContent(), '2 клієнти');
+      // A search or a filter is not kept: opened again, the whole list.
+      await page.getByLabel('Пошук клієнта').fill('Шевчук');
+      await page.waitForFunction(() => document.querySelectorAll('[data-testid=client-list] .summary-name').length === 1);
+      await nav.getByRole('link', { name: 'Головна' }).click();
+      assert.deepEqual((await opened()).names.sort(), ['Шевченко Олександр', 'Шевчук Ганна']);
+      assert.deepEqual(app.errors, []);
+    } finally {
+      await app.close();
+    }
+  });
+
   test('a near duplicate triggers the warning; the worker opens the existing card or confirms a new one', async () => {
     const app = await openApp(env.browser, env.served, { viewport: TABLET_PORTRAIT });
     try {

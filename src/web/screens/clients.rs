@@ -6,7 +6,7 @@ use crate::web::data::DataStoreFields;
 
 use crate::domain::appeal::{AidKind, Appeal, AppealFilter};
 use crate::domain::date::Date;
-use crate::domain::lists::{Lists, ListsMaker};
+use crate::domain::lists::ListsMaker;
 use crate::i18n;
 use crate::nav::Route;
 use crate::web::app::use_ctx;
@@ -47,9 +47,11 @@ pub fn ClientsScreen() -> impl IntoView {
     // `shown` of them (`domain::lists`). Made in steps with the browser free between them: with 100,000 cards one
     // pass held the screen for 120–170 ms. A change of the data or of the filters starts them again; steps of an
     // older pass stop.
-    let lists = RwSignal::new(Lists::default());
+    // Opened again with nothing changed since: the lists last made are shown at once.
+    let seen = ctx.data.lists_seen().get_untracked();
     // Whether the lists shown were made with every record loaded (the count is shown only then).
-    let settled = RwSignal::new(false);
+    let settled = RwSignal::new(seen.is_some());
+    let lists = RwSignal::new(seen.unwrap_or_default());
     let generation = StoredValue::new(0u64);
     Effect::new(move |_| {
         // The lists depend on the cards (and their search index) and the appeals, nothing else.
@@ -65,6 +67,8 @@ pub fn ClientsScreen() -> impl IntoView {
         let found = (!q.trim().is_empty()).then(|| {
             ctx.data.index().with_untracked(|index| index.search(&q, 500).into_iter().map(|h| h.id).collect())
         });
+        // The lists anyone opening the screen sees first: kept to show at once next time.
+        let plain = f == AppealFilter::default() && q.trim().is_empty() && n == PAGE;
         let pass = generation.get_value() + 1;
         generation.set_value(pass);
         let mut maker = ListsMaker::new(f, found, n, loading);
@@ -80,7 +84,11 @@ pub fn ClientsScreen() -> impl IntoView {
                     Some(false) => pieces.pause_every_call().await,
                 }
             }
-            lists.try_set(maker.finish());
+            let made = maker.finish();
+            if plain && !loading && generation.try_get_value() == Some(pass) {
+                ctx.data.lists_seen().try_update_untracked(|seen| *seen = Some(made.clone()));
+            }
+            lists.try_set(made);
             settled.try_set(!loading);
         });
     });
