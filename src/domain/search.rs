@@ -26,6 +26,9 @@ pub enum Likeness {
 #[derive(Debug, Clone, PartialEq)]
 struct Entry {
     id: String,
+    /// The id's first 8 bytes as a number: results that score the same are in the order of their ids, and this
+    /// orders them without reading the id itself (kept elsewhere in memory) unless two start alike.
+    order: u64,
     /// Every word of the name, each once.
     names: Vec<u32>,
     surname: Vec<u32>,
@@ -225,6 +228,28 @@ fn grams(phone: &str) -> impl Iterator<Item = u64> + '_ {
     (0..b.len().saturating_sub(3)).filter_map(move |i| std::str::from_utf8(&b[i..i + 4]).ok()?.parse().ok())
 }
 
+/// A number that orders ids as their first 8 bytes do (shorter ids padded with zero bytes: two that tie are
+/// compared whole).
+fn id_order(id: &str) -> u64 {
+    let mut b = [0u8; 8];
+    let n = id.len().min(8);
+    b[..n].copy_from_slice(&id.as_bytes()[..n]);
+    u64::from_be_bytes(b)
+}
+
+/// Whether the digits `hay` hold `q` (4 or more digits) somewhere. A phone query can match every card (the first four
+/// digits of a common operator's numbers): `str::contains` set up its searcher again for each card, which took most
+/// of such a search.
+fn holds_digits(hay: &str, q: &str) -> bool {
+    let (hay, q) = (hay.as_bytes(), q.as_bytes());
+    match q.split_first() {
+        Some((&first, rest)) => {
+            hay.len() >= q.len() && hay[..=hay.len() - q.len()].iter().enumerate().any(|(i, &b)| b == first && &hay[i + 1..i + q.len()] == rest)
+        }
+        None => true,
+    }
+}
+
 /// The key a tax number is listed under: its first three characters (a search for digits looks up the first three).
 /// Every list is keyed by a number (one kind of map in the app's code, not three).
 fn tax_key(tax: &str) -> u64 {
@@ -328,7 +353,7 @@ impl Want<'_> {
             Want::Birth(d) => 4 * u32::from(e.birth == Some(*d)),
             Want::Digits(q) => {
                 let tax = !e.tax.is_empty() && e.tax.starts_with(q);
-                let phone = q.len() >= 4 && e.phones.iter().any(|p| p.contains(q));
+                let phone = q.len() >= 4 && e.phones.iter().any(|p| holds_digits(p, q));
                 4 * u32::from(tax || phone)
             }
         }
@@ -365,6 +390,7 @@ impl SearchIndex {
         names.dedup();
         Entry {
             id: id.to_owned(),
+            order: id_order(id),
             names,
             surname,
             given,
@@ -499,7 +525,8 @@ impl SearchIndex {
         let size = |lists: &Vec<&[u32]>| lists.iter().map(|l| l.len()).sum::<usize>();
         let Some((_, lists)) = wants.iter().min_by_key(|(_, lists)| size(lists)) else { return Vec::new() };
         let mut seen = vec![0u64; self.slots.len().div_ceil(64)];
-        let order = |a: &(u32, &str), b: &(u32, &str)| b.0.cmp(&a.0).then_with(|| a.1.cmp(b.1));
+        let order =
+            |a: &(u32, u64, &str), b: &(u32, u64, &str)| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then_with(|| a.2.cmp(b.2));
         let mut hits = FirstN::new(limit, order);
         for &slot in lists.iter().flat_map(|l| l.iter()) {
             let (word, bit) = (slot as usize / 64, 1u64 << (slot % 64));
@@ -518,16 +545,17 @@ impl SearchIndex {
                 total += score;
             }
             if total > 0 {
-                hits.push((total, e.id.as_str()));
+                hits.push((total, e.order, e.id.as_str()));
             }
         }
-        hits.into_vec().into_iter().map(|(score, id)| Hit { id: id.to_owned(), score }).collect()
+        hits.into_vec().into_iter().map(|(score, _, id)| Hit { id: id.to_owned(), score }).collect()
     }
 
     /// Existing cards that look like `card` (the same person registered twice), with the reason.
     pub fn likely_duplicates(&self, card: &Personal, except_id: Option<&str>) -> Vec<(String, Likeness)> {
         let new = Entry {
             id: String::new(),
+            order: 0,
             names: Vec::new(),
             surname: Vec::new(),
             given: Vec::new(),
@@ -667,6 +695,29 @@ mod tests {
         assert_eq!(ids(ix.search("Щуба", 10)), vec!["s"], "щ for ш");
         assert_eq!(ids(ix.search("Tkchauk", 10)), vec!["t"], "the same swap typed in Latin");
         assert_eq!(ids(ix.search("Кчуре", 10)), Vec::<String>::new(), "two swaps are two typos");
+    }
+
+    #[test]
+    fn digits_are_found_anywhere_in_a_phone_as_contains_finds_them() {
+        for hay in ["", "0", "0671", "380671234567", "0670671", "06706710", "111"] {
+            for q in ["0671", "67123", "4567", "0670", "06710", "380671234567", "3806712345678", "1111"] {
+                assert_eq!(holds_digits(hay, q), hay.contains(q), "{hay} holds {q}");
+            }
+        }
+    }
+
+    #[test]
+    fn results_that_score_the_same_are_in_the_order_of_their_ids() {
+        // The first 8 bytes alike, unlike, and ids shorter than 8: each order as the whole ids do.
+        let ids = ["00000000-b", "00000000-a", "1", "0000000", "00000000", "f0000000-0", "0000000a-9", "00000001"];
+        let mut ix = SearchIndex::new();
+        for id in ids {
+            ix.upsert(id, Some(&person("Мельник", "Іван", "", "+380671234567", "")));
+        }
+        let mut sorted = ids.to_vec();
+        sorted.sort();
+        assert_eq!(ix.search("0671", 20).into_iter().map(|h| h.id).collect::<Vec<_>>(), sorted);
+        assert_eq!(ix.search("Мельник", 3).into_iter().map(|h| h.id).collect::<Vec<_>>(), sorted[..3].to_vec());
     }
 
     #[test]

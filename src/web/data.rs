@@ -14,11 +14,11 @@ use crate::domain::appeal::Appeal;
 use crate::domain::batch::{BatchInfo, Ledger};
 use crate::domain::checklist::Checklist;
 use crate::domain::client::Client;
-use crate::domain::lists::Lists;
 use crate::domain::eligibility::{Rules, RulesRecord, RULES_ID};
 use crate::domain::intake::{
     is_intake_draft_id, untouched_for_longer, Erasure, IntakeDraft, QuestionAreas, QUESTION_AREAS_ID,
 };
+use crate::domain::lists::Lists;
 use crate::domain::referral::{Directory, DirectoryRecord, DIRECTORY_ID};
 use crate::domain::search::SearchIndex;
 use crate::storage::{self, codec, Collection, Record, Store, StoreResult, WriteBatch};
