@@ -242,12 +242,9 @@ fn id_order(id: &str) -> u64 {
 /// of such a search.
 fn holds_digits(hay: &str, q: &str) -> bool {
     let (hay, q) = (hay.as_bytes(), q.as_bytes());
-    match q.split_first() {
-        Some((&first, rest)) => {
-            hay.len() >= q.len() && hay[..=hay.len() - q.len()].iter().enumerate().any(|(i, &b)| b == first && &hay[i + 1..i + q.len()] == rest)
-        }
-        None => true,
-    }
+    let Some((&first, rest)) = q.split_first() else { return true };
+    let Some(last_start) = hay.len().checked_sub(q.len()) else { return false };
+    (0..=last_start).any(|i| hay[i] == first && &hay[i + 1..i + q.len()] == rest)
 }
 
 /// The key a tax number is listed under: its first three characters (a search for digits looks up the first three).

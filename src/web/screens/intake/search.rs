@@ -13,7 +13,7 @@ use crate::web::form::{tr, TextInput};
 use super::lens;
 use crate::web::widgets::SummaryLines;
 
-/// What the results area shows: it is drawn again only when this changes, the rows themselves are keyed.
+/// What the results area shows: it is drawn again only when this changes; the rows themselves stay in place.
 #[derive(Clone, Copy, PartialEq)]
 enum Shown {
     Nothing,
@@ -138,9 +138,9 @@ fn HitSlot(i: usize, rows: Memo<Vec<Row>>, draft: RwSignal<IntakeDraft>) -> impl
     }
 }
 
-/// A card found: its summary, "new appeal" and "open card". What it shows is read from the card once, and the row is
-/// ONE reactive piece (drawn again when the language changes), not one for each of its words: typing makes up to 20
-/// of these at each keystroke.
+/// A card found, as the card step lists the similar cards and the likely duplicates: its summary, "new appeal" and
+/// "open card". What it shows is read from the card once, and the row is ONE reactive piece (drawn again when the
+/// language changes), not one for each of its words.
 #[component]
 pub(super) fn SearchHit(id: String, draft: RwSignal<IntakeDraft>) -> impl IntoView {
     let ctx = use_ctx();
