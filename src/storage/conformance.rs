@@ -48,6 +48,7 @@ macro_rules! __store_conformance_cases {
     ($each:ident, $make:expr) => {
         $crate::$each!($make;
             empty_store put_get_and_order put_replaces insert_conflict_writes_nothing delete batch_across_collections
+            parts_made_ready_write_in_one_transaction
             find_by_index latest_first read_in_pages typed_save_and_load text_survives large_batch next_revision_is_read_in_the_transaction
             next_revision_rolls_back_with_the_batch next_revision_stops_at_the_limit stale_revision_is_refused
             sealed_records_hide_their_text many_sealed_records_read_back_whole_and_in_order heads_without_opening
@@ -133,6 +134,57 @@ pub async fn insert_conflict_writes_nothing(s: &impl Store) {
     assert_eq!(s.get(Collection::Clients, "a").await.unwrap().unwrap().updated_at, "t");
 }
 
+/// A write made ready in parts (as an import makes it, a slice at a time) is still one transaction: nothing is
+/// written until it is, a failure in the last part undoes the first, and the parts apply in order.
+pub async fn parts_made_ready_write_in_one_transaction(s: &impl Store) {
+    s.write(WriteBatch::new().insert(Collection::Clients, record("a", None, "t"))).await.unwrap();
+    let first = s
+        .ready(
+            WriteBatch::new()
+                .put(Collection::Appeals, record("p", Some("a"), "t"))
+                .put(Collection::Clients, record("b", None, "t")),
+        )
+        .await
+        .unwrap();
+    let second = s
+        .ready(
+            WriteBatch::new()
+                .put(Collection::Assessments, record("s", Some("a"), "t"))
+                .insert(Collection::Clients, record("a", None, "t-other")),
+        )
+        .await
+        .unwrap();
+    assert_eq!(s.get(Collection::Appeals, "p").await.unwrap(), None, "made ready, not written");
+    let err = s.write_ready(vec![first, second]).await.unwrap_err();
+    assert_eq!(err, StoreError::AlreadyExists { collection: Collection::Clients, id: "a".into() });
+    for (c, id) in [(Collection::Appeals, "p"), (Collection::Clients, "b"), (Collection::Assessments, "s")] {
+        assert_eq!(s.get(c, id).await.unwrap(), None, "{id}: the first part rolled back with the last");
+    }
+    let mut newer = record("p", Some("a"), "t2");
+    newer.rev = 2;
+    let first = s
+        .ready(
+            WriteBatch::new()
+                .put(Collection::Appeals, record("p", Some("a"), "t"))
+                .put(Collection::Clients, record("b", None, "t")),
+        )
+        .await
+        .unwrap();
+    let second = s
+        .ready(
+            WriteBatch::new()
+                .put(Collection::Appeals, newer.clone())
+                .put(Collection::Assessments, record("s", Some("a"), "t")),
+        )
+        .await
+        .unwrap();
+    s.write_ready(vec![first, second]).await.unwrap();
+    assert_eq!(s.get(Collection::Appeals, "p").await.unwrap(), Some(newer), "the later part's put is the one kept");
+    assert_eq!(s.count(Collection::Clients).await.unwrap(), 2);
+    assert_eq!(s.count(Collection::Assessments).await.unwrap(), 1);
+    s.write_ready(vec![]).await.unwrap();
+}
+
 pub async fn delete(s: &impl Store) {
     s.write(
         WriteBatch::new().put(Collection::Audit, record("a", None, "t")).put(Collection::Audit, record("b", None, "t")),
@@ -202,7 +254,11 @@ pub async fn read_in_pages(s: &impl Store) {
         seen.extend(page.into_iter().map(|r| r.id));
     }
     assert_eq!(seen, vec!["a1", "a2", "a3", "a4", "a7", "a8", "a9"]);
-    assert_eq!(ids(&s.page(Collection::Appeals, Some("a35"), 2).await.unwrap()), vec!["a4", "a7"], "after an id not held");
+    assert_eq!(
+        ids(&s.page(Collection::Appeals, Some("a35"), 2).await.unwrap()),
+        vec!["a4", "a7"],
+        "after an id not held"
+    );
     assert_eq!(s.page(Collection::Appeals, Some("a9"), 2).await.unwrap(), vec![]);
 }
 
@@ -291,9 +347,11 @@ pub async fn stale_revision_is_refused(s: &impl Store) {
     assert_eq!(kept.text, "b");
     // A write resting on another record's revision: refused once that record moved on, and nothing written.
     let resting = |expected| {
-        WriteBatch::new()
-            .put(Collection::Clients, record("c8", None, "t"))
-            .unchanged(Collection::Drafts, "e1", expected)
+        WriteBatch::new().put(Collection::Clients, record("c8", None, "t")).unchanged(
+            Collection::Drafts,
+            "e1",
+            expected,
+        )
     };
     let err = s.write(resting(1)).await.unwrap_err();
     assert_eq!(err, StoreError::Conflict { collection: Collection::Drafts, id: "e1".into(), expected: 1, stored: 2 });

@@ -380,7 +380,7 @@ fn encode_js(rec: &StoredRecord, sealed: Option<&[u8]>) -> StoreResult<JsValue> 
 }
 
 /// A write op with its record already sealed and turned into what IndexedDB keeps.
-enum Ready {
+enum Prepared {
     Put(Collection, JsValue),
     Insert(Collection, String, JsValue),
     /// The next revision; with `Some(rev)`, only if the stored revision is `rev`.
@@ -389,6 +389,12 @@ enum Ready {
     Check(Collection, String, u64),
     Delete(Collection, String),
     Reseal(Collection, Vec<(String, u64, JsValue)>),
+}
+
+/// A write batch made ready ([`Store::ready`]): the collections it touches and its ops, records sealed.
+pub struct Ready {
+    collections: Vec<Collection>,
+    ops: Vec<Prepared>,
 }
 
 /// A request issued in a read-write transaction, its answer awaited later.
@@ -474,35 +480,46 @@ impl Store for IdbStore {
         store.count().await.map_err(op_error)
     }
 
-    async fn write(&self, batch: WriteBatch) -> StoreResult<()> {
-        let names: Vec<&'static str> = batch.collections().iter().map(|c| c.name()).collect();
-        if names.is_empty() {
-            return Ok(());
-        }
-        // Seal BEFORE the transaction: a read-write transaction commits by itself once nothing of it is pending, so it
-        // cannot wait for the browser's cipher.
+    type Ready = Ready;
+
+    async fn ready(&self, batch: WriteBatch) -> StoreResult<Ready> {
+        let collections = batch.collections();
+        // Sealed BEFORE the transaction: a read-write transaction commits by itself once nothing of it is pending, so
+        // it cannot wait for the browser's cipher.
         // The browser seals them side by side, [`OPEN_TOGETHER`] at a time (one after another, each record waited
         // for the cipher's answer before the next was asked: an import of 20,000 records spent most of a second so).
-        let ready = |op: WriteOp| async move {
+        let prepared = |op: WriteOp| async move {
             Ok::<_, StoreError>(match op {
-                WriteOp::Put(c, rec) => Ready::Put(c, kept(c, &rec).await?),
-                WriteOp::Insert(c, rec) => Ready::Insert(c, rec.id.clone(), kept(c, &rec).await?),
-                WriteOp::Next(c, rec) => Ready::Next(c, rec.id.clone(), kept(c, &rec).await?, None),
+                WriteOp::Put(c, rec) => Prepared::Put(c, kept(c, &rec).await?),
+                WriteOp::Insert(c, rec) => Prepared::Insert(c, rec.id.clone(), kept(c, &rec).await?),
+                WriteOp::Next(c, rec) => Prepared::Next(c, rec.id.clone(), kept(c, &rec).await?, None),
                 WriteOp::NextAfter(c, rec, expected) => {
-                    Ready::Next(c, rec.id.clone(), kept(c, &rec).await?, Some(expected))
+                    Prepared::Next(c, rec.id.clone(), kept(c, &rec).await?, Some(expected))
                 }
-                WriteOp::Unchanged(c, id, expected) => Ready::Check(c, id, expected),
-                WriteOp::Delete(c, id) => Ready::Delete(c, id),
-                WriteOp::SealAll(c) => Ready::Reseal(c, self.sealed_copies(c).await?),
+                WriteOp::Unchanged(c, id, expected) => Prepared::Check(c, id, expected),
+                WriteOp::Delete(c, id) => Prepared::Delete(c, id),
+                WriteOp::SealAll(c) => Prepared::Reseal(c, self.sealed_copies(c).await?),
             })
         };
         let mut ops = Vec::with_capacity(batch.ops.len());
         let mut pending = batch.ops.into_iter().peekable();
         while pending.peek().is_some() {
-            for op in futures::future::join_all(pending.by_ref().take(OPEN_TOGETHER).map(ready)).await {
+            for op in futures::future::join_all(pending.by_ref().take(OPEN_TOGETHER).map(prepared)).await {
                 ops.push(op?);
             }
         }
+        Ok(Ready { collections, ops })
+    }
+
+    async fn write_ready(&self, parts: Vec<Ready>) -> StoreResult<()> {
+        let mut collections: Vec<Collection> = parts.iter().flat_map(|p| p.collections.iter().copied()).collect();
+        collections.sort();
+        collections.dedup();
+        let names: Vec<&'static str> = collections.iter().map(|c| c.name()).collect();
+        if names.is_empty() {
+            return Ok(());
+        }
+        let ops = parts.into_iter().flat_map(|p| p.ops);
         let tx =
             self.db.transaction(names.as_slice()).with_mode(TransactionMode::Readwrite).build().map_err(op_error)?;
         // Requests issued and not yet answered: all are answered (the first failure with its own error, not the
@@ -511,11 +528,11 @@ impl Store for IdbStore {
         // Each collection's store asked of the transaction once, not once a record (its name a JS string each time).
         let mut stores = Vec::new();
         for op in ops {
-            if !matches!(op, Ready::Put(..) | Ready::Delete(..)) {
+            if !matches!(op, Prepared::Put(..) | Prepared::Delete(..)) {
                 answered(&mut issued).await?;
             }
             match op {
-                Ready::Put(c, obj) => {
+                Prepared::Put(c, obj) => {
                     // Issued, not awaited: IndexedDB runs a transaction's requests in order, so the next one need not
                     // wait for this one's answer (the scale issue measured 60,000 puts awaited one by one at 10.5 s
                     // against 3.2 s issued at once; not measured again here).
@@ -528,7 +545,7 @@ impl Store for IdbStore {
                     };
                     issued.push(Box::pin(stores[at].1.put(obj).build().map_err(op_error)?));
                 }
-                Ready::Insert(c, id, obj) => {
+                Prepared::Insert(c, id, obj) => {
                     let store = tx.object_store(c.name()).map_err(op_error)?;
                     match store.add(obj).await {
                         Ok(()) => {}
@@ -539,7 +556,7 @@ impl Store for IdbStore {
                         Err(e) => return Err(op_error(e)),
                     }
                 }
-                Ready::Next(c, id, obj, expected) => {
+                Prepared::Next(c, id, obj, expected) => {
                     // Read in the same read-write transaction: no other write can come between.
                     let store = tx.object_store(c.name()).map_err(op_error)?;
                     let prev: Option<JsValue> = store.get(id.as_str()).await.map_err(op_error)?;
@@ -553,18 +570,18 @@ impl Store for IdbStore {
                         .map_err(|_| StoreError::Other { detail: "encode".into() })?;
                     store.put(obj).await.map_err(op_error)?;
                 }
-                Ready::Check(c, id, expected) => {
+                Prepared::Check(c, id, expected) => {
                     let store = tx.object_store(c.name()).map_err(op_error)?;
                     let now: Option<JsValue> = store.get(id.as_str()).await.map_err(op_error)?;
                     let now = now.map(|v| decode_js(c, v)).transpose()?;
                     // Dropping `tx` without committing rolls back every earlier op of this batch.
                     super::check_revision(c, &id, now.as_ref(), expected)?;
                 }
-                Ready::Delete(c, id) => {
+                Prepared::Delete(c, id) => {
                     let store = tx.object_store(c.name()).map_err(op_error)?;
                     issued.push(Box::pin(store.delete(id.as_str()).build().map_err(op_error)?));
                 }
-                Ready::Reseal(c, copies) => {
+                Prepared::Reseal(c, copies) => {
                     // Each copy replaces its record only if the record is still the one that was sealed (read here,
                     // inside the transaction); one changed meanwhile fails the whole batch rather than stay in clear.
                     let store = tx.object_store(c.name()).map_err(op_error)?;

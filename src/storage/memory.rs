@@ -135,12 +135,10 @@ impl Store for MemoryStore {
         Ok(self.tables.borrow().get(&collection).map_or(0, |t| t.len() as u32))
     }
 
-    async fn write(&self, batch: WriteBatch) -> StoreResult<()> {
-        if let Some(e) = self.fail_writes.borrow().clone() {
-            return Err(e);
-        }
-        // Seal first (as the IndexedDB store does, before its transaction), then work on a copy and swap it in only
-        // when every op succeeded: all or nothing, like a transaction.
+    type Ready = Vec<WriteOp>;
+
+    /// The batch's ops with their records sealed (as the IndexedDB store does, before its transaction).
+    async fn ready(&self, batch: WriteBatch) -> StoreResult<Vec<WriteOp>> {
         let mut ops = Vec::with_capacity(batch.ops.len());
         for op in batch.ops {
             ops.push(match op {
@@ -163,8 +161,16 @@ impl Store for MemoryStore {
                 other => other,
             });
         }
+        Ok(ops)
+    }
+
+    /// Works on a copy and swaps it in only when every op succeeded: all or nothing, like a transaction.
+    async fn write_ready(&self, parts: Vec<Vec<WriteOp>>) -> StoreResult<()> {
+        if let Some(e) = self.fail_writes.borrow().clone() {
+            return Err(e);
+        }
         let mut next = self.tables.borrow().clone();
-        for op in ops {
+        for op in parts.into_iter().flatten() {
             match op {
                 WriteOp::Put(c, rec) => {
                     next.entry(c).or_default().insert(rec.id.clone(), rec);

@@ -217,8 +217,21 @@ pub trait Store {
     async fn heads(&self, collection: Collection, after: Option<&str>, n: u32) -> StoreResult<Vec<Head>>;
     /// How many records a collection holds.
     async fn count(&self, collection: Collection) -> StoreResult<u32>;
+    /// A write batch made ready for [`Store::write_ready`]: its records sealed and turned into what the store keeps
+    /// (in the browser, objects the browser holds, outside the wasm memory).
+    type Ready;
+    /// Makes `batch` ready to write, writing nothing: a long write (an import) made ready a slice at a time holds
+    /// one slice of its records' payloads, not all of them (the wasm memory never shrinks). Needs the device
+    /// unlocked for personal records, as [`Store::write`] does; what [`WriteOp::SealAll`] seals is read here.
+    async fn ready(&self, batch: WriteBatch) -> StoreResult<Self::Ready>;
+    /// Applies every change of `parts`, in order, in ONE transaction: all or nothing. The revisions ops depend on
+    /// are read inside it.
+    async fn write_ready(&self, parts: Vec<Self::Ready>) -> StoreResult<()>;
     /// Apply every change of the batch in one transaction: all or nothing.
-    async fn write(&self, batch: WriteBatch) -> StoreResult<()>;
+    async fn write(&self, batch: WriteBatch) -> StoreResult<()> {
+        let ready = self.ready(batch).await?;
+        self.write_ready(vec![ready]).await
+    }
 }
 
 /// Heads read at a time by [`each_head`].

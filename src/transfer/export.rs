@@ -150,12 +150,7 @@ pub async fn export(
 pub async fn keep_batch(store: &impl Store, file: &BatchFile, text: &str, imported: bool) -> StoreResult<BatchInfo> {
     let info = BatchInfo::of(file, imported);
     let now = file.manifest.created_at.clone();
-    let batch = super::kept::keep_file(
-        WriteBatch::new().insert(Collection::Batches, codec::encode(&info, 1, &now)?),
-        &info.id,
-        text,
-        &now,
-    )?;
-    store.write(batch).await?;
+    let batch = WriteBatch::new().insert(Collection::Batches, codec::encode(&info, 1, &now)?);
+    super::kept::write_with_file(store, batch, &info.id, text, &now).await?;
     Ok(info)
 }

@@ -5,20 +5,20 @@ use std::collections::{HashMap, HashSet};
 
 use serde::de::{DeserializeOwned, IgnoredAny};
 use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 
 use crate::domain::appeal::Appeal;
 use crate::domain::audit::AuditEvent;
-use crate::domain::kiosk::{Feedback, Ticket};
 use crate::domain::batch::{
-    canonical, fate, BatchCheck, BatchFile, BatchInfo, BatchProblem, Data, Fate, FileRemoved, ImportSummary, Manifest,
-    RecordType, RemovedBecause,
+    canonical, fate, BatchCheck, BatchFile, BatchInfo, BatchProblem, BatchRecord, Data, Entry, Fate, FileRemoved,
+    ImportSummary, Manifest, RecordType, RemovedBecause,
 };
 use crate::domain::checklist::Checklist;
 use crate::domain::client::{Client, MergedInto};
 use crate::domain::date::Date;
+use crate::domain::kiosk::{Feedback, Ticket};
 use crate::domain::merge::follow;
-use crate::storage::{codec, Collection, IndexName, Record, Store, StoreError, StoreResult, StoredRecord, WriteBatch,
-    WriteOp};
+use crate::storage::{codec, Collection, IndexName, Record, Store, StoreError, StoreResult, StoredRecord, WriteBatch};
 
 use super::{collection_of, Pace, SLICE};
 
@@ -103,8 +103,10 @@ fn links(file: &BatchFile) -> Links {
 /// withdrawn or merged here; and this device's records of the cards the file merges away.
 #[derive(Debug, Default)]
 pub struct Existing {
+    /// The revision held here of each record the file brings (that this device holds).
     revs: HashMap<(RecordType, String), u64>,
-    same_rev: HashMap<(RecordType, String), String>,
+    /// Of the records held here at the revision the file brings: what their data comes to ([`data_digest`]).
+    same_rev: HashMap<(RecordType, String), Option<[u8; 32]>>,
     links: Links,
     /// Cards withdrawn on this device, among those the file names.
     withdrawn: HashSet<String>,
@@ -146,30 +148,41 @@ pub async fn existing(store: &impl Store, file: &BatchFile) -> StoreResult<Exist
         .chain(out.links.client_of.values().map(String::as_str))
         .collect();
     for kind in RecordType::ALL {
-        for r in store.all(collection_of(kind)).await? {
-            if incoming.get(&(kind, r.id.as_str())) == Some(&r.rev) {
-                out.same_rev.insert((kind, r.id.clone()), r.payload.clone());
-            }
-            if kind == RecordType::Checklist {
-                if let Ok(c) = serde_json::from_str::<ChecklistProbe>(&r.payload) {
-                    let decided = c.decision.is_some();
-                    let known = out.checklist_of_appeal.get(&c.appeal_id).is_some_and(|(_, d)| *d);
-                    if !known {
-                        out.checklist_of_appeal.insert(c.appeal_id, (r.id.clone(), decided));
+        // A page at a time: what is held here is never all opened at once (nor its payloads kept: a file brought
+        // again, every record at the revision held, kept a copy of the whole register).
+        let mut after: Option<String> = None;
+        loop {
+            let page = store.page(collection_of(kind), after.as_deref(), EXISTING_PAGE).await?;
+            let Some(last) = page.last() else { break };
+            after = Some(last.id.clone());
+            for r in page {
+                let brought = incoming.get(&(kind, r.id.as_str())).copied();
+                if brought == Some(r.rev) {
+                    out.same_rev.insert((kind, r.id.clone()), data_digest(kind, &r.payload));
+                }
+                if kind == RecordType::Checklist {
+                    if let Ok(c) = serde_json::from_str::<ChecklistProbe>(&r.payload) {
+                        let decided = c.decision.is_some();
+                        let known = out.checklist_of_appeal.get(&c.appeal_id).is_some_and(|(_, d)| *d);
+                        if !known {
+                            out.checklist_of_appeal.insert(c.appeal_id, (r.id.clone(), decided));
+                        }
                     }
                 }
-            }
-            if kind == RecordType::Client && named.contains(r.id.as_str()) {
-                let c: Client = codec::decode(&r)?;
-                if c.is_withdrawn() {
-                    out.withdrawn.insert(c.id.clone());
-                } else if let Some(m) = &c.merged_into {
-                    out.merged.insert(c.id.clone(), m.id.clone());
-                } else if c.personal.is_some() && out.links.withdrawn.contains_key(&c.id) {
-                    out.live.insert(c.id.clone());
+                if kind == RecordType::Client && named.contains(r.id.as_str()) {
+                    let c: Client = codec::decode(&r)?;
+                    if c.is_withdrawn() {
+                        out.withdrawn.insert(c.id.clone());
+                    } else if let Some(m) = &c.merged_into {
+                        out.merged.insert(c.id.clone(), m.id.clone());
+                    } else if c.personal.is_some() && out.links.withdrawn.contains_key(&c.id) {
+                        out.live.insert(c.id.clone());
+                    }
+                }
+                if brought.is_some() {
+                    out.revs.insert((kind, r.id), r.rev);
                 }
             }
-            out.revs.insert((kind, r.id), r.rev);
         }
     }
     for gone in out.links.merged.keys() {
@@ -183,29 +196,33 @@ pub async fn existing(store: &impl Store, file: &BatchFile) -> StoreResult<Exist
     Ok(out)
 }
 
-/// Both read as the domain type and written back as canonical JSON: a field an older app version did not write
-/// reads as its default on both sides, so only a real difference counts.
-fn normalised<T: DeserializeOwned + Serialize>(json: &str) -> Option<String> {
-    let v: T = serde_json::from_str(json).ok()?;
-    Some(canonical(&serde_json::to_value(&v).ok()?))
+/// Records of the device read at a time while an import looks at what it holds.
+const EXISTING_PAGE: u32 = 500;
+
+/// What a record's data comes to: read as the domain type and written back as canonical JSON (a field an older app
+/// version did not write reads as its default on both sides, so only a real difference counts), digested. `None`
+/// when it does not read.
+fn data_digest(kind: RecordType, json: &str) -> Option<[u8; 32]> {
+    fn normalised<T: DeserializeOwned + Serialize>(json: &str) -> Option<String> {
+        let v: T = serde_json::from_str(json).ok()?;
+        Some(canonical(&serde_json::to_value(&v).ok()?))
+    }
+    let text = match kind {
+        RecordType::Client => normalised::<Client>(json),
+        RecordType::Appeal => normalised::<Appeal>(json),
+        RecordType::Checklist => normalised::<Checklist>(json),
+        RecordType::Audit => normalised::<AuditEvent>(json),
+        RecordType::Ticket => normalised::<Ticket>(json),
+        RecordType::Feedback => normalised::<Feedback>(json),
+    }?;
+    Some(Sha256::digest(text.as_bytes()).into())
 }
 
-/// Whether a stored payload holds the same data as a batch record's.
-fn same_data(kind: RecordType, payload: &str, data: &str) -> bool {
-    let pair = match kind {
-        RecordType::Client => (normalised::<Client>(payload), normalised::<Client>(data)),
-        RecordType::Appeal => (normalised::<Appeal>(payload), normalised::<Appeal>(data)),
-        RecordType::Checklist => (normalised::<Checklist>(payload), normalised::<Checklist>(data)),
-        RecordType::Audit => (normalised::<AuditEvent>(payload), normalised::<AuditEvent>(data)),
-        RecordType::Ticket => (normalised::<Ticket>(payload), normalised::<Ticket>(data)),
-        RecordType::Feedback => (normalised::<Feedback>(payload), normalised::<Feedback>(data)),
-    };
-    matches!(pair, (Some(a), Some(b)) if a == b)
-}
-
-fn stored<T: DeserializeOwned + Serialize + Record>(text: &str, rev: u64, at: &str) -> StoreResult<StoredRecord> {
+/// A record of the file as stored, and decoded (what the screens take of it).
+fn stored<T: DeserializeOwned + Serialize + Record>(text: &str, rev: u64, at: &str) -> StoreResult<(T, StoredRecord)> {
     let v: T = serde_json::from_str(text).map_err(|e| StoreError::Other { detail: format!("decode: {e}") })?;
-    codec::encode(&v, rev, at)
+    let rec = codec::encode(&v, rev, at)?;
+    Ok((v, rec))
 }
 
 /// An appeal or checklist of a file as this device keeps it: on the card its card was merged into, and without
@@ -237,34 +254,89 @@ fn followed(kind: RecordType, data: &Data, home: &str, scrub: bool) -> Result<Op
     }
 }
 
-/// What an import writes (records newer than the device's, and the batch itself when it is new here), and what it
-/// comes to. Pure: the caller applies the write batch in one transaction.
+/// What an import writes, made a slice of the file's records at a time ([`Writes::records`]: records newer than the
+/// device's), then what follows from them all ([`Writes::finish`]: this device's records of the cards the file
+/// merged away, and the batch itself when it is new here). Pure: the caller writes every slice in one transaction.
 ///
 /// Withdrawals and merges are sticky: a card withdrawn or merged on this device stays so whatever revision the file
 /// brings; the file's appeals and checklists of a merged card go to the card kept, and those of a withdrawn card
 /// lose their personal text; this device's records of a card the file merges away follow it. A file that brought
 /// personal data of a card withdrawn here is not kept.
-pub fn import_writes(
-    file: &BatchFile,
-    text: &str,
-    existing: &Existing,
-    known_batch: bool,
-) -> Result<(WriteBatch, ImportSummary), ImportError> {
-    let mut batch = WriteBatch::new();
-    let mut summary = ImportSummary::default();
-    let now = file.manifest.created_at.clone();
-    let mut carries_withdrawn = false;
-    let mut brought: HashMap<(RecordType, &str), u64> = HashMap::new();
-    for (index, r) in file.records.iter().enumerate() {
+pub struct Writes<'a> {
+    existing: &'a Existing,
+    now: String,
+    summary: ImportSummary,
+    carries_withdrawn: bool,
+    /// Of the records whose writing decides whether this device's records follow a merge (the cards the file merges
+    /// away, this device's appeals and checklists of them): those the file brought.
+    watched: HashSet<(RecordType, String)>,
+    brought: HashSet<(RecordType, String)>,
+    /// Every record of the file, for the batch's entry.
+    entries: Vec<Entry>,
+    changed: Changed,
+}
+
+/// All an import writes past the file's records, and what it comes to.
+pub struct Finished {
+    /// This device's records that follow a merge, and the batch's entry when the batch is new here.
+    pub batch: WriteBatch,
+    /// Whether the file itself is to be kept (with the batch's entry).
+    pub keep_file: bool,
+    pub summary: ImportSummary,
+    pub changed: Changed,
+}
+
+impl<'a> Writes<'a> {
+    pub fn new(existing: &'a Existing, manifest: &Manifest) -> Writes<'a> {
+        let watched = existing
+            .links
+            .merged
+            .keys()
+            .map(|id| (RecordType::Client, id.clone()))
+            .chain(existing.appeals_of_merged.iter().map(|(a, _)| (RecordType::Appeal, a.id.clone())))
+            .chain(existing.checklists_of_merged.iter().map(|(c, _)| (RecordType::Checklist, c.id.clone())))
+            .collect();
+        Writes {
+            existing,
+            now: manifest.created_at.clone(),
+            summary: ImportSummary::default(),
+            carries_withdrawn: false,
+            watched,
+            brought: HashSet::new(),
+            entries: Vec::new(),
+            changed: Changed::default(),
+        }
+    }
+
+    /// The writes of the file's next records, in the file's order (each let go once its write is made).
+    pub fn records(&mut self, records: impl IntoIterator<Item = BatchRecord>) -> Result<WriteBatch, ImportError> {
+        let mut batch = WriteBatch::new();
+        for r in records {
+            let index = self.entries.len();
+            self.entries.push(Entry { kind: r.kind, id: r.id.clone(), rev: r.rev });
+            if let Some(rec) = self.record(index, &r)? {
+                if self.watched.contains(&(r.kind, r.id.clone())) {
+                    self.brought.insert((r.kind, r.id.clone()));
+                }
+                batch = batch.put(collection_of(r.kind), rec);
+            }
+        }
+        Ok(batch)
+    }
+
+    /// The record to write of the file's record number `index` (from 0), if any.
+    fn record(&mut self, index: usize, r: &BatchRecord) -> Result<Option<StoredRecord>, ImportError> {
+        let existing = self.existing;
+        let summary = &mut self.summary;
         if r.kind == RecordType::Client && existing.links.live.contains(&r.id) {
             if existing.withdrawn.contains(&r.id) {
                 summary.kept_withdrawn += 1;
-                carries_withdrawn = true;
-                continue;
+                self.carries_withdrawn = true;
+                return Ok(None);
             }
             if existing.merged.contains_key(&r.id) {
                 summary.kept_merged += 1;
-                continue;
+                return Ok(None);
             }
         }
         // One checklist per appeal: a file's checklist under another id for an appeal that has one here is not
@@ -273,7 +345,7 @@ pub fn import_writes(
             let here = existing.checklist_of_appeal.get(appeal).filter(|(id, _)| *id != r.id);
             if here.is_some_and(|(_, decided_here)| *decided_here || !decided) {
                 summary.kept_checklist += 1;
-                continue;
+                return Ok(None);
             }
         }
         let changed = match existing.links.client_of.get(&index) {
@@ -281,7 +353,7 @@ pub fn import_writes(
                 let home = existing.home(card);
                 let scrub = existing.withdrawn(card) || existing.withdrawn(home);
                 let out = followed(r.kind, &r.data, home, scrub)?;
-                carries_withdrawn |= scrub && out.is_some();
+                self.carries_withdrawn |= scrub && out.is_some();
                 out
             }
             None => None,
@@ -290,53 +362,76 @@ pub fn import_writes(
         let f = fate(r.rev, existing.rev(r.kind, &r.id));
         if f == Fate::Unchanged {
             let here = existing.same_rev.get(&(r.kind, r.id.clone()));
-            if !here.is_some_and(|p| same_data(r.kind, p, data)) {
+            if !here.is_some_and(|d| d.is_some() && *d == data_digest(r.kind, data)) {
                 return Err(ImportError::Refused(BatchProblem::Conflict { index: index + 1, id: r.id.clone() }));
             }
         }
         summary.count(f);
-        if matches!(f, Fate::Added | Fate::Updated) {
-            brought.insert((r.kind, r.id.as_str()), r.rev);
-            let rec = match r.kind {
-                RecordType::Client => stored::<Client>(data, r.rev, &r.updated_at)?,
-                RecordType::Appeal => stored::<Appeal>(data, r.rev, &r.updated_at)?,
-                RecordType::Checklist => stored::<Checklist>(data, r.rev, &r.updated_at)?,
-                RecordType::Audit => stored::<AuditEvent>(data, r.rev, &r.updated_at)?,
-                RecordType::Ticket => stored::<Ticket>(data, r.rev, &r.updated_at)?,
-                RecordType::Feedback => stored::<Feedback>(data, r.rev, &r.updated_at)?,
-            };
-            batch = batch.put(collection_of(r.kind), rec);
+        if !matches!(f, Fate::Added | Fate::Updated) {
+            return Ok(None);
         }
+        let (rev, at, out) = (r.rev, r.updated_at.as_str(), &mut self.changed);
+        let rec = match r.kind {
+            RecordType::Client => {
+                let (v, rec) = stored::<Client>(data, rev, at)?;
+                out.clients.push(v);
+                rec
+            }
+            RecordType::Appeal => {
+                let (v, rec) = stored::<Appeal>(data, rev, at)?;
+                out.appeals.push(v);
+                rec
+            }
+            RecordType::Checklist => {
+                let (v, rec) = stored::<Checklist>(data, rev, at)?;
+                out.checklists.push(v);
+                rec
+            }
+            RecordType::Audit => stored::<AuditEvent>(data, rev, at)?.1,
+            RecordType::Ticket => stored::<Ticket>(data, rev, at)?.1,
+            RecordType::Feedback => stored::<Feedback>(data, rev, at)?.1,
+        };
+        Ok(Some(rec))
     }
-    // This device's records of a card the file merged away (and the file's tombstone won) follow it.
-    let tombstoned = |card: &str| {
-        existing.links.merged.contains_key(card) && brought.contains_key(&(RecordType::Client, card))
-    };
-    for (a, rev) in &existing.appeals_of_merged {
-        if tombstoned(&a.client_id) && !brought.contains_key(&(RecordType::Appeal, a.id.as_str())) {
-            let moved = Appeal { client_id: existing.home(&a.client_id).to_owned(), ..a.clone() };
-            batch = batch.next_after(&moved, *rev, &now)?;
-            summary.moved += 1;
+
+    /// What follows from every record of the file (all of them passed to [`Writes::records`] first).
+    pub fn finish(mut self, manifest: &Manifest, known_batch: bool) -> Result<Finished, ImportError> {
+        let existing = self.existing;
+        let mut batch = WriteBatch::new();
+        let now = self.now.clone();
+        // This device's records of a card the file merged away (and the file's tombstone won) follow it.
+        let brought = &self.brought;
+        let tombstoned = |card: &str| {
+            existing.links.merged.contains_key(card) && brought.contains(&(RecordType::Client, card.to_owned()))
+        };
+        for (a, rev) in &existing.appeals_of_merged {
+            if tombstoned(&a.client_id) && !brought.contains(&(RecordType::Appeal, a.id.clone())) {
+                let moved = Appeal { client_id: existing.home(&a.client_id).to_owned(), ..a.clone() };
+                batch = batch.next_after(&moved, *rev, &now)?;
+                self.changed.appeals.push(moved);
+                self.summary.moved += 1;
+            }
         }
+        for (c, rev) in &existing.checklists_of_merged {
+            if tombstoned(&c.client_id) && !brought.contains(&(RecordType::Checklist, c.id.clone())) {
+                let moved = Checklist { client_id: existing.home(&c.client_id).to_owned(), ..c.clone() };
+                batch = batch.next_after(&moved, *rev, &now)?;
+                self.changed.checklists.push(moved);
+                self.summary.moved += 1;
+            }
+        }
+        let mut keep_file = false;
+        if !known_batch {
+            let mut info = BatchInfo::of_entries(manifest, std::mem::take(&mut self.entries), true);
+            if self.carries_withdrawn {
+                info.file_removed = Some(FileRemoved { at: now.clone(), because: RemovedBecause::Withdrawal });
+            }
+            batch = batch.put(Collection::Batches, codec::encode(&info, 1, &now)?);
+            keep_file = !self.carries_withdrawn;
+            self.changed.batches.push(info);
+        }
+        Ok(Finished { batch, keep_file, summary: self.summary, changed: self.changed })
     }
-    for (c, rev) in &existing.checklists_of_merged {
-        if tombstoned(&c.client_id) && !brought.contains_key(&(RecordType::Checklist, c.id.as_str())) {
-            let moved = Checklist { client_id: existing.home(&c.client_id).to_owned(), ..c.clone() };
-            batch = batch.next_after(&moved, *rev, &now)?;
-            summary.moved += 1;
-        }
-    }
-    if !known_batch {
-        let mut info = BatchInfo::of(file, true);
-        if carries_withdrawn {
-            info.file_removed = Some(FileRemoved { at: now.clone(), because: RemovedBecause::Withdrawal });
-        }
-        batch = batch.put(Collection::Batches, codec::encode(&info, 1, &now)?);
-        if !carries_withdrawn {
-            batch = super::kept::keep_file(batch, &info.id, text, &now)?;
-        }
-    }
-    Ok((batch, summary))
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -371,7 +466,7 @@ pub struct Imported {
     pub changed: Changed,
 }
 
-/// Cards, appeals, checklists and batch entries an import wrote, decoded from its write batch (see
+/// Cards, appeals, checklists and batch entries an import wrote, as decoded to be written (see
 /// [`Imported::changed`]). An appeal or checklist moved to the card its own was merged into is here with its new card.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Changed {
@@ -382,57 +477,62 @@ pub struct Changed {
 }
 
 impl Changed {
-    /// What `batch` writes of these four collections (deletions aside: an import deletes none of them).
-    pub fn of(batch: &WriteBatch) -> StoreResult<Changed> {
-        let mut out = Changed::default();
-        for op in &batch.ops {
-            let (c, rec) = match op {
-                WriteOp::Put(c, r) | WriteOp::Insert(c, r) | WriteOp::Next(c, r) | WriteOp::NextAfter(c, r, _) => (c, r),
-                WriteOp::Unchanged(..) | WriteOp::Delete(..) | WriteOp::SealAll(_) => continue,
-            };
-            match c {
-                Collection::Clients => out.clients.push(codec::decode(rec)?),
-                Collection::Appeals => out.appeals.push(codec::decode(rec)?),
-                Collection::Assessments => out.checklists.push(codec::decode(rec)?),
-                Collection::Batches => out.batches.push(codec::decode(rec)?),
-                _ => {}
-            }
-        }
-        Ok(out)
-    }
-
     pub fn is_empty(&self) -> bool {
         self.clients.is_empty() && self.appeals.is_empty() && self.checklists.is_empty() && self.batches.is_empty()
     }
 }
 
-/// Imports a batch file: every check first (records in slices of [`SLICE`], `pace` told after each: the units are
-/// the file's records, then one for the write), then every write in one transaction. `today` bounds the dates a
-/// record may hold.
-pub async fn import(
-    store: &impl Store,
+/// Imports a batch file: every check first (records in slices of [`SLICE`]), then the writes made and made ready
+/// ([`Store::ready`]: sealed, in the browser held outside the wasm memory) a slice at a time, each slice of the file's
+/// records let go once made, and the file kept a part at a time; then all of it written in ONE transaction. The wasm
+/// memory so holds the file, its parsed records and one slice, not every record's payload too. `pace` is told after
+/// each slice: the units are the file's records (checked), the same again (made ready), then one for the write.
+/// `today` bounds the dates a record may hold.
+pub async fn import<S: Store>(
+    store: &S,
     text: &str,
     today: Date,
     pace: &mut impl Pace,
 ) -> Result<Imported, ImportError> {
     let mut check = BatchCheck::open(text, today)?;
-    let total = check.total() + 1;
-    while check.checked() < check.total() {
+    let n = check.total();
+    let total = 2 * n + 1;
+    while check.checked() < n {
         pace.step(check.checked(), total).await;
         check.records(SLICE)?;
     }
     let file = check.finish()?;
-    pace.step(total - 1, total).await;
     let existing = existing(store, &file).await?;
     let known = store.get(Collection::Batches, &file.manifest.batch_id).await?.is_some();
-    let (batch, mut summary) = import_writes(&file, text, &existing, known)?;
-    // The file's parsed records are not needed past here (what is written is in `batch`): let go before the records
-    // the screens take are decoded and the write seals a copy of every record.
     let BatchFile { manifest, records, .. } = file;
+    let mut writes = Writes::new(&existing, &manifest);
+    let mut ready: Vec<S::Ready> = Vec::new();
+    let mut records = records.into_iter();
+    let mut made = 0;
+    loop {
+        pace.step(n + made, total).await;
+        let slice: Vec<BatchRecord> = records.by_ref().take(SLICE).collect();
+        if slice.is_empty() {
+            break;
+        }
+        made += slice.len();
+        let batch = writes.records(slice)?;
+        if !batch.ops.is_empty() {
+            ready.push(store.ready(batch).await?);
+        }
+    }
     drop(records);
-    let changed = Changed::of(&batch)?;
+    let Finished { batch, keep_file, mut summary, changed } = writes.finish(&manifest, known)?;
     if !batch.ops.is_empty() {
-        store.write(batch).await?;
+        ready.push(store.ready(batch).await?);
+    }
+    if keep_file {
+        for part in super::kept::file_parts(&manifest.batch_id, text, &manifest.created_at)? {
+            ready.push(store.ready(WriteBatch::new().put(Collection::BatchFiles, part?)).await?);
+        }
+    }
+    if !ready.is_empty() {
+        store.write_ready(ready).await?;
     }
     // A card the file says is withdrawn, but which holds personal data here: the withdrawal is carried out here too
     // (its appeals, checklists, drafts and kept files), as the worker who took it would have.

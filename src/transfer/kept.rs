@@ -2,20 +2,58 @@
 //! batch, read back whole, removed whole. No stored value grows with the register.
 
 use crate::domain::batch::{BatchText, MAX_PARTS, PART_BYTES};
-use crate::storage::{self, codec, Collection, Store, StoreError, StoreResult, WriteBatch};
+use crate::storage::{self, codec, Collection, Store, StoreError, StoreResult, StoredRecord, WriteBatch};
 
 /// Adds the parts of batch `id`'s file to `batch` (each replacing what was kept under its id).
-pub fn keep_file(batch: WriteBatch, id: &str, text: &str, now: &str) -> StoreResult<WriteBatch> {
+#[cfg(test)]
+fn keep_file(batch: WriteBatch, id: &str, text: &str, now: &str) -> StoreResult<WriteBatch> {
     keep_file_in(batch, id, text, now, PART_BYTES)
 }
 
+#[cfg(test)]
 fn keep_file_in(mut batch: WriteBatch, id: &str, text: &str, now: &str, part_bytes: usize) -> StoreResult<WriteBatch> {
-    let parts = BatchText::parts_of(id, text, part_bytes)
-        .ok_or_else(|| StoreError::Other { detail: format!("batch file of {} bytes is too large to keep", text.len()) })?;
-    for part in &parts {
-        batch = batch.put(Collection::BatchFiles, codec::encode(part, 1, now)?);
+    for part in file_parts_in(id, text, now, part_bytes)? {
+        batch = batch.put(Collection::BatchFiles, part?);
     }
     Ok(batch)
+}
+
+/// The stored records that keep batch `id`'s file, each made only when asked for: a writer that makes each ready
+/// ([`Store::ready`]) before asking for the next holds one part of the file at a time besides the file itself.
+pub fn file_parts<'a>(
+    id: &'a str,
+    text: &'a str,
+    now: &'a str,
+) -> StoreResult<impl Iterator<Item = StoreResult<StoredRecord>> + 'a> {
+    file_parts_in(id, text, now, PART_BYTES)
+}
+
+fn file_parts_in<'a>(
+    id: &'a str,
+    text: &'a str,
+    now: &'a str,
+    part_bytes: usize,
+) -> StoreResult<impl Iterator<Item = StoreResult<StoredRecord>> + 'a> {
+    let parts = BatchText::parts_made(id, text, part_bytes).ok_or_else(|| StoreError::Other {
+        detail: format!("batch file of {} bytes is too large to keep", text.len()),
+    })?;
+    Ok(parts.map(move |part| codec::encode(&part, 1, now)))
+}
+
+/// Writes `batch` and then batch `id`'s file in ONE transaction, each part of the file made and made ready
+/// ([`Store::ready`]) before the next is made.
+pub async fn write_with_file(
+    store: &impl Store,
+    batch: WriteBatch,
+    id: &str,
+    text: &str,
+    now: &str,
+) -> StoreResult<()> {
+    let mut ready = vec![store.ready(batch).await?];
+    for part in file_parts(id, text, now)? {
+        ready.push(store.ready(WriteBatch::new().put(Collection::BatchFiles, part?)).await?);
+    }
+    store.write_ready(ready).await
 }
 
 /// Adds the removal of batch `id`'s whole file to `batch`: its first part and every part it may have (nothing
@@ -57,7 +95,9 @@ mod tests {
             let s = MemoryStore::new();
             // Cyrillic (two bytes a character) and an odd part size: cuts fall inside characters unless moved.
             let text: String = (0..1_200).map(|i| format!("Шевченко Олександр {i}; ")).collect();
-            s.write(keep_file_in(WriteBatch::new(), ID, &text, "2026-12-07T10:00:00Z", 1_001).expect("parts")).await.expect("written");
+            s.write(keep_file_in(WriteBatch::new(), ID, &text, "2026-12-07T10:00:00Z", 1_001).expect("parts"))
+                .await
+                .expect("written");
             let stored = s.all(Collection::BatchFiles).await.expect("all");
             assert!(stored.len() > 40, "{} parts", stored.len());
             for rec in &stored {
@@ -84,7 +124,9 @@ mod tests {
             let s = MemoryStore::new();
             let text = "а".repeat(3_000);
             s.write(keep_file_in(WriteBatch::new(), ID, &text, "x", 1_000).expect("parts")).await.expect("written");
-            s.write(WriteBatch::new().delete(Collection::BatchFiles, BatchText::part_id(ID, 2))).await.expect("removed");
+            s.write(WriteBatch::new().delete(Collection::BatchFiles, BatchText::part_id(ID, 2)))
+                .await
+                .expect("removed");
             assert!(matches!(kept_file(&s, ID).await, Err(StoreError::Decode { .. })));
             let huge = "x".repeat(100 * (MAX_PARTS as usize + 1));
             assert!(keep_file_in(WriteBatch::new(), ID, &huge, "x", 100).is_err());

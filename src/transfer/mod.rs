@@ -2,7 +2,8 @@
 //! Export screen and by the host tests alike:
 //! - [`export()`]: select the records, turn them into batch records in slices (reporting progress and letting the
 //!   page breathe between slices), assemble the file, keep it; `export.rs`.
-//! - [`import()`]: check the whole file, then write every change in one transaction; `import.rs`.
+//! - [`import()`]: check the whole file, then make its writes ready a slice at a time and write them all in one
+//!   transaction; `import.rs`.
 //! - [`purge()`]: remove the personal data of a batch the centre confirmed; `purge.rs`.
 //! - [`upload`]: what a batch's upload to the centre sends and what the answer means (the HTTP call is the
 //!   caller's), and recording a verified receipt.
@@ -18,7 +19,7 @@ pub mod queue;
 pub mod upload;
 
 pub use export::{export, keep_batch, pending, selected, source_of, Exported};
-pub use import::{existing, import, import_writes, Changed, Existing, ImportError, Imported};
+pub use import::{existing, import, Changed, Existing, Finished, ImportError, Imported, Writes};
 pub use purge::{due_for_purge, purge};
 
 use crate::domain::batch::RecordType;

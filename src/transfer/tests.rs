@@ -473,7 +473,12 @@ fn export_and_import_report_progress_slice_by_slice() {
             .await
             .expect("import");
         assert_eq!(imported.summary.added, n);
-        assert_eq!(steps.0, [(0, n + 1), (SLICE, n + 1), (SLICE * 2, n + 1), (n, n + 1), (n + 1, n + 1)]);
+        // Each record checked, then made ready to write (a slice at a time both), then the one write.
+        let t = 2 * n + 1;
+        assert_eq!(
+            steps.0,
+            [(0, t), (SLICE, t), (SLICE * 2, t), (n, t), (n + SLICE, t), (n + SLICE * 2, t), (2 * n, t), (t, t)]
+        );
     });
 }
 
@@ -802,8 +807,12 @@ impl Store for Counting {
     async fn count(&self, c: Collection) -> storage::StoreResult<u32> {
         self.inner.count(c).await
     }
-    async fn write(&self, batch: WriteBatch) -> storage::StoreResult<()> {
-        self.inner.write(batch).await
+    type Ready = <MemoryStore as Store>::Ready;
+    async fn ready(&self, batch: WriteBatch) -> storage::StoreResult<Self::Ready> {
+        self.inner.ready(batch).await
+    }
+    async fn write_ready(&self, parts: Vec<Self::Ready>) -> storage::StoreResult<()> {
+        self.inner.write_ready(parts).await
     }
 }
 

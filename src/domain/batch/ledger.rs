@@ -79,14 +79,20 @@ impl crate::storage::Record for BatchInfo {
 
 impl BatchInfo {
     pub fn of(file: &BatchFile, imported: bool) -> BatchInfo {
+        let entries = file.records.iter().map(|r| Entry { kind: r.kind, id: r.id.clone(), rev: r.rev }).collect();
+        BatchInfo::of_entries(&file.manifest, entries, imported)
+    }
+
+    /// A batch by its manifest and the records it carried (an import lets the file's records go as it goes).
+    pub fn of_entries(manifest: &Manifest, entries: Vec<Entry>, imported: bool) -> BatchInfo {
         BatchInfo {
-            id: file.manifest.batch_id.clone(),
-            created_at: file.manifest.created_at.clone(),
+            id: manifest.batch_id.clone(),
+            created_at: manifest.created_at.clone(),
             imported,
-            file_name: file_name(&file.manifest),
-            selection: file.manifest.selection.clone(),
-            counts: file.manifest.counts.clone(),
-            entries: file.records.iter().map(|r| Entry { kind: r.kind, id: r.id.clone(), rev: r.rev }).collect(),
+            file_name: file_name(manifest),
+            selection: manifest.selection.clone(),
+            counts: manifest.counts.clone(),
+            entries,
             uploaded_at: None,
             receipt: None,
             purged_at: None,
@@ -129,10 +135,10 @@ pub struct BatchText {
     pub parts: u32,
 }
 
-/// The most bytes of a kept file's text in one stored record.
-pub const PART_BYTES: usize = 8 << 20;
+/// The most bytes of a kept file's text in one stored record (what a write holds of it in wasm memory at once).
+pub const PART_BYTES: usize = 2 << 20;
 /// The most parts a kept file has (a file of up to 512 MiB).
-pub const MAX_PARTS: u32 = 64;
+pub const MAX_PARTS: u32 = 256;
 
 fn one_part() -> u32 {
     1
@@ -151,6 +157,16 @@ impl BatchText {
     /// The records `text` is kept in, in order: each at most `part_bytes` bytes, cut between characters. `None`
     /// when it needs more than [`MAX_PARTS`].
     pub fn parts_of(id: &str, text: &str, part_bytes: usize) -> Option<Vec<BatchText>> {
+        Some(Self::parts_made(id, text, part_bytes)?.collect())
+    }
+
+    /// [`BatchText::parts_of`], each part made (its text copied) only when it is asked for: a large file is kept
+    /// without a second copy of it held whole.
+    pub fn parts_made<'a>(
+        id: &'a str,
+        text: &'a str,
+        part_bytes: usize,
+    ) -> Option<impl Iterator<Item = BatchText> + 'a> {
         let mut pieces: Vec<&str> = Vec::new();
         let mut rest = text;
         while !rest.is_empty() || pieces.is_empty() {
@@ -163,17 +179,11 @@ impl BatchText {
             rest = tail;
         }
         let parts = u32::try_from(pieces.len()).ok().filter(|n| *n <= MAX_PARTS)?;
-        Some(
-            pieces
-                .into_iter()
-                .enumerate()
-                .map(|(i, piece)| BatchText {
-                    id: if i == 0 { id.to_owned() } else { Self::part_id(id, i as u32) },
-                    text: piece.to_owned(),
-                    parts: if i == 0 { parts } else { 1 },
-                })
-                .collect(),
-        )
+        Some(pieces.into_iter().enumerate().map(move |(i, piece)| BatchText {
+            id: if i == 0 { id.to_owned() } else { Self::part_id(id, i as u32) },
+            text: piece.to_owned(),
+            parts: if i == 0 { parts } else { 1 },
+        }))
     }
 
     /// The file again from its first part and the others in order; `None` when one is missing or out of place.
