@@ -427,6 +427,46 @@ fn the_same_revision_with_other_data_is_refused_as_a_conflict() {
     });
 }
 
+#[test]
+fn a_large_file_is_written_whole_from_its_slices_and_what_the_device_holds_is_read_in_pages() {
+    block_on(async {
+        // More records than a slice of writes and than a page of what the device holds.
+        let n = SLICE * 2 + 105;
+        let id = |i: usize| format!("00000000-0000-4000-8000-00000000{i:04}");
+        let s = MemoryStore::new();
+        let mut batch = WriteBatch::new();
+        for i in 0..n {
+            let at = format!("2026-11-20T10:{:02}:{:02}Z", i / 60, i % 60);
+            batch = batch.put(Collection::Clients, codec::encode(&client(&id(i), "Коваль"), 1, &at).expect("encode"));
+        }
+        s.write(batch).await.expect("seed");
+        let Exported { text, .. } =
+            made(&s, "00000000-0000-4000-8000-0000000000b1", Selection::NotExported, &Ledger::default()).await;
+        let target = MemoryStore::new();
+        let (_, summary) = import_text(&target, &text).await.expect("import");
+        assert_eq!(summary.added, n);
+        assert_eq!(target.all(Collection::Clients).await.expect("all"), s.all(Collection::Clients).await.expect("all"));
+        let kept = crate::transfer::kept::kept_file(&target, "00000000-0000-4000-8000-0000000000b1").await;
+        assert_eq!(kept.expect("kept"), Some(text.clone()), "the file kept whole");
+        // Again: every record unchanged (compared page by page), nothing written.
+        let before = everything(&target).await;
+        let (_, summary) = import_text(&target, &text).await.expect("import again");
+        assert_eq!((summary.unchanged, summary.writes()), (n, 0));
+        assert_eq!(everything(&target).await, before);
+        // The last card (on the last page read) changed here at the same revision: a conflict, nothing written.
+        let mut changed = client(&id(n - 1), "Коваль-Змінена");
+        changed.created_at = "2026-11-20T09:00:00Z".into();
+        let rec = codec::encode(&changed, 1, "2026-11-20T09:00:00Z").expect("encode");
+        target.write(WriteBatch::new().put(Collection::Clients, rec)).await.expect("changed");
+        let before = everything(&target).await;
+        match import_text(&target, &text).await {
+            Err(ImportError::Refused(BatchProblem::Conflict { id: at, .. })) => assert_eq!(at, id(n - 1)),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(everything(&target).await, before);
+    });
+}
+
 /// Counts what the pipelines report, as the progress bar shows it.
 #[derive(Default)]
 struct Steps(Vec<(usize, usize)>);
