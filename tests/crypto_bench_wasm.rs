@@ -98,7 +98,7 @@ async fn round() -> (f64, f64) {
         .expect("export")
         .expect("a batch");
     let export_ms = js_sys::Date::now() - t;
-    assert_eq!(made.file.records.len(), 2 * CLIENTS);
+    assert_eq!(made.info.entries.len(), 2 * CLIENTS);
     let (target, b) = fresh().await;
     let t = js_sys::Date::now();
     let done =

@@ -496,8 +496,8 @@ async fn the_devices_own_pipeline_exports_sends_and_takes_only_a_verified_receip
             retry.as_deref(),
             body.to_string().as_bytes(),
             &device.receipt_key,
-            &made.file.manifest.batch_id,
-            &made.file.manifest.payload_sha256,
+            &made.manifest.batch_id,
+            &made.manifest.payload_sha256,
         )
     };
     let (status, headers, body) = call(&app, send(&device.token, made.text.clone().into_bytes())).await;
@@ -516,7 +516,7 @@ async fn the_devices_own_pipeline_exports_sends_and_takes_only_a_verified_receip
         b"<html>Wi-Fi login</html>",
         &device.receipt_key,
         &made.info.id,
-        &made.file.manifest.payload_sha256,
+        &made.manifest.payload_sha256,
     );
     assert!(matches!(portal, Delivery::Later { because: NotYet::NoReceipt, .. }));
     let (_, _, first) = call(&app, send(&device.token, made.text.clone().into_bytes())).await;
@@ -526,12 +526,12 @@ async fn the_devices_own_pipeline_exports_sends_and_takes_only_a_verified_receip
         first.to_string().as_bytes(),
         &device.receipt_key,
         &batch_id(21),
-        &made.file.manifest.payload_sha256,
+        &made.manifest.payload_sha256,
     );
     assert!(matches!(other, Delivery::Later { because: NotYet::NoReceipt, .. }));
     let stranger = base64::Engine::encode(&base64::engine::general_purpose::STANDARD, [1u8; 32]);
     let unsigned =
-        outcome(201, None, first.to_string().as_bytes(), &stranger, &made.info.id, &made.file.manifest.payload_sha256);
+        outcome(201, None, first.to_string().as_bytes(), &stranger, &made.info.id, &made.manifest.payload_sha256);
     assert!(matches!(unsigned, Delivery::Later { because: NotYet::NoReceipt, .. }));
     // The same file again: the same receipt, still delivered.
     assert!(matches!(read(StatusCode::CREATED, &axum::http::HeaderMap::new(), &first), Delivery::Delivered(_)));

@@ -3,7 +3,7 @@
 
 use crate::domain::appeal::Appeal;
 use crate::domain::audit::AuditEvent;
-use crate::domain::batch::{assemble, record_of, BatchFile, BatchInfo, Ledger, Origin, RecordType, Selection, Source};
+use crate::domain::batch::{Assembly, BatchInfo, Ledger, Manifest, Origin, RecordType, Selection, Source};
 use crate::domain::checklist::Checklist;
 use crate::domain::client::Client;
 use crate::storage::{self, codec, Collection, Record, Store, StoreResult, StoredRecord, WriteBatch};
@@ -110,16 +110,25 @@ pub async fn pending(store: &impl Store, ledger: &Ledger) -> StoreResult<(usize,
 /// A batch made and kept on the device.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Exported {
-    pub file: BatchFile,
+    pub manifest: Manifest,
     /// The exact text of the file: what is downloaded, kept, and downloaded again.
     pub text: String,
     /// Its entry in the batch list.
     pub info: BatchInfo,
 }
 
+#[cfg(test)]
+impl Exported {
+    /// The file, read back from its text.
+    pub fn file(&self) -> crate::domain::batch::BatchFile {
+        serde_json::from_str(&self.text).expect("a batch the app made reads")
+    }
+}
+
 /// Makes a batch of what `selection` takes and keeps it (entry and exact text, one transaction). `None` when there
 /// is nothing to export: events of the audit trail alone do not make a batch (they go with the next one). With
-/// `signer` (the device's key), the manifest is signed. Records become batch records in slices of [`SLICE`], with `pace` told after each.
+/// `signer` (the device's key), the manifest is signed. The file is made a record at a time ([`Assembly`]: each
+/// stored record let go once its JSON is in the file's text), `pace` told after each slice of [`SLICE`].
 pub async fn export(
     store: &impl Store,
     origin: &Origin,
@@ -133,24 +142,26 @@ pub async fn export(
         return Ok(None);
     }
     let total = picked.len();
-    let mut records = Vec::with_capacity(total);
+    // Room for the text at once (a record in the file is its payload and some 250 bytes more): grown by doubling,
+    // the text of 20,000 records was held twice over while it moved.
+    let room = picked.iter().map(|(_, r)| r.payload.len() + 256).sum();
+    let mut made = Assembly::new(&origin.batch_id, room);
     for (i, (kind, rec)) in picked.into_iter().enumerate() {
         if i % SLICE == 0 {
             pace.step(i, total).await;
         }
-        records.push(record_of(source_of(kind, &rec)?));
+        made.add(source_of(kind, &rec)?).map_err(encode_failed)?;
     }
     pace.step(total, total).await;
-    let (file, text) = assemble(origin, selection, records, signer).map_err(encode_failed)?;
-    let info = keep_batch(store, &file, &text, false).await?;
-    Ok(Some(Exported { file, text, info }))
+    let (manifest, text, entries) = made.finish(origin, selection, signer).map_err(encode_failed)?;
+    let info = BatchInfo::of_entries(&manifest, entries, false);
+    keep(store, &info, &text).await?;
+    Ok(Some(Exported { manifest, text, info }))
 }
 
 /// Keeps a new batch: its entry in the batch list and its exact text, in one transaction.
-pub async fn keep_batch(store: &impl Store, file: &BatchFile, text: &str, imported: bool) -> StoreResult<BatchInfo> {
-    let info = BatchInfo::of(file, imported);
-    let now = file.manifest.created_at.clone();
-    let batch = WriteBatch::new().insert(Collection::Batches, codec::encode(&info, 1, &now)?);
-    super::kept::write_with_file(store, batch, &info.id, text, &now).await?;
-    Ok(info)
+async fn keep(store: &impl Store, info: &BatchInfo, text: &str) -> StoreResult<()> {
+    let now = &info.created_at;
+    let batch = WriteBatch::new().insert(Collection::Batches, codec::encode(info, 1, now)?);
+    super::kept::write_with_file(store, batch, &info.id, text, now).await
 }

@@ -18,7 +18,7 @@ pub mod outbox;
 pub mod queue;
 pub mod upload;
 
-pub use export::{export, keep_batch, pending, selected, source_of, Exported};
+pub use export::{export, pending, selected, source_of, Exported};
 pub use import::{existing, import, Changed, Existing, Finished, ImportError, Imported, Writes};
 pub use purge::{due_for_purge, purge};
 

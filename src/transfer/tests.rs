@@ -26,8 +26,17 @@ fn origin(id: &str) -> Origin {
 }
 
 /// The export pipeline with no progress shown; the batch is kept, as the screen keeps it.
-async fn made(s: &MemoryStore, batch_id: &str, selection: Selection, ledger: &Ledger) -> Exported {
-    export(s, &origin(batch_id), selection, ledger, None, &mut ()).await.expect("export").expect("something to export")
+/// A batch made and kept, with its file read back from its text.
+struct Made {
+    file: crate::domain::batch::BatchFile,
+    text: String,
+    info: BatchInfo,
+}
+
+async fn made(s: &MemoryStore, batch_id: &str, selection: Selection, ledger: &Ledger) -> Made {
+    let e = export(s, &origin(batch_id), selection, ledger, None, &mut ()).await.expect("export");
+    let e = e.expect("something to export");
+    Made { file: e.file(), text: e.text, info: e.info }
 }
 
 async fn import_text(s: &MemoryStore, text: &str) -> Result<(Manifest, ImportSummary), ImportError> {
@@ -124,7 +133,7 @@ async fn everything(s: &MemoryStore) -> Vec<(Collection, Vec<StoredRecord>)> {
 fn export_then_import_into_an_empty_store_gives_the_same_records() {
     block_on(async {
         let s = seeded();
-        let Exported { file, text, .. } =
+        let Made { file, text, .. } =
             made(&s, "00000000-0000-4000-8000-0000000000b1", Selection::NotExported, &Ledger::default()).await;
         assert_eq!(file.records.len(), 6);
         assert_eq!(file.manifest.counts.referrals, 1);
@@ -151,7 +160,7 @@ async fn decoded<T: crate::storage::Record>(s: &MemoryStore) -> Vec<T> {
 fn an_import_tells_the_app_what_it_wrote_of_what_the_screens_hold() {
     block_on(async {
         let s = seeded();
-        let Exported { text, .. } =
+        let Made { text, .. } =
             made(&s, "00000000-0000-4000-8000-0000000000b1", Selection::NotExported, &Ledger::default()).await;
         let target = MemoryStore::new();
         let done = import(&target, &text, Date::new(2026, 11, 29).expect("date"), &mut ()).await.expect("import");
@@ -175,7 +184,7 @@ fn an_import_tells_the_app_what_it_wrote_of_what_the_screens_hold() {
 fn importing_the_same_batch_twice_changes_nothing() {
     block_on(async {
         let s = seeded();
-        let Exported { text, .. } =
+        let Made { text, .. } =
             made(&s, "00000000-0000-4000-8000-0000000000b1", Selection::NotExported, &Ledger::default()).await;
         let target = MemoryStore::new();
         import_text(&target, &text).await.expect("first");
@@ -192,12 +201,12 @@ fn importing_the_same_batch_twice_changes_nothing() {
 fn newer_revisions_replace_older_ones_and_older_ones_are_ignored() {
     block_on(async {
         let s = seeded();
-        let Exported { text: old_text, .. } =
+        let Made { text: old_text, .. } =
             made(&s, "00000000-0000-4000-8000-0000000000b1", Selection::NotExported, &Ledger::default()).await;
         storage::save(&s, &client("00000000-0000-4000-8000-0000000000c1", "Коваль-Новак"), "2026-11-22T10:00:00Z")
             .await
             .expect("save");
-        let Exported { text: new_text, .. } =
+        let Made { text: new_text, .. } =
             made(&s, "00000000-0000-4000-8000-0000000000b2", Selection::NotExported, &Ledger::default()).await;
 
         let target = MemoryStore::new();
@@ -226,7 +235,7 @@ fn newer_revisions_replace_older_ones_and_older_ones_are_ignored() {
 fn a_refused_file_or_a_failed_write_leaves_the_store_as_it_was() {
     block_on(async {
         let s = seeded();
-        let Exported { text, .. } =
+        let Made { text, .. } =
             made(&s, "00000000-0000-4000-8000-0000000000b1", Selection::NotExported, &Ledger::default()).await;
         let target = MemoryStore::new();
         let tampered = text.replacen("Пенсія", "Пенсії", 1);
@@ -252,7 +261,7 @@ fn what_a_batch_carried_is_not_exported_again_until_it_changes() {
     block_on(async {
         let s = seeded();
         assert_eq!(pending(&s, &Ledger::default()).await.expect("pending"), (6, Some("2026-11-20T10:00:00Z".into())));
-        let Exported { info, .. } =
+        let Made { info, .. } =
             made(&s, "00000000-0000-4000-8000-0000000000b1", Selection::NotExported, &Ledger::default()).await;
         assert_eq!(s.count(Collection::Batches).await.expect("count"), 1, "the batch is kept");
         let ledger = Ledger::of(&[info]);
@@ -275,17 +284,17 @@ fn what_a_batch_carried_is_not_exported_again_until_it_changes() {
         )
         .await
         .expect("save");
-        let Exported { file: third, .. } =
+        let Made { file: third, .. } =
             made(&s, "00000000-0000-4000-8000-0000000000b3", Selection::NotExported, &ledger).await;
         assert_eq!(
             third.records.iter().map(|r| (r.id.as_str(), r.rev)).collect::<Vec<_>>(),
             [("00000000-0000-4000-8000-0000000000a2", 2)]
         );
         let since = Selection::SinceLastBatch { since: "2026-11-25T12:00:00Z".into() };
-        let Exported { file: fourth, .. } = made(&s, "00000000-0000-4000-8000-0000000000b4", since, &ledger).await;
+        let Made { file: fourth, .. } = made(&s, "00000000-0000-4000-8000-0000000000b4", since, &ledger).await;
         assert_eq!(fourth.records.len(), 1);
         let range = Selection::Range { from: "2026-11-21".into(), to: "2026-11-21".into() };
-        let Exported { file: fifth, .. } = made(&s, "00000000-0000-4000-8000-0000000000b5", range, &ledger).await;
+        let Made { file: fifth, .. } = made(&s, "00000000-0000-4000-8000-0000000000b5", range, &ledger).await;
         assert_eq!(
             fifth.records.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(),
             ["00000000-0000-4000-8000-0000000000c2"]
@@ -297,7 +306,7 @@ fn what_a_batch_carried_is_not_exported_again_until_it_changes() {
 fn purge_waits_for_the_upload_and_keeps_what_statistics_need() {
     block_on(async {
         let s = seeded();
-        let Exported { mut info, .. } =
+        let Made { mut info, .. } =
             made(&s, "00000000-0000-4000-8000-0000000000b1", Selection::NotExported, &Ledger::default()).await;
         // Not confirmed: nothing is purged.
         assert_eq!(purge(&s, &info, "2026-11-26T09:00:00Z").await.expect("purge"), None);
@@ -382,7 +391,7 @@ fn purge_waits_for_the_upload_and_keeps_what_statistics_need() {
         }
         // What the purge wrote is not exported again; the changed appeal is.
         let ledger = Ledger::of(&[done]);
-        let Exported { file: next, .. } =
+        let Made { file: next, .. } =
             made(&s, "00000000-0000-4000-8000-0000000000b2", Selection::NotExported, &ledger).await;
         assert_eq!(
             next.records.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(),
@@ -395,7 +404,7 @@ fn purge_waits_for_the_upload_and_keeps_what_statistics_need() {
 fn the_same_revision_with_other_data_is_refused_as_a_conflict() {
     block_on(async {
         let s = seeded();
-        let Exported { text, .. } =
+        let Made { text, .. } =
             made(&s, "00000000-0000-4000-8000-0000000000b1", Selection::NotExported, &Ledger::default()).await;
         let target = MemoryStore::new();
         // The same card at the same revision, but changed outside the app on this device.
@@ -440,7 +449,7 @@ fn a_large_file_is_written_whole_from_its_slices_and_what_the_device_holds_is_re
             batch = batch.put(Collection::Clients, codec::encode(&client(&id(i), "Коваль"), 1, &at).expect("encode"));
         }
         s.write(batch).await.expect("seed");
-        let Exported { text, .. } =
+        let Made { text, .. } =
             made(&s, "00000000-0000-4000-8000-0000000000b1", Selection::NotExported, &Ledger::default()).await;
         let target = MemoryStore::new();
         let (_, summary) = import_text(&target, &text).await.expect("import");
@@ -524,7 +533,7 @@ fn export_and_import_report_progress_slice_by_slice() {
 
 #[test]
 fn batches_are_due_for_purge_after_the_retention_period() {
-    let Exported { file, .. } = block_on(async {
+    let Made { file, .. } = block_on(async {
         made(&seeded(), "00000000-0000-4000-8000-0000000000b1", Selection::NotExported, &Ledger::default()).await
     });
     let mut up = BatchInfo::of(&file, false);
@@ -565,7 +574,7 @@ fn the_audit_trail_rides_along_with_the_records_and_comes_back_on_import() {
         storage::save(&s, &opened, &opened.at).await.expect("save");
         // The trail is not "work not exported": the count is of client records.
         assert_eq!(pending(&s, &Ledger::default()).await.expect("pending").0, 6);
-        let Exported { file, text, info } =
+        let Made { file, text, info } =
             made(&s, "00000000-0000-4000-8000-0000000000b1", Selection::NotExported, &Ledger::default()).await;
         assert_eq!(file.records.len(), 7);
         assert_eq!(file.manifest.counts.audit, 1);
@@ -598,7 +607,7 @@ fn the_audit_trail_rides_along_with_the_records_and_comes_back_on_import() {
         storage::save(&s, &client("00000000-0000-4000-8000-0000000000c3", "Бойко"), "2026-11-26T09:00:00Z")
             .await
             .expect("save");
-        let Exported { file: next, .. } =
+        let Made { file: next, .. } =
             made(&s, "00000000-0000-4000-8000-0000000000b2", Selection::NotExported, &ledger).await;
         let kinds: Vec<RecordType> = next.records.iter().map(|r| r.kind).collect();
         assert_eq!(kinds, [RecordType::Client, RecordType::Audit]);
@@ -643,7 +652,7 @@ fn an_appeal_keeps_one_checklist_when_a_file_brings_another_under_its_own_id() {
     block_on(async {
         let s = seeded();
         // The file's checklist of appeal a1 (decided) has an id of its own, as older devices gave.
-        let Exported { text, .. } =
+        let Made { text, .. } =
             made(&s, "00000000-0000-4000-8000-0000000000b1", Selection::NotExported, &Ledger::default()).await;
         let (a1, c1) = ("00000000-0000-4000-8000-0000000000a1", "00000000-0000-4000-8000-0000000000c1");
         let t = "2026-11-22T10:00:00Z";
@@ -707,10 +716,10 @@ fn a_kiosks_day_travels_in_a_batch_sealed_and_is_purged_after_upload() {
         give_feedback(&kiosk, &feedback, "2026-11-30T09:00:00Z").await.expect("written");
 
         let made = export_new(&kiosk, &origin("00000000-0000-4000-8000-00000000b0b1")).await;
-        assert_eq!((made.file.manifest.counts.tickets, made.file.manifest.counts.feedback), (1, 1));
-        assert_eq!(made.file.manifest.counts.clients, 0);
+        assert_eq!((made.file().manifest.counts.tickets, made.file().manifest.counts.feedback), (1, 1));
+        assert_eq!(made.file().manifest.counts.clients, 0);
         assert!(!made.text.contains("Марченко") && !made.text.contains("Олені"), "sealed in the batch too");
-        let tables = crate::domain::batch::csv_tables(&made.file);
+        let tables = crate::domain::batch::csv_tables(&made.file());
         let names: Vec<&str> = tables.iter().map(|(n, _)| n.as_str()).collect();
         assert!(names.iter().any(|n| n.ends_with("-tickets.csv")) && names.iter().any(|n| n.ends_with("-feedbacks.csv")));
         let feedback_csv = &tables.iter().find(|(n, _)| n.ends_with("-feedbacks.csv")).expect("table").1;
@@ -733,7 +742,7 @@ fn a_kiosks_day_travels_in_a_batch_sealed_and_is_purged_after_upload() {
         assert_eq!((again.added, again.unchanged), (0, 2));
 
         // A file whose ticket names the visitor readably is refused, and nothing of it is written.
-        let mut plain = made.file.clone();
+        let mut plain = made.file().clone();
         let mut data = plain.records[0].data.tree().expect("tree");
         data["visitor"] = serde_json::json!("Ганна Марченко");
         plain.records[0] = crate::domain::batch::record_of(crate::domain::batch::Source {
@@ -773,7 +782,7 @@ fn a_receipt_marks_the_batch_received_and_the_purge_removes_only_what_it_lists()
     use base64::Engine;
     block_on(async {
         let s = seeded();
-        let Exported { file, info, .. } =
+        let Made { file, info, .. } =
             made(&s, "00000000-0000-4000-8000-0000000000b1", Selection::NotExported, &Ledger::default()).await;
         let centre = ed25519_dalek::SigningKey::from_bytes(&[9u8; 32]);
         let centre_key = base64::engine::general_purpose::STANDARD.encode(centre.verifying_key().as_bytes());
@@ -869,7 +878,7 @@ fn counting_what_is_not_exported_opens_nothing_and_a_small_batch_opens_only_what
         let (batch, none) = (origin("00000000-0000-4000-8000-0000000000b1"), Ledger::default());
         let first =
             export(&s, &batch, Selection::NotExported, &none, None, &mut ()).await.expect("export").expect("a batch");
-        assert_eq!(first.file.records.len(), 40);
+        assert_eq!(first.file().records.len(), 40);
         let ledger = Ledger::of(&[first.info]);
         // Three cards of the forty change.
         for (i, at) in [(31, "2026-11-26T09:00:00Z"), (7, "2026-11-26T08:00:00Z"), (20, "2026-11-26T10:00:00Z")] {
@@ -883,7 +892,7 @@ fn counting_what_is_not_exported_opens_nothing_and_a_small_batch_opens_only_what
         let second =
             export(&s, &batch, Selection::NotExported, &ledger, None, &mut ()).await.expect("export").expect("a batch");
         assert_eq!(
-            second.file.records.iter().map(|r| (r.id.clone(), r.rev)).collect::<Vec<_>>(),
+            second.file().records.iter().map(|r| (r.id.clone(), r.rev)).collect::<Vec<_>>(),
             [(id(7), 2), (id(31), 2), (id(20), 2)],
             "the changed cards, oldest change first"
         );

@@ -193,16 +193,28 @@ pub struct CsvRow<'a> {
 /// The CSV table of records of one type (the same columns and safe cells whoever makes it: a batch's tables here, the
 /// centre's merged data on its server).
 pub fn csv_table<'a>(kind: RecordType, rows: impl IntoIterator<Item = CsvRow<'a>>) -> String {
+    let mut out = String::new();
+    csv_head(kind, &mut out);
+    for r in rows {
+        csv_row(kind, &r, &mut out);
+    }
+    out
+}
+
+/// The start of a CSV table of `kind` (byte-order mark and header line), added to `out`.
+pub(crate) fn csv_head(kind: RecordType, out: &mut String) {
     let cols = columns(kind);
-    let mut out = String::from("\u{feff}");
+    out.push('\u{feff}');
     let header: Vec<&str> = ["batch_id", "id", "rev", "updated_at"].into_iter().chain(cols.iter().map(|c| c.0)).collect();
     out.push_str(&header.join(","));
     out.push_str("\r\n");
-    for r in rows {
-        let mut cells = vec![csv_cell(r.batch_id), csv_cell(r.id), r.rev.to_string(), csv_cell(r.updated_at)];
-        cells.extend(cols.iter().map(|(_, path)| csv_cell(&cell_text(at(&r.data, path)))));
-        out.push_str(&cells.join(","));
-        out.push_str("\r\n");
-    }
-    out
+}
+
+/// One row of a CSV table of `kind`, with its line end, added to `out`.
+pub(crate) fn csv_row(kind: RecordType, r: &CsvRow, out: &mut String) {
+    let cols = columns(kind);
+    let mut cells = vec![csv_cell(r.batch_id), csv_cell(r.id), r.rev.to_string(), csv_cell(r.updated_at)];
+    cells.extend(cols.iter().map(|(_, path)| csv_cell(&cell_text(at(&r.data, path)))));
+    out.push_str(&cells.join(","));
+    out.push_str("\r\n");
 }

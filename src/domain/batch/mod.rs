@@ -254,23 +254,112 @@ fn count(records: &[BatchRecord]) -> Counts {
     counts
 }
 
-/// The batch file of these records (in the order given), signed with the device's key when one is given, and its
-/// text: the bytes saved, kept and downloaded again.
-pub fn assemble(
-    origin: &Origin,
-    selection: Selection,
-    records: Vec<BatchRecord>,
-    signer: Option<&ed25519_dalek::SigningKey>,
-) -> Result<(BatchFile, String), serde_json::Error> {
-    let mut payload = PayloadHasher::new();
-    for r in &records {
-        payload.add(r, r.data.text());
+/// A batch file made a record at a time, as an export makes it: each record's JSON goes into the file's text as it
+/// comes, and into the payload's checksum, its row into its CSV table's checksum, its type into the counts; the record
+/// itself is then let go. What is held is the text growing, not every record besides (nor every CSV table at once).
+/// The text is the same as `serde_json::to_string` of the [`BatchFile`] (a unit test compares them).
+pub struct Assembly {
+    batch_id: String,
+    /// The `records` array's text so far, without its brackets.
+    records: String,
+    payload: PayloadHasher,
+    /// Per record type ([`RecordType::ALL`] order): its CSV table's checksum so far.
+    csv: Vec<(RecordType, sha2::Sha256)>,
+    row: String,
+    counts: Counts,
+    entries: Vec<ledger::Entry>,
+}
+
+impl Assembly {
+    /// A file of batch `batch_id`, its text's room made for about `bytes` of records.
+    pub fn new(batch_id: &str, bytes: usize) -> Assembly {
+        use sha2::Digest;
+        let csv = RecordType::ALL
+            .into_iter()
+            .map(|kind| {
+                let mut head = String::new();
+                csv::csv_head(kind, &mut head);
+                let mut hasher = sha2::Sha256::new();
+                hasher.update(head.as_bytes());
+                (kind, hasher)
+            })
+            .collect();
+        Assembly {
+            batch_id: batch_id.to_owned(),
+            records: String::with_capacity(bytes),
+            payload: PayloadHasher::new(),
+            csv,
+            row: String::new(),
+            counts: Counts::default(),
+            entries: Vec::new(),
+        }
     }
-    let payload_sha256 = payload.finish();
-    let mut file = BatchFile {
-        format: BATCH_FORMAT.into(),
-        version: BATCH_VERSION,
-        manifest: Manifest {
+
+    /// Adds a stored record (its data as a tree), after those added before.
+    pub fn add(&mut self, s: Source) -> Result<(), serde_json::Error> {
+        let Source { kind, id, rev, updated_at, data: tree } = s;
+        let data = Data::canonical_of(&tree);
+        let sha256 = sha256_hex(data.text().as_bytes());
+        let r = BatchRecord { kind, id, rev, updated_at, sha256, data };
+        self.add_record(&r, tree)
+    }
+
+    /// Adds a batch record, `tree` its data as a tree.
+    pub fn add_record(&mut self, r: &BatchRecord, tree: Value) -> Result<(), serde_json::Error> {
+        use sha2::Digest;
+        if !self.records.is_empty() {
+            self.records.push(',');
+        }
+        self.records.push_str(&serde_json::to_string(r)?);
+        self.payload.add(r, r.data.text());
+        match r.kind {
+            RecordType::Client => {
+                self.counts.clients += 1;
+                self.counts.consents += 1;
+            }
+            RecordType::Appeal => {
+                self.counts.appeals += 1;
+                if tree.get("referral").is_some_and(|v| !v.is_null()) {
+                    self.counts.referrals += 1;
+                }
+            }
+            RecordType::Checklist => self.counts.checklists += 1,
+            RecordType::Audit => self.counts.audit += 1,
+            RecordType::Ticket => self.counts.tickets += 1,
+            RecordType::Feedback => self.counts.feedback += 1,
+        }
+        self.row.clear();
+        let row = CsvRow { batch_id: &self.batch_id, id: &r.id, rev: r.rev, updated_at: &r.updated_at, data: tree };
+        csv::csv_row(r.kind, &row, &mut self.row);
+        if let Some((_, hasher)) = self.csv.iter_mut().find(|(k, _)| *k == r.kind) {
+            hasher.update(self.row.as_bytes());
+        }
+        self.entries.push(ledger::Entry { kind: r.kind, id: r.id.clone(), rev: r.rev });
+        Ok(())
+    }
+
+    /// The file's manifest (signed with `signer` when given), its text, and the records it carries.
+    pub fn finish(
+        self,
+        origin: &Origin,
+        selection: Selection,
+        signer: Option<&ed25519_dalek::SigningKey>,
+    ) -> Result<(Manifest, String, Vec<ledger::Entry>), serde_json::Error> {
+        use sha2::Digest;
+        let Assembly { batch_id, mut records, payload, csv, counts, entries, .. } = self;
+        // The kiosk's tables only when the batch carries such records (as [`csv_tables`]).
+        let csv_sha256 = csv
+            .into_iter()
+            .filter(|(kind, _)| match kind {
+                RecordType::Ticket => counts.tickets > 0,
+                RecordType::Feedback => counts.feedback > 0,
+                _ => true,
+            })
+            .map(|(kind, hasher)| {
+                (format!("pryiom-{}-{}s.csv", short(&batch_id), kind.code()), canonical::hex(&hasher.finalize()))
+            })
+            .collect();
+        let mut manifest = Manifest {
             batch_id: origin.batch_id.clone(),
             idempotency_key: origin.batch_id.clone(),
             device_id: origin.device_id.clone(),
@@ -280,20 +369,42 @@ pub fn assemble(
             app_version: origin.app_version.clone(),
             rules_version: origin.rules_version.clone(),
             selection,
-            counts: count(&records),
-            payload_sha256,
-            csv_sha256: BTreeMap::new(),
+            counts,
+            payload_sha256: payload.finish(),
+            csv_sha256,
             signature: None,
-        },
-        records,
-    };
-    file.manifest.csv_sha256 =
-        csv_tables(&file).into_iter().map(|(name, text)| (name, sha256_hex(text.as_bytes()))).collect();
-    if let Some(key) = signer {
-        signature::sign(&mut file.manifest, key);
+        };
+        if let Some(key) = signer {
+            signature::sign(&mut manifest, key);
+        }
+        // The file's head goes before the records (in place: the room is made first), its end after.
+        let head = format!(
+            "{{\"format\":{},\"version\":{},\"manifest\":{},\"records\":[",
+            serde_json::to_string(BATCH_FORMAT)?,
+            BATCH_VERSION,
+            serde_json::to_string(&manifest)?
+        );
+        records.reserve_exact(head.len() + 2);
+        records.insert_str(0, &head);
+        records.push_str("]}");
+        Ok((manifest, records, entries))
     }
-    let text = serde_json::to_string(&file)?;
-    Ok((file, text))
+}
+
+/// The batch file of these records (in the order given), signed with the device's key when one is given, and its
+/// text: the bytes saved, kept and downloaded again.
+pub fn assemble(
+    origin: &Origin,
+    selection: Selection,
+    records: Vec<BatchRecord>,
+    signer: Option<&ed25519_dalek::SigningKey>,
+) -> Result<(BatchFile, String), serde_json::Error> {
+    let mut made = Assembly::new(&origin.batch_id, 0);
+    for r in &records {
+        made.add_record(r, r.data.tree()?)?;
+    }
+    let (manifest, text, _) = made.finish(origin, selection, signer)?;
+    Ok((BatchFile { format: BATCH_FORMAT.into(), version: BATCH_VERSION, manifest, records }, text))
 }
 
 mod canonical;

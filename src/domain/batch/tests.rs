@@ -409,6 +409,47 @@ fn a_reformatted_but_equal_file_is_accepted() {
     assert_eq!(back.records.len(), 3);
 }
 
+/// The file made a record at a time is the file serde writes of the whole: the same text, the same checksums of the
+/// payload and of every CSV table (the kiosk's tables only with kiosk records), the same counts.
+#[test]
+fn a_file_made_a_record_at_a_time_is_the_file_of_all_its_records() {
+    let (file, _) = sample();
+    let mut records = file.records.clone();
+    let ticket = serde_json::json!({"day": "2026-11-25", "number": 7, "area": "=housing", "state": {"is": "waiting"}});
+    records.push(record_of(source(RecordType::Ticket, "00000000-0000-4000-8000-0000000000e1", 1, &ticket)));
+    let audit = serde_json::json!({"at": "2026-11-25T11:00:00Z", "action": "export", "worker": "Олена, \"К\""});
+    records.push(record_of(source(RecordType::Audit, "00000000-0000-4000-8000-0000000000f1", 1, &audit)));
+    let key = ed25519_dalek::SigningKey::from_bytes(&[9; 32]);
+    for (records, signer) in [(file.records.clone(), None), (records, Some(&key))] {
+        let mut made = Assembly::new(&origin().batch_id, 0);
+        for r in &records {
+            let s = Source {
+                kind: r.kind,
+                id: r.id.clone(),
+                rev: r.rev,
+                updated_at: r.updated_at.clone(),
+                data: r.data.tree().expect("tree"),
+            };
+            made.add(s).expect("add");
+        }
+        let (manifest, text, entries) = made.finish(&origin(), Selection::NotExported, signer).expect("finish");
+        let whole = BatchFile { format: BATCH_FORMAT.into(), version: BATCH_VERSION, manifest, records };
+        assert_eq!(text, serde_json::to_string(&whole).expect("json"));
+        let m = &whole.manifest;
+        let tables: BTreeMap<String, String> =
+            csv_tables(&whole).into_iter().map(|(name, t)| (name, sha256_hex(t.as_bytes()))).collect();
+        assert_eq!(m.csv_sha256, tables);
+        assert_eq!(m.csv_sha256.len(), if signer.is_some() { 5 } else { 4 }, "a tickets table only with tickets");
+        assert_eq!(m.counts, count(&whole.records));
+        assert_eq!(m.counts.referrals, 1);
+        assert_eq!(entries.len(), whole.records.len());
+        if signer.is_none() {
+            // (The ticket and event above are made up: only their rows and checksums are compared.)
+            assert_eq!(read_batch(&text).expect("valid"), whole);
+        }
+    }
+}
+
 #[test]
 fn a_signed_batch_reads_back_and_a_changed_manifest_is_refused() {
     let (file, _) = sample();
