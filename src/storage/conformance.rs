@@ -138,14 +138,12 @@ pub async fn insert_conflict_writes_nothing(s: &impl Store) {
 /// written until it is, a failure in the last part undoes the first, and the parts apply in order.
 pub async fn parts_made_ready_write_in_one_transaction(s: &impl Store) {
     s.write(WriteBatch::new().insert(Collection::Clients, record("a", None, "t"))).await.unwrap();
-    let first = s
-        .ready(
-            WriteBatch::new()
-                .put(Collection::Appeals, record("p", Some("a"), "t"))
-                .put(Collection::Clients, record("b", None, "t")),
-        )
-        .await
-        .unwrap();
+    let first_part = || {
+        WriteBatch::new()
+            .put(Collection::Appeals, record("p", Some("a"), "t"))
+            .put(Collection::Clients, record("b", None, "t"))
+    };
+    let first = s.ready(first_part()).await.unwrap();
     let second = s
         .ready(
             WriteBatch::new()
@@ -162,14 +160,7 @@ pub async fn parts_made_ready_write_in_one_transaction(s: &impl Store) {
     }
     let mut newer = record("p", Some("a"), "t2");
     newer.rev = 2;
-    let first = s
-        .ready(
-            WriteBatch::new()
-                .put(Collection::Appeals, record("p", Some("a"), "t"))
-                .put(Collection::Clients, record("b", None, "t")),
-        )
-        .await
-        .unwrap();
+    let first = s.ready(first_part()).await.unwrap();
     let second = s
         .ready(
             WriteBatch::new()

@@ -1,4 +1,4 @@
-//! A batch's kept file over the store: written in parts (`BatchText::parts_of`, each at most `PART_BYTES`) with the
+//! A batch's kept file over the store: written in parts (`BatchText::parts_made`, each at most `PART_BYTES`) with the
 //! batch, read back whole, removed whole. No stored value grows with the register.
 
 use crate::domain::batch::{BatchText, MAX_PARTS, PART_BYTES};

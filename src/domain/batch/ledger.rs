@@ -154,14 +154,9 @@ impl BatchText {
         format!("{id}/{n}")
     }
 
-    /// The records `text` is kept in, in order: each at most `part_bytes` bytes, cut between characters. `None`
-    /// when it needs more than [`MAX_PARTS`].
-    pub fn parts_of(id: &str, text: &str, part_bytes: usize) -> Option<Vec<BatchText>> {
-        Some(Self::parts_made(id, text, part_bytes)?.collect())
-    }
-
-    /// [`BatchText::parts_of`], each part made (its text copied) only when it is asked for: a large file is kept
-    /// without a second copy of it held whole.
+    /// The records `text` is kept in, in order: each at most `part_bytes` bytes, cut between characters, each made
+    /// (its text copied) only when it is asked for, so a large file is kept without a second copy of it held whole.
+    /// `None` when it needs more than [`MAX_PARTS`].
     pub fn parts_made<'a>(
         id: &'a str,
         text: &'a str,
