@@ -10,8 +10,8 @@ use sha2::{Digest, Sha256};
 use crate::domain::appeal::Appeal;
 use crate::domain::audit::AuditEvent;
 use crate::domain::batch::{
-    canonical, fate, BatchCheck, BatchFile, BatchInfo, BatchProblem, BatchRecord, Data, Entry, Fate, FileRemoved,
-    ImportSummary, Manifest, RecordType, RemovedBecause,
+    canonical, fate, BatchCheck, BatchFile, BatchInfo, BatchProblem, CheckedFile, CheckedRecord, DataRef, Entry, Fate,
+    FileRemoved, ImportSummary, Manifest, RecordType, RemovedBecause,
 };
 use crate::domain::checklist::Checklist;
 use crate::domain::client::{Client, MergedInto};
@@ -47,7 +47,7 @@ struct ChecklistProbe {
     decision: Option<IgnoredAny>,
 }
 
-fn links(file: &BatchFile) -> Links {
+fn links(file: &CheckedFile) -> Links {
     #[derive(Deserialize)]
     struct Consent {
         #[serde(default)]
@@ -136,7 +136,7 @@ impl Existing {
 }
 
 /// Reads what the device holds of the records of `file`.
-pub async fn existing(store: &impl Store, file: &BatchFile) -> StoreResult<Existing> {
+pub async fn existing(store: &impl Store, file: &CheckedFile<'_>) -> StoreResult<Existing> {
     let incoming: HashMap<(RecordType, &str), u64> =
         file.records.iter().map(|r| ((r.kind, r.id.as_str()), r.rev)).collect();
     let mut out = Existing { links: links(file), ..Existing::default() };
@@ -227,7 +227,7 @@ fn stored<T: DeserializeOwned + Serialize + Record>(text: &str, rev: u64, at: &s
 
 /// An appeal or checklist of a file as this device keeps it: on the card its card was merged into, and without
 /// personal text when that card's consent was withdrawn (here or in the file). `None` when kept as it is.
-fn followed(kind: RecordType, data: &Data, home: &str, scrub: bool) -> Result<Option<String>, ImportError> {
+fn followed(kind: RecordType, data: &DataRef, home: &str, scrub: bool) -> Result<Option<String>, ImportError> {
     fn redo<T: DeserializeOwned + Serialize + PartialEq + Clone>(
         text: &str,
         change: impl Fn(&mut T),
@@ -309,7 +309,10 @@ impl<'a> Writes<'a> {
     }
 
     /// The writes of the file's next records, in the file's order (each let go once its write is made).
-    pub fn records(&mut self, records: impl IntoIterator<Item = BatchRecord>) -> Result<WriteBatch, ImportError> {
+    pub fn records<'f>(
+        &mut self,
+        records: impl IntoIterator<Item = CheckedRecord<'f>>,
+    ) -> Result<WriteBatch, ImportError> {
         let mut batch = WriteBatch::new();
         for r in records {
             let index = self.entries.len();
@@ -325,7 +328,7 @@ impl<'a> Writes<'a> {
     }
 
     /// The record to write of the file's record number `index` (from 0), if any.
-    fn record(&mut self, index: usize, r: &BatchRecord) -> Result<Option<StoredRecord>, ImportError> {
+    fn record(&mut self, index: usize, r: &CheckedRecord) -> Result<Option<StoredRecord>, ImportError> {
         let existing = self.existing;
         let summary = &mut self.summary;
         if r.kind == RecordType::Client && existing.links.live.contains(&r.id) {
@@ -511,7 +514,7 @@ pub async fn import<S: Store>(
     let mut made = 0;
     loop {
         pace.step(n + made, total).await;
-        let slice: Vec<BatchRecord> = records.by_ref().take(SLICE).collect();
+        let slice: Vec<CheckedRecord> = records.by_ref().take(SLICE).collect();
         if slice.is_empty() {
             break;
         }

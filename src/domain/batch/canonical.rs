@@ -88,7 +88,7 @@ impl PayloadHasher {
         hasher.update(b"[");
         PayloadHasher { hasher, first: true }
     }
-    pub(crate) fn add(&mut self, r: &BatchRecord, canonical_data: &str) {
+    pub(crate) fn add<D>(&mut self, r: &BatchRecord<D>, canonical_data: &str) {
         if !std::mem::replace(&mut self.first, false) {
             self.hasher.update(b",");
         }

@@ -9,7 +9,7 @@ use serde_json::Value;
 use super::canonical::{canonical, sha256_hex, PayloadHasher};
 use super::issue::{read_text, DataIssue};
 use super::valid;
-use super::{count, BatchFile, RecordType, BATCH_FORMAT, BATCH_VERSION};
+use super::{count, BatchFile, CheckedFile, RecordType, BATCH_FORMAT, BATCH_VERSION};
 use crate::domain::appeal::Appeal;
 use crate::domain::audit::{AuditEvent, AuditProblem};
 use crate::domain::checklist::Checklist;
@@ -97,28 +97,30 @@ pub const MAX_ID_CHARS: usize = 64;
 pub fn read_batch(text: &str, today: Date) -> Result<BatchFile, BatchProblem> {
     let mut check = BatchCheck::open(text, today)?;
     check.records(usize::MAX)?;
-    check.finish()
+    let BatchFile { format, version, manifest, records } = check.finish()?;
+    Ok(BatchFile { format, version, manifest, records: records.into_iter().map(|r| r.into_owned()).collect() })
 }
 
 /// The checks of [`read_batch`] a slice of records at a time, so a caller can report progress between slices.
-pub struct BatchCheck {
-    file: BatchFile,
+pub struct BatchCheck<'a> {
+    file: CheckedFile<'a>,
     seen: BTreeSet<(RecordType, String)>,
     payload: PayloadHasher,
     next: usize,
     today: Date,
 }
 
-impl BatchCheck {
-    /// Parses the file after checking what it says it is (format and version).
-    pub fn open(text: &str, today: Date) -> Result<BatchCheck, BatchProblem> {
+impl<'a> BatchCheck<'a> {
+    /// Parses the file after checking what it says it is (format and version). The records' data is borrowed from
+    /// `text`, not copied.
+    pub fn open(text: &'a str, today: Date) -> Result<BatchCheck<'a>, BatchProblem> {
         if text.len() > super::MAX_BATCH_BYTES {
             return Err(BatchProblem::FileTooLarge { limit_bytes: super::MAX_BATCH_BYTES });
         }
         let text = text.trim_start_matches('\u{feff}');
         // A well-formed file of this format and version is read once; anything else is read again below, to word what
         // is wrong with it (reading what it says it is first cost a whole second pass over every file).
-        let file = match serde_json::from_str::<BatchFile>(text) {
+        let file = match serde_json::from_str::<CheckedFile>(text) {
             Ok(file) if file.format == BATCH_FORMAT && file.version == BATCH_VERSION => file,
             _ => Self::read_refused(text)?,
         };
@@ -127,7 +129,7 @@ impl BatchCheck {
 
     /// Reads a file that did not read as a batch of this version in one go: what it says it is first (the whole text
     /// is read, nothing of it kept), so a file of another kind or version is told as such.
-    fn read_refused(text: &str) -> Result<BatchFile, BatchProblem> {
+    fn read_refused(text: &'a str) -> Result<CheckedFile<'a>, BatchProblem> {
         #[derive(Deserialize)]
         struct Head {
             format: Option<Value>,
@@ -153,7 +155,7 @@ impl BatchCheck {
         read_text(text).map_err(|issue| BatchProblem::WrongFormat { issue })
     }
 
-    fn opened(file: BatchFile, today: Date) -> Result<BatchCheck, BatchProblem> {
+    fn opened(file: CheckedFile<'a>, today: Date) -> Result<BatchCheck<'a>, BatchProblem> {
         let manifest = serde_json::to_value(&file.manifest).unwrap_or_default();
         if let Some(field) = hidden_control_at(&manifest) {
             return Err(BatchProblem::ManifestHiddenControl { field });
@@ -255,7 +257,7 @@ impl BatchCheck {
     }
 
     /// The checked file, once every record passed and the payload checksum and counts match.
-    pub fn finish(mut self) -> Result<BatchFile, BatchProblem> {
+    pub fn finish(mut self) -> Result<CheckedFile<'a>, BatchProblem> {
         if self.next < self.file.records.len() {
             self.records(usize::MAX)?;
         }

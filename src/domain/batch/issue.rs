@@ -66,7 +66,7 @@ pub fn read_tree<T: DeserializeOwned>(v: &serde_json::Value) -> Result<T, DataIs
 }
 
 /// Reads `T` from JSON text; the first problem as an issue.
-pub fn read_text<T: DeserializeOwned>(text: &str) -> Result<T, DataIssue> {
+pub fn read_text<'a, T: serde::Deserialize<'a>>(text: &'a str) -> Result<T, DataIssue> {
     T::deserialize(&mut serde_json::Deserializer::from_str(text)).or_else(|_| {
         let mut de = serde_json::Deserializer::from_str(text);
         serde_path_to_error::deserialize(&mut de).map_err(|e| issue_of(&e.path().to_string(), &e.inner().to_string()))

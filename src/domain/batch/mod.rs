@@ -164,9 +164,52 @@ impl PartialEq for Data {
     }
 }
 
+/// A record's data as JSON text borrowed from the file's text ([`CheckedFile`]): what an import checks holds the file
+/// once, not its records' data a second time.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct DataRef<'a>(#[serde(borrow)] &'a RawValue);
+
+impl<'a> DataRef<'a> {
+    pub fn text(&self) -> &'a str {
+        self.0.get()
+    }
+    /// The data as a tree, for one record at a time.
+    pub fn tree(&self) -> Result<Value, serde_json::Error> {
+        serde_json::from_str(self.0.get())
+    }
+    /// The same data, owned.
+    pub fn to_owned_data(self) -> Data {
+        Data(self.0.to_owned())
+    }
+}
+
+impl PartialEq for DataRef<'_> {
+    fn eq(&self, other: &DataRef<'_>) -> bool {
+        self.0.get() == other.0.get()
+    }
+}
+
+/// The JSON text of a record's data, owned ([`Data`]) or borrowed from the file's text ([`DataRef`]).
+pub trait RecordData {
+    fn json(&self) -> &str;
+}
+
+impl RecordData for Data {
+    fn json(&self) -> &str {
+        self.text()
+    }
+}
+
+impl RecordData for DataRef<'_> {
+    fn json(&self) -> &str {
+        self.text()
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct BatchRecord {
+pub struct BatchRecord<D = Data> {
     #[serde(rename = "type")]
     pub kind: RecordType,
     pub id: String,
@@ -174,16 +217,29 @@ pub struct BatchRecord {
     pub updated_at: String,
     /// SHA-256 (hex) of the canonical JSON of `data`.
     pub sha256: String,
-    pub data: Data,
+    pub data: D,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct BatchFile {
+pub struct BatchFile<R = BatchRecord> {
     pub format: String,
     pub version: u32,
     pub manifest: Manifest,
-    pub records: Vec<BatchRecord>,
+    pub records: Vec<R>,
+}
+
+/// A batch file as an import checks it: its records' data borrowed from the file's text.
+pub type CheckedFile<'a> = BatchFile<CheckedRecord<'a>>;
+/// A record of a [`CheckedFile`].
+pub type CheckedRecord<'a> = BatchRecord<DataRef<'a>>;
+
+impl CheckedRecord<'_> {
+    /// The same record, its data copied.
+    pub fn into_owned(self) -> BatchRecord {
+        let BatchRecord { kind, id, rev, updated_at, sha256, data } = self;
+        BatchRecord { kind, id, rev, updated_at, sha256, data: data.to_owned_data() }
+    }
 }
 
 /// A record as stored on the device (its domain value as JSON), to put in a batch.
@@ -222,16 +278,16 @@ pub fn record_of(s: Source) -> BatchRecord {
 }
 
 /// Whether an appeal's data has a referral (read without building the whole tree).
-fn has_referral(data: &Data) -> bool {
+fn has_referral(data: &str) -> bool {
     #[derive(Deserialize)]
     struct Probe {
         #[serde(default)]
         referral: Option<serde::de::IgnoredAny>,
     }
-    serde_json::from_str::<Probe>(data.text()).is_ok_and(|p| p.referral.is_some())
+    serde_json::from_str::<Probe>(data).is_ok_and(|p| p.referral.is_some())
 }
 
-fn count(records: &[BatchRecord]) -> Counts {
+fn count<D: RecordData>(records: &[BatchRecord<D>]) -> Counts {
     let mut counts = Counts::default();
     for r in records {
         match r.kind {
@@ -241,7 +297,7 @@ fn count(records: &[BatchRecord]) -> Counts {
             }
             RecordType::Appeal => {
                 counts.appeals += 1;
-                if has_referral(&r.data) {
+                if has_referral(r.data.json()) {
                     counts.referrals += 1;
                 }
             }
