@@ -267,9 +267,10 @@ pub struct Writes<'a> {
     now: String,
     summary: ImportSummary,
     carries_withdrawn: bool,
-    /// Of the records whose writing decides whether this device's records follow a merge (the cards the file merges
-    /// away, this device's appeals and checklists of them): those the file brought.
+    /// The records whose writing decides whether this device's records follow a merge: the cards the file merges
+    /// away, this device's appeals and checklists of them.
     watched: HashSet<(RecordType, String)>,
+    /// Of those, the ones the file's records write.
     brought: HashSet<(RecordType, String)>,
     /// Every record of the file, for the batch's entry.
     entries: Vec<Entry>,
