@@ -264,7 +264,6 @@ fn followed(kind: RecordType, data: &DataRef, home: &str, scrub: bool) -> Result
 /// personal data of a card withdrawn here is not kept.
 pub struct Writes<'a> {
     existing: &'a Existing,
-    now: String,
     summary: ImportSummary,
     carries_withdrawn: bool,
     /// The records whose writing decides whether this device's records follow a merge: the cards the file merges
@@ -288,7 +287,7 @@ pub struct Finished {
 }
 
 impl<'a> Writes<'a> {
-    pub fn new(existing: &'a Existing, manifest: &Manifest) -> Writes<'a> {
+    pub fn new(existing: &'a Existing) -> Writes<'a> {
         let watched = existing
             .links
             .merged
@@ -299,7 +298,6 @@ impl<'a> Writes<'a> {
             .collect();
         Writes {
             existing,
-            now: manifest.created_at.clone(),
             summary: ImportSummary::default(),
             carries_withdrawn: false,
             watched,
@@ -402,7 +400,7 @@ impl<'a> Writes<'a> {
     pub fn finish(mut self, manifest: &Manifest, known_batch: bool) -> Result<Finished, ImportError> {
         let existing = self.existing;
         let mut batch = WriteBatch::new();
-        let now = self.now.clone();
+        let now = manifest.created_at.clone();
         // This device's records of a card the file merged away (and the file's tombstone won) follow it.
         let brought = &self.brought;
         let tombstoned = |card: &str| {
@@ -509,7 +507,7 @@ pub async fn import<S: Store>(
     let existing = existing(store, &file).await?;
     let known = store.get(Collection::Batches, &file.manifest.batch_id).await?.is_some();
     let BatchFile { manifest, records, .. } = file;
-    let mut writes = Writes::new(&existing, &manifest);
+    let mut writes = Writes::new(&existing);
     let mut ready: Vec<S::Ready> = Vec::new();
     let mut records = records.into_iter();
     let mut made = 0;
